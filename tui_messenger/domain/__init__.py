@@ -1,0 +1,1 @@
+"""The domain: plain dataclasses, enums and pure rules. Standard library only."""

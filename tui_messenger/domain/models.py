@@ -1,0 +1,242 @@
+"""Plain domain objects shared by every layer. Standard library only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+
+class AccountKind(StrEnum):
+    PERSON = "person"
+    BUSINESS = "business"
+
+
+class ChatKind(StrEnum):
+    PERSONAL = "personal"
+    BUSINESS = "business"
+
+
+class Direction(StrEnum):
+    INBOUND = "in"
+    OUTBOUND = "out"
+
+
+class MessageKind(StrEnum):
+    TEXT = "text"
+    TEMPLATE = "template"
+    BUTTONS = "buttons"  # interactive reply buttons
+    LIST = "list"  # interactive list
+    INTERACTIVE_REPLY = "interactive_reply"  # button_reply or list_reply
+    SYSTEM = "system"
+
+
+class TemplateCategory(StrEnum):
+    UTILITY = "utility"
+    MARKETING = "marketing"
+    AUTHENTICATION = "authentication"
+
+
+class MessageStatus(StrEnum):
+    """Delivery status; the order of the members is the only direction it may move."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    DELIVERED = "delivered"
+    READ = "read"
+    FAILED = "failed"
+
+    @property
+    def rank(self) -> int:
+        return _STATUS_RANK[self]
+
+    def can_move_to(self, new: MessageStatus) -> bool:
+        """Status only moves forward; FAILED is final except for an explicit retry."""
+        if self is MessageStatus.FAILED:
+            return False
+        if new is MessageStatus.FAILED:
+            return self in (MessageStatus.PENDING, MessageStatus.SENT)
+        return new.rank > self.rank
+
+
+_STATUS_RANK = {
+    MessageStatus.PENDING: 0,
+    MessageStatus.SENT: 1,
+    MessageStatus.DELIVERED: 2,
+    MessageStatus.READ: 3,
+    MessageStatus.FAILED: 4,
+}
+
+
+class BlockReason(StrEnum):
+    NO_LONGER_NEEDED = "No longer needed"
+    DIDNT_SIGN_UP = "Didn't sign up"
+    SPAM = "Spam"
+    OFFENSIVE = "Offensive"
+    NO_REASON = "No reason"
+
+
+class ReportReason(StrEnum):
+    SPAM = "Spam"
+    SCAM = "Scam or fraud"
+    OFFENSIVE = "Offensive"
+    IMPERSONATION = "Impersonation"
+    OTHER = "Other"
+
+
+class FeedbackKind(StrEnum):
+    USEFUL = "useful"
+    NOT_INTERESTED = "not_interested"
+    SPAM = "spam"
+
+
+class QualityRating(StrEnum):
+    GREEN = "green"
+    YELLOW = "yellow"
+    RED = "red"
+
+
+class ConsentSource(StrEnum):
+    """How the user opted in to a business."""
+
+    USER_MESSAGE = "user_message"  # the user wrote first
+    WEBSITE = "website"
+    APP = "app"
+    DEMO = "demo"  # seeded by the demo world or a scenario
+
+
+@dataclass(frozen=True, slots=True)
+class BusinessProfile:
+    about: str = ""
+    description: str = ""
+    category: str = ""
+    address: str = ""
+    email: str = ""
+    websites: tuple[str, ...] = ()
+    hours: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """An account as the directory describes it. `id` is the network's key; names are untrusted."""
+
+    id: str
+    display_name: str
+    kind: AccountKind = AccountKind.PERSON
+    verified: bool = False
+    scam: bool = False
+    verified_name: str | None = None  # the name the directory confirmed; a renamed business loses its badge
+    profile: BusinessProfile | None = None
+
+    @property
+    def is_business(self) -> bool:
+        return self.kind is AccountKind.BUSINESS
+
+    @property
+    def badge(self) -> bool:
+        """The verified badge: only from the directory, and only for the confirmed name."""
+        return self.verified and self.verified_name == self.display_name
+
+
+@dataclass(frozen=True, slots=True)
+class ChatMessage:
+    message_id: str  # globally unique
+    chat_id: int
+    sender_id: str
+    direction: Direction
+    kind: MessageKind
+    body: str
+    sent_at: datetime
+    status: MessageStatus = MessageStatus.PENDING
+    id: int | None = None  # the store's row id; with `position`, the keyset cursor
+    position: int = 0  # sort key within the chat (server time in ms; ties broken by `id`)
+    client_txn_id: str | None = None
+    template_category: TemplateCategory | None = None
+    payload: dict[str, Any] | None = None  # structured content next to the plain-text body
+    reply_to: str | None = None  # message_id of the quoted message
+    received_at: datetime | None = None
+    error_code: int | None = None
+
+    @property
+    def outgoing(self) -> bool:
+        return self.direction is Direction.OUTBOUND
+
+
+@dataclass(frozen=True, slots=True)
+class Chat:
+    id: int
+    peer_id: str  # the account on the other side
+    kind: ChatKind
+    title: str
+    pinned: bool = False
+    muted: bool = False
+    archived: bool = False
+    is_request: bool = False  # first contact from a stranger or a business without opt-in
+    unread_count: int = 0
+    last_activity: datetime | None = None
+    last_preview: str = ""
+    last_message_id: str | None = None
+    draft: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ChatSummary:
+    """One row of the chat list: the chat and what the directory says of its peer."""
+
+    chat: Chat
+    peer: Account
+    blocked: bool = False
+    looks_like: str | None = None  # name of a verified business this peer imitates
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    account_id: str
+    reason: BlockReason
+    blocked_at: datetime
+    dropped_count: int = 0  # frames dropped while blocked (never shown)
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    id: int
+    account_id: str
+    reason: ReportReason
+    note: str
+    reported_at: datetime
+    evidence: tuple[ChatMessage, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Consent:
+    business_id: str
+    opted_in: bool
+    source: ConsentSource | None = None
+    opted_in_at: datetime | None = None
+    marketing_stopped: bool = False
+    marketing_changed_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Feedback:
+    message_id: str
+    business_id: str
+    kind: FeedbackKind
+    given_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class QualityReport:
+    business_id: str
+    rating: QualityRating
+    delivered: int
+    blocks: int
+    reports: int
+    negative_feedback: int
+    useful_feedback: int = 0
+    block_reasons: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def negative_rate(self) -> float:
+        return (self.blocks + self.reports + self.negative_feedback) / self.delivered if self.delivered else 0.0

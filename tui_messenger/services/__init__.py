@@ -1,0 +1,1 @@
+"""The rules of the messenger: send, receive, block, report, consent, feedback. Knows no Textual."""

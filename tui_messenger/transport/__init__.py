@@ -1,0 +1,1 @@
+"""The network: the Transport interface, the wire format, the fake peer and its scenarios."""

@@ -1,0 +1,276 @@
+"""The wire format: JSON envelopes validated with pydantic, size-capped before parsing.
+
+Shapes follow WhatsApp's Cloud API where one exists (text, template, interactive button and list,
+button_reply/list_reply, statuses with error codes, user_preferences), plus typing, presence and directory.
+Amounts travel as strings or integers, never floats. Every frame crosses `encode`/`decode`, also in-process.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
+
+log = logging.getLogger(__name__)
+
+WIRE_VERSION = 1
+MAX_FRAME_BYTES = 2 * 1024 * 1024  # a 1 MB body must still pass; anything larger is dropped unparsed
+MAX_BUTTONS = 3
+MAX_BUTTON_TITLE = 20
+MAX_LIST_ROWS = 10
+MAX_ROW_TITLE = 24
+MAX_ROW_DESCRIPTION = 72
+
+# WhatsApp-like error codes the business side answers with.
+ERROR_OUTSIDE_WINDOW = 131047  # re-engagement message: free-form outside the 24 h window
+ERROR_MARKETING_STOPPED = 131050  # the user stopped marketing messages
+ERROR_TIER_LIMIT = 131048  # spam rate limit: too many distinct users reached
+ERROR_BLOCKED = 131031  # the recipient blocked this sender (never told to the sender's user)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TextContent(_Model):
+    body: str
+
+
+class Button(_Model):
+    id: str = Field(min_length=1, max_length=256)
+    title: str = Field(min_length=1, max_length=MAX_BUTTON_TITLE)
+
+
+class ListRow(_Model):
+    id: str = Field(min_length=1, max_length=200)
+    title: str = Field(min_length=1, max_length=MAX_ROW_TITLE)
+    description: str = Field(default="", max_length=MAX_ROW_DESCRIPTION)
+
+
+class ListSection(_Model):
+    title: str = ""
+    rows: list[ListRow]
+
+
+class Interactive(_Model):
+    """An interactive message: up to 3 reply buttons, or a list of up to 10 rows in all."""
+
+    type: Literal["button", "list"]
+    header: str = ""
+    body: str
+    footer: str = ""
+    buttons: list[Button] = []
+    button_label: str = ""  # the list's open button ("Choose")
+    sections: list[ListSection] = []
+
+    @model_validator(mode="after")
+    def _check_shape(self) -> Interactive:
+        if self.type == "button":
+            if not 1 <= len(self.buttons) <= MAX_BUTTONS:
+                raise ValueError(f"reply buttons: 1 to {MAX_BUTTONS}, got {len(self.buttons)}")
+            titles = [b.title for b in self.buttons]
+            if len(set(titles)) != len(titles):
+                raise ValueError("reply button titles must be unique")
+        else:
+            rows = sum(len(s.rows) for s in self.sections)
+            if not 1 <= rows <= MAX_LIST_ROWS:
+                raise ValueError(f"list rows: 1 to {MAX_LIST_ROWS} in all, got {rows}")
+        return self
+
+
+class Template(_Model):
+    name: str
+    category: Literal["utility", "marketing", "authentication"]
+    body: str
+    buttons: list[Button] = Field(default=[], max_length=MAX_BUTTONS)
+
+
+class InteractiveReply(_Model):
+    type: Literal["button_reply", "list_reply"]
+    id: str  # the chosen button or row id
+    title: str
+    context_id: str  # the message answered
+
+
+class Context(_Model):
+    message_id: str  # reply-to
+
+
+class MessageFrame(_Model):
+    type: Literal["message"] = "message"
+    id: str = Field(min_length=1, max_length=200)  # globally unique
+    sender: str = Field(alias="from", min_length=1, max_length=200)
+    to: str = Field(min_length=1, max_length=200)
+    timestamp: int  # milliseconds since the epoch, server time
+    kind: Literal["text", "template", "interactive", "interactive_reply", "system"]
+    text: TextContent | None = None
+    template: Template | None = None
+    interactive: Interactive | None = None
+    interactive_reply: InteractiveReply | None = None
+    context: Context | None = None
+    client_txn_id: str | None = None
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _content_matches_kind(self) -> MessageFrame:
+        field = "text" if self.kind == "system" else self.kind
+        if getattr(self, field) is None:
+            raise ValueError(f"a {self.kind} message needs its {field} content")
+        return self
+
+    @property
+    def body(self) -> str:
+        """The plain-text fallback that travels with any structured content."""
+        if self.text is not None:
+            return self.text.body
+        if self.template is not None:
+            return self.template.body
+        if self.interactive is not None:
+            return self.interactive.body
+        if self.interactive_reply is not None:
+            return self.interactive_reply.title
+        return ""
+
+
+class ErrorInfo(_Model):
+    code: int
+    title: str = ""
+
+
+class StatusFrame(_Model):
+    """A receipt: sent (the server accepted a send), delivered, read, or failed with an error."""
+
+    type: Literal["status"] = "status"
+    message_id: str
+    status: Literal["sent", "delivered", "read", "failed"]
+    sender: str = Field(alias="from")  # who reports it: the server or the recipient
+    to: str
+    timestamp: int
+    client_txn_id: str | None = None
+    error: ErrorInfo | None = None
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class TypingFrame(_Model):
+    type: Literal["typing"] = "typing"
+    sender: str = Field(alias="from")
+    to: str
+    typing: bool
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class PresenceFrame(_Model):
+    type: Literal["presence"] = "presence"
+    sender: str = Field(alias="from")
+    online: bool
+    last_seen: int | None = None
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class UserPreferencesFrame(_Model):
+    """The user stops or resumes marketing from one business."""
+
+    type: Literal["user_preferences"] = "user_preferences"
+    sender: str = Field(alias="from")
+    to: str
+    marketing: Literal["stop", "resume"]
+    timestamp: int
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Profile(_Model):
+    about: str = ""
+    description: str = ""
+    category: str = ""
+    address: str = ""
+    email: str = ""
+    websites: list[str] = Field(default=[], max_length=2)
+    hours: str = ""
+
+
+class DirectoryEntry(_Model):
+    id: str = Field(min_length=1, max_length=200)
+    display_name: str = Field(max_length=256)
+    kind: Literal["person", "business"]
+    verified: bool = False
+    scam: bool = False
+    profile: Profile | None = None
+
+
+class DirectoryFrame(_Model):
+    """The network's own record of accounts: the only source of badges and scam flags."""
+
+    type: Literal["directory"] = "directory"
+    accounts: list[DirectoryEntry]
+
+
+class SyncFrame(_Model):
+    """The server's sync token after a batch; the client stores it and resumes from it."""
+
+    type: Literal["sync"] = "sync"
+    token: str
+
+
+Frame = Annotated[
+    MessageFrame | StatusFrame | TypingFrame | PresenceFrame | UserPreferencesFrame | DirectoryFrame | SyncFrame,
+    Field(discriminator="type"),
+]
+
+
+class Envelope(_Model):
+    v: Literal[1] = WIRE_VERSION
+    frame: Frame
+
+
+_ENVELOPE = TypeAdapter(Envelope)
+
+
+class FrameError(ValueError):
+    """A frame that cannot be accepted: oversize, not JSON, or not a valid shape."""
+
+
+class FrameStats:
+    """Counts of what `decode` dropped, for logs and tests."""
+
+    def __init__(self) -> None:
+        self.oversize = 0
+        self.malformed = 0
+
+    @property
+    def dropped(self) -> int:
+        return self.oversize + self.malformed
+
+
+def encode(frame: Frame) -> bytes:
+    envelope = Envelope(frame=frame)
+    return envelope.model_dump_json(by_alias=True, exclude_none=True).encode()
+
+
+def decode(raw: bytes, stats: FrameStats | None = None) -> Frame:
+    """Parse one frame. Raises FrameError (and counts it) for oversize or malformed input."""
+    if len(raw) > MAX_FRAME_BYTES:
+        if stats:
+            stats.oversize += 1
+        raise FrameError(f"frame of {len(raw)} bytes is over the {MAX_FRAME_BYTES}-byte cap")
+    try:
+        return _ENVELOPE.validate_json(raw).frame
+    except (ValidationError, json.JSONDecodeError, UnicodeDecodeError) as exc:
+        if stats:
+            stats.malformed += 1
+        raise FrameError(f"malformed frame: {str(exc).splitlines()[0]}") from exc
+
+
+def try_decode(raw: bytes, stats: FrameStats | None = None) -> Frame | None:
+    """Decode, or log the problem and return None: a bad frame is never fatal."""
+    try:
+        return decode(raw, stats)
+    except FrameError as exc:
+        log.warning("dropped frame: %s", exc)
+        return None

@@ -1,0 +1,1 @@
+"""The Textual app: screens as controllers, widgets that only display and post messages."""
