@@ -239,4 +239,6 @@ class QualityReport:
 
     @property
     def negative_rate(self) -> float:
-        return (self.blocks + self.reports + self.negative_feedback) / self.delivered if self.delivered else 0.0
+        return (
+            (self.blocks + self.reports + self.negative_feedback) / self.delivered if self.delivered else 0.0
+        )

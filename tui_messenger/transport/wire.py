@@ -195,6 +195,13 @@ class Profile(_Model):
     hours: str = ""
 
 
+class OptIn(_Model):
+    """The user's recorded opt-in to a business: how and when."""
+
+    source: Literal["user_message", "website", "app", "demo"]
+    timestamp: int
+
+
 class DirectoryEntry(_Model):
     id: str = Field(min_length=1, max_length=200)
     display_name: str = Field(max_length=256)
@@ -202,6 +209,9 @@ class DirectoryEntry(_Model):
     verified: bool = False
     scam: bool = False
     profile: Profile | None = None
+    # The user's own account data, synced like Matrix account data: address book and consent records.
+    contact: bool = False
+    opt_in: OptIn | None = None
 
 
 class DirectoryFrame(_Model):
@@ -209,6 +219,15 @@ class DirectoryFrame(_Model):
 
     type: Literal["directory"] = "directory"
     accounts: list[DirectoryEntry]
+
+
+class AckFrame(_Model):
+    """Client to server: these frames are safely stored. Un-acked frames are sent again.
+
+    Separate from delivered receipts, which the sender sees and a blocked sender never gets."""
+
+    type: Literal["ack"] = "ack"
+    ids: list[str] = Field(min_length=1)
 
 
 class SyncFrame(_Model):
@@ -219,7 +238,14 @@ class SyncFrame(_Model):
 
 
 Frame = Annotated[
-    MessageFrame | StatusFrame | TypingFrame | PresenceFrame | UserPreferencesFrame | DirectoryFrame | SyncFrame,
+    MessageFrame
+    | StatusFrame
+    | TypingFrame
+    | PresenceFrame
+    | UserPreferencesFrame
+    | DirectoryFrame
+    | AckFrame
+    | SyncFrame,
     Field(discriminator="type"),
 ]
 
