@@ -242,3 +242,32 @@ class QualityReport:
         return (
             (self.blocks + self.reports + self.negative_feedback) / self.delivered if self.delivered else 0.0
         )
+
+
+class ChatFilter(StrEnum):
+    ALL = "All"
+    UNREAD = "Unread"
+    PERSONAL = "Personal"
+    BUSINESS = "Business"
+
+
+@dataclass(frozen=True, slots=True)
+class WindowState:
+    """The 24-hour customer service window, opened by the user's own last message."""
+
+    open: bool
+    closes_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    message: ChatMessage
+    chat_title: str
+
+
+@dataclass(frozen=True, slots=True)
+class PageCursor:
+    """Keyset cursor into a chat's history: (position, row id)."""
+
+    position: int
+    id: int

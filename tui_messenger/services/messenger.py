@@ -1,0 +1,159 @@
+"""The one facade the screens talk to. Every method is async and never blocks the UI loop:
+store work runs in a thread, network work on the transport's tasks.
+
+The screens call methods and subscribe to events (tui_messenger.domain.events); they never see the
+store, the transport or a database session.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Protocol
+
+from tui_messenger.domain.events import MessengerEvent
+from tui_messenger.domain.models import (
+    Account,
+    Block,
+    BlockReason,
+    ChatFilter,
+    ChatMessage,
+    ChatSummary,
+    Consent,
+    FeedbackKind,
+    PageCursor,
+    QualityReport,
+    Report,
+    ReportReason,
+    SearchHit,
+    WindowState,
+)
+
+Listener = Callable[[MessengerEvent], None]
+
+
+class Messenger(Protocol):
+    """What the TUI may ask of the services. `MessengerService` implements it."""
+
+    user_id: str
+
+    # life cycle ------------------------------------------------------------------------------
+    async def start(self) -> None:
+        """Connect the transport and start receiving, acking and draining the outbox."""
+
+    async def stop(self) -> None:
+        """Stop background tasks and close the transport. Nothing composed is lost."""
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Call `listener` on the event loop for every event; returns an unsubscribe function."""
+        ...
+
+    # chat list ---------------------------------------------------------------------------------
+    async def chat_list(
+        self, *, filter: ChatFilter = ChatFilter.ALL, query: str = "", archived: bool = False
+    ) -> list[ChatSummary]:
+        """Rows sorted by pinned, then last activity; `query` filters by name (case-insensitive)."""
+        ...
+
+    async def filter_counts(self) -> dict[ChatFilter, int]:
+        """Chats per filter tab (Unread counts chats with unread messages); archived excluded."""
+        ...
+
+    async def summary(self, chat_id: int) -> ChatSummary: ...
+
+    async def chat_for_account(self, account_id: str) -> ChatSummary | None: ...
+
+    # history -----------------------------------------------------------------------------------
+    async def latest_page(self, chat_id: int, *, limit: int = 50) -> list[ChatMessage]:
+        """The newest `limit` messages, oldest first."""
+        ...
+
+    async def page_before(self, chat_id: int, cursor: PageCursor, *, limit: int = 50) -> list[ChatMessage]:
+        """The `limit` messages just older than `cursor`, oldest first (keyset page)."""
+        ...
+
+    async def page_around(self, chat_id: int, message_id: str, *, limit: int = 50) -> list[ChatMessage]:
+        """A page that holds `message_id` (for search hits and reply jumps), oldest first."""
+        ...
+
+    async def message(self, message_id: str) -> ChatMessage | None: ...
+
+    async def search(self, query: str, *, limit: int = 50) -> list[SearchHit]:
+        """Full-text search over all chats, newest hits first. The query is data, never FTS syntax."""
+        ...
+
+    # sending -----------------------------------------------------------------------------------
+    async def send_text(self, chat_id: int, body: str, *, reply_to: str | None = None) -> ChatMessage:
+        """Store the message (pending) and put it in the outbox in one transaction, then send."""
+        ...
+
+    async def send_choice(self, chat_id: int, answered: ChatMessage, choice_id: str) -> ChatMessage:
+        """Answer an interactive message (button or list row `choice_id`) with an interactive reply."""
+        ...
+
+    async def retry(self, message_id: str) -> None:
+        """Send a failed message again (the retry action)."""
+
+    async def save_draft(self, chat_id: int, text: str) -> None: ...
+
+    # reading and chat flags --------------------------------------------------------------------
+    async def mark_read(self, chat_id: int) -> None:
+        """Zero the unread count and send read receipts (never to a blocked account)."""
+
+    async def set_unread(self, chat_id: int) -> None: ...
+    async def set_pinned(self, chat_id: int, pinned: bool) -> None: ...
+    async def set_muted(self, chat_id: int, muted: bool) -> None: ...
+    async def set_archived(self, chat_id: int, archived: bool) -> None: ...
+
+    async def accept_request(self, chat_id: int, *, add_contact: bool = False) -> None:
+        """'Continue' / 'Add to contacts' on the unknown-sender banner."""
+
+    # trust and safety --------------------------------------------------------------------------
+    async def account(self, account_id: str) -> Account | None: ...
+
+    async def looks_like(self, account_id: str) -> str | None:
+        """The verified business name this account's display name imitates, if any."""
+        ...
+
+    async def block(
+        self,
+        account_id: str,
+        reason: BlockReason,
+        *,
+        report_reason: ReportReason | None = None,
+        note: str = "",
+    ) -> None:
+        """Block (and report when `report_reason` is given). Nothing from the account shows again."""
+
+    async def unblock(self, account_id: str) -> None: ...
+
+    async def blocked(self) -> list[tuple[Block, Account]]: ...
+
+    async def is_blocked(self, account_id: str) -> bool: ...
+
+    async def report_evidence(self, account_id: str) -> list[ChatMessage]:
+        """Exactly what a report would send: the last 5 messages from that account."""
+        ...
+
+    async def report(
+        self, account_id: str, reason: ReportReason, *, note: str = "", also_block: bool = False
+    ) -> Report: ...
+
+    # business rules ----------------------------------------------------------------------------
+    async def consent(self, business_id: str) -> Consent: ...
+
+    async def set_marketing_stopped(self, business_id: str, stopped: bool) -> None:
+        """Stop or resume promotions: stored, and sent to the business as user_preferences."""
+
+    async def window(self, business_id: str) -> WindowState: ...
+
+    async def give_feedback(self, message_id: str, kind: FeedbackKind) -> None: ...
+
+    async def feedback_for(self, message_ids: Sequence[str]) -> dict[str, FeedbackKind]: ...
+
+    async def quality(self) -> list[QualityReport]:
+        """Quality rating of every business over the last 7 days, with the figures behind it."""
+        ...
+
+    # tester tools ------------------------------------------------------------------------------
+    async def jump_ahead(self, seconds: float) -> None:
+        """Move the fake network's clock (and ours) ahead, e.g. 24 h to close the service window."""

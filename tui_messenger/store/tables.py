@@ -1,0 +1,163 @@
+"""Every table of the store, in one module. Times are integer milliseconds since the epoch (UTC)."""
+
+from __future__ import annotations
+
+from sqlmodel import Field, Index, SQLModel
+
+
+class AccountRow(SQLModel, table=True):
+    __tablename__ = "accounts"
+
+    id: str = Field(primary_key=True)
+    display_name: str
+    kind: str  # person | business
+    verified: bool = False
+    scam: bool = False
+    verified_name: str | None = None  # the name the directory confirmed with the badge
+    about: str = ""
+    description: str = ""
+    category: str = ""
+    address: str = ""
+    email: str = ""
+    websites: str = ""  # newline-separated
+    hours: str = ""
+    updated_at: int = 0
+
+
+class ContactRow(SQLModel, table=True):
+    __tablename__ = "contacts"
+
+    account_id: str = Field(primary_key=True, foreign_key="accounts.id")
+    added_at: int = 0
+
+
+class ChatRow(SQLModel, table=True):
+    __tablename__ = "chats"
+    __table_args__ = (Index("ix_chats_list", "archived", "pinned", "last_activity"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    peer_id: str = Field(foreign_key="accounts.id", unique=True)
+    kind: str  # personal | business
+    pinned: bool = False
+    muted: bool = False
+    archived: bool = False
+    is_request: bool = False
+    # Kept up to date in the same transaction as the message, so the chat list never scans history.
+    unread_count: int = 0
+    last_activity: int = 0
+    last_preview: str = ""
+    last_message_id: str | None = None
+    draft: str = ""
+
+
+class MessageRow(SQLModel, table=True):
+    __tablename__ = "messages"
+    # History is read in keyset pages on (chat_id, position); SQLite appends the rowid to the index,
+    # which breaks ties between messages with the same position.
+    __table_args__ = (Index("ix_messages_chat_position", "chat_id", "position"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    message_id: str = Field(unique=True)
+    client_txn_id: str | None = Field(default=None, unique=True)
+    chat_id: int = Field(foreign_key="chats.id")
+    sender_id: str
+    direction: str  # in | out
+    kind: str
+    template_category: str | None = None
+    body: str = ""
+    payload: str | None = None  # JSON of the structured content
+    reply_to: str | None = None
+    position: int
+    sent_at: int
+    received_at: int | None = None
+    status: str
+    error_code: int | None = None
+
+
+class OutboxRow(SQLModel, table=True):
+    """Outgoing messages not yet acknowledged by the network; retried with capped backoff."""
+
+    __tablename__ = "outbox"
+
+    message_id: str = Field(primary_key=True, foreign_key="messages.message_id")
+    frame: bytes  # the encoded frame, sent again byte for byte (idempotent by client_txn_id)
+    attempts: int = 0
+    next_attempt_at: int = 0
+
+
+class BlockRow(SQLModel, table=True):
+    __tablename__ = "blocks"
+
+    account_id: str = Field(primary_key=True, foreign_key="accounts.id")
+    reason: str
+    blocked_at: int
+    dropped_count: int = 0
+
+
+class ReportRow(SQLModel, table=True):
+    __tablename__ = "reports"
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: str = Field(foreign_key="accounts.id", index=True)
+    reason: str
+    note: str = ""
+    reported_at: int
+    also_blocked: bool = False
+
+
+class ReportEvidenceRow(SQLModel, table=True):
+    """A copy of each evidence message: a report keeps what was shown even if the chat changes."""
+
+    __tablename__ = "report_evidence"
+
+    report_id: int = Field(foreign_key="reports.id", primary_key=True)
+    ordinal: int = Field(primary_key=True)
+    message_id: str
+    sent_at: int
+    kind: str
+    body: str
+
+
+class ConsentRow(SQLModel, table=True):
+    __tablename__ = "consents"
+
+    business_id: str = Field(primary_key=True, foreign_key="accounts.id")
+    opted_in: bool = False
+    source: str | None = None
+    opted_in_at: int | None = None
+    marketing_stopped: bool = False
+    marketing_changed_at: int | None = None
+
+
+class FeedbackRow(SQLModel, table=True):
+    __tablename__ = "feedback"
+
+    message_id: str = Field(primary_key=True)
+    business_id: str = Field(foreign_key="accounts.id", index=True)
+    kind: str
+    given_at: int
+
+
+class SettingRow(SQLModel, table=True):
+    """Small key/value state: the sync token, the chosen theme."""
+
+    __tablename__ = "settings"
+
+    key: str = Field(primary_key=True)
+    value: str
+
+
+# Full-text search over bodies: an external-content FTS5 index kept by triggers.
+FTS_DDL = (
+    "CREATE VIRTUAL TABLE message_fts USING fts5(body, content='messages', content_rowid='id')",
+    """CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
+         INSERT INTO message_fts(rowid, body) VALUES (new.id, new.body);
+       END""",
+    """CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+         INSERT INTO message_fts(message_fts, rowid, body) VALUES ('delete', old.id, old.body);
+       END""",
+    """CREATE TRIGGER messages_fts_update AFTER UPDATE OF body ON messages BEGIN
+         INSERT INTO message_fts(message_fts, rowid, body) VALUES ('delete', old.id, old.body);
+         INSERT INTO message_fts(rowid, body) VALUES (new.id, new.body);
+       END""",
+)
