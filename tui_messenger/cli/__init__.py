@@ -5,18 +5,71 @@ Exit codes: 0 success, 2 usage or input errors, 1 other failures, each with one 
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import click
 
 from tui_messenger import __version__
+from tui_messenger.cli.options import FAULTS, RATE, fail
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="tui-messenger")
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(path_type=Path),
+    envvar="TUI_MESSENGER_DB",
+    help="Database file (default: your user data folder). Also TUI_MESSENGER_DB.",
+)
+@click.option(
+    "--scenario", default="default", show_default=True, help="Built-in scenario name or a TOML file."
+)
+@click.option(
+    "--seed", type=int, default=0, show_default=True, help="Seed of the fake network (same seed, same world)."
+)
+@click.option(
+    "--speed", type=click.FloatRange(min=0.01), default=1.0, show_default=True, help="Virtual clock speed."
+)
+@click.option(
+    "--theme", default=None, help="Theme name (remembered), e.g. tui-dark, tui-light, tui-high-contrast."
+)
+@click.option("--drop", type=RATE, default=0.0, help="Fault: rate of frames the network drops.")
+@click.option("--duplicate", type=RATE, default=0.0, help="Fault: rate of frames delivered twice.")
+@click.option("--reorder", type=RATE, default=0.0, help="Fault: rate of frames delivered out of order.")
+@click.option("--delay", type=RATE, default=0.0, help="Fault: rate of frames delayed.")
+@click.option("--garble", type=RATE, default=0.0, help="Fault: rate of frames garbled.")
+@click.option(
+    "--disconnect", type=RATE, default=0.0, help="Fault: rate of frames after which the link drops."
+)
 @click.pass_context
-def main(ctx: click.Context) -> None:
-    """A WhatsApp-like messenger in the terminal, with a scripted fake network."""
-    if ctx.invoked_subcommand is None:
-        click.echo("the screens are not built yet", err=True)
+def main(ctx: click.Context, db_path: Path | None, **options: object) -> None:
+    """A WhatsApp-like messenger in the terminal, with a scripted fake network.
+
+    Run without a command to open the messenger.
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["db_path"] = db_path
+    ctx.obj.update(options)
+    if ctx.invoked_subcommand is not None:
+        return
+    from tui_messenger.bootstrap import AppSettings, BootError, run_app
+
+    faults = {name: options[name] for name in FAULTS}
+    settings = AppSettings(
+        db_path=db_path,
+        scenario=str(options["scenario"]),
+        seed=int(options["seed"]),  # type: ignore[call-overload]
+        speed=float(options["speed"]),  # type: ignore[arg-type]
+        theme=options["theme"],  # type: ignore[arg-type]
+        faults=faults,  # type: ignore[arg-type]
+    )
+    try:
+        code = run_app(settings)
+    except BootError as exc:
+        fail(str(exc), code=exc.exit_code)
+    sys.exit(code)
 
 
 def _register() -> None:
