@@ -1,0 +1,189 @@
+"""Warn when a display name imitates a verified business (DESIGN.md section 3, rule 2).
+
+Badges come from the directory; names are only compared. A name is reduced twice:
+- `normalize_name`: what the name *says* (NFKC, hidden characters and badge glyphs removed, casefolded,
+  punctuation and spaces collapsed);
+- `skeleton`: what the name *looks like*: Unicode TR39 confusable skeleton (built from the
+  confusable-homoglyphs copy of confusables.txt), casefolded, plus the look-alike digit and symbol swaps
+  that TR39 leaves out (3→e, 5→s, @→a, ...), and with combining marks dropped (so "Nördbank" matches).
+`ImpersonationCheck.looks_like` then compares skeletons with those of the verified businesses.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+
+__all__ = ["ImpersonationCheck", "normalize_name", "skeleton"]
+
+# Glyphs that fake the verified badge inside a name. Most are symbols and would become spaces anyway;
+# removing them outright also catches "Nord✓bank".
+_BADGES = frozenset(
+    "\u2713\u2714\u2611\u2705\u221a\u23b7\u2610\u2612\u26e8\u272a\u272f\u2b50\u2606\u2605"
+    "\U0001f5f8\U0001f5f9\U0001f6e1\U0001f530\U0001f535\U0001f537\U0001f539\U0001f3c5\U0001f396"
+    "\U0001f512\U0001f510\U0001f4af\U0001f31f\U0001f197\U0001f499\U0001f48e\u24e5\U0001f165"
+)
+# Digit and symbol look-alikes beyond TR39 (which already maps 0→O, 1→l, I→l, |→l, m→rn). TR39 keeps
+# i and l apart, but "A1rlines" uses 1 for i, so i joins l's class; "vv" for "w" is handled below.
+_SWAPS = str.maketrans({"2": "z", "3": "e", "4": "a", "5": "s", "6": "b", "7": "t", "8": "b", "9": "g",
+                        "@": "a", "$": "s", "€": "e", "!": "l", "¡": "l", "+": "t", "i": "l"})  # fmt: skip
+# Words a fake adds to or swaps in for a real name ("SkyWays Support" for "SkyWays Airlines").
+_GENERIC = frozenset(
+    "airline airlines airways air bank banking support official help helpdesk service services customer "
+    "care team desk info news inc ltd llc gmbh ag co company corp group plc sa verified the".split()
+)
+_OVERRIDE = re.compile("\u202e([^\u202c\u2069\n]*)")  # RLO ... PDF/PDI: drawn right to left
+_MIN_PART = 4  # a verified name shorter than this matches only exactly: "Bo" must not flag "Bo Smith"
+_MIN_CORE = 5  # shortest distinctive part ("skyways") matched on its own at the start of a name
+
+
+def _is_hidden(ch: str) -> bool:
+    # Format characters (bidi, zero-width, tags), controls, and variation selectors (category Mn).
+    cat = unicodedata.category(ch)
+    return cat in ("Cf", "Cc", "Cs", "Co") or "\ufe00" <= ch <= "\ufe0f" or "\U000e0100" <= ch <= "\U000e01ef"
+
+
+def _prepare(name: str) -> str:
+    """NFKC, then hidden characters and badge glyphs removed. Case and punctuation kept."""
+    text = unicodedata.normalize("NFKC", name)
+    return "".join(ch for ch in text if ch not in _BADGES and not _is_hidden(ch))
+
+
+def _words(text: str) -> tuple[str, ...]:
+    # Letters, digits and marks make words (`\w` would split at Indic vowel signs); the rest separates.
+    return tuple(
+        "".join(ch if ch.isalnum() or unicodedata.category(ch)[0] == "M" else " " for ch in text).split()
+    )
+
+
+def normalize_name(name: str) -> str:
+    """What a name says: NFKC, no hidden characters or badges, casefolded, single spaces between words."""
+    return " ".join(_words(_prepare(name).casefold()))
+
+
+@functools.cache
+def _prototypes() -> dict[int, str]:
+    """TR39 source → prototype, as a `str.translate` table, loaded on first use (~0.1 s).
+
+    confusable-homoglyphs stores confusables.txt as an undirected graph (each line as both a→b and b→a)
+    and wraps RTL characters in U+200E. The direction is recovered from TR39's structure: a source
+    appears on exactly one line and is never a prototype, so a character with several partners is a
+    prototype; a pair of two single-partner characters is ordered as the file listed it (source first).
+    """
+    from confusable_homoglyphs.utils import load  # the library's loader honours $CONFUSABLE_DATA
+
+    graph = {
+        key.replace("\u200e", ""): [entry["c"].replace("\u200e", "") for entry in entries]
+        for key, entries in load("confusables.json").items()
+    }
+    order = {key: i for i, key in enumerate(graph)}
+    table: dict[int, str] = {}
+    for key, partners in graph.items():
+        if len(key) != 1 or len(partners) != 1:
+            continue
+        (other,) = partners
+        if len(other) > 1 or len(graph.get(other, ())) > 1 or order[key] < order.get(other, -1):
+            table[ord(key)] = other
+    return table
+
+
+def _tr39(text: str) -> str:
+    table = _prototypes()
+    return unicodedata.normalize("NFD", unicodedata.normalize("NFD", text).translate(table))
+
+
+def _fold(text: str) -> str:
+    # TR39 prototypes keep case ("0" → "O", "Ν" → "N"), so map, casefold, and map again for what
+    # casefolding produced; then drop combining marks, which only decorate a look-alike.
+    text = _tr39(_tr39(text).casefold()).casefold()
+    return "".join(ch for ch in text if not unicodedata.combining(ch)).translate(_SWAPS).replace("vv", "w")
+
+
+@functools.lru_cache(maxsize=4096)
+def _skeleton_words(name: str) -> tuple[str, ...]:
+    return _words(_fold(_prepare(name)))
+
+
+def skeleton(name: str) -> str:
+    """What a name looks like: TR39 skeleton, casefolded, digit swaps, words joined by single spaces."""
+    return " ".join(_skeleton_words(name))
+
+
+class _Pattern:
+    """The skeleton forms of one verified name, computed once."""
+
+    __slots__ = ("whole", "core")
+
+    def __init__(self, name: str) -> None:
+        words = _skeleton_words(name)
+        self.whole = "".join(words)
+        core = "".join(w for w in words if w not in _GENERIC)
+        self.core = core if len(core) >= _MIN_CORE and core != self.whole else ""
+
+    def matches(self, words: tuple[str, ...]) -> bool:
+        whole = self.whole
+        if not whole:
+            return False
+        joined = "".join(words)
+        if joined == whole:
+            return True  # same letters, whatever the spacing: "Sky Ways Air lines"
+        if len(whole) < _MIN_PART:
+            return False
+        if joined.startswith(whole) or (self.core and joined.startswith(self.core)):
+            return True  # "NordbankSupport", "SkyWays Help"
+        return _contains_run(words, whole)  # "Official Nordbank Team"
+
+
+def _contains_run(words: tuple[str, ...], target: str) -> bool:
+    """True if some consecutive words, joined, spell `target` (a whole-word part of the name)."""
+    for start in range(len(words)):
+        acc = ""
+        for word in words[start:]:
+            acc += word
+            if acc == target:
+                return True
+            if len(acc) >= len(target) or not target.startswith(acc):
+                break
+    return False
+
+
+class ImpersonationCheck:
+    """Compares display names with the names of verified businesses, by account id.
+
+    `verified` maps the account id of each verified business to the name the directory confirmed.
+    """
+
+    def __init__(self, verified: Mapping[str, str]) -> None:
+        self._verified = dict(verified)
+        self._patterns = [(account_id, name, _Pattern(name)) for account_id, name in self._verified.items()]
+
+    def looks_like(self, account_id: str, display_name: str) -> str | None:
+        """The verified name that `display_name` imitates, if it is not that business's own account.
+
+        A verified business is not flagged for resembling another verified business when its own
+        confirmed name already does ("Nordbank Insurance" next to "Nordbank"); if it renames itself
+        to imitate one, it is.
+        """
+        forms = [_skeleton_words(display_name)]
+        if "\u202e" in display_name:
+            # "\u202eknabdroN" is drawn as "Nordbank" by a bidi-aware terminal: check it as drawn too.
+            forms.append(_skeleton_words(_OVERRIDE.sub(lambda m: m.group(1)[::-1], display_name)))
+        own = self._verified.get(account_id)
+        own_words = _skeleton_words(own) if own is not None else None
+        for verified_id, verified_name, pattern in self._patterns:
+            if verified_id == account_id or not any(pattern.matches(words) for words in forms):
+                continue
+            if own_words is not None and pattern.matches(own_words):
+                continue
+            return verified_name
+        return None
+
+    def warnings(self, names: Iterable[tuple[str, str]]) -> dict[str, str]:
+        """`looks_like` for many (account id, display name) pairs; only the flagged ones."""
+        found = {}
+        for account_id, name in names:
+            if (match := self.looks_like(account_id, name)) is not None:
+                found[account_id] = match
+        return found
