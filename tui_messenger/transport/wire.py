@@ -28,6 +28,10 @@ ERROR_OUTSIDE_WINDOW = 131047  # re-engagement message: free-form outside the 24
 ERROR_MARKETING_STOPPED = 131050  # the user stopped marketing messages
 ERROR_TIER_LIMIT = 131048  # spam rate limit: too many distinct users reached
 ERROR_BLOCKED = 131031  # the recipient blocked this sender (never told to the sender's user)
+# The fake network also answers with these two (WhatsApp uses 131049 for "not delivered to keep the
+# ecosystem healthy"; here it means a business-initiated template to a user who never opted in).
+ERROR_NO_OPT_IN = 131049
+ERROR_UNDELIVERABLE = 131026  # no such recipient
 
 
 class _Model(BaseModel):
@@ -219,6 +223,8 @@ class DirectoryFrame(_Model):
 
     type: Literal["directory"] = "directory"
     accounts: list[DirectoryEntry]
+    # Which revision of the directory this is; the client acks it as `directory:<version>`.
+    version: int | None = None
 
 
 class AckFrame(_Model):
@@ -272,6 +278,20 @@ class FrameStats:
     @property
     def dropped(self) -> int:
         return self.oversize + self.malformed
+
+
+def ack_key(frame: Frame) -> str | None:
+    """The id a client puts in `AckFrame.ids` once it has stored `frame` (or already had it).
+
+    Messages are acked by their id, receipts by message and status, a directory by its version.
+    Frames without a key (typing, presence, sync) are never re-sent, so they need no ack."""
+    if isinstance(frame, MessageFrame):
+        return frame.id
+    if isinstance(frame, StatusFrame):
+        return f"status:{frame.message_id}:{frame.status}"
+    if isinstance(frame, DirectoryFrame) and frame.version is not None:
+        return f"directory:{frame.version}"
+    return None
 
 
 def encode(frame: Frame) -> bytes:

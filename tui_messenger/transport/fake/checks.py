@@ -1,0 +1,159 @@
+"""Checks that need the whole scenario: references between steps, flows and accounts, and WhatsApp's limits
+on buttons and lists, each reported at the field where the problem is."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tui_messenger.transport import wire
+from tui_messenger.transport.fake.toml_lines import Path
+from tui_messenger.transport.fake.world import FlowSpec, MessageSpec, World
+
+Problem = tuple[Path, str]
+MAX_LIST_BUTTON = 20  # the label of the button that opens a list
+
+
+def check_world(world: World) -> list[Problem]:
+    return [*_accounts(world), *_messages(world), *_history(world), *_flows(world)]
+
+
+def _accounts(world: World) -> Iterator[Problem]:
+    seen: set[str] = set()
+    for i, account in enumerate(world.accounts):
+        if account.id in seen:
+            yield ("accounts", i, "id"), f"duplicate account id {account.id!r}"
+        if account.id == world.user_id:
+            yield ("accounts", i, "id"), f"{account.id!r} is the user's own id"
+        seen.add(account.id)
+        if account.bot_kind in ("business", "marketer") and account.kind != "business":
+            yield ("accounts", i, "bot"), f'a {account.bot_kind} bot needs kind = "business"'
+        if account.promotions and account.bot_kind != "marketer":
+            yield ("accounts", i, "promotions"), 'promotions are sent only by bot = "marketer"'
+    for i, item in enumerate(world.scheduled):
+        if world.account(item.sender) is None:
+            yield ("scheduled", i, "from"), f"unknown account {item.sender!r}"
+
+
+def _messages(world: World) -> Iterator[Problem]:
+    for i, account in enumerate(world.accounts):
+        for j, promo in enumerate(account.promotions):
+            yield from check_message(promo, ("accounts", i, "promotions", j))
+    for i, item in enumerate(world.history):
+        yield from check_message(item, ("history", i))
+    for i, item in enumerate(world.scheduled):
+        yield from check_message(item, ("scheduled", i))
+    for i, flow in enumerate(world.flows):
+        for j, step in enumerate(flow.steps):
+            yield from check_message(step, ("flows", i, "steps", j))
+
+
+def check_message(spec: MessageSpec, at: Path) -> Iterator[Problem]:
+    if spec.template is not None and spec.category is None:
+        yield at + ("template",), "a template needs a category (utility, marketing or authentication)"
+    if spec.category is not None and spec.template is None:
+        yield at + ("category",), 'a category belongs to a template: add template = "<name>"'
+    if spec.buttons and spec.list is not None:
+        yield at + ("list",), "a message has buttons or a list, not both"
+    if spec.template is not None and spec.list is not None:
+        yield at + ("list",), "a template cannot carry a list"
+    if len(spec.buttons) > wire.MAX_BUTTONS:
+        yield at + ("buttons",), f"more than {wire.MAX_BUTTONS} buttons ({len(spec.buttons)})"
+    titles: set[str] = set()
+    for k, button in enumerate(spec.buttons):
+        if not button.title:
+            yield at + ("buttons", k, "title"), "a button needs a title"
+        elif len(button.title) > wire.MAX_BUTTON_TITLE:
+            yield at + ("buttons", k, "title"), _too_long("button title", button.title, wire.MAX_BUTTON_TITLE)
+        if button.title in titles:
+            yield at + ("buttons", k, "title"), f"button title {button.title!r} is used twice"
+        titles.add(button.title)
+    if spec.list is not None:
+        yield from _check_list(spec, at + ("list",))
+
+
+def _check_list(spec: MessageSpec, at: Path) -> Iterator[Problem]:
+    assert spec.list is not None
+    rows = sum(len(s.rows) for s in spec.list.all_sections())
+    if not 1 <= rows <= wire.MAX_LIST_ROWS:
+        yield at, f"a list has 1 to {wire.MAX_LIST_ROWS} rows in all, this one has {rows}"
+    if len(spec.list.button) > MAX_LIST_BUTTON:
+        yield at + ("button",), _too_long("list button label", spec.list.button, MAX_LIST_BUTTON)
+    keys: set[str] = set()
+    sections = [("sections", n, s) for n, s in enumerate(spec.list.sections)]
+    if spec.list.rows:
+        sections.append(("rows", None, spec.list.all_sections()[-1]))
+    for field, n, section in sections:
+        base = at + ((field, n) if n is not None else (field,))
+        for r, row in enumerate(section.rows):
+            where = base + (("rows", r) if n is not None else (r,))
+            if not row.title:
+                yield where + ("title",), "a row needs a title"
+            elif len(row.title) > wire.MAX_ROW_TITLE:
+                yield where + ("title",), _too_long("row title", row.title, wire.MAX_ROW_TITLE)
+            if len(row.description) > wire.MAX_ROW_DESCRIPTION:
+                yield (
+                    where + ("description",),
+                    _too_long("row description", row.description, wire.MAX_ROW_DESCRIPTION),
+                )
+            if row.key in keys:
+                yield where, f"row {row.key!r} appears twice"
+            keys.add(row.key)
+
+
+def _history(world: World) -> Iterator[Problem]:
+    for i, item in enumerate(world.history):
+        if world.account(item.chat) is None:
+            yield ("history", i, "chat"), f"unknown account {item.chat!r}"
+        if item.sender not in (world.user_id, item.chat):
+            yield ("history", i, "from"), f"'from' is {world.user_id!r} or the chat's account {item.chat!r}"
+
+
+def _flows(world: World) -> Iterator[Problem]:
+    flow_ids: set[str] = set()
+    for i, flow in enumerate(world.flows):
+        at: Path = ("flows", i)
+        if flow.id in flow_ids:
+            yield at + ("id",), f"duplicate flow id {flow.id!r}"
+        flow_ids.add(flow.id)
+        business = world.account(flow.business)
+        if business is None:
+            yield at + ("business",), f"unknown account {flow.business!r}"
+        elif business.kind != "business":
+            yield at + ("business",), f"{flow.business!r} is not a business account"
+        yield from _steps(flow, at)
+    if world.scenario.play is not None and world.scenario.play not in flow_ids:
+        yield ("scenario", "play"), f"unknown flow {world.scenario.play!r}"
+
+
+def _steps(flow: FlowSpec, at: Path) -> Iterator[Problem]:
+    ids = [s.id for s in flow.steps]
+    for j, step_id in enumerate(ids):
+        if step_id in ids[:j]:
+            yield at + ("steps", j, "id"), f"duplicate step id {step_id!r}"
+    if flow.start is not None and flow.start not in ids:
+        yield at + ("start",), f"unknown step {flow.start!r}"
+    for j, step in enumerate(flow.steps):
+        here = at + ("steps", j)
+        for field in ("next", "otherwise"):
+            target = getattr(step, field)
+            if target is not None and target not in ids:
+                yield here + (field,), f"{field} goes to a missing step {target!r}"
+        if step.next is not None and step.waits:
+            yield here + ("next",), "a step either waits for an answer (branches) or goes on (next)"
+        if step.end and (step.next or step.waits):
+            yield here + ("end",), "an ending step has no next, branches or otherwise"
+        choices = step.choices()
+        titles = {t.casefold() for t in choices.values()}
+        for k, branch in enumerate(step.branches):
+            where = here + ("branches", k)
+            if branch.goto not in ids:
+                yield where + ("goto",), f"branch to a missing step {branch.goto!r}"
+            if (branch.choice is None) == (not branch.text):
+                yield where, "a branch has either a choice (button or row) or text words"
+            if branch.choice is not None and branch.choice not in choices:
+                if branch.choice.casefold() not in titles:
+                    yield where + ("choice",), f"{branch.choice!r} is not a button or row of step {step.id!r}"
+
+
+def _too_long(what: str, text: str, limit: int) -> str:
+    return f"{what} {text!r} has {len(text)} characters; the limit is {limit}"

@@ -1,0 +1,89 @@
+"""Run a business's scenario flows: send each step after its delay, wait for the user's answer, branch."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from tui_messenger.transport import wire
+from tui_messenger.transport.fake.repertoire import contains_any, normalise
+from tui_messenger.transport.fake.world import FlowSpec, StepSpec
+
+if TYPE_CHECKING:
+    from tui_messenger.transport.fake.bots import BotHost
+
+
+@dataclass
+class _Waiting:
+    flow: FlowSpec
+    step: StepSpec
+    message_id: str  # the prompt the user answers (an interactive reply's context_id)
+
+
+class FlowRunner:
+    """One business's flows with the one user. A new flow replaces a waiting one, as a real bot would."""
+
+    def __init__(self, host: BotHost, business: str) -> None:
+        self.host = host
+        self.business = business
+        self.waiting: _Waiting | None = None
+        self._generation = 0  # bumps when a flow starts, so steps of a replaced flow stop quietly
+
+    def start(self, flow: FlowSpec) -> None:
+        self._generation += 1
+        self.waiting = None
+        self.host.note("flow", self.business, f"flow {flow.id!r} starts")
+        self._schedule(flow, flow.first_step)
+
+    def _schedule(self, flow: FlowSpec, step: StepSpec, context_id: str | None = None) -> None:
+        generation = self._generation
+        self.host.after(step.delay, lambda: self._send(flow, step, generation, context_id), f"step {step.id}")
+
+    def _send(self, flow: FlowSpec, step: StepSpec, generation: int, context_id: str | None) -> None:
+        if generation != self._generation:
+            return
+        message_id = self.host.post(self.business, step, context_id=context_id)
+        if message_id is None:  # refused by the consent rules: the flow cannot go on
+            self.host.note("flow", self.business, f"flow {flow.id!r} stops at step {step.id!r}: send failed")
+            return
+        if step.waits:
+            self.waiting = _Waiting(flow, step, message_id)
+        elif step.next and not step.end:
+            self._schedule(flow, flow.step(step.next))  # type: ignore[arg-type]  # checked on load
+        else:
+            self.host.note("flow", self.business, f"flow {flow.id!r} ends at step {step.id!r}")
+
+    def answer(self, frame: wire.MessageFrame) -> bool:
+        """Branch on the user's message if a flow waits for it; False when no flow takes it."""
+        waiting = self.waiting
+        if waiting is None:
+            return False
+        reply = frame.interactive_reply
+        if reply is not None and reply.context_id != waiting.message_id:
+            return False  # a tap on an older prompt: the current step does not take it
+        target = self._branch(waiting.step, frame)
+        if target is None:
+            return False
+        self.waiting = None
+        self._generation += 1
+        self._schedule(waiting.flow, waiting.flow.step(target), context_id=frame.id)  # type: ignore[arg-type]
+        return True
+
+    @staticmethod
+    def _branch(step: StepSpec, frame: wire.MessageFrame) -> str | None:
+        choices = step.choices()
+        reply = frame.interactive_reply
+        said = normalise(frame.body).strip()
+        for branch in step.branches:
+            if branch.choice is not None:
+                wanted = {branch.choice, choices.get(branch.choice, branch.choice)}
+                wanted_norm = {normalise(w).strip() for w in wanted}
+                if reply is not None and (
+                    reply.id in wanted or normalise(reply.title).strip() in wanted_norm
+                ):
+                    return branch.goto
+                if reply is None and said in wanted_norm:  # the user typed the button's title
+                    return branch.goto
+            elif branch.text and reply is None and contains_any(frame.body, branch.text):
+                return branch.goto
+        return step.otherwise

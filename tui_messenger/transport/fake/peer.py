@@ -1,0 +1,473 @@
+"""The fake peer: an in-process network with one user and a bot behind every other account.
+
+Everything crossing it is bytes through `wire.encode`/`wire.decode`. It is deterministic for a seed: one
+`random.Random(seed)` for the bots, one for the faults, and one scheduler of (due time, sequence, action)
+instead of free-running tasks. On a ManualClock time moves only when the caller says so (`step`, `jump`);
+on any other clock a driver task runs actions as they fall due.
+
+Reliability follows Matrix: the server keeps a timeline; every message, receipt and directory frame sent to
+the client stays un-acked until the client's AckFrame names it (`wire.ack_key`), and is sent again after
+`ack_timeout` and on reconnect. Sends are idempotent per client transaction id.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from pydantic import ValidationError
+
+from tui_messenger.domain.clock import Clock, ManualClock, from_ms, to_ms
+from tui_messenger.transport import wire
+from tui_messenger.transport.base import Transport, TransportClosed
+from tui_messenger.transport.fake.bots import build_bots
+from tui_messenger.transport.fake.connection import Connection
+from tui_messenger.transport.fake.consent import ERROR_TITLES, ConsentLedger
+from tui_messenger.transport.fake.content import build_message, text_spec
+from tui_messenger.transport.fake.directory import directory_frame
+from tui_messenger.transport.fake.faults import FaultDice, FaultPlan
+from tui_messenger.transport.fake.scheduler import Scheduled, Scheduler
+from tui_messenger.transport.fake.world import MessageSpec, World
+
+log = logging.getLogger(__name__)
+SERVER = "server"  # the `from` of receipts the network itself gives (sent, failed)
+MAX_RETRY_WAIT = 60.0
+
+
+@dataclass(frozen=True)
+class PeerEvent:
+    """A line of the peer's own log, for testers: failures by the consent rules, faults, flow progress."""
+
+    at: datetime
+    kind: str  # failed | flow | user | preferences | receipt | fault | rejected
+    actor: str
+    detail: str
+    to: str = ""
+    code: int | None = None
+    message_id: str | None = None
+
+
+@dataclass
+class _Record:
+    """A frame in the server's timeline. `own` marks the user's own messages: sent only in a full sync."""
+
+    pos: int
+    key: str
+    raw: bytes
+    own: bool = False
+    attempts: int = 0
+
+
+class FakePeer(Transport):
+    def __init__(
+        self,
+        world: World,
+        *,
+        clock: Clock,
+        seed: int = 0,
+        faults: FaultPlan | None = None,
+        user_id: str | None = None,
+        realtime: bool | None = None,
+        ack_timeout: float = 5.0,
+        delay_scale: float = 1.0,
+    ) -> None:
+        self.world = world
+        self.clock = clock
+        self.user_id = user_id or world.user_id
+        self.rng = random.Random(seed)
+        self.faults = faults if faults is not None else world.faults
+        self.realtime = not isinstance(clock, ManualClock) if realtime is None else realtime
+        self.ack_timeout = ack_timeout
+        self.delay_scale = delay_scale
+        self.stats = wire.FrameStats()  # client frames that did not decode
+        self.log: list[PeerEvent] = []
+        self.consent = ConsentLedger()
+        self._dice = FaultDice(self.faults)
+        self._sched = Scheduler()
+        self._started_at = clock.now()
+        self._epoch = f"{_base36(to_ms(self._started_at))}{seed:x}"
+        self._ids = 0
+        self._last_ts = 0
+        self._records: list[_Record] = []
+        self._unacked: dict[str, _Record] = {}
+        self._retry: dict[str, Scheduled] = {}
+        self._txns: dict[str, _Record] = {}  # client_txn_id -> the receipt we answered it with
+        self._directory_key = ""
+        self._conn: Connection | None = None
+        self._sync_pending = False
+        self._pumping = False
+        self._driver: asyncio.Task[None] | None = None
+        self._wake: asyncio.Event | None = None
+        self.bots = build_bots(self, world)
+        self._seed_world()
+
+    @classmethod
+    def for_scenario(cls, name_or_path: str = "default", **kwargs) -> FakePeer:
+        """Build a peer for a built-in scenario or a file: `FakePeer.for_scenario("default", clock=...)`."""
+        from tui_messenger.transport.fake.loader import load_world
+
+        return cls(load_world(name_or_path), **kwargs)
+
+    # the Transport interface --------------------------------------------------------------------------
+    async def connect(self, account_id: str, *, since: str | None = None) -> None:
+        if account_id != self.user_id:
+            raise TransportClosed(f"this fake network serves only {self.user_id!r}")
+        if self._conn is not None:
+            self._conn.end(broken=False)
+        self._conn = Connection()
+        epoch, _, _ = (since or "").partition("_")
+        if epoch != self._epoch:  # first connect, or a token from another run: a full initial sync
+            self._full_sync()
+        else:  # resume: everything the client has not acked, in server order
+            for record in sorted(self._unacked.values(), key=lambda r: r.pos):
+                self._emit(record)
+        self._send_sync()
+        self.pump()
+        if self.realtime and self._driver is None:
+            self._wake = asyncio.Event()
+            self._driver = asyncio.create_task(self._drive(), name="fake-peer-driver")
+
+    async def send(self, frame: bytes) -> None:
+        if not self.connected:
+            raise TransportClosed("not connected")
+        if self._dice.roll("drop"):
+            self.note("fault", "client", "dropped a frame from the client")
+            return
+        decoded = wire.try_decode(frame, self.stats)
+        if decoded is None:
+            self.note("rejected", "client", "a malformed frame from the client")
+            return
+        for _ in range(2 if self._dice.roll("duplicate") else 1):
+            self._from_client(decoded)
+        self.pump()
+
+    def incoming(self) -> AsyncIterator[bytes]:
+        if self._conn is None:
+            raise TransportClosed("not connected")
+        return self._conn.stream()
+
+    async def close(self) -> None:
+        if self._conn is not None:
+            self._conn.end(broken=False)
+        if self._driver is not None:
+            self._driver.cancel()
+            try:
+                await self._driver
+            except asyncio.CancelledError:
+                pass
+            self._driver = None
+
+    # for testers, tests and scripted clients ----------------------------------------------------------
+    @property
+    def connected(self) -> bool:
+        return self._conn is not None and self._conn.open
+
+    def drain(self) -> list[bytes]:
+        """Take every frame now waiting for the client (a scripted client's `incoming` without waiting)."""
+        return self._conn.drain() if self._conn is not None else []
+
+    def pump(self) -> None:
+        """Run every action due now, then tell the client the new sync token."""
+        if self._pumping:
+            return
+        self._pumping = True
+        try:
+            while (item := self._sched.pop_due(self.clock.now())) is not None:
+                item.action()
+        finally:
+            self._pumping = False
+        self._send_sync()
+
+    def next_due(self) -> datetime | None:
+        return self._sched.next_due()
+
+    def step(self) -> bool:
+        """Move the clock to the next scheduled action and run what is due. False when nothing is left."""
+        due = self._sched.next_due()
+        if due is None:
+            return False
+        self._move_clock((due - self.clock.now()).total_seconds())
+        self.pump()
+        return True
+
+    async def jump(self, seconds: float) -> None:
+        """Move the clock ahead (to show a window closing), running due actions at their own times and
+        yielding between them so the client can ack what it got."""
+        target = self.clock.now() + timedelta(seconds=seconds)
+        while (due := self._sched.next_due()) is not None and due <= target:
+            self._move_clock((due - self.clock.now()).total_seconds())
+            self.pump()
+            await asyncio.sleep(0)
+        self._move_clock((target - self.clock.now()).total_seconds())
+        self.pump()
+        if self._wake is not None:
+            self._wake.set()
+
+    def push_text(self, sender: str, body: str) -> str | None:
+        """Make `sender` write to the user now (tests and tester tools). Business rules apply."""
+        message_id = self.post(sender, text_spec(body))
+        self.pump()
+        return message_id
+
+    def failures(self) -> list[PeerEvent]:
+        return [e for e in self.log if e.kind == "failed"]
+
+    @property
+    def fault_counts(self) -> dict[str, int]:
+        return dict(self._dice.counts)
+
+    # BotHost: what bots may do ------------------------------------------------------------------------
+    def after(self, seconds: float, action: Callable[[], None], label: str = "") -> None:
+        due = self.clock.now() + timedelta(seconds=seconds * self.delay_scale)
+        self._sched.at(due, action, label)
+        if self._wake is not None:
+            self._wake.set()
+
+    def post(self, sender: str, spec: MessageSpec, *, context_id: str | None = None) -> str | None:
+        """Send a message from `sender` to the user; None when the network refuses it."""
+        now = self.clock.now()
+        if self.consent.is_business(sender):
+            category = spec.category if spec.template is not None else None
+            code = self.consent.check(sender, self.user_id, template_category=category, now=now)
+            if code is not None:
+                self._fail(sender, spec, code)
+                return None
+        message_id = self._new_id("m")
+        try:
+            frame = build_message(
+                spec, message_id=message_id, sender=sender, to=self.user_id,
+                timestamp=self._next_ts(), context_id=context_id,
+            )  # fmt: skip
+        except ValidationError as exc:
+            self.note("rejected", sender, f"invalid message: {str(exc).splitlines()[0]}")
+            return None
+        self._publish(frame)
+        return message_id
+
+    def receipt(self, sender: str, message_id: str, status: str) -> None:
+        frame = wire.StatusFrame(
+            message_id=message_id, status=status, sender=sender, to=self.user_id, timestamp=self._next_ts()
+        )  # type: ignore[arg-type]
+        self._publish(frame)
+
+    def typing(self, sender: str, on: bool) -> None:
+        """Typing is ephemeral: sent once if connected, never stored or re-sent."""
+        if self.connected:
+            self._deliver(wire.encode(wire.TypingFrame(sender=sender, to=self.user_id, typing=on)))
+
+    def note(self, kind: str, actor: str, detail: str, **extra) -> None:
+        event = PeerEvent(self.clock.now(), kind, actor, detail, **extra)
+        self.log.append(event)
+        log.debug("%s %s: %s", kind, actor, detail)
+
+    # the world --------------------------------------------------------------------------------------
+    def _seed_world(self) -> None:
+        for account in self.world.accounts:
+            if account.kind != "business":
+                continue
+            self.consent.register(account.id, tier_limit=account.tier_limit)
+            if account.opt_in or account.claims_opt_in:
+                self.consent.opt_in(account.id, self.user_id)
+            for n in range(account.reached_today):
+                self.consent.mark_reached(account.id, f"~stand-in-{n}", self._started_at)
+        self._publish_directory()
+        self._seed_history()
+        for item in self.world.scheduled:
+            self.after(item.at, lambda item=item: self.post(item.sender, item), "scheduled")
+        for bot in self.bots.values():
+            bot.start()
+
+    def _seed_history(self) -> None:
+        start_ms = to_ms(self._started_at)
+        ordered = sorted(enumerate(self.world.history), key=lambda pair: (-pair[1].ago, pair[0]))
+        last = 0
+        for n, item in ordered:
+            ts = max(start_ms - int(item.ago * 1000), last + 1)
+            last = ts
+            mine = item.sender == self.user_id
+            to = item.chat if mine else self.user_id
+            message_id = f"h.{self.world.scenario.name}.{n}"  # stable across runs: re-synced history dedupes
+            frame = build_message(item, message_id=message_id, sender=item.sender, to=to, timestamp=ts)
+            self._publish(frame, stored_only=True)
+            if mine:
+                if self.consent.is_business(item.chat):
+                    self.consent.user_messaged(item.chat, self.user_id, from_ms(ts))
+                read = wire.StatusFrame(
+                    message_id=message_id, status="read", sender=item.chat, to=to, timestamp=ts
+                )
+                self._publish(read, stored_only=True)
+        self._last_ts = max(self._last_ts, last)
+
+    def _publish_directory(self) -> None:
+        version = sum(1 for r in self._records if r.key.startswith("directory:")) + 1
+        if self._directory_key:  # a newer directory replaces the old one, acked or not
+            self._drop_unacked(self._directory_key)
+        frame = directory_frame(self.world, version, to_ms(self._started_at) - 30 * 86_400_000)
+        self._directory_key = wire.ack_key(frame) or ""
+        self._publish(frame)
+
+    # from the client --------------------------------------------------------------------------------
+    def _from_client(self, frame: wire.Frame) -> None:
+        if isinstance(frame, wire.AckFrame):
+            for key in frame.ids:
+                self._drop_unacked(key)
+        elif isinstance(frame, wire.MessageFrame):
+            self._user_message(frame)
+        elif isinstance(frame, wire.UserPreferencesFrame):
+            stopped = frame.marketing == "stop"
+            self.consent.set_marketing(frame.to, self.user_id, stopped=stopped)
+            self.note("preferences", self.user_id, f"marketing {frame.marketing}", to=frame.to)
+        elif isinstance(frame, wire.StatusFrame):
+            self.note("receipt", self.user_id, frame.status, to=frame.sender, message_id=frame.message_id)
+        elif not isinstance(frame, wire.TypingFrame | wire.PresenceFrame):
+            self.note("rejected", "client", f"unexpected {frame.type} frame from the client")
+
+    def _user_message(self, frame: wire.MessageFrame) -> None:
+        if frame.sender != self.user_id:  # identity is the connection, never the payload
+            self.note("rejected", self.user_id, f"a message claiming to be from {frame.sender!r}")
+            return
+        txn = frame.client_txn_id or frame.id
+        if txn in self._txns:  # a retry: answer again, do nothing twice
+            record = self._txns[txn]
+            self._unacked[record.key] = record
+            self._emit(record)
+            return
+        ts = self._next_ts()
+        bot = self.bots.get(frame.to)
+        stored = frame.model_copy(update={"timestamp": ts})
+        self._publish(stored, own=True)
+        status: str = "sent" if bot is not None else "failed"
+        error = (
+            None
+            if bot is not None
+            else wire.ErrorInfo(code=wire.ERROR_UNDELIVERABLE, title=ERROR_TITLES[wire.ERROR_UNDELIVERABLE])
+        )
+        answer = wire.StatusFrame(
+            message_id=frame.id, status=status, sender=SERVER, to=self.user_id, timestamp=ts,
+            client_txn_id=frame.client_txn_id, error=error,
+        )  # type: ignore[arg-type]  # fmt: skip
+        self._txns[txn] = self._publish(answer)
+        self.note("user", self.user_id, frame.body, to=frame.to, message_id=frame.id)
+        if bot is None:
+            return
+        if self.consent.is_business(frame.to):
+            self.consent.user_messaged(frame.to, self.user_id, self.clock.now())
+        bot.on_user_message(stored)
+
+    # the timeline and delivery ------------------------------------------------------------------------
+    def _publish(self, frame: wire.Frame, *, own: bool = False, stored_only: bool = False) -> _Record:
+        """Put a frame in the timeline; unless it is the user's own or seeded history, send it now."""
+        record = _Record(len(self._records) + 1, wire.ack_key(frame) or "", wire.encode(frame), own=own)
+        self._records.append(record)
+        if not (own or stored_only):
+            self._unacked[record.key] = record
+            self._emit(record)
+        return record
+
+    def _full_sync(self) -> None:
+        for record in self._records:
+            if record.key.startswith("directory:") and record.key != self._directory_key:
+                continue
+            self._unacked[record.key] = record
+            self._emit(record)
+
+    def _emit(self, record: _Record) -> None:
+        if not self.connected:
+            return  # stays un-acked: sent on reconnect
+        record.attempts += 1
+        self._sync_pending = True
+        self._deliver(record.raw)
+        if record.key in self._retry:
+            self._retry[record.key].cancel()
+        wait = min(self.ack_timeout * 2 ** (record.attempts - 1), MAX_RETRY_WAIT)
+        due = self.clock.now() + timedelta(seconds=wait)
+        self._retry[record.key] = self._sched.at(due, lambda: self._retransmit(record.key), "retransmit")
+
+    def _retransmit(self, key: str) -> None:
+        record = self._unacked.get(key)
+        if record is not None:
+            self._emit(record)
+
+    def _drop_unacked(self, key: str) -> None:
+        self._unacked.pop(key, None)
+        handle = self._retry.pop(key, None)
+        if handle is not None:
+            handle.cancel()
+
+    def _deliver(self, raw: bytes) -> None:
+        """Bytes on their way to the client, through the fault plan."""
+        conn = self._conn
+        if conn is None or not conn.open:
+            return
+        dice = self._dice
+        if dice.roll("drop"):
+            return
+        if dice.roll("garble"):
+            raw = dice.garble(raw)
+        copies = 2 if dice.roll("duplicate") else 1
+        if dice.roll("delay"):
+            due = self.clock.now() + timedelta(seconds=dice.delay_seconds())
+            self._sched.at(due, lambda: conn.put(raw, copies), "delayed frame")
+        elif dice.roll("reorder"):
+            conn.hold(raw, copies)
+            self._sched.at(self.clock.now(), conn.release_held, "reordered frame")
+        else:
+            conn.put(raw, copies)
+        if dice.roll("disconnect"):
+            self.note("fault", "network", "the connection broke")
+            conn.end(broken=True)
+
+    def _send_sync(self) -> None:
+        if self._sync_pending and self.connected:
+            self._sync_pending = False
+            token = f"{self._epoch}_{len(self._records)}"
+            self._deliver(wire.encode(wire.SyncFrame(token=token)))
+
+    def _fail(self, sender: str, spec: MessageSpec, code: int) -> None:
+        title = ERROR_TITLES.get(code, "")
+        self.note("failed", sender, f"{title}: {spec.text[:80]!r}", to=self.user_id, code=code)
+
+    # time -------------------------------------------------------------------------------------------
+    def _move_clock(self, seconds: float) -> None:
+        if seconds <= 0:
+            return
+        mover = getattr(self.clock, "advance", None) or getattr(self.clock, "jump", None)
+        if mover is None:
+            raise TypeError("this clock cannot be moved ahead")
+        mover(seconds)
+
+    async def _drive(self) -> None:
+        """On a running clock: sleep until the next action falls due (or something new is scheduled)."""
+        assert self._wake is not None
+        speed = float(getattr(self.clock, "speed", 1.0))
+        while True:
+            self.pump()
+            due = self._sched.next_due()
+            wait = 1.0 if due is None else (due - self.clock.now()).total_seconds() / speed
+            self._wake.clear()
+            try:
+                await asyncio.wait_for(self._wake.wait(), timeout=min(max(wait, 0.0), 1.0))
+            except TimeoutError:
+                pass
+
+    def _next_ts(self) -> int:
+        """Server time in ms, strictly increasing: the server's order is the order."""
+        self._last_ts = max(to_ms(self.clock.now()), self._last_ts + 1)
+        return self._last_ts
+
+    def _new_id(self, prefix: str) -> str:
+        self._ids += 1
+        return f"{prefix}.{self._epoch}.{self._ids}"
+
+
+def _base36(n: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while n:
+        n, r = divmod(n, 36)
+        out = digits[r] + out
+    return out or "0"
