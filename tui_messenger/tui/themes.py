@@ -29,6 +29,7 @@ __all__ = [
     "THEME_VARIABLE_DEFAULTS",
     "load_theme",
     "load_themes",
+    "packaged_theme_dirs",
     "register_themes",
     "theme_dirs",
     "user_theme_dir",
@@ -90,7 +91,7 @@ def user_theme_dir(*, create: bool = False) -> Path:
     return path
 
 
-def _packaged_theme_dirs() -> list[Path]:
+def packaged_theme_dirs() -> list[Path]:
     here = Path(__file__).resolve()
     # A checkout keeps the files in `<repo>/themes`; a wheel force-includes them as `tui_messenger/themes`.
     candidates = [here.parents[2] / "themes", here.parents[1] / "themes"]
@@ -103,7 +104,7 @@ def theme_dirs(*, user_dir: Path | None = None) -> list[Path]:
     The packaged themes come first, then `user_dir` (default: the user's config folder, which may not
     exist; `load_themes` skips missing folders).
     """
-    dirs = _packaged_theme_dirs()
+    dirs = packaged_theme_dirs()
     dirs.append(user_dir if user_dir is not None else user_theme_dir())
     unique: list[Path] = []
     for path in dirs:

@@ -1,0 +1,80 @@
+"""What every dialog shares: a centred frame, Escape to cancel, and the text helpers for its fields."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TypeVar
+
+from textual.binding import Binding
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Input
+
+from tui_messenger.domain.safe_text import clean_body
+
+ResultT = TypeVar("ResultT")
+
+
+class DialogModal(ModalScreen[ResultT | None]):
+    """Base of the messenger's dialogs. Escape dismisses with None (cancel); subclasses dismiss with
+    their result. The frame is the container with id `dialog`."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog-cancel")]
+
+    DEFAULT_CSS = """
+    DialogModal {
+        align: center middle;
+    }
+    DialogModal > #dialog {
+        width: 76;
+        max-width: 95%;
+        height: auto;
+        max-height: 95%;
+        padding: 1 2;
+        border: thick $primary 70%;
+        background: $surface;
+    }
+    DialogModal #dialog-title {
+        text-style: bold;
+        margin-bottom: 1;
+    }
+    DialogModal .hint {
+        color: $text-muted;
+    }
+    DialogModal .buttons {
+        height: auto;
+        margin-top: 1;
+        align-horizontal: right;
+    }
+    DialogModal .buttons Button {
+        margin-left: 1;
+    }
+    """
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def as_content(text: str | Content) -> Content:
+    """Our own literal text as Content, so no widget parses it as markup (a `[` in a translation or a
+    name would otherwise be read as a tag). Untrusted text goes through `tui.safe` instead."""
+    return text if isinstance(text, Content) else Content(text)
+
+
+def stamp(moment: datetime) -> str:
+    """A full, unambiguous time for evidence and profile facts: what is sent is what is shown."""
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
+def guard_input(field: Input) -> None:
+    """Clean what was typed or pasted into `field` if it holds terminal controls or hidden characters.
+
+    `Input` draws its value as it is: a pasted ESC or C1 sequence would reach the terminal, and a bidi
+    override would reorder the text around the cursor. Call it from the field's `Changed` handler; text
+    without anything suspicious is left untouched (the check is one regex scan).
+    """
+    value = field.value
+    cleaned = clean_body(value).replace("\n", " ")
+    if cleaned != value:
+        field.value = cleaned
+        field.cursor_position = len(cleaned)

@@ -1,0 +1,125 @@
+"""The report dialog: a reason, an optional note, a preview of exactly what is sent, and
+"Report" / "Report and block". The reported account is never notified, and the dialog says so."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
+
+from tui_messenger.domain.models import ChatMessage, ReportReason
+from tui_messenger.tui.modals.base import DialogModal, as_content, guard_input, stamp
+from tui_messenger.tui.safe import safe_body, safe_name
+
+NOTE_MAX_LENGTH = 500
+# Ids are shown whole (a reviewer matches them), but a hostile id must not fill the dialog.
+ID_MAX_LEN = 80
+
+
+@dataclass(frozen=True, slots=True)
+class ReportResult:
+    reason: ReportReason
+    note: str
+    also_block: bool
+
+
+def evidence_line(message: ChatMessage) -> Content:
+    """One piece of evidence as the reviewer will get it: id, time, kind, then the body."""
+    kind = message.kind.value
+    if message.template_category is not None:
+        kind += f" ({message.template_category.value})"
+    header = Content.assemble(
+        (safe_name(message.message_id, ID_MAX_LEN).plain, "bold"), f" · {stamp(message.sent_at)} · {kind}"
+    )
+    return Content.assemble(header, "\n", safe_body(message.body))
+
+
+class ReportModal(DialogModal[ReportResult]):
+    """Report an account. `evidence` is what `Messenger.report_evidence` returned (the last 5 messages
+    from that account); all of it is shown, because the preview must match what is sent."""
+
+    DEFAULT_CSS = """
+    ReportModal > #dialog {
+        width: 92;
+    }
+    ReportModal #report-reasons {
+        margin-bottom: 1;
+    }
+    ReportModal #report-evidence {
+        height: auto;
+        max-height: 12;
+        border: round $panel-lighten-2;
+        padding: 0 1;
+    }
+    ReportModal .evidence {
+        margin-bottom: 1;
+    }
+    ReportModal #report-not-notified {
+        margin-top: 1;
+    }
+    """
+
+    def __init__(self, name: str, evidence: Sequence[ChatMessage]) -> None:
+        super().__init__()
+        self._peer_name = name
+        self._evidence = tuple(evidence)
+
+    def compose(self) -> ComposeResult:
+        name = safe_name(self._peer_name)
+        with Vertical(id="dialog"):
+            yield Static(Content.assemble("Report ", name), id="dialog-title")
+            yield Label(as_content("Reason"))
+            with RadioSet(id="report-reasons"):
+                for index, reason in enumerate(ReportReason):
+                    yield RadioButton(as_content(reason.value), value=index == 0, id=f"report-reason-{index}")
+            yield Input(
+                placeholder="Add a note (optional)",
+                max_length=NOTE_MAX_LENGTH,
+                id="report-note",
+            )
+            count = len(self._evidence)
+            yield Label(
+                as_content(f"Sent with the report: the last {count} message{'s' if count != 1 else ''}"),
+                id="report-evidence-title",
+            )
+            with VerticalScroll(id="report-evidence"):
+                for message in self._evidence:
+                    yield Static(evidence_line(message), classes="evidence")
+                if not self._evidence:
+                    yield Static(Content.assemble("No messages from ", name, " are included."))
+            yield Static(Content.assemble(name, " will not be notified."), id="report-not-notified")
+            with Horizontal(classes="buttons"):
+                yield Button(as_content("Report"), variant="warning", id="report-confirm")
+                yield Button(as_content("Report and block"), variant="error", id="report-and-block")
+                yield Button(as_content("Cancel"), id="report-cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#report-reasons", RadioSet).focus()
+
+    @on(Input.Changed, "#report-note")
+    def _note_changed(self, event: Input.Changed) -> None:
+        guard_input(event.input)
+
+    def _result(self, *, also_block: bool) -> ReportResult:
+        pressed = self.query_one("#report-reasons", RadioSet).pressed_index
+        reasons = list(ReportReason)
+        reason = reasons[pressed] if 0 <= pressed < len(reasons) else ReportReason.OTHER
+        note = self.query_one("#report-note", Input).value.strip()
+        return ReportResult(reason=reason, note=note, also_block=also_block)
+
+    @on(Button.Pressed, "#report-confirm")
+    def _report(self) -> None:
+        self.dismiss(self._result(also_block=False))
+
+    @on(Button.Pressed, "#report-and-block")
+    def _report_and_block(self) -> None:
+        self.dismiss(self._result(also_block=True))
+
+    @on(Button.Pressed, "#report-cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)
