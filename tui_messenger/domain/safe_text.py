@@ -76,9 +76,11 @@ _COMBINING = "\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\
 _ZALGO_KEEP = 4
 
 _HIDDEN = f"{_ALWAYS_INVISIBLE}{_JOINERS}{_VS}{_TAGS}{_SURROGATES}"
-# A neighbour that lets a joiner or selector stay: non-ASCII, not a space (an emoji, a Persian letter).
-# It is never hidden itself: the patterns below only look at the neighbours of a maximal hidden run.
-_V = r"[^\x00-\x7f\s]"
+# A neighbour that lets a joiner or selector stay: non-ASCII, not a space (an emoji, a Persian letter),
+# not hidden. In look-behinds it must exclude hidden characters (it proves where the run starts); after
+# a maximal run the next character is never hidden, so look-aheads use the cheaper class.
+_V = rf"[^\x00-\x7f\s{_HIDDEN}]"
+_V_AFTER = r"[^\x00-\x7f\s]"
 # A maximal run of hidden characters, unless the whole run is one of the forms emoji need: a selector
 # right after a visible non-ASCII character (❤️); VS16 of a keycap (1️⃣, #️⃣); a joiner between two visible
 # non-ASCII characters (👩‍💻), possibly after such a selector (🏳️‍🌈). Each test is a fixed-width look-around
@@ -89,12 +91,12 @@ _HIDDEN_RUN = re.compile(
     rf"[{_HIDDEN}](?<![{_HIDDEN}][{_HIDDEN}])[{_HIDDEN}]*(?![{_HIDDEN}])"
     rf"(?<!{_V}[{_VS}])"
     r"(?:(?<![0-9#*]\ufe0f)|(?!\u20e3))"
-    rf"(?:(?<!{_V}[{_JOINERS}])|(?!{_V}))"
-    rf"(?:(?<!{_V}[{_VS}][{_JOINERS}])|(?!{_V}))"
+    rf"(?:(?<!{_V}[{_JOINERS}])|(?!{_V_AFTER}))"
+    rf"(?:(?<!{_V}[{_VS}][{_JOINERS}])|(?!{_V_AFTER}))"
 )
 _FLAG_TAGS = re.compile(r"[\U000e0020-\U000e007e]{1,8}\U000e007f")
 _SELECTOR = re.compile(rf"[{_VS}]")
-_NEIGHBOUR = re.compile(_V)
+_NEIGHBOUR = re.compile(_V_AFTER)  # only used on the character before a run
 _ZALGO = re.compile(rf"[{_COMBINING}][{_COMBINING}]{{{_ZALGO_KEEP},}}")  # not `[..]{5,}`: see above
 # Anything that needs the slow path; most messages contain none of it and are returned as they are.
 _SUSPECT = re.compile(rf"[{_C0C1}\t\u2028\u2029{_HIDDEN}{_COMBINING}]")
