@@ -111,6 +111,11 @@ def skeleton(name: str) -> str:
     return " ".join(_skeleton_words(name))
 
 
+@functools.cache
+def _generic_skeletons() -> frozenset[str]:
+    return frozenset(_fold(word) for word in _GENERIC)  # compared with skeleton words: "alrllnes"
+
+
 class _Pattern:
     """The skeleton forms of one verified name, computed once."""
 
@@ -119,7 +124,8 @@ class _Pattern:
     def __init__(self, name: str) -> None:
         words = _skeleton_words(name)
         self.whole = "".join(words)
-        core = "".join(w for w in words if w not in _GENERIC)
+        generic = _generic_skeletons()
+        core = "".join(w for w in words if w not in generic)
         self.core = core if len(core) >= _MIN_CORE and core != self.whole else ""
 
     def matches(self, words: tuple[str, ...]) -> bool:

@@ -1,0 +1,195 @@
+"""Look-alike names of verified businesses get a warning; ordinary names and the business itself do not."""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+import time
+
+import pytest
+from confusable_homoglyphs.utils import load
+
+from tui_messenger.services.impersonation import ImpersonationCheck, normalize_name, skeleton
+
+VERIFIED = {"biz:nordbank": "Nordbank", "biz:skyways": "SkyWays Airlines"}
+HIDDEN = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u200e", "\u200f", "\u2066", "\u2069"]
+BIDI_WRAPS = [("\u202a", "\u202c"), ("\u2066", "\u2069"), ("\u2068", "\u2069"), ("\u202d", "\u202c")]
+BADGES = [" ✓", "✔", " ✔\ufe0f", " ☑", " ☑\ufe0f", " ✅", "✅", " 🛡", " 🛡\ufe0f", " 🗸", " ✓✓", " √"]
+AFFIXES = [" Support", " Official", " Help Desk", " Customer Care", " Service", " Team", " Verified"]
+PREFIXES = ["Official ", "The ", "✅ "]
+DIGITS = {"o": "0", "O": "0", "l": "1", "i": "1", "I": "1", "e": "3", "E": "3", "a": "4", "s": "5", "S": "5"}
+SYMBOLS = {"a": "@", "s": "$", "S": "$"}
+
+
+@pytest.fixture(scope="module")
+def homoglyphs() -> dict[str, list[str]]:
+    """For each letter, the characters confusables.txt lists as looking like it (the library's own data)."""
+    data = load("confusables.json")
+    table = {}
+    for letter in set("NordbankSkyWaysAirlines" + "nordbankskywaysairlines"):
+        found = [entry["c"].replace("\u200e", "") for entry in data.get(letter, [])]
+        table[letter] = [c for c in found if c and not c.isascii()]
+    return table
+
+
+def _confusable(name: str, rng: random.Random, table: dict[str, list[str]]) -> str:
+    chars = list(name)
+    spots = [i for i, ch in enumerate(chars) if table.get(ch)]
+    for i in rng.sample(spots, k=min(len(spots), rng.randint(1, 3))):
+        chars[i] = rng.choice(table[chars[i]])
+    return "".join(chars)
+
+
+def _fullwidth(name: str, rng: random.Random) -> str:
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" and rng.random() < 0.7 else c for c in name)
+
+
+def _swap(name: str, rng: random.Random, table: dict[str, str]) -> str:
+    spots = [i for i, ch in enumerate(name) if ch in table]
+    chars = list(name)
+    for i in rng.sample(spots, k=min(len(spots), rng.randint(1, 2))):
+        chars[i] = table[chars[i]]
+    return "".join(chars)
+
+
+def _insert_hidden(name: str, rng: random.Random) -> str:
+    chars = list(name)
+    for _ in range(rng.randint(1, 3)):
+        chars.insert(rng.randint(1, len(chars) - 1), rng.choice(HIDDEN))
+    return "".join(chars)
+
+
+def _spaces(name: str, rng: random.Random) -> str:
+    i = rng.randint(1, len(name) - 1)
+    return (
+        rng.choice(["  ", " ", "\u00a0", "\u3000"])
+        .join([name[:i], name[i:]])
+        .replace(" ", rng.choice([" ", "  "]))
+    )
+
+
+def lookalikes(name: str, count: int, table: dict[str, list[str]], seed: int) -> list[str]:
+    rng = random.Random(seed)
+    steps = [
+        lambda s: _confusable(s, rng, table),
+        lambda s: _fullwidth(s, rng),
+        lambda s: _swap(s, rng, DIGITS),
+        lambda s: _swap(s, rng, SYMBOLS),
+        lambda s: s + rng.choice(BADGES),
+        lambda s: _insert_hidden(s, rng),
+        lambda s: "{}{}{}".format(*(lambda w: (w[0], s, w[1]))(rng.choice(BIDI_WRAPS))),
+        lambda s: _spaces(s, rng),
+        lambda s: s + rng.choice(AFFIXES),
+        lambda s: rng.choice(PREFIXES) + s,
+        lambda s: s.upper() if rng.random() < 0.5 else s.lower(),
+    ]
+    out: set[str] = set()
+    while len(out) < count:
+        fake = name
+        for step in rng.sample(steps, k=rng.randint(1, 4)):
+            fake = step(fake)
+        if fake != name:
+            out.add(fake)
+    return sorted(out)
+
+
+GENUINE = [
+    "Anna Becker", "MegaDeals 24", "Nordic Bakery", "Lukas Schmidt", "Sofia Rossi", "Mohammed Al-Farsi",
+    "Yuki Tanaka", "李伟", "Ольга Иванова", "SkyLine Taxi", "Northwind Traders", "Bank Street Café",
+    "Norbert Banks", "Ways & Means Consulting", "Sky Sports Fan Club", "Nord Fitness", "Bankhaus Meyer",
+    "Skyler White", "Wayne's Airport Shuttle", "Dr. Emma Nord", "Café Nordsee", "Sunny Days Travel",
+    "Pizza Roma", "Hans-Peter Müller", "Ana García", "Priya Sharma", "Ole Nordmann", "Kiosk 365",
+    "Taxi 4 You", "Nordbahn Reisen", "Skyward Games", "Airline Pilots Union", "Bo", "",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def check() -> ImpersonationCheck:
+    return ImpersonationCheck(VERIFIED)
+
+
+def test_lookalikes_get_the_warning(check: ImpersonationCheck, homoglyphs: dict[str, list[str]]) -> None:
+    fakes = {
+        name: lookalikes(name, 150, homoglyphs, seed=i) for i, name in enumerate(VERIFIED.values(), start=1)
+    }
+    total = sum(len(names) for names in fakes.values())
+    assert total >= 300
+    missed = [
+        (fake, expected)
+        for expected, names in fakes.items()
+        for fake in names
+        if check.looks_like("someone:else", fake) != expected
+    ]
+    rate = 1 - len(missed) / total
+    assert rate >= 0.95, f"detected {rate:.1%}; missed e.g. {missed[:10]!r}"
+
+
+@pytest.mark.parametrize(
+    ("fake", "expected"),
+    [
+        ("N0rdbank Support ✓", "Nordbank"),
+        ("Ν\u043erdb\u0430nk", "Nordbank"),  # Greek Nu, Cyrillic o and a
+        ("ＮＯＲＤＢＡＮＫ", "Nordbank"),
+        ("Nord\u200bbank ✅", "Nordbank"),
+        ("Nördbank", "Nordbank"),
+        ("NordbankSupport", "Nordbank"),
+        ("Official Nordbank Team", "Nordbank"),
+        ("\u202eknabdroN", "Nordbank"),  # drawn as "Nordbank" by a bidi terminal
+        ("5kyW4ys A1rlines", "SkyWays Airlines"),
+        ("Sky Ways Air lines", "SkyWays Airlines"),
+        ("SkyVVays Airlines 🛡", "SkyWays Airlines"),
+        ("SkyWays Support", "SkyWays Airlines"),
+    ],
+)
+def test_known_tricks(check: ImpersonationCheck, fake: str, expected: str) -> None:
+    assert check.looks_like("someone:else", fake) == expected
+
+
+@pytest.mark.parametrize("name", GENUINE)
+def test_ordinary_names_get_no_warning(check: ImpersonationCheck, name: str) -> None:
+    assert check.looks_like(f"acct:{name}", name) is None
+
+
+def test_the_verified_account_itself_gets_no_warning(check: ImpersonationCheck) -> None:
+    assert check.looks_like("biz:nordbank", "Nordbank") is None
+    assert check.looks_like("biz:skyways", "SkyWays Airlines") is None
+    # Its own name with a badge glyph is still its own name.
+    assert check.looks_like("biz:nordbank", "Nordbank ✓") is None
+
+
+def test_verified_businesses_with_related_names() -> None:
+    check = ImpersonationCheck({**VERIFIED, "biz:nbi": "Nordbank Insurance"})
+    assert check.looks_like("biz:nbi", "Nordbank Insurance") is None  # confirmed by the directory
+    assert check.looks_like("biz:skyways", "Nordbank") == "Nordbank"  # a verified business renamed to imitate
+
+
+def test_normalize_name() -> None:
+    assert normalize_name("  ＮＯＲＤ\u200bbank ✅  Support!! ") == "nordbank support"
+    assert normalize_name("Nordbank ✔\ufe0f ☑\ufe0f 🛡") == "nordbank"
+    assert normalize_name("\u202aSky\u2066Ways\u2069 Airlines\u202c") == "skyways airlines"
+    assert normalize_name("Hans-Peter  Müller") == "hans peter müller"
+
+
+def test_skeleton() -> None:
+    assert skeleton("N0rdbank") == skeleton("Nordbank") == skeleton("Ν\u043erdb\u0430nk") == "nordbank"
+    assert skeleton("SkyWays Airlines") == skeleton("5kyW4ys A1rl1nes")
+    assert skeleton("Anna Becker") != skeleton("Nordbank")
+
+
+def test_no_data_loaded_at_import() -> None:
+    code = (
+        "import sys, tui_messenger.services.impersonation as m; "
+        "assert 'confusable_homoglyphs.utils' not in sys.modules; "
+        "assert m._prototypes.cache_info().currsize == 0"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_checks_are_fast(check: ImpersonationCheck) -> None:
+    names = [f"Person {i} Example" for i in range(2000)]
+    start = time.perf_counter()
+    flagged = check.warnings((f"acct:{i}", name) for i, name in enumerate(names))
+    elapsed = time.perf_counter() - start
+    assert flagged == {}
+    assert elapsed < 1.0  # ~0.1 ms a name, uncached
