@@ -109,6 +109,8 @@ def _format(line: TranscriptLine) -> str:
     if line.type == "status":
         code = f" {line.code}" if line.code else ""
         return _safe(f"{time}  status {line.kind}{code}  {line.id}  by {line.sender}")
+    if line.type == "preferences":
+        return _safe(f"{time}  {line.sender} -> {line.to}  marketing {line.kind}")
     if line.type == "failed":
         return _safe(f"{time}  FAILED {line.code}  {who} -> {line.to}: {line.text}")
     options = f"  [{' | '.join(line.options)}]" if line.options else ""

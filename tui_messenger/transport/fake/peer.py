@@ -120,13 +120,12 @@ class FakePeer(Transport):
             self._conn.end(broken=False)
         self._conn = Connection()
         epoch, _, _ = (since or "").partition("_")
-        if epoch != self._epoch:  # first connect, or a token from another run: a full initial sync
-            self._full_sync()
-        else:  # resume: everything the client has not acked, in server order
-            for record in sorted(self._unacked.values(), key=lambda r: r.pos):
-                self._emit(record)
-        self._send_sync()
-        self.pump()
+        full = epoch != self._epoch  # first connect, or a token from another run: a full initial sync
+        # The sync starts on the next pump, not inside connect: a reconnecting client first flushes the
+        # acks a broken connection swallowed, as over a real socket, so a resume never re-sends them.
+        conn = self._conn
+        self._sched.at(self.clock.now(), lambda: self._sync(conn, full), "sync")
+        asyncio.get_running_loop().call_soon(self.pump)
         if self.realtime and self._driver is None:
             self._wake = asyncio.Event()
             self._driver = asyncio.create_task(self._drive(), name="fake-peer-driver")
@@ -368,12 +367,18 @@ class FakePeer(Transport):
             self._emit(record)
         return record
 
-    def _full_sync(self) -> None:
-        for record in self._records:
-            if record.key.startswith("directory:") and record.key != self._directory_key:
-                continue
-            self._unacked[record.key] = record
+    def _sync(self, conn: Connection, full: bool) -> None:
+        if conn is not self._conn or not conn.open:
+            return
+        if full:
+            for record in self._records:
+                if record.key.startswith("directory:") and record.key != self._directory_key:
+                    continue
+                self._unacked[record.key] = record
+        # everything the client has not acked, in server order
+        for record in sorted(self._unacked.values(), key=lambda r: r.pos):
             self._emit(record)
+        self._sync_pending = True
 
     def _emit(self, record: _Record) -> None:
         if not self.connected:

@@ -18,13 +18,14 @@ from tui_messenger.transport.fake.faults import FaultPlan
 from tui_messenger.transport.fake.peer import FakePeer
 from tui_messenger.transport.fake.world import FlowSpec, World
 
+_PREFERENCES = {"stop promotions": "stop", "stop": "stop", "resume promotions": "resume"}
 RETRY_AFTER = 5.0  # seconds without a `sent` before the outbox tries again
 
 
 @dataclass(frozen=True)
 class TranscriptLine:
     time: str  # ISO 8601, virtual time
-    type: str  # message | status | failed
+    type: str  # message | status | failed | preferences
     sender: str
     to: str
     kind: str = ""  # text | template | interactive | interactive_reply, or the status
@@ -62,6 +63,7 @@ class ScriptedClient:
         start = self.peer.clock.now()
         self._start_ms = to_ms(start)
         await self.peer.connect(self.user)
+        self.peer.pump()
         await self._process()
         if opening is not None:
             self.focus = opening.business
@@ -74,7 +76,11 @@ class ScriptedClient:
             if self.peer.step():
                 continue
             if self.replies and self.focus:  # quiet world, words left: say them
-                await self._send_text(self.focus, self.replies.pop(0))
+                reply = self.replies.pop(0)
+                if reply.strip().casefold() in _PREFERENCES:
+                    await self._preferences(self.focus, _PREFERENCES[reply.strip().casefold()])
+                else:
+                    await self._send_text(self.focus, reply)
                 continue
             break
         await self.peer.close()
@@ -97,10 +103,12 @@ class ScriptedClient:
                     continue
                 self._seen.add(key)
             await self._handle(frame)
-        if acks and self.peer.connected:
-            await self.peer.send(wire.encode(wire.AckFrame(ids=acks)))
-        if not self.peer.connected:
+        reconnected = not self.peer.connected
+        if reconnected:
             await self.peer.connect(self.user, since=self._token)
+        if acks:  # after a reconnect too: acks a broken connection swallowed go first
+            await self.peer.send(wire.encode(wire.AckFrame(ids=acks)))
+        if reconnected:
             for raw, _ in self._outbox.values():
                 await self.peer.send(raw)
             return True
@@ -160,6 +168,9 @@ class ScriptedClient:
         self.focus = frame.sender
         reply = self.replies.pop(0)
         wanted = reply.strip().casefold()
+        if wanted in _PREFERENCES:  # the client's Stop/Resume promotions control, not a message
+            await self._preferences(frame.sender, _PREFERENCES[wanted])
+            return
         for choice_id, title in choices:
             if wanted in (choice_id.casefold(), title.casefold()):
                 kind = (
@@ -169,6 +180,15 @@ class ScriptedClient:
                 await self._send(frame.sender, kind="interactive_reply", interactive_reply=answer)
                 return
         await self._send_text(frame.sender, reply)
+
+    async def _preferences(self, business: str, marketing: str) -> None:
+        now = self.peer.clock.now()
+        frame = wire.UserPreferencesFrame(
+            sender=self.user, to=business, marketing=marketing, timestamp=to_ms(now)
+        )  # type: ignore[arg-type]
+        self.lines.append(TranscriptLine(now.isoformat(), "preferences", self.user, business, marketing))
+        if self.peer.connected:
+            await self.peer.send(wire.encode(frame))
 
     async def _send_text(self, to: str, body: str) -> None:
         await self._send(to, kind="text", text=wire.TextContent(body=body))
