@@ -141,11 +141,14 @@ def _fix_run(match: re.Match[str], table: _Table) -> str:
 
 
 def _show_run(match: re.Match[str]) -> str:
-    return _fix_run(match, _SHOW)
+    run = match.group()
+    # Most runs are one character, and a kept form of one character never matches: skip the checks.
+    return _SHOW[ord(run)] if len(run) == 1 else _fix_run(match, _SHOW)
 
 
 def _drop_run(match: re.Match[str]) -> str:
-    return _fix_run(match, _DROP)
+    run = match.group()
+    return _DROP[ord(run)] if len(run) == 1 else _fix_run(match, _DROP)
 
 
 def _suspect(text: str) -> bool:
