@@ -52,8 +52,8 @@ async def test_verified_business_profile() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         text = screen_text(app.screen)
-        assert "✓ Verified business" in text
-        assert "Verified by the directory" in text
+        assert "✓ Verified by the directory" in text
+        assert "confirmed who runs this account" in text
         for field in ("Banking for the north", "Bank", "Hafenstraße 1", "help@nordbank.example"):
             assert field in text
         assert "https://nordbank.example" in text and "Mon-Fri 08:00-18:00" in text

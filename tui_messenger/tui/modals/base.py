@@ -49,6 +49,10 @@ class DialogModal(ModalScreen[ResultT | None]):
     DialogModal .buttons Button {
         margin-left: 1;
     }
+    DialogModal Input:blur {
+        /* Visible on every theme: the default blurred border vanishes on a black or white surface. */
+        border: tall $foreground 30%;
+    }
     """
 
     def action_cancel(self) -> None:

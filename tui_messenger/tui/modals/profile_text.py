@@ -13,8 +13,8 @@ def verification_text(account: Account) -> tuple[Content, Content, bool]:
     and only for the name it confirmed: a renamed business is not trusted until confirmed again."""
     if account.badge:
         return (
-            Content("✓ Verified business"),
-            Content("Verified by the directory: the network confirmed who runs this account."),
+            Content("✓ Verified by the directory"),
+            Content("The network confirmed who runs this account; the badge shows only for this name."),
             True,
         )
     if account.verified and account.verified_name:
@@ -28,8 +28,8 @@ def verification_text(account: Account) -> tuple[Content, Content, bool]:
             False,
         )
     return (
-        Content("Not verified"),
-        Content("Not verified: anyone can pick this name. The directory does not vouch for it."),
+        Content("Not verified: anyone can pick this name"),
+        Content("The directory does not vouch for who runs this account."),
         False,
     )
 
@@ -56,7 +56,8 @@ def quality_lines(quality: QualityReport) -> tuple[Content, Content]:
         f"{quality.useful_feedback} useful",
         f"{quality.negative_rate:.1%} negative",
     ]
-    text = " · ".join(figures)
+    # Two lines of three: one long line wraps mid-figure in the dialog.
+    text = " · ".join(figures[:3]) + "\n" + " · ".join(figures[3:])
     if quality.block_reasons:
         # Reasons are our enum's values, but they come back through the store: treat them as data.
         reasons = ", ".join(f"{reason} {count}" for reason, count in sorted(quality.block_reasons.items()))

@@ -33,8 +33,10 @@ def evidence_line(message: ChatMessage) -> Content:
     kind = message.kind.value
     if message.template_category is not None:
         kind += f" ({message.template_category.value})"
+    # Two lines per message and no gap between them: five messages fit at 40 rows without scrolling.
     header = Content.assemble(
-        (safe_name(message.message_id, ID_MAX_LEN).plain, "bold"), f" · {stamp(message.sent_at)} · {kind}"
+        (safe_name(message.message_id, ID_MAX_LEN).plain, "bold underline"),
+        f" · {stamp(message.sent_at)} · {kind}",
     )
     return Content.assemble(header, "\n", safe_body(message.body))
 
@@ -52,12 +54,12 @@ class ReportModal(DialogModal[ReportResult]):
     }
     ReportModal #report-evidence {
         height: auto;
-        max-height: 12;
-        border: round $panel-lighten-2;
+        max-height: 14;
+        border: round $foreground 30%;
         padding: 0 1;
     }
     ReportModal .evidence {
-        margin-bottom: 1;
+        margin-bottom: 0;
     }
     ReportModal #report-not-notified {
         margin-top: 1;
