@@ -46,11 +46,18 @@ def test_theme_dirs_reads_the_checkout_and_the_given_user_folder(tmp_path: Path)
 
 
 def test_user_theme_dir_is_not_created_unless_asked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TUI_MESSENGER_CONFIG_DIR", raising=False)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
     path = user_theme_dir()
     assert path == tmp_path / "tui-messenger" / "themes"
     assert not path.exists()
     assert user_theme_dir(create=True).is_dir()
+
+
+def test_user_theme_dir_follows_the_config_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TUI_MESSENGER_CONFIG_DIR", str(tmp_path / "cfg"))
+    assert user_theme_dir() == tmp_path / "cfg" / "themes"
+    assert theme_dirs()[-1] == tmp_path / "cfg" / "themes"
 
 
 GOOD = """name = "my-theme"

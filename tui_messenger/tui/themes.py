@@ -11,6 +11,7 @@ Nothing here touches the disk at import time; the user's folder is created only 
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from collections.abc import Iterable, Sequence
@@ -37,6 +38,7 @@ __all__ = [
 
 APP_NAME = "tui-messenger"
 DEFAULT_THEME = "tui-dark"
+CONFIG_DIR_ENV = "TUI_MESSENGER_CONFIG_DIR"
 
 # The app's own colours. The App returns these from `get_theme_variable_defaults()` so a theme that does
 # not set one (Textual's built-in themes, an older user file) still parses: an unknown `$variable` in the
@@ -84,8 +86,12 @@ class ThemeError(ValueError):
 
 
 def user_theme_dir(*, create: bool = False) -> Path:
-    """The user's own theme folder. Only created when `create` is true (e.g. by an "open folder" command)."""
-    path = Path(user_config_dir(APP_NAME)) / "themes"
+    """The user's own theme folder. Only created when `create` is true (e.g. by an "open folder" command).
+
+    Follows TUI_MESSENGER_CONFIG_DIR like the rest of the settings, so a test's own folder is used.
+    """
+    base = os.environ.get(CONFIG_DIR_ENV) or user_config_dir(APP_NAME)
+    path = Path(base) / "themes"
     if create:
         path.mkdir(parents=True, exist_ok=True)
     return path
