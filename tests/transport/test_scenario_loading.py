@@ -151,3 +151,14 @@ def test_scenario_text_is_data(tmp_path) -> None:
     path.write_text(hostile, encoding="utf-8")
     world = load_world(path)
     assert world.accounts[0].display_name == "[bold]\x1b]2;pwned\x07 Bank"  # kept verbatim, never run
+
+
+def test_the_documented_example_is_valid() -> None:
+    import re
+    from pathlib import Path
+
+    doc = (Path(__file__).parents[2] / "docs" / "scenarios.md").read_text(encoding="utf-8")
+    example = re.search(r"## A commented example\n\n```toml\n(.*?)```", doc, re.S)
+    assert example is not None
+    world = parse_world(example.group(1), "docs/scenarios.md")
+    assert world.scenario.play == "fraud-alert"

@@ -67,7 +67,7 @@ class ScriptedClient:
         await self._process()
         if opening is not None:
             self.focus = opening.business
-            if opening.opening:
+            if opening.opening and opening.trigger == "message":  # a "start" flow needs no prompt
                 await self._send_text(opening.business, opening.opening)
         while (self.peer.clock.now() - start).total_seconds() <= horizon:
             if await self._process():
