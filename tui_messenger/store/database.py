@@ -22,6 +22,7 @@ from sqlmodel import Session
 from tui_messenger.store.migrations import SCHEMA_VERSION, migrate
 
 BUSY_TIMEOUT_MS = 5000
+CACHE_KIB = 16384
 
 
 class StoreError(Exception):
@@ -132,6 +133,7 @@ def _make_engine(path: Path) -> Engine:
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA cache_size=-{CACHE_KIB}")  # batch ingest touches several indexes at once
         cursor.close()
 
     @event.listens_for(engine, "begin")

@@ -1,0 +1,144 @@
+"""Shared fixtures: a temp-file database per test, a manual clock, a scripted transport double."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tui_messenger.domain.clock import ManualClock
+from tui_messenger.store.database import Database, open_database
+from tui_messenger.transport import wire
+from tui_messenger.transport.base import Transport, TransportClosed
+
+START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+
+
+class StepClock(ManualClock):
+    """A ManualClock whose `sleep` waits until the test advances time past the deadline.
+
+    Background loops (outbox retries, reconnects) then run only when a test moves time, so tests stay
+    deterministic and never sleep on the wall clock."""
+
+    def __init__(self, start: datetime = START) -> None:
+        super().__init__(start)
+        self._sleepers: list[tuple[datetime, asyncio.Future[None]]] = []
+
+    def advance(self, seconds: float) -> None:
+        super().advance(seconds)
+        now = self.now()
+        for deadline, fut in list(self._sleepers):
+            if deadline <= now and not fut.done():
+                fut.set_result(None)
+        self._sleepers = [(d, f) for d, f in self._sleepers if not f.done()]
+
+    async def sleep(self, seconds: float) -> None:
+        if seconds <= 0:
+            await asyncio.sleep(0)
+            return
+        from datetime import timedelta
+
+        fut = asyncio.get_running_loop().create_future()
+        self._sleepers.append((self.now() + timedelta(seconds=seconds), fut))
+        try:
+            await fut
+        finally:
+            self._sleepers = [(d, f) for d, f in self._sleepers if f is not fut]
+
+    @property
+    def sleeping(self) -> int:
+        return len(self._sleepers)
+
+
+_CLOSE = object()
+
+
+class ScriptedTransport(Transport):
+    """A transport double: tests push frames in, and read what the client sent out.
+
+    `on_send` may answer a client frame with frames of its own (e.g. a `sent` status)."""
+
+    def __init__(self) -> None:
+        self.sent: list[wire.Frame] = []
+        self.connects: list[str | None] = []
+        self.on_send: Callable[[wire.Frame], list[wire.Frame]] | None = None
+        self.refuse_connect = 0  # fail this many connect attempts
+        self._queue: asyncio.Queue[Any] = asyncio.Queue()
+        self._open = False
+
+    # Transport -------------------------------------------------------------------------------------
+    async def connect(self, account_id: str, *, since: str | None = None) -> None:
+        if self.refuse_connect:
+            self.refuse_connect -= 1
+            raise TransportClosed("refused")
+        self.connects.append(since)
+        self._queue = asyncio.Queue()
+        self._open = True
+
+    async def send(self, frame: bytes) -> None:
+        if not self._open:
+            raise TransportClosed("not connected")
+        decoded = wire.decode(frame)
+        self.sent.append(decoded)
+        if self.on_send is not None:
+            for answer in self.on_send(decoded):
+                self.push(answer)
+
+    def incoming(self) -> AsyncIterator[bytes]:
+        queue = self._queue
+
+        async def frames() -> AsyncIterator[bytes]:
+            while True:
+                item = await queue.get()
+                if item is _CLOSE:
+                    raise TransportClosed("connection lost")
+                yield item
+
+        return frames()
+
+    async def close(self) -> None:
+        self._open = False
+        self._queue.put_nowait(_CLOSE)
+
+    # test controls ---------------------------------------------------------------------------------
+    def push(self, *frames: wire.Frame | bytes) -> None:
+        for frame in frames:
+            self._queue.put_nowait(frame if isinstance(frame, bytes) else wire.encode(frame))
+
+    def disconnect(self) -> None:
+        self._open = False
+        self._queue.put_nowait(_CLOSE)
+
+    @property
+    def pending(self) -> int:
+        return self._queue.qsize()
+
+    def sent_of(self, kind: type) -> list[Any]:
+        return [f for f in self.sent if isinstance(f, kind)]
+
+
+# fixtures -------------------------------------------------------------------------------------------
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "t.db"
+
+
+@pytest.fixture
+def db(db_path: Path) -> Iterator[Database]:
+    database = open_database(db_path)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def clock() -> StepClock:
+    return StepClock()
+
+
+@pytest.fixture
+def transport() -> ScriptedTransport:
+    return ScriptedTransport()

@@ -1,0 +1,84 @@
+"""Opening the store: pragmas, refusals that leave the file byte-identical, read-only files."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from tui_messenger.store.database import (
+    CorruptDatabaseError,
+    NewerSchemaError,
+    ReadOnlyDatabaseError,
+    _classify,
+    open_database,
+)
+from tui_messenger.store.migrations import SCHEMA_VERSION, migrate
+
+
+def test_pragmas_wal_full_foreign_keys(db) -> None:
+    with db.read() as session:
+        conn = session.connection().connection.dbapi_connection
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+        assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert conn.execute("PRAGMA busy_timeout").fetchone()[0] > 0
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_write_sessions_take_the_write_lock_up_front(db, db_path: Path) -> None:
+    other = sqlite3.connect(db_path, timeout=0, isolation_level=None)
+    with db.write() as session:
+        session.connection()  # BEGIN IMMEDIATE has run
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            other.execute("BEGIN IMMEDIATE")
+    other.close()
+
+
+def test_newer_schema_refused_and_file_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "new.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE x (a)")
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(NewerSchemaError):
+        open_database(path)
+    assert path.read_bytes() == before
+    assert not Path(f"{path}-wal").exists()
+
+
+def test_random_bytes_refused_and_file_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "junk.db"
+    path.write_bytes(os.urandom(8192))
+    before = path.read_bytes()
+    with pytest.raises(CorruptDatabaseError):
+        open_database(path)
+    assert path.read_bytes() == before
+
+
+def test_read_only_database_fails_on_the_write_probe_untouched(tmp_path: Path) -> None:
+    # As root, file permissions do not stop writes: open the file read-only by URI instead.
+    path = tmp_path / "ro.db"
+    open_database(path).close()
+    before = path.read_bytes()
+    conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, isolation_level=None)
+    with pytest.raises(sqlite3.OperationalError) as info:
+        migrate(conn)
+    conn.close()
+    assert isinstance(_classify(path, info.value), ReadOnlyDatabaseError)
+    assert path.read_bytes() == before
+
+
+def test_reopen_keeps_data(db_path: Path) -> None:
+    from tui_messenger.store.settings import SettingsRepository
+
+    first = open_database(db_path)
+    SettingsRepository(first).set_sync_token(token="abc")
+    first.close()
+    second = open_database(db_path)
+    assert SettingsRepository(second).sync_token() == "abc"
+    second.close()

@@ -1,0 +1,376 @@
+"""The batch ingest path: many incoming frames in ONE `BEGIN IMMEDIATE` transaction.
+
+Messages go in with one raw `executemany` (no ORM object per row); each touched chat's summary
+(last message, last activity, unread count, request state) is written once per batch, in the same
+transaction. Row ids are assigned here (the write lock is held), so ties in `position` break in arrival
+order and the inserted messages can be returned without reading them back.
+
+Rules kept here because they must hold inside the transaction:
+- dedupe by message id (same id with other content: the first is kept and the conflict logged);
+- an echo of the user's own send (same client transaction id) acknowledges it instead of a second row;
+- a message from a blocked account leaves no row, no unread count, no chat; only `dropped_count` grows;
+- whether a message is admitted or turns its chat into a request is the services' rule (`admit`).
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from itertools import groupby
+
+from sqlmodel import Session
+
+from tui_messenger.domain.models import Account, ChatMessage, ChatSummary, MessageStatus
+from tui_messenger.store import convert
+from tui_messenger.store.accounts import (
+    DirectoryRecord,
+    account_kinds,
+    apply_directory,
+    contact_ids,
+    ensure_accounts,
+)
+from tui_messenger.store.base import Repository, raw, select_in
+from tui_messenger.store.chats import chat_kind_for, summaries
+from tui_messenger.store.convert import message_from_tuple
+from tui_messenger.store.messages import StatusChange, apply_status
+from tui_messenger.store.settings import SYNC_TOKEN, put
+
+log = logging.getLogger(__name__)
+
+EVENTS_PER_CHAT = 200  # newest messages per chat and batch returned as domain objects
+
+INSERT_MESSAGE = (
+    "INSERT INTO messages (id, message_id, client_txn_id, chat_id, sender_id, direction, kind,"
+    " template_category, body, payload, reply_to, position, sent_at, received_at, status, error_code)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+@dataclass(slots=True)
+class Incoming:
+    """One message frame as the store takes it. `peer_id` is the other side of the chat: the sender of an
+    incoming message, the recipient of the user's own message (history from another device)."""
+
+    message_id: str
+    peer_id: str
+    sender_id: str
+    direction: str  # Direction value
+    kind: str  # MessageKind value
+    body: str
+    timestamp: int  # server time in ms: the position in the chat
+    template_category: str | None = None
+    payload: str | None = None  # JSON text of the structured content
+    reply_to: str | None = None
+    client_txn_id: str | None = None  # only the user's own messages keep it
+
+
+@dataclass(frozen=True, slots=True)
+class PeerFacts:
+    """What the consent rules need to know about the peer when a message arrives."""
+
+    kind: str  # AccountKind value
+    contact: bool
+    opted_in: bool
+    marketing_stopped: bool
+    scam: bool
+    last_outbound_at: int  # ms of the user's last message to the peer, 0 if never
+
+
+Admit = Callable[[PeerFacts, Incoming, bool], bool]
+"""(facts, message, first_of_new_chat) -> False when the message makes its chat a request."""
+
+
+@dataclass(frozen=True, slots=True)
+class SyncToken:
+    token: str
+
+
+@dataclass(frozen=True, slots=True)
+class Dropped:
+    """A non-message frame (typing, receipt) from a blocked account: counted, never shown."""
+
+    account_id: str
+
+
+BatchItem = Incoming | DirectoryRecord | StatusChange | SyncToken | Dropped
+
+
+@dataclass
+class BatchResult:
+    added: list[ChatMessage] = field(default_factory=list)
+    changed: list[ChatMessage] = field(default_factory=list)  # status moved forward
+    chats: dict[int, ChatSummary] = field(default_factory=dict)  # every chat the batch touched
+    accounts: list[Account] = field(default_factory=list)  # directory changes
+    notify: list[ChatMessage] = field(default_factory=list)  # newest new incoming message per chat
+    dropped: dict[str, int] = field(default_factory=dict)  # per blocked account
+    touched: set[int] = field(default_factory=set)  # chat ids
+    capped: set[int] = field(default_factory=set)  # chats with more new messages than `added` holds
+    duplicates: int = 0
+    conflicts: int = 0
+
+
+def _differs(item: Incoming, body: str, kind: str, sender: str) -> bool:
+    return item.body != body or item.kind != kind or item.sender_id != sender
+
+
+def _dedupe(conn: sqlite3.Connection, items: Sequence[Incoming], result: BatchResult) -> list[Incoming]:
+    first: dict[str, Incoming] = {}
+    for item in items:
+        kept = first.setdefault(item.message_id, item)
+        if kept is not item:
+            result.duplicates += 1
+            if _differs(item, kept.body, kept.kind, kept.sender_id):
+                result.conflicts += 1
+                log.warning("message %r came twice with different content; kept the first", item.message_id)
+    sql = "SELECT message_id, body, kind, sender_id FROM messages WHERE message_id IN ({})"
+    for message_id, body, kind, sender in select_in(conn, sql, first):
+        item = first.pop(message_id)
+        result.duplicates += 1
+        if _differs(item, body, kind, sender):
+            result.conflicts += 1
+            log.warning("message %r came again with different content; kept the stored one", message_id)
+    return list(first.values())
+
+
+def _acknowledge_echoes(
+    conn: sqlite3.Connection, items: list[Incoming], result: BatchResult
+) -> list[Incoming]:
+    """The user's own messages coming back (history sync) under a known client transaction id."""
+    txns = {i.client_txn_id: i for i in items if i.client_txn_id}
+    if not txns:
+        return items
+    known = {
+        r[0] for r in select_in(conn, "SELECT client_txn_id FROM messages WHERE client_txn_id IN ({})", txns)
+    }
+    keep: list[Incoming] = []
+    seen: set[str] = set()
+    for item in items:
+        txn = item.client_txn_id
+        if txn and (txn in known or txn in seen):
+            result.duplicates += 1
+            change = StatusChange(item.message_id, MessageStatus.SENT, reporter_id="", client_txn_id=txn)
+            if txn in known and (moved := apply_status(conn, change)) is not None:
+                result.changed.append(moved)
+            continue
+        if txn:
+            seen.add(txn)
+        keep.append(item)
+    return keep
+
+
+def _drop_blocked(conn: sqlite3.Connection, items: list[Incoming], result: BatchResult) -> list[Incoming]:
+    senders = {i.peer_id for i in items if i.direction == "in"}
+    blocked = {
+        r[0] for r in select_in(conn, "SELECT account_id FROM blocks WHERE account_id IN ({})", senders)
+    }
+    if not blocked:
+        return items
+    keep = []
+    for item in items:
+        if item.direction == "in" and item.peer_id in blocked:
+            result.dropped[item.peer_id] = result.dropped.get(item.peer_id, 0) + 1
+        else:
+            keep.append(item)
+    return keep
+
+
+def ingest_messages(
+    session: Session, items: Sequence[Incoming], *, now: datetime, admit: Admit, result: BatchResult
+) -> None:
+    """Store `items` (one executemany) and update each touched chat once."""
+    conn = raw(session)
+    now_ms = convert.ms(now)
+    fresh = _drop_blocked(conn, _acknowledge_echoes(conn, _dedupe(conn, items, result), result), result)
+    if not fresh:
+        return
+    peers = list(dict.fromkeys(i.peer_id for i in fresh))
+    ensure_accounts(conn, peers, now_ms=now_ms)
+    kinds = account_kinds(conn, peers)
+    contacts = contact_ids(conn, peers)
+    consents = {
+        r[0]: (bool(r[1]), bool(r[2]))
+        for r in select_in(
+            conn,
+            "SELECT business_id, opted_in, marketing_stopped FROM consents WHERE business_id IN ({})",
+            peers,
+        )
+    }
+    chats = {
+        r[0]: r[1:]
+        for r in select_in(
+            conn,
+            "SELECT peer_id, id, unread_count, last_activity, last_outbound_at, is_request"
+            " FROM chats WHERE peer_id IN ({})",
+            peers,
+        )
+    }
+    next_id = conn.execute("SELECT coalesce(max(id), 0) FROM messages").fetchone()[0] + 1
+    row_ids = {id(item): next_id + n for n, item in enumerate(fresh)}
+
+    rows: list[tuple] = []
+    chat_updates: list[tuple] = []
+    notify_chats: list[int] = []
+    by_peer = sorted(fresh, key=lambda i: (i.peer_id, i.timestamp, row_ids[id(i)]))
+    for peer, group_iter in groupby(by_peer, key=lambda i: i.peer_id):
+        group = list(group_iter)
+        kind, scam = kinds[peer]
+        opted_in, stopped = consents.get(peer, (False, False))
+        known = chats.get(peer)
+        unread, last_activity, last_out, is_request = known[1:] if known else (0, 0, 0, False)
+        # The consent rules, message by message in chat order (the user's messages open the window).
+        request, first, out_max = bool(is_request), known is None, 0
+        for item in group:
+            if item.direction == "out":
+                out_max = max(out_max, item.timestamp)
+            else:
+                facts = PeerFacts(kind, peer in contacts, opted_in, stopped, scam, max(last_out, out_max))
+                if not admit(facts, item, first):
+                    request = True
+            first = False
+        if known is None:
+            cur = conn.execute(
+                "INSERT INTO chats (peer_id, kind, pinned, muted, archived, is_request, unread_count,"
+                " last_activity, last_preview, last_message_id, last_outbound_at, draft)"
+                " VALUES (?, ?, 0, 0, 0, ?, 0, 0, '', NULL, 0, '')",
+                (peer, chat_kind_for(kind), request),
+            )
+            chat_id = cur.lastrowid
+        else:
+            chat_id = known[0]
+        if out_max and out_max >= last_activity:
+            unread = 0  # the user wrote after everything stored (from another device): the chat was read
+        cutoff = max(last_out, out_max)
+        newest = group[-1]
+        new_unread = 0
+        for item in group:
+            is_in = item.direction == "in"
+            rows.append(
+                (
+                    row_ids[id(item)],
+                    item.message_id,
+                    None if is_in else item.client_txn_id,
+                    chat_id,
+                    item.sender_id,
+                    item.direction,
+                    item.kind,
+                    item.template_category,
+                    item.body,
+                    item.payload,
+                    item.reply_to,
+                    item.timestamp,
+                    item.timestamp,
+                    now_ms if is_in else None,
+                    MessageStatus.DELIVERED.value if is_in else MessageStatus.SENT.value,
+                    None,
+                )
+            )
+            if is_in and item.timestamp > cutoff:
+                new_unread += 1
+        if newest.timestamp >= last_activity:
+            summary = (
+                newest.timestamp,
+                convert.preview(newest.body, convert.PREVIEW_CELLS),
+                newest.message_id,
+            )
+        else:
+            summary = None
+        chat_updates.append((chat_id, unread + new_unread, cutoff, request, summary))
+        if new_unread and newest.direction == "in" and newest.timestamp > cutoff:
+            notify_chats.append(chat_id)
+
+    # One executemany, then one FTS insert for the whole batch (see tables.FTS_DDL for the pause).
+    conn.execute("INSERT INTO fts_pause (one) VALUES (1)")
+    conn.executemany(INSERT_MESSAGE, sorted(rows))  # in arrival (row id) order: the indexes grow in order
+    conn.execute("DELETE FROM fts_pause")
+    conn.execute(
+        "INSERT INTO message_fts (rowid, body) SELECT id, body FROM messages WHERE id BETWEEN ? AND ?",
+        (next_id, next_id + len(rows) - 1),
+    )
+    for chat_id, unread, last_out, request, summary in chat_updates:
+        if summary is None:
+            conn.execute(
+                "UPDATE chats SET unread_count = ?, last_outbound_at = ?, is_request = ? WHERE id = ?",
+                (unread, last_out, request, chat_id),
+            )
+        else:
+            conn.execute(
+                "UPDATE chats SET unread_count = ?, last_outbound_at = ?, is_request = ?, last_activity = ?,"
+                " last_preview = ?, last_message_id = ? WHERE id = ?",
+                (unread, last_out, request, *summary, chat_id),
+            )
+        result.touched.add(chat_id)
+    # Domain objects only for the newest messages of each chat: a screen shows no more, and a history
+    # sync of 100k messages must not build 100k objects nobody looks at (`capped` lists those chats).
+    added: list[ChatMessage] = []
+    for chat_id, chat_rows in groupby(rows, key=lambda r: r[3]):
+        chat_rows = list(chat_rows)
+        if len(chat_rows) > EVENTS_PER_CHAT:
+            result.capped.add(chat_id)
+            chat_rows = chat_rows[-EVENTS_PER_CHAT:]
+        added.extend(map(message_from_tuple, chat_rows))
+    newest_in = {m.chat_id: m for m in added if m.direction.value == "in"}  # rows are in chat order
+    result.notify.extend(newest_in[c] for c in notify_chats)
+    added.sort(key=lambda m: m.id or 0)
+    result.added.extend(added)
+
+
+def _bump_dropped(conn: sqlite3.Connection, dropped: dict[str, int]) -> None:
+    conn.executemany(
+        "UPDATE blocks SET dropped_count = dropped_count + ? WHERE account_id = ?",
+        [(n, account) for account, n in dropped.items()],
+    )
+
+
+def apply_batch(
+    session: Session, items: Iterable[BatchItem], *, now: datetime, admit: Admit, user_id: str = ""
+) -> BatchResult:
+    """Apply a batch in arrival order, coalescing runs of messages into one executemany."""
+    result = BatchResult()
+    conn = raw(session)
+    blocked_cache: dict[str, bool] = {}
+
+    def is_blocked(account: str) -> bool:
+        if account not in blocked_cache:
+            row = conn.execute("SELECT 1 FROM blocks WHERE account_id = ?", (account,)).fetchone()
+            blocked_cache[account] = row is not None
+        return blocked_cache[account]
+
+    def count_drop(account: str) -> None:
+        result.dropped[account] = result.dropped.get(account, 0) + 1
+
+    run: list[Incoming] = []
+    for item in [*items, None]:
+        if isinstance(item, Incoming):
+            run.append(item)
+            continue
+        if run:
+            ingest_messages(session, run, now=now, admit=admit, result=result)
+            run = []
+        if isinstance(item, DirectoryRecord):
+            result.accounts.extend(apply_directory(session, [item], now=now))
+        elif isinstance(item, StatusChange):
+            if item.reporter_id and item.reporter_id != user_id and is_blocked(item.reporter_id):
+                count_drop(item.reporter_id)  # no receipt from a blocked account is shown
+            elif (moved := apply_status(conn, item)) is not None:
+                result.changed.append(moved)
+        elif isinstance(item, SyncToken):
+            put(conn, SYNC_TOKEN, item.token)
+        elif isinstance(item, Dropped):
+            count_drop(item.account_id)
+    _bump_dropped(conn, result.dropped)
+    session.expire_all()
+    touched = result.touched | {m.chat_id for m in result.changed}
+    result.chats = {s.chat.id: s for s in summaries(session, sorted(touched))}
+    return result
+
+
+class IngestRepository(Repository):
+    def apply(
+        self, *, items: Sequence[BatchItem], now: datetime, admit: Admit, user_id: str = ""
+    ) -> BatchResult:
+        """Apply a batch of frames in one transaction."""
+        with self.db.write() as session:
+            return apply_batch(session, items, now=now, admit=admit, user_id=user_id)

@@ -1,0 +1,245 @@
+"""Messages: keyset pages of a chat's history, status changes, read state, search and report evidence.
+
+History is read only in pages on the (chat_id, position) index, with the row id breaking ties
+(`(position, id)` is the keyset cursor); nothing here loads a whole chat.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from tui_messenger.domain.models import (
+    ChatMessage,
+    Direction,
+    MessageStatus,
+    PageCursor,
+    SearchHit,
+)
+from tui_messenger.store import convert
+from tui_messenger.store.base import Repository, raw
+from tui_messenger.store.convert import MESSAGE_COLUMNS, message_from_tuple
+
+log = logging.getLogger(__name__)
+
+COLUMNS = ", ".join(f"m.{c}" for c in MESSAGE_COLUMNS)
+MAX_PAGE = 500
+PARKED = 2**62  # an outbox entry's next attempt time once it failed: only the retry action revives it
+
+
+def _page(conn: sqlite3.Connection, where: str, params: tuple, *, newest_first: bool, limit: int) -> list:
+    order = "DESC" if newest_first else "ASC"
+    rows = conn.execute(
+        f"SELECT {COLUMNS} FROM messages m WHERE {where} ORDER BY m.position {order}, m.id {order} LIMIT ?",
+        (*params, max(0, min(limit, MAX_PAGE))),
+    ).fetchall()
+    if newest_first:
+        rows.reverse()
+    return [message_from_tuple(r) for r in rows]
+
+
+def fts_query(text: str) -> str | None:
+    """User text as FTS5 string tokens: every word quoted (quotes doubled), joined by implicit AND.
+
+    Nothing the user types is FTS syntax: `NEAR`, `*`, `-`, `:`, `^`, parentheses and quotes become
+    plain string tokens. Returns None when nothing searchable is left."""
+    words = [w for w in text.split() if any(ch.isalnum() for ch in w)]
+    if not words:
+        return None
+    return " ".join('"' + w.replace('"', '""') + '"' for w in words[:32])
+
+
+@dataclass(frozen=True, slots=True)
+class StatusChange:
+    """A receipt to apply: by client transaction id when the network gave one, else by message id."""
+
+    message_id: str
+    status: MessageStatus
+    reporter_id: str  # who reports it: the server or the recipient
+    client_txn_id: str | None = None
+    error_code: int | None = None
+
+
+def apply_status(conn: sqlite3.Connection, change: StatusChange) -> ChatMessage | None:
+    """Move an outgoing message's status forward (never back); returns the message when it changed.
+
+    Any status from the network means it has the message, so the outbox entry goes; on `failed` it stays,
+    parked, so the retry action can send the same frame again."""
+    row = None
+    if change.client_txn_id:
+        row = conn.execute(
+            f"SELECT {COLUMNS} FROM messages m WHERE m.client_txn_id = ?", (change.client_txn_id,)
+        ).fetchone()
+    if row is None:
+        row = conn.execute(
+            f"SELECT {COLUMNS} FROM messages m WHERE m.message_id = ?", (change.message_id,)
+        ).fetchone()
+    if row is None:
+        return None
+    current = message_from_tuple(row)
+    if current.direction is not Direction.OUTBOUND:
+        return None
+    movable = current.status.can_move_to(change.status)
+    if change.status is MessageStatus.FAILED and (movable or current.status is MessageStatus.FAILED):
+        # Kept, parked, for the retry action: the frame is sent again byte for byte.
+        conn.execute(
+            "UPDATE outbox SET next_attempt_at = ? WHERE message_id = ?", (PARKED, current.message_id)
+        )
+    else:
+        conn.execute("DELETE FROM outbox WHERE message_id = ?", (current.message_id,))
+    if not movable:
+        return None
+    error = change.error_code if change.status is MessageStatus.FAILED else None
+    conn.execute(
+        "UPDATE messages SET status = ?, error_code = ? WHERE id = ?",
+        (change.status.value, error, current.id),
+    )
+    return message_from_tuple(
+        conn.execute(f"SELECT {COLUMNS} FROM messages m WHERE m.id = ?", (current.id,)).fetchone()
+    )
+
+
+class MessageRepository(Repository):
+    def get(self, *, message_id: str) -> ChatMessage | None:
+        with self.db.read() as session:
+            row = (
+                raw(session)
+                .execute(f"SELECT {COLUMNS} FROM messages m WHERE m.message_id = ?", (message_id,))
+                .fetchone()
+            )
+            return message_from_tuple(row) if row else None
+
+    def latest_page(self, *, chat_id: int, limit: int = 50) -> list[ChatMessage]:
+        """The newest `limit` messages of the chat, oldest first."""
+        with self.db.read() as session:
+            return _page(raw(session), "m.chat_id = ?", (chat_id,), newest_first=True, limit=limit)
+
+    def page_before(self, *, chat_id: int, cursor: PageCursor, limit: int = 50) -> list[ChatMessage]:
+        """The `limit` messages just older than `cursor`, oldest first."""
+        with self.db.read() as session:
+            return _page(
+                raw(session),
+                "m.chat_id = ? AND (m.position, m.id) < (?, ?)",
+                (chat_id, cursor.position, cursor.id),
+                newest_first=True,
+                limit=limit,
+            )
+
+    def page_after(self, *, chat_id: int, cursor: PageCursor, limit: int = 50) -> list[ChatMessage]:
+        """The `limit` messages just newer than `cursor`, oldest first."""
+        with self.db.read() as session:
+            return _page(
+                raw(session),
+                "m.chat_id = ? AND (m.position, m.id) > (?, ?)",
+                (chat_id, cursor.position, cursor.id),
+                newest_first=False,
+                limit=limit,
+            )
+
+    def page_around(self, *, chat_id: int, message_id: str, limit: int = 50) -> list[ChatMessage]:
+        """A page holding `message_id` near its middle, oldest first; empty if not in this chat."""
+        with self.db.read() as session:
+            conn = raw(session)
+            target = conn.execute(
+                "SELECT position, id FROM messages WHERE message_id = ? AND chat_id = ?",
+                (message_id, chat_id),
+            ).fetchone()
+            if target is None:
+                return []
+            limit = max(1, min(limit, MAX_PAGE))
+            older = _page(
+                conn,
+                "m.chat_id = ? AND (m.position, m.id) <= (?, ?)",
+                (chat_id, *target),
+                newest_first=True,
+                limit=limit // 2 + 1,
+            )
+            newer = _page(
+                conn,
+                "m.chat_id = ? AND (m.position, m.id) > (?, ?)",
+                (chat_id, *target),
+                newest_first=False,
+                limit=limit - len(older),
+            )
+            return older + newer
+
+    def search(self, *, query: str, limit: int = 50) -> list[SearchHit]:
+        """Messages whose body has every word of `query`, newest first (by rowid, not by rank:
+        ranking a common word over a big store takes seconds)."""
+        match = fts_query(query)
+        if match is None or limit <= 0:
+            return []
+        with self.db.read() as session:
+            conn = raw(session)
+            try:
+                rows = conn.execute(
+                    f"SELECT {COLUMNS}, a.display_name FROM"
+                    " (SELECT rowid FROM message_fts WHERE message_fts MATCH ? ORDER BY rowid DESC LIMIT ?) f"
+                    " JOIN messages m ON m.id = f.rowid JOIN chats c ON c.id = m.chat_id"
+                    " JOIN accounts a ON a.id = c.peer_id ORDER BY m.id DESC",
+                    (match, min(limit, MAX_PAGE)),
+                ).fetchall()
+            except sqlite3.OperationalError as exc:  # belt and braces: a query is never fatal
+                log.warning("search failed for %r: %s", query, exc)
+                return []
+            return [SearchHit(message=message_from_tuple(r[:-1]), chat_title=r[-1]) for r in rows]
+
+    def from_account(self, *, account_id: str, limit: int = 5) -> list[ChatMessage]:
+        """The last `limit` messages the account sent the user, newest first (report evidence)."""
+        with self.db.read() as session:
+            conn = raw(session)
+            chat = conn.execute("SELECT id FROM chats WHERE peer_id = ?", (account_id,)).fetchone()
+            if chat is None:
+                return []
+            rows = conn.execute(
+                f"SELECT {COLUMNS} FROM messages m WHERE m.chat_id = ? AND m.direction = 'in'"
+                " AND m.sender_id = ? ORDER BY m.position DESC, m.id DESC LIMIT ?",
+                (chat[0], account_id, limit),
+            ).fetchall()
+            return [message_from_tuple(r) for r in rows]
+
+    def apply_statuses(self, *, changes: Sequence[StatusChange]) -> list[ChatMessage]:
+        with self.db.write() as session:
+            conn = raw(session)
+            return [m for c in changes if (m := apply_status(conn, c)) is not None]
+
+    def mark_read(self, *, chat_id: int) -> list[ChatMessage]:
+        """Zero the unread count; the unread incoming messages become READ and are returned (for the
+        read receipts). Only the newest `unread_count` incoming messages are looked at, on the index."""
+        with self.db.write() as session:
+            conn = raw(session)
+            row = conn.execute("SELECT unread_count FROM chats WHERE id = ?", (chat_id,)).fetchone()
+            if row is None or row[0] <= 0:
+                return []
+            rows = conn.execute(
+                f"SELECT {COLUMNS} FROM messages m WHERE m.chat_id = ? AND m.direction = 'in'"
+                " ORDER BY m.position DESC, m.id DESC LIMIT ?",
+                (chat_id, row[0]),
+            ).fetchall()
+            conn.execute("UPDATE chats SET unread_count = 0 WHERE id = ?", (chat_id,))
+            unread = [m for m in map(message_from_tuple, rows) if m.status is not MessageStatus.READ]
+            conn.executemany("UPDATE messages SET status = 'read' WHERE id = ?", [(m.id,) for m in unread])
+            return [replace(m, status=MessageStatus.READ) for m in reversed(unread)]
+
+    def count(self, *, chat_id: int) -> int:
+        with self.db.read() as session:
+            return (
+                raw(session)
+                .execute("SELECT count(*) FROM messages WHERE chat_id = ?", (chat_id,))
+                .fetchone()[0]
+            )
+
+    def delivered_since(self, *, account_id: str, since: datetime) -> int:
+        """Messages from `account_id` received at or after `since` (on the chat's position index)."""
+        with self.db.read() as session:
+            conn = raw(session)
+            chat = conn.execute("SELECT id FROM chats WHERE peer_id = ?", (account_id,)).fetchone()
+            if chat is None:
+                return 0
+            return conn.execute(
+                "SELECT count(*) FROM messages WHERE chat_id = ? AND position >= ? AND direction = 'in'",
+                (chat[0], convert.ms(since)),
+            ).fetchone()[0]
