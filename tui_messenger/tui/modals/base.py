@@ -70,15 +70,14 @@ def stamp(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M")
 
 
-def guard_input(field: Input) -> None:
-    """Clean what was typed or pasted into `field` if it holds terminal controls or hidden characters.
+class SafeInput(Input):
+    """An `Input` whose value never holds terminal controls or hidden characters.
 
     `Input` draws its value as it is: a pasted ESC or C1 sequence would reach the terminal, and a bidi
-    override would reorder the text around the cursor. Call it from the field's `Changed` handler; text
-    without anything suspicious is left untouched (the check is one regex scan).
+    override would reorder the text around the cursor. Cleaning in the reactive's validator (not in a
+    `Changed` handler) means the raw value is never drawn, not even for one frame. Text without
+    anything suspicious is returned untouched (one regex scan).
     """
-    value = field.value
-    cleaned = clean_body(value).replace("\n", " ")
-    if cleaned != value:
-        field.value = cleaned
-        field.cursor_position = len(cleaned)
+
+    def validate_value(self, value: str) -> str:
+        return clean_body(value).replace("\n", " ")

@@ -13,7 +13,7 @@ from textual.content import Content
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
 from tui_messenger.domain.models import ChatMessage, ReportReason
-from tui_messenger.tui.modals.base import DialogModal, as_content, guard_input, stamp
+from tui_messenger.tui.modals.base import DialogModal, SafeInput, as_content, stamp
 from tui_messenger.tui.safe import safe_body, safe_name
 
 NOTE_MAX_LENGTH = 500
@@ -79,7 +79,7 @@ class ReportModal(DialogModal[ReportResult]):
             with RadioSet(id="report-reasons"):
                 for index, reason in enumerate(ReportReason):
                     yield RadioButton(as_content(reason.value), value=index == 0, id=f"report-reason-{index}")
-            yield Input(
+            yield SafeInput(
                 placeholder="Add a note (optional)",
                 max_length=NOTE_MAX_LENGTH,
                 id="report-note",
@@ -102,10 +102,6 @@ class ReportModal(DialogModal[ReportResult]):
 
     def on_mount(self) -> None:
         self.query_one("#report-reasons", RadioSet).focus()
-
-    @on(Input.Changed, "#report-note")
-    def _note_changed(self, event: Input.Changed) -> None:
-        guard_input(event.input)
 
     def _result(self, *, also_block: bool) -> ReportResult:
         pressed = self.query_one("#report-reasons", RadioSet).pressed_index

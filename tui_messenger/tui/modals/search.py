@@ -22,7 +22,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui_messenger.domain.models import SearchHit
-from tui_messenger.tui.modals.base import DialogModal, as_content, guard_input
+from tui_messenger.tui.modals.base import DialogModal, SafeInput, as_content
 from tui_messenger.tui.safe import safe_name, safe_preview
 
 SNIPPET_WIDTH = 76
@@ -105,7 +105,7 @@ class SearchModal(DialogModal[SearchResult]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Static(as_content("Search messages"), id="dialog-title")
-            yield Input(placeholder="Search all chats", max_length=QUERY_MAX_LENGTH, id="search-query")
+            yield SafeInput(placeholder="Search all chats", max_length=QUERY_MAX_LENGTH, id="search-query")
             yield Static(as_content("Type to search all chats."), classes="hint", id="search-status")
             yield OptionList(id="search-results")
 
@@ -115,8 +115,7 @@ class SearchModal(DialogModal[SearchResult]):
 
     @on(Input.Changed, "#search-query")
     def _query_changed(self, event: Input.Changed) -> None:
-        guard_input(event.input)  # a cleaned value posts its own Changed, which searches
-        query = event.input.value.strip()
+        query = event.value.strip()
         if not query:
             self.workers.cancel_group(self, "search")
             self._show([], "Type to search all chats.")
