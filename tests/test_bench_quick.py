@@ -1,0 +1,36 @@
+"""The benchmark cannot rot: it runs on tiny stores and prints every measure (timings are not tests)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from numbers import Number
+from pathlib import Path
+
+BENCH = Path(__file__).parent / "benchmarks" / "bench.py"
+KEYS = {"open_chat", "scroll_back", "chat_list", "search", "startup", "ingest", "store_write", "memory"}
+
+
+def test_quick_benchmark_prints_every_measure(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, str(BENCH), "--quick", "--tiny", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        cwd=tmp_path,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    results = json.loads(proc.stdout)
+    assert set(results) == KEYS
+    for key, result in results.items():
+        assert isinstance(result, dict), key
+        status = result.get("status", "ok")
+        assert status == "ok" or status.startswith("not available: "), (key, status)
+        assert not status.startswith("not available: failed"), (key, status, proc.stderr[-3000:])
+        if status == "ok":
+            figures = {k: v for k, v in result.items() if k not in {"status", "target", "met"}}
+            assert figures, key
+            assert "ratio" in figures or key in {"scroll_back", "chat_list", "ingest"}, key
+            for name, value in figures.items():
+                assert isinstance(value, Number), (key, name, value)
