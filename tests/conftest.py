@@ -76,7 +76,6 @@ class ScriptedTransport(Transport):
             self.refuse_connect -= 1
             raise TransportClosed("refused")
         self.connects.append(since)
-        self._queue = asyncio.Queue()
         self._open = True
 
     async def send(self, frame: bytes) -> None:
@@ -142,3 +141,33 @@ def clock() -> StepClock:
 @pytest.fixture
 def transport() -> ScriptedTransport:
     return ScriptedTransport()
+
+
+@pytest.fixture
+async def messenger(db: Database, transport: ScriptedTransport, clock: StepClock) -> AsyncIterator[Any]:
+    """A started MessengerService on the scripted transport; answers every send with `sent`."""
+    from tui_messenger.services.messenger_service import MessengerService
+
+    def answer(frame: wire.Frame) -> list[wire.Frame]:
+        if isinstance(frame, wire.MessageFrame):
+            return [
+                wire.StatusFrame(
+                    message_id=frame.id,
+                    status="sent",
+                    sender="server",
+                    to="me",
+                    timestamp=frame.timestamp,
+                    client_txn_id=frame.client_txn_id,
+                )  # type: ignore[call-arg]  # fmt: skip
+            ]
+        return []
+
+    transport.on_send = answer
+    service = MessengerService(db, transport, clock=clock, user_id="me")
+    online = asyncio.Event()
+    unsubscribe = service.subscribe(lambda e: online.set() if getattr(e, "online", False) else None)
+    await service.start()
+    await online.wait()
+    unsubscribe()
+    yield service
+    await service.stop()

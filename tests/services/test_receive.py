@@ -1,0 +1,166 @@
+"""Receiving through the service: batches, acks, dedupe, events, notifications, typing, reconnects."""
+
+from __future__ import annotations
+
+from service_helpers import T0, buttons, directory, person, settle, status, text, typing, until
+
+from tui_messenger.domain.events import (
+    ChatChanged,
+    ConnectionChanged,
+    MessageAdded,
+    MessageChanged,
+    Notified,
+    TypingChanged,
+)
+from tui_messenger.domain.models import ChatFilter, MessageKind, MessageStatus
+from tui_messenger.transport import wire
+
+
+def record(messenger) -> list:
+    events: list = []
+    messenger.subscribe(events.append)
+    return events
+
+
+async def test_messages_are_stored_acked_and_announced(messenger, transport) -> None:
+    events = record(messenger)
+    transport.push(
+        directory(person("anna")), text("m1", "anna", "hi", at=T0), text("m2", "anna", "there", at=T0 + 1)
+    )
+    transport.push(wire.SyncFrame(token="tok-1"))
+    await settle(messenger, transport)
+    (chat,) = await messenger.chat_list()
+    assert (chat.chat.title, chat.chat.unread_count, chat.chat.last_preview) == ("Anna", 2, "there")
+    acked = [key for frame in transport.sent_of(wire.AckFrame) for key in frame.ids]
+    assert {"m1", "m2"} <= set(acked)
+    assert [e.message.message_id for e in events if isinstance(e, MessageAdded)] == ["m1", "m2"]
+    assert [e.body for e in events if isinstance(e, Notified)] == ["there"]  # one toast per chat and batch
+    assert any(isinstance(e, ChatChanged) for e in events)
+    delivered = [f for f in transport.sent_of(wire.StatusFrame) if f.status == "delivered"]
+    assert {f.message_id for f in delivered} == {"m1", "m2"}
+    assert messenger.settings.sync_token() == "tok-1"
+
+
+async def test_duplicates_show_once_and_are_acked_again(messenger, transport) -> None:
+    events = record(messenger)
+    transport.push(directory(person("anna")), text("m1", "anna", "hi"))
+    await settle(messenger, transport)
+    transport.push(text("m1", "anna", "hi"), text("m1", "anna", "hi"))
+    await settle(messenger, transport)
+    assert len([e for e in events if isinstance(e, MessageAdded)]) == 1
+    assert len(await messenger.latest_page((await messenger.chat_list())[0].chat.id)) == 1
+    acked = [key for frame in transport.sent_of(wire.AckFrame) for key in frame.ids]
+    assert acked.count("m1") == 2
+
+
+async def test_malformed_frames_are_counted_and_dropped(messenger, transport) -> None:
+    transport.push(b"not json", b'{"v":1,"frame":{"type":"message"}}', b"x" * (wire.MAX_FRAME_BYTES + 1))
+    transport.push(directory(person("anna")), text("ok", "anna", "fine"))
+    await settle(messenger, transport)
+    assert messenger.receiver.stats.malformed == 2 and messenger.receiver.stats.oversize == 1
+    assert len(await messenger.chat_list()) == 1
+
+
+async def test_status_only_moves_forward(messenger, transport) -> None:
+    transport.push(directory(person("anna")))
+    await settle(messenger, transport)
+    chat = await messenger.open_chat("anna")
+    events = record(messenger)
+    sent = await messenger.send_text(chat.chat.id, "hello")
+    await settle(messenger, transport)
+    transport.push(
+        status(sent.message_id, "read", sender="anna"), status(sent.message_id, "delivered", sender="anna")
+    )
+    await settle(messenger, transport)
+    assert (await messenger.message(sent.message_id)).status is MessageStatus.READ
+    changes = [e.message.status for e in events if isinstance(e, MessageChanged)]
+    assert changes == [MessageStatus.SENT, MessageStatus.READ]
+
+
+async def test_requests_are_never_notified(messenger, transport) -> None:
+    events = record(messenger)
+    transport.push(text("x1", "stranger", "hello dear"))
+    await settle(messenger, transport)
+    (summary,) = await messenger.chat_list()
+    assert summary.chat.is_request and summary.chat.unread_count == 1
+    assert not [e for e in events if isinstance(e, Notified)]
+    await messenger.accept_request(summary.chat.id, add_contact=True)
+    assert not (await messenger.summary(summary.chat.id)).chat.is_request
+    assert messenger.contacts.is_contact(account_id="stranger")
+
+
+async def test_muted_chats_count_but_do_not_notify(messenger, transport) -> None:
+    transport.push(directory(person("anna")), text("m1", "anna", "hi"))
+    await settle(messenger, transport)
+    (summary,) = await messenger.chat_list()
+    await messenger.set_muted(summary.chat.id, True)
+    events = record(messenger)
+    transport.push(text("m2", "anna", "again", at=T0 + 5))
+    await settle(messenger, transport)
+    assert not [e for e in events if isinstance(e, Notified)]
+    assert (await messenger.summary(summary.chat.id)).chat.unread_count == 2
+
+
+async def test_typing_shown_for_known_chats(messenger, transport) -> None:
+    transport.push(directory(person("anna")), text("m1", "anna", "hi"))
+    await settle(messenger, transport)
+    events = record(messenger)
+    transport.push(typing("anna"), typing("nobody"))
+    await settle(messenger, transport)
+    assert [e.typing for e in events if isinstance(e, TypingChanged)] == [True]
+
+
+async def test_mark_read_sends_read_receipts(messenger, transport) -> None:
+    transport.push(directory(person("anna")), text("m1", "anna", "a"), text("m2", "anna", "b", at=T0 + 1))
+    await settle(messenger, transport)
+    (summary,) = await messenger.chat_list()
+    await messenger.mark_read(summary.chat.id)
+    reads = [f for f in transport.sent_of(wire.StatusFrame) if f.status == "read"]
+    assert [(f.message_id, f.to) for f in reads] == [("m1", "anna"), ("m2", "anna")]
+    assert (await messenger.filter_counts())[ChatFilter.UNREAD] == 0
+    await messenger.mark_read(summary.chat.id)
+    assert len([f for f in transport.sent_of(wire.StatusFrame) if f.status == "read"]) == 2
+
+
+async def test_reconnect_resumes_from_the_stored_sync_token(messenger, transport, clock) -> None:
+    events = record(messenger)
+    transport.push(directory(person("anna")), text("m1", "anna", "hi"), wire.SyncFrame(token="tok-7"))
+    await settle(messenger, transport)
+    transport.disconnect()
+    await until(messenger, lambda: len(transport.connects) == 2)
+    assert transport.connects == [None, "tok-7"]
+    states = [e.online for e in events if isinstance(e, ConnectionChanged)]
+    assert states == [False, True]
+
+
+async def test_reconnect_backs_off_on_the_clock(messenger, transport, clock) -> None:
+    transport.refuse_connect = 2
+    transport.disconnect()
+    await until(messenger, lambda: transport.refuse_connect == 1 and clock.sleeping == 1)
+    assert len(transport.connects) == 1  # the immediate retry was refused; now waiting on the clock
+    clock.advance(1)
+    await until(messenger, lambda: transport.refuse_connect == 0 and clock.sleeping == 1)
+    assert len(transport.connects) == 1
+    clock.advance(2)
+    await until(messenger, lambda: messenger.online)
+    assert len(transport.connects) == 2
+
+
+async def test_interactive_message_and_choice(messenger, transport) -> None:
+    from service_helpers import business
+
+    transport.push(directory(business("bank")))
+    await settle(messenger, transport)
+    chat = await messenger.open_chat("bank")
+    await messenger.send_text(chat.chat.id, "hello")  # opens the window for free-form
+    transport.push(buttons("q1", "bank", at=T0 + 1000))
+    await settle(messenger, transport)
+    question = await messenger.message("q1")
+    assert (
+        question.kind is MessageKind.BUTTONS and question.payload["interactive"]["buttons"][0]["id"] == "yes"
+    )
+    reply = await messenger.send_choice(chat.chat.id, question, "no")
+    assert reply.kind is MessageKind.INTERACTIVE_REPLY and reply.body == "No" and reply.reply_to == "q1"
+    await settle(messenger, transport)
+    frame = transport.sent_of(wire.MessageFrame)[-1]
+    assert frame.interactive_reply.id == "no" and frame.interactive_reply.context_id == "q1"

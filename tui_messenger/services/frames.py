@@ -1,0 +1,139 @@
+"""Wire frames to store items and back. The sender of a frame is the account it came from (DESIGN.md
+section 3, rule 3): names inside a payload never decide anything."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from tui_messenger.domain.clock import from_ms, to_ms
+from tui_messenger.domain.models import (
+    AccountKind,
+    BusinessProfile,
+    ChatMessage,
+    ConsentSource,
+    Direction,
+    MessageKind,
+    MessageStatus,
+)
+from tui_messenger.store.accounts import DirectoryRecord
+from tui_messenger.store.ingest import Incoming
+from tui_messenger.store.messages import StatusChange
+from tui_messenger.transport import wire
+
+_KIND = {
+    "text": MessageKind.TEXT.value,
+    "template": MessageKind.TEMPLATE.value,
+    "interactive_reply": MessageKind.INTERACTIVE_REPLY.value,
+    "system": MessageKind.SYSTEM.value,
+}
+
+
+def _dump(model: Any) -> str:
+    return json.dumps(model.model_dump(mode="json"), separators=(",", ":"), ensure_ascii=False)
+
+
+def incoming(frame: wire.MessageFrame, user_id: str) -> Incoming | None:
+    """A message frame as a store item; None when it is neither to nor from the user."""
+    if frame.sender == user_id:
+        direction, peer = Direction.OUTBOUND.value, frame.to
+    elif frame.to == user_id:
+        direction, peer = Direction.INBOUND.value, frame.sender
+    else:
+        return None
+    payload = category = None
+    reply_to = frame.context.message_id if frame.context else None
+    if frame.kind == "interactive" and frame.interactive is not None:
+        kind = MessageKind.BUTTONS.value if frame.interactive.type == "button" else MessageKind.LIST.value
+        payload = '{"interactive":' + _dump(frame.interactive) + "}"
+    else:
+        kind = _KIND[frame.kind]
+        if frame.template is not None:
+            category = frame.template.category
+            payload = '{"template":' + _dump(frame.template) + "}"
+        elif frame.interactive_reply is not None:
+            payload = '{"interactive_reply":' + _dump(frame.interactive_reply) + "}"
+            reply_to = reply_to or frame.interactive_reply.context_id
+    return Incoming(
+        message_id=frame.id,
+        peer_id=peer,
+        sender_id=frame.sender,
+        direction=direction,
+        kind=kind,
+        body=frame.body,
+        timestamp=frame.timestamp,
+        template_category=category,
+        payload=payload,
+        reply_to=reply_to,
+        client_txn_id=frame.client_txn_id if direction == Direction.OUTBOUND.value else None,
+    )
+
+
+def status_change(frame: wire.StatusFrame) -> StatusChange:
+    return StatusChange(
+        message_id=frame.message_id,
+        status=MessageStatus(frame.status),
+        reporter_id=frame.sender,
+        client_txn_id=frame.client_txn_id,
+        error_code=frame.error.code if frame.error else None,
+    )
+
+
+def directory_record(entry: wire.DirectoryEntry) -> DirectoryRecord:
+    profile = None
+    if entry.profile is not None:
+        p = entry.profile
+        profile = BusinessProfile(
+            p.about, p.description, p.category, p.address, p.email, tuple(p.websites), p.hours
+        )
+    return DirectoryRecord(
+        id=entry.id,
+        display_name=entry.display_name,
+        kind=AccountKind(entry.kind),
+        verified=entry.verified,
+        scam=entry.scam,
+        profile=profile,
+        contact=entry.contact,
+        opt_in_source=ConsentSource(entry.opt_in.source) if entry.opt_in else None,
+        opt_in_at=from_ms(entry.opt_in.timestamp) if entry.opt_in else None,
+    )
+
+
+def ack_key(frame: wire.Frame) -> str | None:
+    """The id the network wants back in an AckFrame once `frame` is stored."""
+    key_of = getattr(wire, "ack_key", None)
+    if key_of is not None:
+        return key_of(frame)
+    return frame.id if isinstance(frame, wire.MessageFrame) else None
+
+
+def outgoing_frame(message: ChatMessage, *, to: str) -> wire.MessageFrame:
+    """The frame for a message the user composed (text or an interactive reply)."""
+    common: dict[str, Any] = {
+        "id": message.message_id,
+        "sender": message.sender_id,
+        "to": to,
+        "timestamp": to_ms(message.sent_at),
+        "client_txn_id": message.client_txn_id,
+    }
+    if message.kind is MessageKind.INTERACTIVE_REPLY:
+        data = (message.payload or {})["interactive_reply"]
+        return wire.MessageFrame(
+            kind="interactive_reply", interactive_reply=wire.InteractiveReply(**data), **common
+        )
+    context = wire.Context(message_id=message.reply_to) if message.reply_to else None
+    return wire.MessageFrame(kind="text", text=wire.TextContent(body=message.body), context=context, **common)
+
+
+def choice_title(answered: ChatMessage, choice_id: str) -> tuple[str, str] | None:
+    """(reply type, title) of button or list row `choice_id` in an interactive or template message."""
+    payload = answered.payload or {}
+    data = payload.get("interactive") or payload.get("template") or {}
+    for button in data.get("buttons") or []:
+        if button.get("id") == choice_id:
+            return "button_reply", str(button.get("title", ""))
+    for section in data.get("sections") or []:
+        for row in section.get("rows") or []:
+            if row.get("id") == choice_id:
+                return "list_reply", str(row.get("title", ""))
+    return None

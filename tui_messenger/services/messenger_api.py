@@ -1,0 +1,302 @@
+"""The facade's request methods (the `Messenger` protocol), mixed into `MessengerService`, which owns the
+repositories, the transport, the clock and the background loops."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from tui_messenger.domain.clock import to_ms
+from tui_messenger.domain.events import ChatChanged, MessageAdded, MessageChanged
+from tui_messenger.domain.models import (
+    Account,
+    Block,
+    BlockReason,
+    ChatFilter,
+    ChatMessage,
+    ChatSummary,
+    Consent,
+    Direction,
+    FeedbackKind,
+    MessageKind,
+    MessageStatus,
+    PageCursor,
+    QualityReport,
+    Report,
+    ReportReason,
+    SearchHit,
+    WindowState,
+)
+from tui_messenger.services import frames, quality
+from tui_messenger.services.consent import window_state
+from tui_messenger.services.errors import BlockedError, InvalidMessageError, NotFoundError
+from tui_messenger.store.chats import ChatNotFound
+from tui_messenger.store.convert import clean_name
+from tui_messenger.transport import wire
+from tui_messenger.transport.base import TransportClosed
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from tui_messenger.domain.clock import Clock
+    from tui_messenger.services.hub import EventHub
+    from tui_messenger.services.outbox import Outbox
+    from tui_messenger.services.safety import Safety
+    from tui_messenger.store.accounts import AccountRepository, ContactRepository
+    from tui_messenger.store.chats import ChatRepository
+    from tui_messenger.store.consent import ConsentRepository, FeedbackRepository
+    from tui_messenger.store.messages import MessageRepository
+    from tui_messenger.store.outbox import OutboxRepository
+    from tui_messenger.store.quality import QualityRepository
+    from tui_messenger.transport.base import Transport
+
+
+class MessengerApi:
+    """Needs the attributes below, which `MessengerService.__init__` sets."""
+
+    user_id: str
+    transport: Transport
+    clock: Clock
+    hub: EventHub
+    accounts: AccountRepository
+    contacts: ContactRepository
+    chats: ChatRepository
+    messages: MessageRepository
+    outbox_repo: OutboxRepository
+    consents: ConsentRepository
+    feedback: FeedbackRepository
+    quality_repo: QualityRepository
+    outbox: Outbox
+    safety: Safety
+    blocked_ids: set[str]
+    _check: Any
+    _new_id: Callable[[], str]
+
+    def decorate(self, summary: ChatSummary) -> ChatSummary:
+        raise NotImplementedError
+
+    async def _send_preference(self, business_id: str, stopped: bool) -> bool:
+        raise NotImplementedError
+
+    async def _remember_preference(self, business_id: str, stopped: bool) -> None:
+        raise NotImplementedError
+
+    # chat list -------------------------------------------------------------------------------------
+    async def chat_list(
+        self, *, filter: ChatFilter = ChatFilter.ALL, query: str = "", archived: bool = False
+    ) -> list[ChatSummary]:
+        rows = await asyncio.to_thread(self.chats.list, filter=filter, archived=archived)
+        needle = clean_name(query).casefold()
+        return [self.decorate(s) for s in rows if not needle or needle in clean_name(s.chat.title).casefold()]
+
+    async def filter_counts(self) -> dict[ChatFilter, int]:
+        return await asyncio.to_thread(self.chats.counts)
+
+    async def summary(self, chat_id: int) -> ChatSummary:
+        try:
+            return self.decorate(await asyncio.to_thread(self.chats.get, chat_id=chat_id))
+        except ChatNotFound as exc:
+            raise NotFoundError(str(exc)) from exc
+
+    async def chat_for_account(self, account_id: str) -> ChatSummary | None:
+        found = await asyncio.to_thread(self.chats.for_peer, account_id=account_id)
+        return self.decorate(found) if found is not None else None
+
+    async def open_chat(self, account_id: str) -> ChatSummary:
+        """The chat with `account_id`, created (as a normal chat: the user opens it) if there is none."""
+        summary = await asyncio.to_thread(self.chats.open_with, account_id=account_id, now=self.clock.now())
+        return self.decorate(summary)
+
+    # history ---------------------------------------------------------------------------------------
+    async def latest_page(self, chat_id: int, *, limit: int = 50) -> list[ChatMessage]:
+        return await asyncio.to_thread(self.messages.latest_page, chat_id=chat_id, limit=limit)
+
+    async def page_before(self, chat_id: int, cursor: PageCursor, *, limit: int = 50) -> list[ChatMessage]:
+        return await asyncio.to_thread(self.messages.page_before, chat_id=chat_id, cursor=cursor, limit=limit)
+
+    async def page_after(self, chat_id: int, cursor: PageCursor, *, limit: int = 50) -> list[ChatMessage]:
+        """The `limit` messages just newer than `cursor`, oldest first (scrolling down after a jump)."""
+        return await asyncio.to_thread(self.messages.page_after, chat_id=chat_id, cursor=cursor, limit=limit)
+
+    async def page_around(self, chat_id: int, message_id: str, *, limit: int = 50) -> list[ChatMessage]:
+        return await asyncio.to_thread(
+            self.messages.page_around, chat_id=chat_id, message_id=message_id, limit=limit
+        )
+
+    async def message(self, message_id: str) -> ChatMessage | None:
+        return await asyncio.to_thread(self.messages.get, message_id=message_id)
+
+    async def search(self, query: str, *, limit: int = 50) -> list[SearchHit]:
+        return await asyncio.to_thread(self.messages.search, query=query, limit=limit)
+
+    # sending ---------------------------------------------------------------------------------------
+    async def send_text(self, chat_id: int, body: str, *, reply_to: str | None = None) -> ChatMessage:
+        if not body.strip():
+            raise InvalidMessageError("an empty message is not sent")
+        return await self._compose(chat_id, MessageKind.TEXT, body, reply_to=reply_to)
+
+    async def send_choice(self, chat_id: int, answered: ChatMessage, choice_id: str) -> ChatMessage:
+        found = frames.choice_title(answered, choice_id)
+        if found is None:
+            raise InvalidMessageError("that choice is not offered by the message")
+        reply_type, title = found
+        payload = {"interactive_reply": {"type": reply_type, "id": choice_id, "title": title,
+                                         "context_id": answered.message_id}}  # fmt: skip
+        return await self._compose(
+            chat_id, MessageKind.INTERACTIVE_REPLY, title, reply_to=answered.message_id, payload=payload
+        )
+
+    async def _compose(
+        self, chat_id: int, kind: MessageKind, body: str, *, reply_to: str | None, payload: Any = None
+    ) -> ChatMessage:
+        summary = await self.summary(chat_id)
+        if summary.blocked:
+            raise BlockedError(f"{clean_name(summary.chat.title)} is blocked; unblock to send messages")
+        now = self.clock.now()
+        message = ChatMessage(
+            message_id=self._new_id(), chat_id=chat_id, sender_id=self.user_id, direction=Direction.OUTBOUND,
+            kind=kind, body=body, sent_at=now, status=MessageStatus.PENDING, position=to_ms(now),
+            client_txn_id=self._new_id(), payload=payload, reply_to=reply_to,
+        )  # fmt: skip
+        raw = wire.encode(frames.outgoing_frame(message, to=summary.peer.id))
+        if len(raw) > wire.MAX_FRAME_BYTES:
+            raise InvalidMessageError("the message is too long to send")
+        stored, summary = await asyncio.to_thread(
+            self.outbox_repo.compose, message=message, frame=raw, now=now
+        )
+        self.hub.emit(MessageAdded(chat_id, stored))
+        self.hub.emit(ChatChanged(self.decorate(summary)))
+        await self.outbox.send_new(stored.message_id, raw)
+        return stored
+
+    async def retry(self, message_id: str) -> None:
+        message = await asyncio.to_thread(self.outbox_repo.retry, message_id=message_id, now=self.clock.now())
+        if message is not None:
+            self.hub.emit(MessageChanged(message.chat_id, message))
+            self.outbox.wake()
+
+    async def save_draft(self, chat_id: int, text: str) -> None:
+        await self._update(chat_id, draft=text)
+
+    # reading and chat flags ------------------------------------------------------------------------
+    async def mark_read(self, chat_id: int) -> None:
+        summary = await self.summary(chat_id)
+        read = await asyncio.to_thread(self.messages.mark_read, chat_id=chat_id)
+        if not read:
+            return
+        self.hub.emit(ChatChanged(self.decorate(await self.summary(chat_id))))
+        if summary.blocked or summary.peer.id in self.blocked_ids:
+            return  # never a receipt to a blocked account
+        now = to_ms(self.clock.now())
+        for message in read:
+            receipt = wire.StatusFrame(
+                message_id=message.message_id, status="read", sender=self.user_id, to=message.sender_id,
+                timestamp=now,
+            )  # type: ignore[call-arg]  # fmt: skip
+            try:
+                await self.transport.send(wire.encode(receipt))
+            except TransportClosed:
+                return  # read receipts are best effort
+
+    async def set_unread(self, chat_id: int) -> None:
+        summary = await self.summary(chat_id)
+        await self._update(chat_id, unread_count=max(summary.chat.unread_count, 1))
+
+    async def set_pinned(self, chat_id: int, pinned: bool) -> None:
+        await self._update(chat_id, pinned=pinned)
+
+    async def set_muted(self, chat_id: int, muted: bool) -> None:
+        await self._update(chat_id, muted=muted)
+
+    async def set_archived(self, chat_id: int, archived: bool) -> None:
+        await self._update(chat_id, archived=archived)
+
+    async def accept_request(self, chat_id: int, *, add_contact: bool = False) -> None:
+        summary = await self._update(chat_id, is_request=False)
+        if add_contact:
+            await asyncio.to_thread(self.contacts.add, account_id=summary.peer.id, now=self.clock.now())
+
+    async def _update(self, chat_id: int, **flags: Any) -> ChatSummary:
+        try:
+            summary = self.decorate(await asyncio.to_thread(self.chats.update, chat_id=chat_id, **flags))
+        except ChatNotFound as exc:
+            raise NotFoundError(str(exc)) from exc
+        self.hub.emit(ChatChanged(summary))
+        return summary
+
+    # trust and safety ------------------------------------------------------------------------------
+    async def account(self, account_id: str) -> Account | None:
+        return await asyncio.to_thread(self.accounts.get, account_id=account_id)
+
+    async def looks_like(self, account_id: str) -> str | None:
+        account = await self.account(account_id)
+        return self._check.looks_like(account_id, account.display_name) if account is not None else None
+
+    async def block(
+        self,
+        account_id: str,
+        reason: BlockReason,
+        *,
+        report_reason: ReportReason | None = None,
+        note: str = "",
+    ) -> None:
+        await self.safety.block(account_id, reason, report_reason=report_reason, note=note)
+
+    async def unblock(self, account_id: str) -> None:
+        await self.safety.unblock(account_id)
+
+    async def blocked(self) -> list[tuple[Block, Account]]:
+        return await self.safety.blocked_list()
+
+    async def is_blocked(self, account_id: str) -> bool:
+        return account_id in self.blocked_ids
+
+    async def report_evidence(self, account_id: str) -> list[ChatMessage]:
+        return await self.safety.evidence(account_id)
+
+    async def report(
+        self, account_id: str, reason: ReportReason, *, note: str = "", also_block: bool = False
+    ) -> Report:
+        return await self.safety.report(account_id, reason, note=note, also_block=also_block)
+
+    # business rules --------------------------------------------------------------------------------
+    async def consent(self, business_id: str) -> Consent:
+        return await asyncio.to_thread(self.consents.get, business_id=business_id)
+
+    async def set_marketing_stopped(self, business_id: str, stopped: bool) -> None:
+        await asyncio.to_thread(
+            self.consents.set_marketing_stopped,
+            business_id=business_id,
+            stopped=stopped,
+            now=self.clock.now(),
+        )
+        if not await self._send_preference(business_id, stopped):
+            await self._remember_preference(business_id, stopped)  # sent on the next connect
+
+    async def window(self, business_id: str) -> WindowState:
+        summary = await asyncio.to_thread(self.chats.for_peer, account_id=business_id)
+        if summary is None:
+            return WindowState(open=False)
+        last = await asyncio.to_thread(self.chats.last_outbound_at, chat_id=summary.chat.id)
+        return window_state(last, self.clock.now())
+
+    async def give_feedback(self, message_id: str, kind: FeedbackKind) -> None:
+        message = await self.message(message_id)
+        if message is None or message.direction is not Direction.INBOUND:
+            raise NotFoundError("feedback is for messages a business sent you")
+        sender = await self.account(message.sender_id)
+        if sender is None or not sender.is_business:
+            raise InvalidMessageError("feedback is for business messages")
+        await asyncio.to_thread(
+            self.feedback.give, message_id=message_id, business_id=sender.id, kind=kind, now=self.clock.now()
+        )
+
+    async def feedback_for(self, message_ids: Sequence[str]) -> dict[str, FeedbackKind]:
+        return await asyncio.to_thread(self.feedback.for_messages, message_ids=list(message_ids))
+
+    async def quality(self) -> list[QualityReport]:
+        since = self.clock.now() - timedelta(days=quality.DAYS)
+        figures = await asyncio.to_thread(self.quality_repo.figures, since=since)
+        return [quality.report(f) for f in figures]

@@ -1,0 +1,267 @@
+"""`MessengerService`: the `Messenger` facade, built by injection from a Database, a Transport and a Clock.
+
+Store calls run in worker threads (`asyncio.to_thread`); events reach listeners on the event loop.
+Background tasks (started by `start`): the connection loop (connect, resume from the stored sync token,
+reconnect with capped backoff after TransportClosed), the receive loop (batches whatever has arrived) and
+the outbox loop (retries). See receive.py, outbox.py, safety.py, consent.py and quality.py for the rules.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import inspect
+import json
+import logging
+import uuid
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol
+
+from tui_messenger.domain.clock import Clock
+from tui_messenger.domain.events import ConnectionChanged, MessengerEvent
+from tui_messenger.domain.models import ChatSummary
+from tui_messenger.services.hub import EventHub
+from tui_messenger.services.messenger_api import MessengerApi
+from tui_messenger.services.outbox import Outbox, RetryPolicy
+from tui_messenger.services.receive import MAX_BATCH, Receiver
+from tui_messenger.services.safety import Safety
+from tui_messenger.store.accounts import AccountRepository, ContactRepository
+from tui_messenger.store.chats import ChatRepository
+from tui_messenger.store.consent import ConsentRepository, FeedbackRepository
+from tui_messenger.store.database import Database
+from tui_messenger.store.ingest import IngestRepository
+from tui_messenger.store.messages import MessageRepository
+from tui_messenger.store.outbox import OutboxRepository
+from tui_messenger.store.quality import QualityRepository
+from tui_messenger.store.safety import BlockRepository, ReportRepository
+from tui_messenger.store.settings import SettingsRepository
+from tui_messenger.transport import wire
+from tui_messenger.transport.base import Transport, TransportClosed
+
+log = logging.getLogger(__name__)
+
+PENDING_PREFERENCES = "pending_preferences"  # settings key: marketing stop/resume not yet sent
+
+
+class LooksLike(Protocol):
+    def looks_like(self, account_id: str, display_name: str) -> str | None: ...
+
+
+def _default_impersonation(verified: Mapping[str, str]) -> LooksLike:
+    from tui_messenger.services.impersonation import ImpersonationCheck
+
+    return ImpersonationCheck(verified)
+
+
+def reconnect_delay(failures: int) -> float:
+    """Seconds before the next connect after `failures` failed ones: 1, 2, 4 ... capped at 30."""
+    return min(2.0 ** (failures - 1), 30.0)
+
+
+class MessengerService(MessengerApi):
+    def __init__(
+        self,
+        db: Database,
+        transport: Transport,
+        *,
+        clock: Clock,
+        user_id: str = "me",
+        impersonation: Callable[[Mapping[str, str]], LooksLike] = _default_impersonation,
+        retry: RetryPolicy | None = None,
+        new_id: Callable[[], str] | None = None,
+        send_receipts: bool = True,
+    ) -> None:
+        self.user_id = user_id
+        self.db = db
+        self.transport = transport
+        self.clock = clock
+        self.hub = EventHub()
+        self._new_id = new_id or (lambda: uuid.uuid4().hex)
+        self._make_check = impersonation
+        self._check: LooksLike = impersonation({})
+        self.accounts = AccountRepository(db)
+        self.contacts = ContactRepository(db)
+        self.chats = ChatRepository(db)
+        self.messages = MessageRepository(db)
+        self.outbox_repo = OutboxRepository(db)
+        self.consents = ConsentRepository(db)
+        self.feedback = FeedbackRepository(db)
+        self.quality_repo = QualityRepository(db)
+        self.settings = SettingsRepository(db)
+        self.blocked_ids: set[str] = set()
+        self.safety = Safety(
+            blocks=BlockRepository(db), reports=ReportRepository(db), messages=self.messages,
+            chats=self.chats, clock=clock, hub=self.hub, blocked=self.blocked_ids, decorate=self.decorate,
+        )  # fmt: skip
+        self.receiver = Receiver(
+            ingest=IngestRepository(db), chats=self.chats, transport=transport, clock=clock, user_id=user_id,
+            hub=self.hub, blocked=self.blocked_ids, decorate=self.decorate, send_receipts=send_receipts,
+        )  # fmt: skip
+        self.receiver.on_directory = lambda: self._tasks_add(self.refresh_verified())
+        self.outbox = Outbox(
+            repo=self.outbox_repo, transport=transport, clock=clock, hub=self.hub,
+            policy=retry or RetryPolicy(), online=lambda: self.online,
+        )  # fmt: skip
+        self.online = False
+        self._inbox: asyncio.Queue[bytes] = asyncio.Queue()
+        self._busy = False
+        self._drained = asyncio.Event()
+        self._drained.set()
+        self._tasks: list[asyncio.Task[Any]] = []
+        self._stopping = False
+        # Set after every background step (a batch stored, a connect tried, an outbox pass): tests and
+        # tools wait on it instead of sleeping.
+        self.progress = asyncio.Event()
+        self.outbox.on_pass = self.progress.set
+
+    # life cycle ------------------------------------------------------------------------------------
+    async def start(self) -> None:
+        self._stopping = False
+        await self.safety.load()
+        await self.refresh_verified()
+        self._tasks = [
+            asyncio.create_task(self._process_loop(), name="messenger-receive"),
+            asyncio.create_task(self._connection_loop(), name="messenger-connection"),
+            asyncio.create_task(self.outbox.run(), name="messenger-outbox"),
+        ]
+
+    async def stop(self) -> None:
+        self._stopping = True
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        self._tasks = []
+        with contextlib.suppress(Exception):
+            await self.transport.close()
+        if self.online:
+            self.online = False
+            self.hub.emit(ConnectionChanged(online=False))
+
+    def subscribe(self, listener: Callable[[MessengerEvent], None]) -> Callable[[], None]:
+        return self.hub.subscribe(listener)
+
+    @property
+    def idle(self) -> bool:
+        """Nothing received is waiting to be stored."""
+        return self._inbox.empty() and not self._busy
+
+    async def wait_idle(self) -> None:
+        """Wait until every frame received so far is stored and published (tests, shutdown)."""
+        while not self.idle:
+            self._drained.clear()  # no await since the check: the processor sets it when done
+            await self._drained.wait()
+
+    def _tasks_add(self, coro: Any) -> None:
+        task = asyncio.ensure_future(coro)
+        self._tasks.append(task)
+        task.add_done_callback(lambda t: self._tasks.remove(t) if t in self._tasks else None)
+
+    async def refresh_verified(self) -> None:
+        verified = await asyncio.to_thread(self.accounts.verified_names)
+        self._check = self._make_check(verified)
+
+    def decorate(self, summary: ChatSummary) -> ChatSummary:
+        """Add the "looks like <verified name>" warning to a chat-list row."""
+        peer = summary.peer
+        looks = self._check.looks_like(peer.id, peer.display_name)
+        if looks == summary.looks_like:
+            return summary
+        return ChatSummary(chat=summary.chat, peer=peer, blocked=summary.blocked, looks_like=looks)
+
+    # background loops --------------------------------------------------------------------------------
+    async def _connection_loop(self) -> None:
+        failures = 0
+        while not self._stopping:
+            if failures:
+                await self.clock.sleep(reconnect_delay(failures))
+            await self.wait_idle()  # the stored token then covers everything received
+            token = await asyncio.to_thread(self.settings.sync_token)
+            try:
+                await self.transport.connect(self.user_id, since=token)
+                frames = self.transport.incoming()
+            except (TransportClosed, OSError) as exc:
+                failures += 1
+                log.info("connect failed (%s); retrying", exc)
+                self.progress.set()
+                continue
+            failures = 0
+            self._set_online(True)
+            self.outbox.reconnected()
+            await self._flush_preferences()
+            try:
+                async for raw in frames:
+                    self._inbox.put_nowait(raw)
+                    self._drained.clear()
+            except TransportClosed:
+                pass
+            except Exception:
+                log.exception("the connection failed")
+            self._set_online(False)  # and reconnect at once; backoff only if that fails
+
+    def _set_online(self, online: bool) -> None:
+        if online != self.online:
+            self.online = online
+            self.hub.emit(ConnectionChanged(online=online))
+            self.progress.set()
+            if online:
+                self.outbox.wake()
+
+    async def _process_loop(self) -> None:
+        while True:
+            batch = [await self._inbox.get()]
+            while len(batch) < MAX_BATCH and not self._inbox.empty():
+                batch.append(self._inbox.get_nowait())
+            self._busy = True
+            try:
+                await self.receiver.handle(batch)
+            except Exception:  # never fatal: the frames were not acked, so the network sends them again
+                log.exception("a batch of %d frames failed", len(batch))
+            finally:
+                self._busy = False
+                if self._inbox.empty():
+                    self._drained.set()
+                self.progress.set()
+
+    async def _flush_preferences(self) -> None:
+        pending = json.loads(await asyncio.to_thread(self.settings.get, key=PENDING_PREFERENCES) or "{}")
+        if not pending:
+            return
+        for business_id, choice in list(pending.items()):
+            if await self._send_preference(business_id, choice == "stop"):
+                del pending[business_id]
+        await asyncio.to_thread(self.settings.set, key=PENDING_PREFERENCES, value=json.dumps(pending) or None)
+
+    async def _send_preference(self, business_id: str, stopped: bool) -> bool:
+        frame = wire.UserPreferencesFrame(
+            sender=self.user_id, to=business_id, marketing="stop" if stopped else "resume",
+            timestamp=int(self.clock.now().timestamp() * 1000),
+        )  # type: ignore[call-arg]  # fmt: skip
+        try:
+            await self.transport.send(wire.encode(frame))
+            return True
+        except TransportClosed:
+            return False
+
+    async def _remember_preference(self, business_id: str, stopped: bool) -> None:
+        def update() -> None:
+            pending = json.loads(self.settings.get(key=PENDING_PREFERENCES) or "{}")
+            pending[business_id] = "stop" if stopped else "resume"
+            self.settings.set(key=PENDING_PREFERENCES, value=json.dumps(pending))
+
+        await asyncio.to_thread(update)
+
+    # tester tools ------------------------------------------------------------------------------------
+    async def jump_ahead(self, seconds: float) -> None:
+        """Move the network's clock ahead (the fake peer shares ours); without one, move our own."""
+        jump = getattr(self.transport, "jump", None)
+        if jump is None:
+            mover = getattr(self.clock, "jump", None) or getattr(self.clock, "advance", None)
+            if mover is not None:
+                mover(seconds)
+        else:
+            result = jump(seconds)
+            if inspect.isawaitable(result):
+                await result
+        self.outbox.wake()

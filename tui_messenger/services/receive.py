@@ -1,0 +1,178 @@
+"""Receiving: decode, batch, store in one transaction, ack, then tell the screen.
+
+- Frames are decoded with `wire.try_decode`; a malformed or oversize frame is counted and dropped.
+- Whatever arrived together is stored in ONE transaction (the batch ingest path), then acked with one
+  AckFrame, so the network re-sends only what was never stored. Duplicates and blocked frames are acked
+  too (they are handled), but a blocked account's frames leave no trace: no row, no unread count, no
+  event or notification, no receipt and no typing indicator; only its block's `dropped_count` grows.
+- Delivered receipts go back for stored incoming messages (never to a blocked account: those are dropped
+  before any receipt is made).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+
+from tui_messenger.domain.clock import Clock, to_ms
+from tui_messenger.domain.events import (
+    AccountChanged,
+    ChatChanged,
+    MessageAdded,
+    MessageChanged,
+    Notified,
+    TypingChanged,
+)
+from tui_messenger.domain.models import ChatSummary, Direction
+from tui_messenger.services import frames
+from tui_messenger.services.consent import admits
+from tui_messenger.services.hub import EventHub
+from tui_messenger.store.chats import ChatRepository
+from tui_messenger.store.convert import clean_name, preview
+from tui_messenger.store.ingest import BatchItem, BatchResult, Dropped, IngestRepository, SyncToken
+from tui_messenger.transport import wire
+from tui_messenger.transport.base import Transport, TransportClosed
+
+log = logging.getLogger(__name__)
+
+MAX_BATCH = 5000  # frames per transaction
+ACKS_PER_FRAME = 1000
+NOTIFY_CELLS = 80
+
+
+class Receiver:
+    def __init__(
+        self,
+        *,
+        ingest: IngestRepository,
+        chats: ChatRepository,
+        transport: Transport,
+        clock: Clock,
+        user_id: str,
+        hub: EventHub,
+        blocked: set[str],
+        decorate: Callable[[ChatSummary], ChatSummary],
+        send_receipts: bool = True,
+    ) -> None:
+        self._ingest = ingest
+        self._chats = chats
+        self._transport = transport
+        self._clock = clock
+        self._user_id = user_id
+        self._hub = hub
+        self._blocked = blocked  # shared with the service: updated on block/unblock
+        self._decorate = decorate
+        self._send_receipts = send_receipts
+        self.stats = wire.FrameStats()
+        self.chat_ids: dict[str, int] = {}  # peer account -> chat id, for typing frames
+        self.on_directory: Callable[[], None] | None = None
+
+    def convert(self, raws: Sequence[bytes]) -> tuple[list[BatchItem], list[str], list[wire.TypingFrame]]:
+        """Decode a batch: store items, keys to ack, typing frames to show."""
+        items: list[BatchItem] = []
+        keys: list[str] = []
+        typing: list[wire.TypingFrame] = []
+        for raw in raws:
+            frame = wire.try_decode(raw, self.stats)
+            if frame is None:
+                continue
+            if (key := frames.ack_key(frame)) is not None:
+                keys.append(key)
+            if isinstance(frame, wire.MessageFrame):
+                if (item := frames.incoming(frame, self._user_id)) is not None:
+                    items.append(item)
+            elif isinstance(frame, wire.StatusFrame):
+                items.append(frames.status_change(frame))
+            elif isinstance(frame, wire.DirectoryFrame):
+                items.extend(frames.directory_record(e) for e in frame.accounts)
+            elif isinstance(frame, wire.SyncFrame):
+                items.append(SyncToken(frame.token))
+            elif isinstance(frame, wire.TypingFrame):
+                if frame.sender in self._blocked:
+                    items.append(Dropped(frame.sender))
+                elif frame.to == self._user_id:
+                    typing.append(frame)
+            # presence, acks and preference frames from the network carry nothing to store
+        return items, list(dict.fromkeys(keys)), typing
+
+    async def handle(self, raws: Sequence[bytes]) -> BatchResult:
+        items, keys, typing = self.convert(raws)
+        result = BatchResult()
+        if items:
+            result = await asyncio.to_thread(
+                self._ingest.apply, items=items, now=self._clock.now(), admit=admits, user_id=self._user_id
+            )
+        for start in range(0, len(keys), ACKS_PER_FRAME):
+            await self._send(wire.AckFrame(ids=keys[start : start + ACKS_PER_FRAME]))
+        await self._receipts(result)
+        await self._publish(result, typing)
+        return result
+
+    async def _send(self, frame: wire.Frame) -> bool:
+        try:
+            await self._transport.send(wire.encode(frame))
+            return True
+        except TransportClosed:
+            return False  # not acked: the network sends it again, and dedupe keeps it once
+
+    async def _receipts(self, result: BatchResult) -> None:
+        if not self._send_receipts:
+            return
+        now = to_ms(self._clock.now())
+        for message in result.added:
+            if message.direction is Direction.INBOUND and message.sender_id not in self._blocked:
+                receipt = wire.StatusFrame(
+                    message_id=message.message_id, status="delivered", sender=self._user_id,
+                    to=message.sender_id, timestamp=now,
+                )  # type: ignore[call-arg]  # fmt: skip
+                if not await self._send(receipt):
+                    return
+
+    async def _publish(self, result: BatchResult, typing: list[wire.TypingFrame]) -> None:
+        hub = self._hub
+        for account in result.accounts:
+            hub.emit(AccountChanged(account))
+        if result.accounts and self.on_directory is not None:
+            self.on_directory()
+        summaries = {chat_id: self._decorate(s) for chat_id, s in result.chats.items()}
+        if result.accounts:  # renamed peers: their chat rows change title and badge
+            for account in result.accounts:
+                if self.chat_ids.get(account.id) not in summaries:
+                    found = await asyncio.to_thread(self._chats.for_peer, account_id=account.id)
+                    if found is not None:
+                        summaries[found.chat.id] = self._decorate(found)
+        for summary in summaries.values():
+            self.chat_ids[summary.peer.id] = summary.chat.id
+        for message in result.added:
+            hub.emit(MessageAdded(message.chat_id, message))
+        for message in result.changed:
+            hub.emit(MessageChanged(message.chat_id, message))
+        for summary in summaries.values():
+            hub.emit(ChatChanged(summary))
+        for message in result.notify:
+            summary = summaries.get(message.chat_id)
+            if summary is None or not _notifies(summary):
+                continue
+            hub.emit(
+                Notified(
+                    chat_id=message.chat_id,
+                    title=clean_name(summary.chat.title),
+                    body=preview(message.body, NOTIFY_CELLS),
+                )
+            )
+        for frame in typing:
+            chat_id = self.chat_ids.get(frame.sender)
+            if chat_id is None:
+                found = await asyncio.to_thread(self._chats.for_peer, account_id=frame.sender)
+                if found is None:
+                    continue
+                chat_id = self.chat_ids[frame.sender] = found.chat.id
+            if frame.sender not in self._blocked:
+                hub.emit(TypingChanged(chat_id, frame.typing))
+
+
+def _notifies(summary: ChatSummary) -> bool:
+    """Never for muted chats, requests, blocked or scam accounts."""
+    chat = summary.chat
+    return not (chat.muted or chat.is_request or summary.blocked or summary.peer.scam)
