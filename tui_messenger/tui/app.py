@@ -1,0 +1,101 @@
+"""The App: thin. It holds the Messenger, turns its events into Textual messages for the main screen,
+starts and stops it, registers themes, and is the one place that handles worker errors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.worker import Worker, WorkerState
+
+from tui_messenger.domain.events import MessengerEvent
+from tui_messenger.domain.safe_text import clean_name
+from tui_messenger.services.messenger import Messenger
+from tui_messenger.tui.commands import MessengerCommands
+from tui_messenger.tui.main_screen import MainScreen
+from tui_messenger.tui.messages import to_message
+from tui_messenger.tui.themes import DEFAULT_THEME, THEME_VARIABLE_DEFAULTS
+
+
+def clock_of(messenger: Messenger) -> Callable[[], datetime]:
+    """The messenger's notion of now (the fake network's clock in tests and demos), else the wall clock."""
+    clock = getattr(messenger, "clock", None)
+    now = getattr(clock, "now", None)
+    if callable(now):
+        return now
+    return lambda: datetime.now(UTC)
+
+
+class MessengerApp(App[None]):
+    TITLE = "tui-messenger"
+    CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {MessengerCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+    ]
+
+    def __init__(
+        self,
+        messenger: Messenger,
+        *,
+        theme: str | None = None,
+        on_theme_changed: Callable[[str], None] | None = None,
+        register_themes: Callable[[App[Any]], Any] | None = None,
+    ) -> None:
+        super().__init__()
+        self.messenger = messenger
+        self.now = clock_of(messenger)
+        self._on_theme_changed = on_theme_changed
+        self._unsubscribe: Callable[[], None] | None = None
+        self._main: MainScreen | None = None
+        problems = register_themes(self) if register_themes is not None else None
+        self._theme_problems = (
+            [p for p in problems if isinstance(p, str)] if isinstance(problems, list) else []
+        )
+        for name in (theme, DEFAULT_THEME):
+            if name and name in self.available_themes:
+                self.theme = name
+                break
+        else:
+            if theme:
+                self._theme_problems.append(f"Unknown theme {theme!r}; using {self.theme}.")
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        return dict(THEME_VARIABLE_DEFAULTS)
+
+    def on_mount(self) -> None:
+        self._main = MainScreen(self.messenger, now=self.now)
+        self.install_screen(self._main, "main")
+        self.push_screen("main")
+        self._unsubscribe = self.messenger.subscribe(self._on_event)
+        self.run_worker(self.messenger.start(), group="messenger", exit_on_error=False)
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        for problem in self._theme_problems:
+            self.notify(problem, severity="warning", markup=False)
+
+    def _on_event(self, event: MessengerEvent) -> None:
+        message = to_message(event)
+        if message is not None and self._main is not None:
+            self._main.post_message(message)
+
+    def _theme_changed(self, theme: Any) -> None:
+        if self._on_theme_changed is not None:
+            self._on_theme_changed(theme.name)
+
+    async def on_unmount(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+        await self.messenger.stop()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place worker errors end up: logged, and shown as one literal line."""
+        if event.state is not WorkerState.ERROR:
+            return
+        error = event.worker.error
+        self.log.error(f"worker {event.worker.group}/{event.worker.name} failed: {error!r}")
+        text = clean_name(str(error) or type(error).__name__, max_len=200)
+        self.notify(f"Something went wrong: {text}", severity="error", markup=False)

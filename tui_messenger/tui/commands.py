@@ -1,0 +1,111 @@
+"""Command palette providers: "Open chat: NAME" for every chat, and every action of the main screen.
+
+Chat names are network data: the hit is built as `Content` from the cleaned name and highlighted here,
+because `Matcher.highlight` parses its argument as markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
+from textual.content import Content
+from textual.style import Style
+
+from tui_messenger.domain.models import ChatSummary
+from tui_messenger.domain.safe_text import clean_name
+
+# (title, help, action on the main screen). Help texts are ours: the palette parses them as markup.
+ACTIONS: tuple[tuple[str, str, str], ...] = (
+    ("Search messages", "Find messages in all chats and jump to one", "search"),
+    ("Block contact", "Block the open chat's account", "block"),
+    ("Report contact", "Report the open chat's account", "report"),
+    ("Business profile", "Show the open chat's profile", "profile"),
+    ("Stop promotions", "Stop marketing messages from this business", "toggle_promotions"),
+    ("Resume promotions", "Allow marketing messages from this business again", "toggle_promotions"),
+    ("Pin / unpin chat", "Keep the open chat at the top", "pin"),
+    ("Mute / unmute chat", "No notifications from the open chat", "mute"),
+    ("Archive / unarchive chat", "Move the open chat to Archived", "archive"),
+    ("Mark as unread", "Mark the open chat unread", "mark_unread"),
+    ("Blocked contacts", "See and lift blocks", "blocked_list"),
+    ("Archived chats", "Show archived chats", "archived_chats"),
+    ("Switch theme", "Pick a theme", "switch_theme"),
+    ("Jump ahead 24 hours", "Move the fake network's clock (tester tool)", "jump_ahead"),
+)
+
+
+def highlight(matcher: Matcher, text: str) -> Content:
+    """Like `Matcher.highlight`, but on literal text."""
+    content = Content(text)
+    score, offsets = matcher.fuzzy_search.match(matcher.query, text)
+    if not score:
+        return content
+    style = Style(reverse=True)
+    for offset in offsets:
+        if not text[offset].isspace():
+            content = content.stylize(style, offset, offset + 1)
+    return content
+
+
+class MessengerCommands(Provider):
+    """The messenger's commands; they run against the main screen."""
+
+    async def startup(self) -> None:
+        self._chats: list[ChatSummary] = []
+        messenger = getattr(self.app, "messenger", None)
+        if messenger is not None:
+            self._chats = [*await messenger.chat_list(), *await messenger.chat_list(archived=True)]
+
+    def _open(self, chat_id: int) -> Callable[[], None]:
+        def run() -> None:
+            screen = self.screen
+            if hasattr(screen, "open_chat"):
+                screen.open_chat(chat_id)
+
+        return run
+
+    def _visible_actions(self) -> list[tuple[str, str, str]]:
+        current = getattr(self.screen, "current", None)
+        conversation = getattr(self.screen, "conversation", None)
+        consent = getattr(conversation, "consent", None)
+        stopped = consent.marketing_stopped if consent is not None else None
+        shown = []
+        for title, help_text, action in ACTIONS:
+            if title.endswith("promotions"):
+                if current is None or not current.peer.is_business or stopped is None:
+                    continue
+                if stopped != title.startswith("Resume"):
+                    continue
+            shown.append((title, help_text, action))
+        return shown
+
+    async def discover(self) -> Hits:
+        for title, help_text, action in self._visible_actions():
+            yield DiscoveryHit(
+                Content(title), partial(self.screen.run_action, action), text=title, help=help_text
+            )
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for summary in self._chats:
+            text = f"Open chat: {clean_name(summary.peer.display_name or summary.chat.title)}"
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(
+                    score,
+                    highlight(matcher, text),
+                    self._open(summary.chat.id),
+                    text=text,
+                    help="Open this conversation",
+                )
+        for title, help_text, action in self._visible_actions():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(
+                    score,
+                    highlight(matcher, title),
+                    partial(self.screen.run_action, action),
+                    text=title,
+                    help=help_text,
+                )

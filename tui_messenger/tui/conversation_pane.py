@@ -1,0 +1,334 @@
+"""The right pane's controller: loads and pages the open chat, sends, answers interactive messages,
+keeps the draft, and shows the banners a chat needs. Account actions (block, report, profile,
+promotions, requests) bubble up to the main screen, which owns the dialogs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.timer import Timer
+from textual.widgets import Static, TextArea
+
+from tui_messenger.domain.models import (
+    ChatMessage,
+    ChatSummary,
+    Consent,
+    Direction,
+    MessageKind,
+    MessageStatus,
+    PageCursor,
+    WindowState,
+)
+from tui_messenger.services.messenger import Messenger
+from tui_messenger.tui.widgets import interactive_model as im
+from tui_messenger.tui.widgets.banners import (
+    BlockedBar,
+    ReplyStrip,
+    RequestBanner,
+    consent_line,
+    system_notice,
+)
+from tui_messenger.tui.widgets.composer import Composer
+from tui_messenger.tui.widgets.conversation_header import ConversationHeader
+from tui_messenger.tui.widgets.interactive_panel import FeedbackPrompt, InteractivePanel
+from tui_messenger.tui.widgets.message_view import MessageView
+
+PAGE = 50
+DRAFT_DELAY = 0.6
+TYPING_TIMEOUT = 8.0
+
+
+class ConversationPane(Vertical):
+    def __init__(self, messenger: Messenger, *, now: Callable[[], datetime], id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.messenger = messenger
+        self._now = now
+        self.summary: ChatSummary | None = None
+        self.window: WindowState | None = None
+        self.consent: Consent | None = None
+        self.reply_to: ChatMessage | None = None
+        self._draft_timer: Timer | None = None
+        self._typing_timer: Timer | None = None
+        self._restoring_draft = False
+
+    @property
+    def chat_id(self) -> int | None:
+        return self.summary.chat.id if self.summary else None
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content("Choose a chat on the left, or press ctrl+p to find one."), id="empty-state")
+        yield ConversationHeader(id="conversation-header")
+        yield Static(id="system-notice", markup=False)
+        yield Static(id="scam-banner", markup=False)
+        yield RequestBanner(id="request-banner")
+        yield Static(id="consent-line", markup=False)
+        yield MessageView(now=self._now, id="message-view")
+        yield Static(Content("typing…"), id="typing-indicator")
+        yield Vertical(id="panel-slot")
+        yield ReplyStrip(id="reply-strip")
+        yield Composer(id="composer")
+        yield BlockedBar(id="blocked-bar")
+
+    def on_mount(self) -> None:
+        self.set_class(True, "-empty")
+        self.set_interval(60, self._tick)
+
+    @property
+    def view(self) -> MessageView:
+        return self.query_one(MessageView)
+
+    @property
+    def composer(self) -> Composer:
+        return self.query_one(Composer)
+
+    # opening and paging ------------------------------------------------------------------------------
+    @work(group="open-chat", exclusive=True, exit_on_error=False)
+    async def open_chat(self, chat_id: int, select_id: str | None = None) -> None:
+        """Show a chat: the newest page, or the page around `select_id` (a search hit, a quote)."""
+        m = self.messenger
+        if self.summary is not None and self.summary.chat.id != chat_id:
+            await self._save_draft_now()
+        summary = await m.summary(chat_id)
+        if select_id is not None:
+            messages = await m.page_around(chat_id, select_id, limit=PAGE)
+            newest = summary.chat.last_message_id
+            has_newer = bool(messages) and newest is not None and messages[-1].message_id != newest
+        else:
+            messages, has_newer = await m.latest_page(chat_id, limit=PAGE), False
+        switching = self.summary is None or self.summary.chat.id != chat_id
+        self.summary = summary
+        await self._load_business_state()
+        if switching:
+            self.reply_to = None
+            self._restoring_draft = True
+            self.composer.text = summary.chat.draft
+            self._restoring_draft = False
+        self.view.set_messages(
+            messages, has_older=len(messages) >= PAGE, has_newer=has_newer, select_id=select_id
+        )
+        self._refresh_chrome()
+        await self._refresh_panels()
+        if summary.chat.unread_count and not summary.blocked:
+            await m.mark_read(chat_id)
+
+    async def _load_business_state(self) -> None:
+        summary = self.summary
+        if summary is None or not summary.peer.is_business:
+            self.window = self.consent = None
+            return
+        self.window = await self.messenger.window(summary.peer.id)
+        self.consent = await self.messenger.consent(summary.peer.id)
+
+    @work(group="history", exclusive=True, exit_on_error=False)
+    async def _load_older(self, oldest: ChatMessage) -> None:
+        if self.summary is None or oldest.id is None:
+            return
+        chat_id = self.summary.chat.id
+        older = await self.messenger.page_before(chat_id, PageCursor(oldest.position, oldest.id), limit=PAGE)
+        if self.chat_id == chat_id:
+            self.view.prepend(older, has_older=len(older) >= PAGE)
+
+    @on(MessageView.OlderRequested)
+    def _older(self, event: MessageView.OlderRequested) -> None:
+        self._load_older(event.oldest)
+
+    @on(MessageView.NewestRequested)
+    def _newest(self) -> None:
+        if self.chat_id is not None:
+            self.open_chat(self.chat_id)
+
+    @on(MessageView.QuoteActivated)
+    def _quote(self, event: MessageView.QuoteActivated) -> None:
+        if not self.view.select_message(event.quoted_id) and self.chat_id is not None:
+            self.open_chat(self.chat_id, event.quoted_id)
+
+    @on(MessageView.MessageActivated)
+    def _activated(self, event: MessageView.MessageActivated) -> None:
+        message = event.message
+        if message.outgoing and message.status is MessageStatus.FAILED:
+            self._retry(message.message_id)
+        elif message.kind is not MessageKind.SYSTEM and not self._blocked:
+            self.set_reply_to(message)
+
+    @work(group="send", exit_on_error=False)
+    async def _retry(self, message_id: str) -> None:
+        await self.messenger.retry(message_id)
+
+    # events from the messenger (forwarded by the screen) ---------------------------------------------
+    def message_added(self, message: ChatMessage) -> None:
+        self.view.append(message)
+        if message.direction is Direction.INBOUND:
+            self.show_typing(False)
+            if self.chat_id is not None and not self._blocked:
+                self._mark_read(self.chat_id)
+        self.run_worker(self._refresh_panels(), group="panels", exclusive=True, exit_on_error=False)
+
+    def message_changed(self, message: ChatMessage) -> None:
+        self.view.update(message)
+
+    def summary_changed(self, summary: ChatSummary) -> None:
+        was_blocked = self._blocked
+        self.summary = summary
+        if was_blocked != summary.blocked:
+            self.open_chat(summary.chat.id)  # blocked or unblocked: show what the service shows now
+        else:
+            self._refresh_chrome()
+
+    def show_typing(self, typing: bool) -> None:
+        indicator = self.query_one("#typing-indicator")
+        indicator.display = typing and not self._blocked
+        if self._typing_timer is not None:
+            self._typing_timer.stop()
+        if typing:
+            self._typing_timer = self.set_timer(TYPING_TIMEOUT, lambda: self.show_typing(False))
+
+    def refresh_state(self) -> None:
+        """The clock jumped or the directory changed: reread the window and consent."""
+        if self.chat_id is not None:
+            self.run_worker(self._reload_state(), group="state", exclusive=True, exit_on_error=False)
+
+    async def _reload_state(self) -> None:
+        if self.chat_id is None:
+            return
+        self.summary = await self.messenger.summary(self.chat_id)
+        await self._load_business_state()
+        self._refresh_chrome()
+
+    def _tick(self) -> None:
+        if self.window is not None and self.window.open and self.window.closes_at is not None:
+            if self._now() >= self.window.closes_at:
+                self.refresh_state()
+
+    @work(group="mark-read", exclusive=True, exit_on_error=False)
+    async def _mark_read(self, chat_id: int) -> None:
+        await self.messenger.mark_read(chat_id)
+
+    # what surrounds the history ------------------------------------------------------------------------
+    @property
+    def _blocked(self) -> bool:
+        return bool(self.summary and self.summary.blocked)
+
+    def _refresh_chrome(self) -> None:
+        summary = self.summary
+        self.set_class(summary is None, "-empty")
+        if summary is None:
+            return
+        peer, blocked = summary.peer, summary.blocked
+        stopped = self.consent.marketing_stopped if self.consent else None
+        self.query_one(ConversationHeader).show(summary, window=self.window, marketing_stopped=stopped)
+        notice = self.query_one("#system-notice", Static)
+        notice.display = peer.is_business
+        if peer.is_business:
+            notice.update(system_notice(summary))
+        scam = self.query_one("#scam-banner", Static)
+        scam.display = peer.scam
+        if peer.scam:
+            scam.update(
+                Content("⚠ Reported as a scam. Never share codes, passwords or payment details here.")
+            )
+        request = self.query_one(RequestBanner)
+        request.display = summary.chat.is_request and not blocked
+        if request.display:
+            request.show(summary)
+        consent = self.query_one("#consent-line", Static)
+        consent.display = peer.is_business and not blocked
+        if consent.display:
+            consent.update(consent_line(self.consent))
+        self.composer.display = not blocked
+        self.query_one(BlockedBar).display = blocked
+        self._show_reply_strip()
+        if blocked:
+            self.show_typing(False)
+
+    async def _refresh_panels(self) -> None:
+        slot = self.query_one("#panel-slot")
+        await slot.remove_children()
+        summary = self.summary
+        if summary is None or summary.blocked or not summary.peer.is_business:
+            return
+        messages = self.view.messages
+        if (message := im.latest_open_interactive(messages)) is not None:
+            await slot.mount(InteractivePanel(message, id="interactive-panel"))
+            return
+        initiated = [m for m in messages[-10:] if m.kind is MessageKind.TEMPLATE and not m.outgoing]
+        if initiated and messages[-1] is initiated[-1]:
+            given = await self.messenger.feedback_for([initiated[-1].message_id])
+            if not given:
+                await slot.mount(FeedbackPrompt(initiated[-1], id="feedback-prompt"))
+
+    # sending ---------------------------------------------------------------------------------------
+    def set_reply_to(self, message: ChatMessage | None) -> None:
+        self.reply_to = message
+        self._show_reply_strip()
+        if message is not None:
+            self.composer.focus()
+
+    def _show_reply_strip(self) -> None:
+        strip = self.query_one(ReplyStrip)
+        strip.display = self.reply_to is not None and not self._blocked
+        if self.reply_to is not None:
+            strip.show(self.reply_to)
+
+    @on(Composer.Submitted)
+    def _submitted(self, event: Composer.Submitted) -> None:
+        if self.summary is None or self._blocked:
+            return
+        reply = self.reply_to.message_id if self.reply_to else None
+        self.set_reply_to(None)
+        self._send(self.summary.chat.id, event.text, reply)
+
+    @work(group="send", exit_on_error=False)
+    async def _send(self, chat_id: int, text: str, reply_to: str | None) -> None:
+        message = await self.messenger.send_text(chat_id, text, reply_to=reply_to)
+        await self.messenger.save_draft(chat_id, "")
+        if self.chat_id == chat_id:
+            self.view.append(message)
+            if self.summary is not None and self.summary.peer.is_business:
+                await self._load_business_state()
+                self._refresh_chrome()
+
+    @on(InteractivePanel.Chosen)
+    def _chosen(self, event: InteractivePanel.Chosen) -> None:
+        if self.summary is not None:
+            self._send_choice(self.summary.chat.id, event.message, event.choice_id)
+
+    @work(group="send", exit_on_error=False)
+    async def _send_choice(self, chat_id: int, answered: ChatMessage, choice_id: str) -> None:
+        message = await self.messenger.send_choice(chat_id, answered, choice_id)
+        if self.chat_id == chat_id:
+            self.view.append(message)
+            await self._refresh_panels()
+
+    @on(FeedbackPrompt.Given)
+    def _feedback(self, event: FeedbackPrompt.Given) -> None:
+        self._give_feedback(event)
+
+    @work(group="feedback", exit_on_error=False)
+    async def _give_feedback(self, event: FeedbackPrompt.Given) -> None:
+        await self.messenger.give_feedback(event.message.message_id, event.kind)
+        self.app.notify("Thanks — your feedback was recorded.", markup=False)
+        await self._refresh_panels()
+
+    # drafts ----------------------------------------------------------------------------------------
+    @on(TextArea.Changed, "#composer")
+    def _draft_changed(self) -> None:
+        if self._restoring_draft or self.summary is None:
+            return
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self._draft_timer = self.set_timer(DRAFT_DELAY, self._save_draft_later)
+
+    def _save_draft_later(self) -> None:
+        self.run_worker(self._save_draft_now(), group="draft", exclusive=True, exit_on_error=False)
+
+    async def _save_draft_now(self) -> None:
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self._draft_timer = None
+        if self.summary is not None and self.summary.chat.draft != self.composer.text:
+            await self.messenger.save_draft(self.summary.chat.id, self.composer.text)

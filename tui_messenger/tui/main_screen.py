@@ -1,0 +1,204 @@
+"""The main screen: chat list on the left, the open conversation on the right, a footer of bindings.
+
+It is the controller for everything that is not the conversation itself: the chat list and its flags,
+the dialogs (block, report, profile, blocked list, search) and the tester tools. Messenger events arrive
+as messages from `tui.messages`, posted here by the App.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer
+
+from tui_messenger.domain.models import ChatFilter, ChatSummary
+from tui_messenger.domain.safe_text import clean_name, preview
+from tui_messenger.services.messenger import Messenger
+from tui_messenger.tui import messages as msg
+from tui_messenger.tui.account_actions import AccountActions
+from tui_messenger.tui.conversation_pane import ConversationPane
+from tui_messenger.tui.widgets.banners import BannerPressed
+from tui_messenger.tui.widgets.chat_list import ChatList
+from tui_messenger.tui.widgets.conversation_header import ConversationHeader
+
+LIST_REFRESH_DELAY = 0.05
+
+
+class MainScreen(AccountActions, Screen[None]):
+    BINDINGS = [
+        Binding("ctrl+f", "search", "Search", id="search-messages"),
+        Binding("ctrl+b", "block", "Block", id="block-contact"),
+        Binding("ctrl+r", "report", "Report", id="report-contact"),
+        Binding("ctrl+o", "profile", "Profile", id="business-profile"),
+        Binding("ctrl+l", "focus_chats", "Chats", id="focus-chats"),
+        Binding("escape", "escape", "Back", show=False, id="back"),
+    ]
+
+    def __init__(self, messenger: Messenger, *, now: Callable[[], datetime]) -> None:
+        super().__init__(id="main")
+        self.messenger = messenger
+        self.now = now
+        self._list_timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="panes"):
+            yield ChatList(now=self.now, id="chat-list")
+            yield ConversationPane(self.messenger, now=self.now, id="conversation")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_chat_list()
+        self.query_one("#chat-options").focus()
+
+    @property
+    def chat_list(self) -> ChatList:
+        return self.query_one(ChatList)
+
+    @property
+    def conversation(self) -> ConversationPane:
+        return self.query_one(ConversationPane)
+
+    @property
+    def current(self) -> ChatSummary | None:
+        return self.conversation.summary
+
+    # chat list -------------------------------------------------------------------------------------
+    @work(group="chat-list", exclusive=True, exit_on_error=False)
+    async def refresh_chat_list(self) -> None:
+        chats = self.chat_list
+        m = self.messenger
+        rows = await m.chat_list(filter=chats.filter, query=chats.query, archived=chats.archived)
+        counts = await m.filter_counts()
+        archived = [] if chats.archived else await m.chat_list(archived=True)
+        chats.show(
+            rows,
+            archived_count=len(archived),
+            archived_unread=sum(1 for a in archived if a.chat.unread_count),
+        )
+        chats.set_counts(counts)
+
+    def _schedule_list_refresh(self) -> None:
+        if self._list_timer is not None:
+            self._list_timer.stop()
+        self._list_timer = self.set_timer(LIST_REFRESH_DELAY, self.refresh_chat_list)
+
+    @on(ChatList.ViewChanged)
+    def _view_changed(self) -> None:
+        self.refresh_chat_list()
+
+    @on(ChatList.ChatChosen)
+    def _chosen(self, event: ChatList.ChatChosen) -> None:
+        self.open_chat(event.chat_id)
+
+    def open_chat(self, chat_id: int, select_id: str | None = None) -> None:
+        self.chat_list.current_chat = chat_id
+        self.conversation.open_chat(chat_id, select_id)
+        if select_id is not None:
+            self.conversation.view.focus()
+        else:
+            self.conversation.composer.focus()
+
+    @on(ChatList.FlagRequested)
+    def _flag(self, event: ChatList.FlagRequested) -> None:
+        self.toggle_flag(event.chat_id, event.flag)
+
+    @work(group="flags", exit_on_error=False)
+    async def toggle_flag(self, chat_id: int, flag: str) -> None:
+        m = self.messenger
+        chat = (await m.summary(chat_id)).chat
+        if flag == "pin":
+            await m.set_pinned(chat_id, not chat.pinned)
+        elif flag == "mute":
+            await m.set_muted(chat_id, not chat.muted)
+        elif flag == "archive":
+            await m.set_archived(chat_id, not chat.archived)
+        elif flag == "unread":
+            await m.set_unread(chat_id)
+        self.refresh_chat_list()
+
+    def _flag_current(self, flag: str) -> None:
+        if self.current is not None:
+            self.toggle_flag(self.current.chat.id, flag)
+
+    def action_pin(self) -> None:
+        self._flag_current("pin")
+
+    def action_mute(self) -> None:
+        self._flag_current("mute")
+
+    def action_archive(self) -> None:
+        self._flag_current("archive")
+
+    def action_mark_unread(self) -> None:
+        self._flag_current("unread")
+
+    def action_archived_chats(self) -> None:
+        self.chat_list.show_archived(True)
+        self.query_one("#chat-options").focus()
+
+    def action_filter(self, name: str) -> None:
+        self.chat_list.select_filter(ChatFilter[name])
+
+    def action_focus_chats(self) -> None:
+        self.query_one("#chat-options").focus()
+
+    def action_escape(self) -> None:
+        if self.conversation.reply_to is not None:
+            self.conversation.set_reply_to(None)
+        else:
+            self.action_focus_chats()
+
+    # messenger events ------------------------------------------------------------------------------
+    def on_chat_message_added(self, event: msg.ChatMessageAdded) -> None:
+        if event.chat_id == self.conversation.chat_id:
+            self.conversation.message_added(event.message)
+
+    def on_chat_message_changed(self, event: msg.ChatMessageChanged) -> None:
+        if event.chat_id == self.conversation.chat_id:
+            self.conversation.message_changed(event.message)
+
+    def on_chat_summary_changed(self, event: msg.ChatSummaryChanged) -> None:
+        self.chat_list.update_row(event.summary)
+        self._schedule_list_refresh()
+        if event.summary.chat.id == self.conversation.chat_id:
+            self.conversation.summary_changed(event.summary)
+
+    def on_typing_changed(self, event: msg.TypingChanged) -> None:
+        if event.chat_id == self.conversation.chat_id:
+            self.conversation.show_typing(event.typing)
+
+    def on_account_changed(self, event: msg.AccountChanged) -> None:
+        self._schedule_list_refresh()
+        if self.current is not None and self.current.peer.id == event.account.id:
+            self.conversation.refresh_state()
+
+    def on_notification_raised(self, event: msg.NotificationRaised) -> None:
+        if event.chat_id == self.conversation.chat_id and self.app.app_focus:
+            return
+        # Toasts are literal (markup=False) and built from cleaned text: title and body are network data.
+        self.app.notify(preview(event.body[:4000], 120), title=clean_name(event.title), markup=False)
+
+    def on_connection_changed(self, event: msg.ConnectionChanged) -> None:
+        self.sub_title = "" if event.online else "offline — messages wait in the outbox"
+        self.set_class(not event.online, "-offline")
+
+    # buttons in the conversation -------------------------------------------------------------------
+    @on(ConversationHeader.ActionPressed)
+    def _header(self, event: ConversationHeader.ActionPressed) -> None:
+        self.run_action(event.action if event.action != "promotions" else "toggle_promotions")
+
+    @on(BannerPressed)
+    def _banner(self, event: BannerPressed) -> None:
+        if event.action == "cancel-reply":
+            self.conversation.set_reply_to(None)
+        elif event.action == "continue":
+            self.action_accept_request()
+        else:
+            self.run_action(event.action)

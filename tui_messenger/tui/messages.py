@@ -1,0 +1,96 @@
+"""App-wide Textual messages: the messenger's events, turned into messages the screens handle.
+
+The App subscribes to the Messenger and posts one of these to the main screen for every event, so
+handlers run on the UI loop like any other message.
+"""
+
+from __future__ import annotations
+
+from textual.message import Message
+
+from tui_messenger.domain import events as ev
+from tui_messenger.domain.models import Account, ChatMessage, ChatSummary
+
+
+class ChatMessageAdded(Message):
+    def __init__(self, chat_id: int, message: ChatMessage) -> None:
+        super().__init__()
+        self.chat_id = chat_id
+        self.message = message
+
+
+class ChatMessageChanged(Message):
+    """Ticks or content of a message already shown changed."""
+
+    def __init__(self, chat_id: int, message: ChatMessage) -> None:
+        super().__init__()
+        self.chat_id = chat_id
+        self.message = message
+
+    def can_replace(self, message: Message) -> bool:
+        # A burst of status updates for one message: only the latest matters.
+        return (
+            isinstance(message, ChatMessageChanged) and message.message.message_id == self.message.message_id
+        )
+
+
+class ChatSummaryChanged(Message):
+    def __init__(self, summary: ChatSummary) -> None:
+        super().__init__()
+        self.summary = summary
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, ChatSummaryChanged) and message.summary.chat.id == self.summary.chat.id
+
+
+class TypingChanged(Message):
+    def __init__(self, chat_id: int, typing: bool) -> None:
+        super().__init__()
+        self.chat_id = chat_id
+        self.typing = typing
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, TypingChanged) and message.chat_id == self.chat_id
+
+
+class AccountChanged(Message):
+    def __init__(self, account: Account) -> None:
+        super().__init__()
+        self.account = account
+
+
+class NotificationRaised(Message):
+    def __init__(self, chat_id: int, title: str, body: str) -> None:
+        super().__init__()
+        self.chat_id = chat_id
+        self.title = title
+        self.body = body
+
+
+class ConnectionChanged(Message):
+    def __init__(self, online: bool) -> None:
+        super().__init__()
+        self.online = online
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, ConnectionChanged)
+
+
+def to_message(event: ev.MessengerEvent) -> Message | None:
+    """The Textual message for a messenger event (None for an event this UI does not know)."""
+    match event:
+        case ev.MessageAdded(chat_id=chat_id, message=message):
+            return ChatMessageAdded(chat_id, message)
+        case ev.MessageChanged(chat_id=chat_id, message=message):
+            return ChatMessageChanged(chat_id, message)
+        case ev.ChatChanged(summary=summary):
+            return ChatSummaryChanged(summary)
+        case ev.TypingChanged(chat_id=chat_id, typing=typing):
+            return TypingChanged(chat_id, typing)
+        case ev.AccountChanged(account=account):
+            return AccountChanged(account)
+        case ev.Notified(chat_id=chat_id, title=title, body=body):
+            return NotificationRaised(chat_id, title, body)
+        case ev.ConnectionChanged(online=online):
+            return ConnectionChanged(online)
+    return None

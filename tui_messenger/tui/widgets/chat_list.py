@@ -1,0 +1,185 @@
+"""The chat list: filter tabs with counts, a filter box, the rows, and the archived chats entry.
+
+It shows what it is given (`show`) and posts what the user asked for; the screen fetches and flags.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Input, OptionList, Tab, Tabs
+from textual.widgets.option_list import Option
+
+from tui_messenger.domain.models import ChatFilter, ChatSummary
+from tui_messenger.tui.widgets.chat_row import archived_row, back_row, chat_row
+
+ARCHIVED_ID = "archived"
+BACK_ID = "back"
+
+
+class ChatOptions(OptionList):
+    """The rows; the flag keys live here so the footer shows them only when the list has focus."""
+
+    BINDINGS = [
+        Binding("p", "flag('pin')", "Pin", id="chat-pin"),
+        Binding("m", "flag('mute')", "Mute", id="chat-mute"),
+        Binding("a", "flag('archive')", "Archive", id="chat-archive"),
+        Binding("u", "flag('unread')", "Unread", id="chat-unread"),
+    ]
+
+    def action_flag(self, flag: str) -> None:
+        option = self.highlighted_option
+        if option is not None and option.id and option.id.isdigit():
+            self.post_message(ChatList.FlagRequested(int(option.id), flag))
+
+
+class ChatList(Vertical):
+    class ChatChosen(Message):
+        def __init__(self, chat_id: int) -> None:
+            super().__init__()
+            self.chat_id = chat_id
+
+    class FlagRequested(Message):
+        """Pin, mute, archive or mark unread (`flag`) toggled on a chat."""
+
+        def __init__(self, chat_id: int, flag: str) -> None:
+            super().__init__()
+            self.chat_id = chat_id
+            self.flag = flag
+
+    class ViewChanged(Message):
+        """The filter tab, the filter text or the archived view changed: fetch the rows again."""
+
+        def __init__(self, filter: ChatFilter, query: str, archived: bool) -> None:
+            super().__init__()
+            self.filter = filter
+            self.query = query
+            self.archived = archived
+
+    def __init__(self, *, now: Callable[[], datetime] | None = None, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._now = now or (lambda: datetime.now(UTC))
+        self._rows: list[ChatSummary] = []
+        self._by_id: dict[int, ChatSummary] = {}
+        self._archived_count = (0, 0)
+        self.filter = ChatFilter.ALL
+        self.archived = False
+        self.current_chat: int | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Tabs(
+            *[Tab(Content(f.value), id=f"filter-{f.name.lower()}") for f in ChatFilter], id="chat-filters"
+        )
+        yield Input(placeholder="Search chats", id="chat-filter-input")
+        yield ChatOptions(id="chat-options")
+
+    @property
+    def query(self) -> str:
+        return self.query_one("#chat-filter-input", Input).value
+
+    @property
+    def summaries(self) -> Sequence[ChatSummary]:
+        return self._rows
+
+    def summary(self, chat_id: int) -> ChatSummary | None:
+        return self._by_id.get(chat_id)
+
+    def _row_width(self) -> int:
+        options = self.query_one(ChatOptions)
+        width = options.scrollable_content_region.width
+        return (width - 2) if width > 10 else 34
+
+    def show(self, rows: Sequence[ChatSummary], *, archived_count: int = 0, archived_unread: int = 0) -> None:
+        """Replace the rows, keeping the highlighted chat where it is."""
+        self._rows = list(rows)
+        self._by_id = {r.chat.id: r for r in self._rows}
+        self._archived_count = (archived_count, archived_unread)
+        self._render_rows()
+
+    def update_row(self, summary: ChatSummary) -> bool:
+        """Replace one row in place; False if it is not shown (the caller refetches the order)."""
+        if summary.chat.id not in self._by_id:
+            return False
+        self._rows = [summary if r.chat.id == summary.chat.id else r for r in self._rows]
+        self._by_id[summary.chat.id] = summary
+        self._render_rows()
+        return True
+
+    def _render_rows(self) -> None:
+        options = self.query_one(ChatOptions)
+        highlighted = options.highlighted_option.id if options.highlighted_option else None
+        width, now = self._row_width(), self._now()
+        items: list[Option] = []
+        if self.archived:
+            items.append(Option(back_row(), id=BACK_ID))
+        elif self._archived_count[0]:
+            items.append(Option(archived_row(*self._archived_count), id=ARCHIVED_ID))
+        items.extend(Option(chat_row(s, width, now), id=str(s.chat.id)) for s in self._rows)
+        options.set_options(items)
+        target = highlighted or (str(self.current_chat) if self.current_chat is not None else None)
+        if target is not None:
+            try:
+                options.highlighted = options.get_option_index(target)
+            except Exception:  # the chat left this view (archived, filtered out)
+                options.highlighted = 0 if items else None
+
+    def set_counts(self, counts: dict[ChatFilter, int]) -> None:
+        tabs = self.query_one(Tabs)
+        for f in ChatFilter:
+            count = counts.get(f, 0)
+            label = f"{f.value} {count}" if count and f is not ChatFilter.ALL else f.value
+            tabs.query_one(f"#filter-{f.name.lower()}", Tab).label = Content(label)
+
+    def on_resize(self) -> None:
+        if self._rows:
+            self._render_rows()
+
+    def _changed(self) -> None:
+        self.post_message(self.ViewChanged(self.filter, self.query, self.archived))
+
+    @on(Tabs.TabActivated, "#chat-filters")
+    def _tab(self, event: Tabs.TabActivated) -> None:
+        event.stop()
+        name = (event.tab.id or "filter-all").removeprefix("filter-").upper()
+        new = ChatFilter[name]
+        if new is not self.filter:
+            self.filter = new
+            self._changed()
+
+    @on(Input.Changed, "#chat-filter-input")
+    def _typed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._changed()
+
+    @on(Input.Submitted, "#chat-filter-input")
+    def _enter(self, event: Input.Submitted) -> None:
+        event.stop()
+        options = self.query_one(ChatOptions)
+        chats = [o for o in options.options if o.id and o.id.isdigit()]
+        if chats and chats[0].id:
+            self.post_message(self.ChatChosen(int(chats[0].id)))
+
+    @on(OptionList.OptionSelected, "#chat-options")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        option_id = event.option.id or ""
+        if option_id in (ARCHIVED_ID, BACK_ID):
+            self.archived = option_id == ARCHIVED_ID
+            self._changed()
+        elif option_id.isdigit():
+            self.post_message(self.ChatChosen(int(option_id)))
+
+    def show_archived(self, archived: bool) -> None:
+        if archived != self.archived:
+            self.archived = archived
+            self._changed()
+
+    def select_filter(self, chat_filter: ChatFilter) -> None:
+        self.query_one(Tabs).active = f"filter-{chat_filter.name.lower()}"

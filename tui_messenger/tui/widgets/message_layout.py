@@ -1,0 +1,208 @@
+"""Lay out one chat message as terminal lines (Strips) for the history view.
+
+Everything drawn here is built from cleaned text (`clean_body` / `clean_name`) put into `Content`, then
+into `Segment`s with plain Rich styles: no markup is parsed, no link or action metadata is attached, no
+control character can reach the terminal. A Line API view writes these strips as they are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
+from textual.content import Content
+from textual.strip import Strip
+
+from tui_messenger.domain.models import ChatMessage, MessageKind, MessageStatus
+from tui_messenger.domain.safe_text import clean_body, clean_name
+from tui_messenger.tui.widgets import interactive_model as im
+from tui_messenger.tui.widgets.timefmt import clock_time
+
+MAX_BODY_CHARS = 4000  # a huge body is cut: the rest is one keypress away in an export, not on screen
+MAX_LINES_PER_MESSAGE = 60
+
+TICKS = {
+    MessageStatus.PENDING: "🕓",
+    MessageStatus.SENT: "✓",
+    MessageStatus.DELIVERED: "✓✓",
+    MessageStatus.READ: "✓✓",
+    MessageStatus.FAILED: "✗",
+}
+
+
+@dataclass(frozen=True)
+class Palette:
+    """Rich styles resolved from the view's component classes (so from the theme)."""
+
+    base: Style = field(default_factory=Style)
+    incoming: Style = field(default_factory=Style)
+    outgoing: Style = field(default_factory=Style)
+    system: Style = field(default_factory=Style)
+    meta: Style = field(default_factory=Style)
+    read: Style = field(default_factory=Style)
+    failed: Style = field(default_factory=Style)
+    separator: Style = field(default_factory=Style)
+    quote: Style = field(default_factory=Style)
+    tag: Style = field(default_factory=Style)
+    button: Style = field(default_factory=Style)
+    answered: Style = field(default_factory=Style)
+
+
+@dataclass(slots=True)
+class Context:
+    """What a message's layout needs to know beyond the message itself."""
+
+    quoted: ChatMessage | None = None
+    quoted_known: bool = False
+    answered: bool = False
+    day_label: str | None = None  # a date separator goes above this message
+
+
+Piece = tuple[str, Style]
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        if not paragraph:
+            lines.append("")
+            continue
+        lines.extend(line.plain.rstrip() for line in Content(paragraph).wrap(width))
+    return lines
+
+
+def body_text(message: ChatMessage) -> str:
+    body = message.body
+    if len(body) > MAX_BODY_CHARS:
+        body = body[:MAX_BODY_CHARS] + f"\n… ({len(message.body) - MAX_BODY_CHARS:,} more characters)"
+    return clean_body(body)
+
+
+def _pieces_len(pieces: list[Piece]) -> int:
+    return sum(cell_len(text) for text, _ in pieces)
+
+
+def _row(pieces: list[Piece], x: int, inner: int, bubble: Style, width: int, base: Style) -> Strip:
+    """One bubble row: margin, padding, content, fill to the bubble's width, then the rest of the line."""
+    used = _pieces_len(pieces)
+    segments = [Segment(" " * x, base), Segment(" ", bubble)]
+    segments.extend(Segment(text, bubble + style) for text, style in pieces)
+    segments.append(Segment(" " * (max(inner - used, 0) + 1), bubble))
+    rest = width - x - inner - 2
+    if rest > 0:
+        segments.append(Segment(" " * rest, base))
+    return Strip(segments, width)
+
+
+def separator(label: str, width: int, palette: Palette) -> Strip:
+    text = f" {label} "
+    left = max((width - cell_len(text)) // 2, 0)
+    right = max(width - left - cell_len(text), 0)
+    return Strip(
+        [
+            Segment("─" * left, palette.separator),
+            Segment(text, palette.separator),
+            Segment("─" * right, palette.separator),
+        ],
+        width,
+    )
+
+
+def _footer(message: ChatMessage, palette: Palette) -> list[Piece]:
+    pieces: list[Piece] = [(clock_time(message.sent_at), palette.meta)]
+    if message.outgoing:
+        status = message.status
+        style = palette.read if status is MessageStatus.READ else palette.meta
+        if status is MessageStatus.FAILED:
+            pieces.append((" ✗ Not sent · Enter to retry", palette.failed))
+        else:
+            pieces.append((" " + TICKS[status], style))
+    return pieces
+
+
+def _quote(ctx: Context, inner: int, palette: Palette) -> list[list[Piece]]:
+    if ctx.quoted is None:
+        text = "Original message" if not ctx.quoted_known else "Message not available"
+        who = ""
+    else:
+        who = "You" if ctx.quoted.outgoing else "Them"
+        text = clean_name(ctx.quoted.body.replace("\n", " "), max_len=200)
+    line = f"▎ {who}: {text}" if who else f"▎ {text}"
+    shown = Content(line).truncate(max(inner, 4), ellipsis=True).plain
+    return [[(shown, palette.quote)]]
+
+
+def _interactive_rows(message: ChatMessage, ctx: Context, inner: int, palette: Palette) -> list[list[Piece]]:
+    choices = im.choices(message)
+    if not choices:
+        return []
+    style = palette.answered if ctx.answered else palette.button
+    rows: list[list[Piece]] = []
+    if message.kind is MessageKind.LIST:
+        label = clean_name(im.list_button_label(message) or "Choose", max_len=24)
+        rows.append([(f"☰ {label}", style)])
+        for choice in choices:
+            text = f"• {clean_name(choice.title, 24)}"
+            if choice.description:
+                text += f" — {clean_name(choice.description, 72)}"
+            rows.extend([[(line, style)] for line in _wrap(text, inner)])
+    else:
+        current: list[Piece] = []
+        for choice in choices:
+            label = f"[ {clean_name(choice.title, 24)} ]"
+            if current and _pieces_len(current) + 1 + cell_len(label) > inner:
+                rows.append(current)
+                current = []
+            if current:
+                current.append((" ", palette.meta))
+            current.append((Content(label).truncate(inner).plain, style))
+        rows.append(current)
+    if ctx.answered:
+        rows.append([("answered", palette.meta)])
+    return rows
+
+
+def layout_message(
+    message: ChatMessage, ctx: Context, width: int, palette: Palette
+) -> tuple[list[Strip], int]:
+    """The lines of one message at `width` cells, and the index of the first line of its bubble."""
+    lines: list[Strip] = []
+    if ctx.day_label:
+        lines.append(Strip.blank(width, palette.base))
+        lines.append(separator(ctx.day_label, width, palette))
+    lines.append(Strip.blank(width, palette.base))
+    start = len(lines)
+    if message.kind is MessageKind.SYSTEM:
+        for text in _wrap(body_text(message), max(width - 8, 8))[:MAX_LINES_PER_MESSAGE]:
+            pad = max((width - cell_len(text)) // 2, 0)
+            lines.append(
+                Strip([Segment(" " * pad, palette.base), Segment(text, palette.system)]).extend_cell_length(
+                    width, palette.base
+                )
+            )
+        return lines, start
+
+    max_inner = max(min(width * 3 // 4, width - 6), 8)
+    rows: list[list[Piece]] = []
+    if message.kind is MessageKind.TEMPLATE:
+        category = message.template_category.value if message.template_category else "template"
+        rows.append([(f"Template · {category}", palette.tag)])
+    if message.reply_to:
+        rows.extend(_quote(ctx, max_inner, palette))
+    body = _wrap(body_text(message), max_inner)
+    if len(body) > MAX_LINES_PER_MESSAGE:
+        body = body[:MAX_LINES_PER_MESSAGE] + ["…"]
+    rows.extend([[(text, Style())] for text in body])
+    rows.extend(_interactive_rows(message, ctx, max_inner, palette))
+    footer = _footer(message, palette)
+    inner = min(max([_pieces_len(r) for r in rows] + [_pieces_len(footer)]), max_inner)
+    footer_pad = max(inner - _pieces_len(footer), 0)
+    rows.append([(" " * footer_pad, palette.meta), *footer])
+    bubble = palette.outgoing if message.outgoing else palette.incoming
+    x = max(width - inner - 3, 0) if message.outgoing else 1
+    for pieces in rows:
+        strip = _row(pieces, x, inner, bubble, width, palette.base)
+        lines.append(strip.crop(0, width) if strip.cell_length > width else strip)
+    return lines, start

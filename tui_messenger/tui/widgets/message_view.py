@@ -1,0 +1,411 @@
+"""The chat history: a Line API `ScrollView` that lays out at most ~500 messages into strips.
+
+It never mounts a widget per message and never holds a whole chat: the controller gives it the newest
+page, it asks for older pages when scrolled to the top (`OlderRequested`) and keeps the viewport still
+when they arrive, and drops the far end when it holds too many. Strips are built once per message and
+width (see `message_layout`), so painting is a slice of a list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+
+from rich.segment import Segment
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from tui_messenger.domain.models import ChatMessage, MessageStatus
+from tui_messenger.tui.widgets import interactive_model as im
+from tui_messenger.tui.widgets.message_layout import Context, Palette, layout_message
+from tui_messenger.tui.widgets.timefmt import day_label, same_day
+
+MAX_MESSAGES = 500
+
+
+class MessageView(ScrollView, can_focus=True):
+    """Bubbles, date separators, ticks, quotes and interactive choices, drawn line by line."""
+
+    COMPONENT_CLASSES = {
+        "message-view--incoming",
+        "message-view--outgoing",
+        "message-view--system",
+        "message-view--meta",
+        "message-view--read",
+        "message-view--failed",
+        "message-view--separator",
+        "message-view--quote",
+        "message-view--tag",
+        "message-view--button",
+        "message-view--answered",
+        "message-view--cursor",
+    }
+    BINDINGS = [
+        Binding("up", "select(-1)", "Previous", show=False, id="history-previous"),
+        Binding("down", "select(1)", "Next", show=False, id="history-next"),
+        Binding("pageup", "page(-1)", "Page up", show=False, id="history-page-up"),
+        Binding("pagedown", "page(1)", "Page down", show=False, id="history-page-down"),
+        Binding("home", "first", "Oldest", show=False, id="history-oldest"),
+        Binding("end", "last", "Newest", show=False, id="history-newest"),
+        Binding("enter", "activate", "Reply / retry", id="history-activate"),
+        Binding("j", "jump_quoted", "Jump to quoted", id="history-jump"),
+    ]
+
+    class OlderRequested(Message):
+        """Scrolled to the top: load the page before `oldest`."""
+
+        def __init__(self, oldest: ChatMessage) -> None:
+            super().__init__()
+            self.oldest = oldest
+
+    class NewestRequested(Message):
+        """Scrolled to the bottom of a window that does not reach the newest message."""
+
+    class MessageActivated(Message):
+        """Enter or a double click on a message: reply to it, or retry it when it failed."""
+
+        def __init__(self, message: ChatMessage) -> None:
+            super().__init__()
+            self.message = message
+
+    class QuoteActivated(Message):
+        """Jump to the message a reply quotes."""
+
+        def __init__(self, message: ChatMessage, quoted_id: str) -> None:
+            super().__init__()
+            self.message = message
+            self.quoted_id = quoted_id
+
+    selected: reactive[int | None] = reactive(None, layout=False)
+
+    def __init__(self, *, now: Callable[[], datetime] | None = None, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._now = now or (lambda: datetime.now(UTC))
+        self._messages: list[ChatMessage] = []
+        self._index: dict[str, int] = {}
+        self._answered: set[str] = set()
+        self._blocks: list[tuple[list[Strip], int] | None] = []  # per message: (lines, bubble start)
+        self._lines: list[Strip] = []
+        self._owners: list[int] = []  # message index of each line, -1 for separators and spacing
+        self._first_line: list[int] = []  # first line of each message's block
+        self._width = 0
+        self._palette: Palette | None = None
+        self.has_older = False
+        self.has_newer = False
+        self._loading_older = False
+
+    # data ------------------------------------------------------------------------------------------
+    @property
+    def messages(self) -> Sequence[ChatMessage]:
+        return self._messages
+
+    def set_messages(
+        self,
+        messages: Sequence[ChatMessage],
+        *,
+        has_older: bool,
+        has_newer: bool = False,
+        select_id: str | None = None,
+    ) -> None:
+        """Show a fresh window of history (oldest first) and scroll to the end or to `select_id`."""
+        self._messages = list(messages)[-MAX_MESSAGES:]
+        self.has_older, self.has_newer, self._loading_older = has_older, has_newer, False
+        self.selected = None
+        self._reindex(full=True)
+        if select_id is not None and select_id in self._index:
+            self.select_message(select_id)
+        else:
+            self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
+
+    def prepend(self, older: Sequence[ChatMessage], *, has_older: bool) -> None:
+        """Older messages arrived: put them on top without moving what the reader sees."""
+        self._loading_older = False
+        self.has_older = has_older
+        older = [m for m in older if m.message_id not in self._index]
+        if not older:
+            return
+        anchor, selected_id = self._anchor(), self._selected_id()
+        self._messages[:0] = older
+        self._blocks[:0] = [None] * len(older)
+        self._blocks[len(older)] = None  # its date separator may have changed
+        if len(self._messages) > MAX_MESSAGES:  # drop the far (newest) end
+            del self._messages[MAX_MESSAGES:]
+            del self._blocks[MAX_MESSAGES:]
+            self.has_newer = True
+        self._reindex()
+        self.selected = self._index.get(selected_id) if selected_id else None
+        self._restore(anchor)
+
+    def append(self, message: ChatMessage) -> None:
+        """A new message: added at the end, and followed if the reader was at the end."""
+        if message.message_id in self._index:
+            self.update(message)
+            return
+        if self.has_newer:
+            return  # this window does not reach the end; the newest page is loaded when scrolled there
+        at_end = self.scroll_y >= self.max_scroll_y - 1
+        anchor = None if at_end else self._anchor()
+        self._messages.append(message)
+        self._blocks.append(None)
+        if (answered := im.answered_id(message)) and answered in self._index:
+            self._blocks[self._index[answered]] = None
+        if len(self._messages) > MAX_MESSAGES:
+            drop = len(self._messages) - MAX_MESSAGES
+            del self._messages[:drop]
+            del self._blocks[:drop]
+            self.has_older = True
+            if self.selected is not None:
+                self.selected = self.selected - drop if self.selected >= drop else None
+        self._reindex()
+        if at_end:
+            self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
+        else:
+            self._restore(anchor)
+
+    def update(self, message: ChatMessage) -> None:
+        """A message already shown changed (ticks, content)."""
+        index = self._index.get(message.message_id)
+        if index is None:
+            return
+        anchor = None if self.scroll_y >= self.max_scroll_y - 1 else self._anchor()
+        self._messages[index] = message
+        self._blocks[index] = None
+        self._reindex()
+        if anchor is None:
+            self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
+        else:
+            self._restore(anchor)
+
+    def get(self, message_id: str) -> ChatMessage | None:
+        index = self._index.get(message_id)
+        return None if index is None else self._messages[index]
+
+    def select_message(self, message_id: str) -> bool:
+        index = self._index.get(message_id)
+        if index is None:
+            return False
+        self.selected = index
+        self._scroll_to_selected(center=True)
+        return True
+
+    @property
+    def selected_message(self) -> ChatMessage | None:
+        return None if self.selected is None else self._messages[self.selected]
+
+    # layout ------------------------------------------------------------------------------------------
+    def _selected_id(self) -> str | None:
+        return None if self.selected is None else self._messages[self.selected].message_id
+
+    def _anchor(self) -> tuple[str, int, int] | None:
+        """The first message line in view: (message id, its line from the bubble start, its row on screen)."""
+        top = int(self.scroll_y)
+        for line in range(top, min(top + 200, len(self._owners))):
+            if (owner := self._owners[line]) >= 0:
+                block = self._blocks[owner]
+                start = self._first_line[owner] + (block[1] if block else 0)
+                return self._messages[owner].message_id, line - start, line - top
+        return None
+
+    def _restore(self, anchor: tuple[str, int, int] | None) -> None:
+        if anchor is None:
+            return
+        message_id, in_block, row = anchor
+        index = self._index.get(message_id)
+        if index is None or (block := self._blocks[index]) is None:
+            return
+        line = self._first_line[index] + block[1] + in_block
+        self.scroll_to(y=max(line - row, 0), animate=False, immediate=True)
+
+    def _reindex(self, *, full: bool = False) -> None:
+        self._index = {m.message_id: i for i, m in enumerate(self._messages)}
+        self._answered = im.answered_ids(self._messages)
+        if full or len(self._blocks) != len(self._messages):
+            self._blocks = [None] * len(self._messages)
+        self._relayout()
+
+    def _content_width(self) -> int:
+        return max(self.scrollable_content_region.width - 1, 10)  # one column for the cursor gutter
+
+    def _resolve_palette(self) -> Palette:
+        if self._palette is None:
+            style = self.get_component_rich_style
+            base = self.rich_style
+            self._palette = Palette(
+                base=base,
+                incoming=style("message-view--incoming"),
+                outgoing=style("message-view--outgoing"),
+                system=style("message-view--system"),
+                meta=style("message-view--meta", partial=True),
+                read=style("message-view--read", partial=True),
+                failed=style("message-view--failed", partial=True),
+                separator=style("message-view--separator"),
+                quote=style("message-view--quote", partial=True),
+                tag=style("message-view--tag", partial=True),
+                button=style("message-view--button", partial=True),
+                answered=style("message-view--answered", partial=True),
+            )
+        return self._palette
+
+    def _layout_context(self, index: int, now: datetime) -> Context:
+        message = self._messages[index]
+        previous = self._messages[index - 1] if index else None
+        label = None
+        if previous is None or not same_day(previous.sent_at, message.sent_at):
+            label = day_label(message.sent_at, now)
+        quoted = self.get(message.reply_to) if message.reply_to else None
+        return Context(
+            quoted=quoted,
+            quoted_known=quoted is not None,
+            answered=message.message_id in self._answered,
+            day_label=label,
+        )
+
+    def _relayout(self) -> None:
+        if not self.is_mounted:
+            return
+        width = self._content_width()
+        if width != self._width:
+            self._width = width
+            self._blocks = [None] * len(self._messages)
+        palette, now = self._resolve_palette(), self._now()
+        lines: list[Strip] = []
+        owners: list[int] = []
+        firsts: list[int] = []
+        for index, block in enumerate(self._blocks):
+            if block is None:
+                block = self._blocks[index] = layout_message(
+                    self._messages[index], self._layout_context(index, now), width, palette
+                )
+            strips, start = block
+            firsts.append(len(lines))
+            lines.extend(strips)
+            owners.extend([-1] * start + [index] * (len(strips) - start))
+        lines.append(Strip.blank(width, palette.base))
+        owners.append(-1)
+        self._lines, self._owners, self._first_line = lines, owners, firsts
+        self.virtual_size = Size(width + 1, len(lines))
+        self.refresh()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        if not hasattr(self, "_messages"):  # called from Widget.__init__, before ours has run
+            return
+        self._palette = None
+        self._blocks = [None] * len(self._messages)
+        if self.is_mounted:
+            self.call_after_refresh(self._relayout)
+
+    def on_resize(self, event: events.Resize) -> None:
+        at_end = self.scroll_y >= self.max_scroll_y - 1
+        anchor = None if at_end else self._anchor()
+        self._relayout()
+        if at_end:
+            self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
+        else:
+            self._restore(anchor)
+
+    def on_mount(self) -> None:
+        self._relayout()
+
+    def render_line(self, y: int) -> Strip:
+        line = y + int(self.scroll_y)
+        width = self.scrollable_content_region.width
+        if line >= len(self._lines):
+            return Strip.blank(width, self.rich_style)
+        owner = self._owners[line]
+        if owner >= 0 and owner == self.selected:
+            gutter = Segment("▌", self.get_component_rich_style("message-view--cursor"))
+        else:
+            gutter = Segment(" ", self.rich_style)
+        return Strip([gutter, *self._lines[line]], width).crop(0, width)
+
+    # scrolling and paging --------------------------------------------------------------------------
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        if new <= 0 and self.has_older and not self._loading_older and self._messages:
+            self._loading_older = True
+            self.post_message(self.OlderRequested(self._messages[0]))
+        elif self.has_newer and new >= self.max_scroll_y and old < new:
+            self.post_message(self.NewestRequested())
+
+    def watch_selected(self, old: int | None, new: int | None) -> None:
+        self.refresh()
+
+    def _scroll_to_selected(self, *, center: bool = False) -> None:
+        if self.selected is None or self.selected >= len(self._first_line):
+            return
+        top = self._first_line[self.selected]
+        end = (
+            self._first_line[self.selected + 1]
+            if self.selected + 1 < len(self._first_line)
+            else len(self._lines)
+        )
+        height = self.scrollable_content_region.height
+        if center:
+            self.scroll_to(y=max(top - height // 3, 0), animate=False, immediate=True)
+        elif top < self.scroll_y:
+            self.scroll_to(y=top, animate=False, immediate=True)
+        elif end > self.scroll_y + height:
+            self.scroll_to(y=min(end - height, top), animate=False, immediate=True)
+
+    def action_select(self, step: int) -> None:
+        if not self._messages:
+            return
+        if self.selected is None:
+            self.selected = len(self._messages) - 1
+        else:
+            target = self.selected + step
+            if target < 0 and self.has_older:
+                self.scroll_to(y=0, animate=False, immediate=True)
+            self.selected = min(max(target, 0), len(self._messages) - 1)
+        self._scroll_to_selected()
+
+    def action_page(self, direction: int) -> None:
+        height = self.scrollable_content_region.height
+        self.scroll_to(y=self.scroll_y + direction * max(height - 2, 1), animate=False, immediate=True)
+        top = int(self.scroll_y)
+        visible = [o for o in self._owners[top : top + height] if o >= 0]
+        if visible:
+            self.selected = visible[0] if direction < 0 else visible[-1]
+
+    def action_first(self) -> None:
+        if self._messages:
+            self.selected = 0
+        self.scroll_to(y=0, animate=False, immediate=True)
+
+    def action_last(self) -> None:
+        if self._messages:
+            self.selected = len(self._messages) - 1
+        self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
+        if self.has_newer:
+            self.post_message(self.NewestRequested())
+
+    def action_activate(self) -> None:
+        if (message := self.selected_message) is not None:
+            self.post_message(self.MessageActivated(message))
+
+    def action_jump_quoted(self) -> None:
+        message = self.selected_message
+        if message is not None and message.reply_to:
+            self.post_message(self.QuoteActivated(message, message.reply_to))
+
+    def on_click(self, event: events.Click) -> None:
+        line = event.y + int(self.scroll_y)
+        if not 0 <= line < len(self._owners) or self._owners[line] < 0:
+            return
+        index = self._owners[line]
+        message = self._messages[index]
+        was_selected = self.selected == index
+        self.selected = index
+        bubble_row = line - self._first_line[index] - self._blocks[index][1]  # type: ignore[index]
+        if message.reply_to and bubble_row == (1 if message.kind.value == "template" else 0):
+            self.post_message(self.QuoteActivated(message, message.reply_to))
+        elif message.status is MessageStatus.FAILED and message.outgoing:
+            self.post_message(self.MessageActivated(message))
+        elif was_selected and event.chain >= 2:
+            self.post_message(self.MessageActivated(message))
