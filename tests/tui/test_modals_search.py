@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta
 
+import pytest
 from modal_host import HOSTILE, HOSTILE_VISIBLE, T0, ModalHost, assert_no_controls, message, screen_text
 from textual.pilot import Pilot
 from textual.widgets import Input
@@ -36,6 +39,16 @@ class StubSearch:
         return [hit for hit in self.hits if query.lower() in hit.message.body.lower()][:limit]
 
 
+@pytest.fixture
+def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Times are shown in local time: pin the zone so the expected strings hold on any machine."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
 def modal(source: StubSearch) -> SearchModal:
     # No debounce and a fixed "now": the test waits for the worker instead of sleeping.
     return SearchModal(source, debounce=0, now=lambda: T0 + timedelta(hours=1))
@@ -46,7 +59,7 @@ async def settle(pilot: Pilot[None]) -> None:
     await pilot.pause()
 
 
-async def test_type_then_enter_returns_first_hit() -> None:
+async def test_type_then_enter_returns_first_hit(utc: None) -> None:
     source = StubSearch(HITS)
     app = ModalHost(modal(source))
     async with app.run_test(size=SIZE) as pilot:
@@ -57,7 +70,7 @@ async def test_type_then_enter_returns_first_hit() -> None:
         text = screen_text(app.screen)
         assert "2 messages" in text
         assert "Nordbank  09:07" in text and "Your invoice is ready" in text
-        assert "Anna  2025-12-06" in text
+        assert "Anna  06.12.25" in text
         assert source.queries[-1] == "invoice"
         await pilot.press("enter")
         await pilot.pause()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Protocol
 
 from textual import on, work
@@ -24,6 +24,9 @@ from textual.widgets.option_list import Option
 from tui_messenger.domain.models import SearchHit
 from tui_messenger.tui.modals.base import DialogModal, SafeInput, as_content
 from tui_messenger.tui.safe import safe_name, safe_preview
+
+# The chat list's own time format, so a hit reads like the row it opens.
+from tui_messenger.tui.widgets.timefmt import list_time
 
 SNIPPET_WIDTH = 76
 QUERY_MAX_LENGTH = 200
@@ -41,20 +44,9 @@ class SearchResult:
     message_id: str
 
 
-def hit_time(moment: datetime, now: datetime) -> str:
-    """Today: HH:MM; within the last week: weekday; else the date, like the chat list."""
-    if now.tzinfo is not None and moment.tzinfo is not None:
-        moment = moment.astimezone(now.tzinfo)
-    if moment.date() == now.date():
-        return moment.strftime("%H:%M")
-    if now.date() - moment.date() < timedelta(days=7):
-        return moment.strftime("%a")
-    return moment.strftime("%Y-%m-%d")
-
-
 def hit_prompt(hit: SearchHit, now: datetime) -> Content:
     title = safe_name(hit.chat_title)
-    header = Content.assemble((title.plain, "bold"), "  ", (hit_time(hit.message.sent_at, now), "dim"))
+    header = Content.assemble((title.plain, "bold"), "  ", (list_time(hit.message.sent_at, now), "dim"))
     snippet = safe_preview(hit.message.body, SNIPPET_WIDTH)
     return Content.assemble(header, "\n", snippet)
 
