@@ -10,8 +10,16 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
+
+if TYPE_CHECKING:
+    from tui_messenger.domain.clock import Clock
+    from tui_messenger.services.messenger_service import MessengerService
+    from tui_messenger.store.database import Database
+    from tui_messenger.transport.fake import World
+    from tui_messenger.tui.app import MessengerApp
 
 APP_NAME = "tui-messenger"
 
@@ -71,7 +79,7 @@ class UiState:
             pass  # a theme that is not remembered is no reason to stop the messenger
 
 
-def open_store(path: Path | None, *, exclusive: bool = True):  # type: ignore[no-untyped-def]
+def open_store(path: Path | None, *, exclusive: bool = True) -> Database:
     """Open the database or raise BootError (exit 2) with the store's one-line reason."""
     from tui_messenger.store.database import StoreError, open_database
 
@@ -81,10 +89,86 @@ def open_store(path: Path | None, *, exclusive: bool = True):  # type: ignore[no
         raise BootError(str(exc)) from exc
 
 
+def load_world(scenario: str) -> World:
+    """The scenario's world, or BootError (exit 2) naming the file, the line and the field."""
+    from tui_messenger.transport.fake import ScenarioError
+    from tui_messenger.transport.fake import load_world as _load
+
+    try:
+        return _load(scenario)
+    except ScenarioError as exc:
+        first = exc.issues[0] if exc.issues else exc
+        more = f" (and {len(exc.issues) - 1} more)" if len(exc.issues) > 1 else ""
+        raise BootError(f"{first}{more}") from exc
+    except OSError as exc:
+        raise BootError(f"{scenario}: cannot read scenario: {exc.strerror}") from exc
+
+
+def build_messenger(
+    db: Database, world: World, *, clock: Clock, seed: int = 0, faults: dict[str, float] | None = None
+) -> MessengerService:
+    from tui_messenger.services.messenger_service import MessengerService
+    from tui_messenger.transport.fake import FakePeer, FaultPlan
+
+    plan = None
+    if faults and any(faults.values()):
+        plan = FaultPlan(**{name: rate for name, rate in faults.items() if rate}, seed=seed)
+    peer = FakePeer(world, clock=clock, seed=seed, faults=plan)
+    return MessengerService(db, peer, clock=clock, user_id=peer.user_id)
+
+
+def build_app(settings: AppSettings, db: Database) -> MessengerApp:
+    """The real app: the fake network on a running virtual clock, themes from every theme folder."""
+    from tui_messenger.domain.clock import VirtualClock
+    from tui_messenger.tui.app import MessengerApp
+    from tui_messenger.tui.themes import register_themes
+
+    world = load_world(settings.scenario)
+    clock = VirtualClock(speed=settings.speed)
+    messenger = build_messenger(db, world, clock=clock, seed=settings.seed, faults=settings.faults)
+    state = UiState(settings.config_dir or config_dir())
+    theme = settings.theme or state.load().get("theme")
+    if settings.theme:
+        state.save(theme=settings.theme)
+    return MessengerApp(
+        messenger,
+        theme=theme,
+        on_theme_changed=lambda name: state.save(theme=name),
+        register_themes=register_themes,
+    )
+
+
+def build_test_app(
+    tmp_path: Path,
+    *,
+    seed: int = 1,
+    scenario: str = "default",
+    clock: Clock | None = None,
+    theme: str | None = None,
+) -> MessengerApp:
+    """The app for tests: its own database and settings folder, a fixed clock, a zero-delay peer."""
+    from tui_messenger.domain.clock import ManualClock
+    from tui_messenger.store.database import open_database
+    from tui_messenger.tui.app import MessengerApp
+    from tui_messenger.tui.themes import packaged_theme_dirs, register_themes
+
+    db = open_database(tmp_path / "messenger.db")
+    messenger = build_messenger(db, load_world(scenario), clock=clock or ManualClock(), seed=seed)
+    state = UiState(tmp_path / "config")
+    return MessengerApp(
+        messenger,
+        theme=theme,
+        on_theme_changed=lambda name: state.save(theme=name),
+        register_themes=lambda app: register_themes(app, packaged_theme_dirs()),
+    )
+
+
 def run_app(settings: AppSettings) -> int:
     """Open the store first (so a bad database fails before any screen is drawn), then run the app."""
     db = open_store(settings.db_path)
     try:
-        raise BootError("the screens are not built yet", exit_code=1)
+        app = build_app(settings, db)
+        app.run()
+        return app.return_code or 0
     finally:
         db.close()

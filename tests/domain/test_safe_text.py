@@ -210,3 +210,12 @@ PATHOLOGICAL = {
 @pytest.mark.parametrize("text", list(PATHOLOGICAL.values()), ids=list(PATHOLOGICAL))
 def test_pathological_megabytes_stay_linear(text: str) -> None:
     assert _timed(text) < 2.0
+
+
+@pytest.mark.parametrize(
+    "fake", ["N0rdbank Support ✓", "Nordbank ✔️", "☑ Nordbank", "Nordbank ✅", "🛡 Nordbank"]
+)
+def test_names_lose_check_marks_that_fake_a_badge(fake: str) -> None:
+    cleaned = clean_name(fake)
+    assert not set(cleaned) & set("✓✔☑✅🛡\ufe0f")
+    assert "rdbank" in cleaned

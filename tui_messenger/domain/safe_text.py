@@ -205,8 +205,16 @@ def _is_selector_or_tag(ch: str) -> bool:
     return 0xFE00 <= cp <= 0xFE0F or 0xE0020 <= cp <= 0xE007F or 0xE0100 <= cp <= 0xE01EF
 
 
+# Check marks and shields draw a fake verified badge inside a name; the real badge has its own place.
+_BADGE_GLYPHS = str.maketrans(
+    dict.fromkeys(map(ord, "\u2713\u2714\u2611\u2705\U0001f5f8\U0001f5f9\U0001f6e1"), " ")
+)
+
+
 def clean_name(text: str, max_len: int = 64) -> str:
     """A display name, title or label: one line, hidden characters removed, at most `max_len` characters.
+
+    Check-mark and shield glyphs are removed too: only the directory draws a badge.
 
     `max_len` counts code points, not terminal cells; widgets clip by cells anyway, this only bounds
     what a hostile directory entry can make us lay out.
@@ -214,7 +222,7 @@ def clean_name(text: str, max_len: int = 64) -> str:
     if max_len < 1:
         return ""
     # Bound the work for a megabyte "name" before cleaning: a name never needs more than this.
-    text = _one_line(text[: max_len * 8 + 1024])
+    text = _one_line(text[: max_len * 8 + 1024].translate(_BADGE_GLYPHS))
     if len(text) <= max_len:
         return text
     return _trim_tail(text[: max_len - 1]) + "…"
