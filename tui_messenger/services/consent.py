@@ -11,11 +11,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from tui_messenger.domain.models import (
     AccountKind,
     Consent,
+    Direction,
     MessageKind,
     TemplateCategory,
     WindowState,
@@ -31,8 +34,8 @@ def window_open_at(last_outbound_ms: int, at_ms: int) -> bool:
     return bool(last_outbound_ms) and 0 <= at_ms - last_outbound_ms < WINDOW_MS
 
 
-def admits(facts: PeerFacts, message: Incoming, first_of_new_chat: bool) -> bool:
-    """False when `message` must turn its chat into a request."""
+def admits_message(facts: PeerFacts, message: Incoming, first_of_new_chat: bool) -> bool:
+    """False when `message` (incoming) must turn its chat into a request."""
     if facts.scam:
         return False
     if facts.kind != AccountKind.BUSINESS.value:
@@ -42,6 +45,24 @@ def admits(facts: PeerFacts, message: Incoming, first_of_new_chat: bool) -> bool
     if message.kind != MessageKind.TEMPLATE.value or not facts.opted_in:
         return False  # free-form outside the window, or a template to a user who never opted in
     return not (message.template_category == TemplateCategory.MARKETING.value and facts.marketing_stopped)
+
+
+def admits(facts: PeerFacts, messages: Sequence[Incoming], new_chat: bool) -> bool:
+    """The store's `Admit` rule for a chat's new messages (in time order): False when any of them is not
+    admitted, which makes the chat a request. The user's own messages among them open the window for
+    what follows."""
+    if facts.kind != AccountKind.BUSINESS.value and not facts.scam:
+        # People: only the first message of a new chat can make it a request (strangers).
+        first = messages[0]
+        return not (new_chat and first.direction == Direction.INBOUND.value and not facts.contact)
+    last_out, first = facts.last_outbound_at, new_chat
+    for message in messages:
+        if message.direction == Direction.OUTBOUND.value:
+            last_out = max(last_out, message.timestamp)
+        elif not admits_message(replace(facts, last_outbound_at=last_out), message, first):
+            return False
+        first = False
+    return True
 
 
 def window_state(last_outbound_at: datetime | None, now: datetime) -> WindowState:

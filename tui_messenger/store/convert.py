@@ -84,6 +84,19 @@ def account(row: AccountRow) -> Account:
     )
 
 
+def account_from_tuple(values: tuple[Any, ...]) -> Account:
+    """`account` for a raw row: id, display_name, kind, verified, scam, verified_name, then the profile."""
+    (account_id, name, kind, verified, scam, verified_name, about, description, category, address, email,
+     websites, hours) = values  # fmt: skip
+    account_kind = AccountKind(kind)
+    profile = None
+    if account_kind is AccountKind.BUSINESS:
+        profile = BusinessProfile(
+            about, description, category, address, email, tuple(w for w in websites.split("\n") if w), hours
+        )
+    return Account(account_id, name, account_kind, bool(verified), bool(scam), verified_name, profile)
+
+
 def placeholder_account(account_id: str) -> Account:
     """An account the directory has not described (yet): a person, named by its id, never verified."""
     return Account(id=account_id, display_name=account_id)

@@ -19,7 +19,6 @@ import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from itertools import groupby
 
 from sqlmodel import Session
 
@@ -40,6 +39,8 @@ from tui_messenger.store.settings import SYNC_TOKEN, put
 
 log = logging.getLogger(__name__)
 
+IN, OUT = "in", "out"
+DELIVERED, SENT = MessageStatus.DELIVERED.value, MessageStatus.SENT.value
 EVENTS_PER_CHAT = 200  # newest messages per chat and batch returned as domain objects
 
 INSERT_MESSAGE = (
@@ -79,8 +80,9 @@ class PeerFacts:
     last_outbound_at: int  # ms of the user's last message to the peer, 0 if never
 
 
-Admit = Callable[[PeerFacts, Incoming, bool], bool]
-"""(facts, message, first_of_new_chat) -> False when the message makes its chat a request."""
+Admit = Callable[[PeerFacts, Sequence[Incoming], bool], bool]
+"""(facts, the chat's new messages in time order, new_chat) -> False when they make the chat a request.
+`facts.last_outbound_at` is the user's last message stored before them; messages in the batch count too."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +145,12 @@ def _acknowledge_echoes(
     if not txns:
         return items
     known = {
-        r[0] for r in select_in(conn, "SELECT client_txn_id FROM messages WHERE client_txn_id IN ({})", txns)
+        r[0]
+        for r in select_in(
+            conn,
+            "SELECT client_txn_id FROM messages WHERE client_txn_id IS NOT NULL AND client_txn_id IN ({})",
+            txns,
+        )
     }
     keep: list[Incoming] = []
     seen: set[str] = set()
@@ -186,7 +193,10 @@ def ingest_messages(
     fresh = _drop_blocked(conn, _acknowledge_echoes(conn, _dedupe(conn, items, result), result), result)
     if not fresh:
         return
-    peers = list(dict.fromkeys(i.peer_id for i in fresh))
+    groups: dict[str, list[Incoming]] = {}
+    for item in fresh:
+        groups.setdefault(item.peer_id, []).append(item)
+    peers = list(groups)
     ensure_accounts(conn, peers, now_ms=now_ms)
     kinds = account_kinds(conn, peers)
     contacts = contact_ids(conn, peers)
@@ -208,28 +218,18 @@ def ingest_messages(
         )
     }
     next_id = conn.execute("SELECT coalesce(max(id), 0) FROM messages").fetchone()[0] + 1
-    row_ids = {id(item): next_id + n for n, item in enumerate(fresh)}
 
-    rows: list[tuple] = []
+    chat_of: dict[str, int] = {}
     chat_updates: list[tuple] = []
     notify_chats: list[int] = []
-    by_peer = sorted(fresh, key=lambda i: (i.peer_id, i.timestamp, row_ids[id(i)]))
-    for peer, group_iter in groupby(by_peer, key=lambda i: i.peer_id):
-        group = list(group_iter)
+    for peer, group in groups.items():
+        group.sort(key=_by_time)  # stable: ties keep arrival order, as their row ids do
         kind, scam = kinds[peer]
         opted_in, stopped = consents.get(peer, (False, False))
         known = chats.get(peer)
         unread, last_activity, last_out, is_request = known[1:] if known else (0, 0, 0, False)
-        # The consent rules, message by message in chat order (the user's messages open the window).
-        request, first, out_max = bool(is_request), known is None, 0
-        for item in group:
-            if item.direction == "out":
-                out_max = max(out_max, item.timestamp)
-            else:
-                facts = PeerFacts(kind, peer in contacts, opted_in, stopped, scam, max(last_out, out_max))
-                if not admit(facts, item, first):
-                    request = True
-            first = False
+        facts = PeerFacts(kind, peer in contacts, opted_in, stopped, scam, last_out)
+        request = bool(is_request) or not admit(facts, group, known is None)
         if known is None:
             cur = conn.execute(
                 "INSERT INTO chats (peer_id, kind, pinned, muted, archived, is_request, unread_count,"
@@ -237,53 +237,39 @@ def ingest_messages(
                 " VALUES (?, ?, 0, 0, 0, ?, 0, 0, '', NULL, 0, '')",
                 (peer, chat_kind_for(kind), request),
             )
-            chat_id = cur.lastrowid
+            chat_id = chat_of[peer] = cur.lastrowid or 0
         else:
-            chat_id = known[0]
+            chat_id = chat_of[peer] = known[0]
+        out_max = max((i.timestamp for i in group if i.direction == OUT), default=0)
         if out_max and out_max >= last_activity:
             unread = 0  # the user wrote after everything stored (from another device): the chat was read
         cutoff = max(last_out, out_max)
+        new_unread = sum(1 for i in group if i.direction == IN and i.timestamp > cutoff)
         newest = group[-1]
-        new_unread = 0
-        for item in group:
-            is_in = item.direction == "in"
-            rows.append(
-                (
-                    row_ids[id(item)],
-                    item.message_id,
-                    None if is_in else item.client_txn_id,
-                    chat_id,
-                    item.sender_id,
-                    item.direction,
-                    item.kind,
-                    item.template_category,
-                    item.body,
-                    item.payload,
-                    item.reply_to,
-                    item.timestamp,
-                    item.timestamp,
-                    now_ms if is_in else None,
-                    MessageStatus.DELIVERED.value if is_in else MessageStatus.SENT.value,
-                    None,
-                )
-            )
-            if is_in and item.timestamp > cutoff:
-                new_unread += 1
+        summary = None
         if newest.timestamp >= last_activity:
             summary = (
                 newest.timestamp,
                 convert.preview(newest.body, convert.PREVIEW_CELLS),
                 newest.message_id,
             )
-        else:
-            summary = None
         chat_updates.append((chat_id, unread + new_unread, cutoff, request, summary))
-        if new_unread and newest.direction == "in" and newest.timestamp > cutoff:
+        if new_unread and newest.direction == IN and newest.timestamp > cutoff:
             notify_chats.append(chat_id)
 
-    # One executemany, then one FTS insert for the whole batch (see tables.FTS_DDL for the pause).
+    # Rows in arrival order (= row id order, so every index grows in order), built without any object
+    # per row; one executemany, then one FTS insert for the batch (see tables.FTS_DDL for the pause).
+    rows = [
+        (
+            row_id, i.message_id, None if i.direction == IN else i.client_txn_id, chat_of[i.peer_id],
+            i.sender_id, i.direction, i.kind, i.template_category, i.body, i.payload, i.reply_to,
+            i.timestamp, i.timestamp, now_ms if i.direction == IN else None,
+            DELIVERED if i.direction == IN else SENT, None,
+        )
+        for row_id, i in enumerate(fresh, next_id)
+    ]  # fmt: skip
     conn.execute("INSERT INTO fts_pause (one) VALUES (1)")
-    conn.executemany(INSERT_MESSAGE, sorted(rows))  # in arrival (row id) order: the indexes grow in order
+    conn.executemany(INSERT_MESSAGE, rows)
     conn.execute("DELETE FROM fts_pause")
     conn.execute(
         "INSERT INTO message_fts (rowid, body) SELECT id, body FROM messages WHERE id BETWEEN ? AND ?",
@@ -302,19 +288,39 @@ def ingest_messages(
                 (unread, last_out, request, *summary, chat_id),
             )
         result.touched.add(chat_id)
-    # Domain objects only for the newest messages of each chat: a screen shows no more, and a history
-    # sync of 100k messages must not build 100k objects nobody looks at (`capped` lists those chats).
+    _collect(rows, notify_chats, result)
+
+
+def _by_time(item: Incoming) -> int:
+    return item.timestamp
+
+
+def _collect(rows: list[tuple], notify_chats: list[int], result: BatchResult) -> None:
+    """Domain objects only for the newest messages of each chat: a screen shows no more, and a history
+    sync of 100k messages must not build 100k objects nobody looks at (`capped` lists those chats)."""
+    per_chat: dict[int, list[tuple]] = {}
+    for row in rows:
+        per_chat.setdefault(row[3], []).append(row)
     added: list[ChatMessage] = []
-    for chat_id, chat_rows in groupby(rows, key=lambda r: r[3]):
-        chat_rows = list(chat_rows)
+    newest_in: dict[int, ChatMessage] = {}
+    for chat_id, chat_rows in per_chat.items():
+        chat_rows.sort(key=_by_position)
         if len(chat_rows) > EVENTS_PER_CHAT:
             result.capped.add(chat_id)
             chat_rows = chat_rows[-EVENTS_PER_CHAT:]
-        added.extend(map(message_from_tuple, chat_rows))
-    newest_in = {m.chat_id: m for m in added if m.direction.value == "in"}  # rows are in chat order
-    result.notify.extend(newest_in[c] for c in notify_chats)
+        messages = [message_from_tuple(r) for r in chat_rows]
+        added.extend(messages)
+        for message in reversed(messages):
+            if message.direction.value == IN:
+                newest_in[chat_id] = message
+                break
+    result.notify.extend(newest_in[c] for c in notify_chats if c in newest_in)
     added.sort(key=lambda m: m.id or 0)
     result.added.extend(added)
+
+
+def _by_position(row: tuple) -> tuple[int, int]:
+    return row[11], row[0]
 
 
 def _bump_dropped(conn: sqlite3.Connection, dropped: dict[str, int]) -> None:

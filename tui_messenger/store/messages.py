@@ -71,7 +71,8 @@ def apply_status(conn: sqlite3.Connection, change: StatusChange) -> ChatMessage 
     row = None
     if change.client_txn_id:
         row = conn.execute(
-            f"SELECT {COLUMNS} FROM messages m WHERE m.client_txn_id = ?", (change.client_txn_id,)
+            f"SELECT {COLUMNS} FROM messages m WHERE m.client_txn_id IS NOT NULL AND m.client_txn_id = ?",
+            (change.client_txn_id,),
         ).fetchone()
     if row is None:
         row = conn.execute(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import text
 from sqlmodel import Field, Index, SQLModel
 
 
@@ -56,11 +57,21 @@ class MessageRow(SQLModel, table=True):
     __tablename__ = "messages"
     # History is read in keyset pages on (chat_id, position); SQLite appends the rowid to the index,
     # which breaks ties between messages with the same position.
-    __table_args__ = (Index("ix_messages_chat_position", "chat_id", "position"),)
+    # client_txn_id is unique among the user's own messages only: a partial index, so incoming rows
+    # (all NULL there) cost no index insert on the hot path.
+    __table_args__ = (
+        Index("ix_messages_chat_position", "chat_id", "position"),
+        Index(
+            "ux_messages_client_txn",
+            "client_txn_id",
+            unique=True,
+            sqlite_where=text("client_txn_id IS NOT NULL"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     message_id: str = Field(unique=True)
-    client_txn_id: str | None = Field(default=None, unique=True)
+    client_txn_id: str | None = None
     chat_id: int = Field(foreign_key="chats.id")
     sender_id: str
     direction: str  # in | out
