@@ -1,41 +1,296 @@
-"""Measures of the real app, headless (`App.run_test`) or in a subprocess (startup, memory)."""
+"""Measures of the real app: headless (`App.run_test`) for the screen, a subprocess for startup and memory.
+
+open_chat, scroll_back and chat_list share one headless session on the big store (it is opened once):
+each action is what a key press does (a chat chosen in the list, Home in the history, a filter tab), and
+its time runs from the action to the first frame painted that shows its result (see `probe`).
+"""
 
 from __future__ import annotations
 
+import asyncio
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from corpus import Sizes
+import app_under_test as aut
+from corpus import Sizes, chat_id_of, peer_id
+from probe import PaintProbe
 from store_measures import store_reads
-from timing import Result, unavailable
+from timing import Result, median_ms, ratio, unavailable
 
-WAITING = "MessengerService and bootstrap.build_app have not landed yet"
+from tui_messenger.store.database import open_database
+
+PAGES = 10
+_sessions: dict[Path, dict[str, Any]] = {}
 
 
-def _with_store(result: Result, figures: dict[str, float], *keys: str) -> Result:
-    result.update({f"store_{k}": figures[k] for k in keys})
-    return result
+async def until(pilot: Any, condition: Callable[[], bool], timeout: float = 60.0) -> None:
+    deadline = time.perf_counter() + timeout
+    while not condition():
+        if time.perf_counter() > deadline:
+            raise TimeoutError("the app did not get there in time")
+        await pilot.pause(0.01)
+
+
+async def settle(app: Any, pilot: Any) -> None:
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def _chat_facts(path: Path) -> dict[str, tuple[int, str]]:
+    db = open_database(path)
+    try:
+        out = {}
+        for name, peer in (("big", peer_id(0)), ("small", peer_id(1))):
+            chat_id = chat_id_of(db, peer)
+            with db.read() as session:
+                conn = session.connection().connection.dbapi_connection
+                assert conn is not None
+                last = conn.execute("SELECT last_message_id FROM chats WHERE id = ?", (chat_id,)).fetchone()
+            out[name] = (chat_id, last[0])
+        return out
+    finally:
+        db.close()
+
+
+async def _session(path: Path, sizes: Sizes) -> dict[str, Any]:
+    from tui_messenger.domain.models import ChatFilter
+    from tui_messenger.tui.widgets.chat_list import ChatList
+
+    facts = _chat_facts(path)
+    under = aut.make_app(path)
+    app = under.app
+    probe = PaintProbe(app)
+    out: dict[str, Any] = {"note": under.note}
+    try:
+        async with app.run_test(size=aut.SIZE) as pilot:
+            await until(pilot, lambda: aut.chat_options(app).option_count > 0)
+            await settle(app, pilot)
+            view = aut.message_view(app)
+
+            async def open_chat(name: str) -> float:
+                chat_id, last = facts[name]
+                # The last page painted: the newest message held and the view scrolled to its end.
+                shown = probe.expect(
+                    lambda: (
+                        bool(view.messages)
+                        and view.messages[-1].message_id == last
+                        and view.scroll_y >= view.max_scroll_y - 1
+                        and view.size.height > 0
+                    )
+                )
+                start = time.perf_counter()
+                aut.choose_chat(app, chat_id)
+                painted = await probe.wait(shown)
+                await settle(app, pilot)
+                return painted - start
+
+            aut.choose_chat(app, facts["small"][0])  # warm-up: first layout, first styles
+            await until(pilot, lambda: bool(view.messages))
+            await settle(app, pilot)
+            await open_chat("big")
+            small, big = [], []
+            for _ in range(sizes.runs):
+                small.append(await open_chat("small"))
+                big.append(await open_chat("big"))
+            out["open_small"], out["open_big"] = small, big
+
+            # scroll_back: the big chat is open at its newest page; Home goes to the top, which loads the
+            # page before; the time runs to the frame that shows it.
+            pages = []
+            for _ in range(PAGES):
+                first = view.messages[0].message_id
+                shown = probe.expect(lambda first=first: view.messages[0].message_id != first)
+                start = time.perf_counter()
+                view.action_first()
+                painted = await probe.wait(shown)
+                pages.append(painted - start)
+                await settle(app, pilot)
+            out["pages"] = pages
+
+            # chat_list: from the Business tab (few or no rows) back to All, until the rows are painted.
+            chat_list = app.screen.query_one(ChatList)
+            options = aut.chat_options(app)
+            rows_all = options.option_count
+            lists = []
+            for _ in range(sizes.runs + 1):
+                chat_list.select_filter(ChatFilter.BUSINESS)
+                await until(pilot, lambda: options.option_count < rows_all)
+                await settle(app, pilot)
+                shown = probe.expect(lambda: options.option_count >= rows_all)
+                start = time.perf_counter()
+                chat_list.select_filter(ChatFilter.ALL)
+                lists.append(await probe.wait(shown) - start)
+                await settle(app, pilot)
+            out["chat_list"], out["rows"] = lists[1:], rows_all
+    finally:
+        under.close()
+    return out
+
+
+def session(path: Path, sizes: Sizes) -> dict[str, Any]:
+    if path not in _sessions:
+        _sessions[path] = asyncio.run(_session(path, sizes))
+    return _sessions[path]
+
+
+def _status(note: str) -> dict[str, str]:
+    return {"status": f"ok ({note})" if note else "ok"}
 
 
 def open_chat(big: Path, sizes: Sizes) -> Result:
+    s = session(big, sizes)
     reads = store_reads(big, sizes)
-    return _with_store(unavailable(WAITING), reads, "latest_page_small_ms", "latest_page_big_ms")
+    small_ms, big_ms = median_ms(s["open_small"]), median_ms(s["open_big"])
+    return _status(s["note"]) | {
+        "small_chat_messages": sizes.small,
+        "big_chat_messages": sizes.big,
+        "small_ms": small_ms,
+        "big_ms": big_ms,
+        "ratio": ratio(big_ms, small_ms),
+        "store_latest_page_big_ms": reads["latest_page_big_ms"],
+        "target": "big < 100 ms and ratio <= 1.3",
+        "met": big_ms < 100 and big_ms / small_ms <= 1.3,
+    }
 
 
 def scroll_back(big: Path, sizes: Sizes) -> Result:
-    return _with_store(unavailable(WAITING), store_reads(big, sizes), "page_before_ms")
+    s = session(big, sizes)
+    page_ms = median_ms(s["pages"])
+    return _status(s["note"]) | {
+        "pages": len(s["pages"]),
+        "page_ms": page_ms,
+        "max_page_ms": round(max(s["pages"]) * 1000, 3),
+        "store_page_before_ms": store_reads(big, sizes)["page_before_ms"],
+        "target": "< 30 ms a page",
+        "met": page_ms < 30,
+    }
 
 
 def chat_list(big: Path, sizes: Sizes) -> Result:
-    return _with_store(unavailable(WAITING), store_reads(big, sizes), "chat_list_ms")
+    s = session(big, sizes)
+    list_ms = median_ms(s["chat_list"])
+    return _status(s["note"]) | {
+        "rows": s["rows"],
+        "show_ms": list_ms,
+        "store_list_and_counts_ms": store_reads(big, sizes)["chat_list_ms"],
+        "target": "< 50 ms",
+        "met": list_ms < 50,
+    }
+
+
+WAITING = "needs MessengerService, not landed yet"
+CHILD = Path(__file__).resolve().parent / "child.py"
+
+
+def _child(args: list[str], out: Path, *, pty_run: bool, timeout: float = 120.0) -> tuple[float, dict]:
+    """Run child.py (in a pseudo-terminal of SIZE when `pty_run`); returns (start time, what it wrote)."""
+    import fcntl
+    import json
+    import os
+    import pty
+    import struct
+    import subprocess
+    import sys
+    import termios
+    import threading
+
+    out.unlink(missing_ok=True)
+    env = os.environ | {"TERM": "xterm-256color", "COLUMNS": str(aut.SIZE[0]), "LINES": str(aut.SIZE[1])}
+    err = out.with_suffix(".err")
+    with open(err, "wb") as err_file:
+        if pty_run:
+            master, slave = pty.openpty()
+            fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", aut.SIZE[1], aut.SIZE[0], 0, 0))
+
+            def drain() -> None:
+                while True:
+                    try:
+                        if not os.read(master, 65536):
+                            return
+                    except OSError:
+                        return
+
+            reader = threading.Thread(target=drain, daemon=True)
+            reader.start()
+            start = time.monotonic()
+            proc = subprocess.Popen(
+                [sys.executable, str(CHILD), *args, str(out)],
+                stdin=slave, stdout=slave, stderr=err_file, env=env, start_new_session=True,
+            )  # fmt: skip
+            os.close(slave)
+        else:
+            start = time.monotonic()
+            proc = subprocess.Popen(
+                [sys.executable, str(CHILD), *args, str(out)], stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL, stderr=err_file, env=env,
+            )  # fmt: skip
+        try:
+            code = proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+            raise
+        finally:
+            if pty_run:
+                os.close(master)
+    if code != 0 or not out.exists():
+        raise RuntimeError(f"child {args[0]} failed ({code}): {err.read_text()[-800:]}")
+    return start, json.loads(out.read_text())
 
 
 def startup(big: Path, empty: Path, sizes: Sizes) -> Result:
-    return unavailable(WAITING)
-
-
-def ingest(base: Path, tmp: Path, sizes: Sizes) -> Result:
-    return unavailable(WAITING)
+    """Process start to the first frame with the chat list's rows, in a pseudo-terminal, runs interleaved."""
+    out = big.parent / "startup.json"
+    samples: dict[str, list[float]] = {"big": [], "empty": [], "minimal": []}
+    rss: dict[str, int] = {}
+    for run in range(sizes.runs + 1):
+        for name, args in (
+            ("big", ["startup", str(big)]),
+            ("empty", ["startup", str(empty)]),
+            ("minimal", ["minimal"]),
+        ):
+            start, data = _child(args, out, pty_run=True)
+            if run:  # the first round warms the file cache and the bytecode
+                samples[name].append(data["shown"] - start)
+                rss[name] = data["rss_kib"]
+    big_ms, empty_ms, minimal_ms = (median_ms(samples[k]) for k in ("big", "empty", "minimal"))
+    return _status(aut.service_missing() or "") | {
+        "big_ms": big_ms,
+        "empty_ms": empty_ms,
+        "minimal_ms": minimal_ms,
+        "ratio": ratio(big_ms, empty_ms),
+        "ratio_to_minimal": ratio(big_ms, minimal_ms),
+        "big_rss_mib": round(rss["big"] / 1024, 1),
+        "minimal_rss_mib": round(rss["minimal"] / 1024, 1),
+        "target": "ratio <= 1.2 and ratio_to_minimal <= 2",
+        "met": big_ms / empty_ms <= 1.2 and big_ms / minimal_ms <= 2,
+    }
 
 
 def memory(big: Path, empty: Path, sizes: Sizes) -> Result:
+    """Peak RSS of a fresh process after opening the biggest chat and scrolling back 10 pages."""
+    out = big.parent / "memory.json"
+    peaks: dict[str, list[int]] = {"big": [], "empty": []}
+    pages = 0
+    for _ in range(sizes.runs):
+        for name, path in (("big", big), ("empty", empty)):
+            _, data = _child(["memory", str(path)], out, pty_run=False)
+            peaks[name].append(data["rss_kib"])
+            if name == "big":
+                pages = data["pages"]
+    big_mib = sorted(peaks["big"])[len(peaks["big"]) // 2] / 1024
+    empty_mib = sorted(peaks["empty"])[len(peaks["empty"]) // 2] / 1024
+    return _status(aut.service_missing() or "") | {
+        "big_pages_scrolled": pages,
+        "big_mib": round(big_mib, 1),
+        "empty_mib": round(empty_mib, 1),
+        "ratio": ratio(big_mib, empty_mib),
+        "target": "ratio < 1.3",
+        "met": big_mib / empty_mib < 1.3,
+    }
+
+
+def ingest(base: Path, tmp: Path, sizes: Sizes) -> Result:
     return unavailable(WAITING)
