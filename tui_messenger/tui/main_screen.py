@@ -192,7 +192,7 @@ class MainScreen(AccountActions, Screen[None]):
     # buttons in the conversation -------------------------------------------------------------------
     @on(ConversationHeader.ActionPressed)
     def _header(self, event: ConversationHeader.ActionPressed) -> None:
-        self.run_action(event.action if event.action != "promotions" else "toggle_promotions")
+        self._run(event.action if event.action != "promotions" else "toggle_promotions")
 
     @on(BannerPressed)
     def _banner(self, event: BannerPressed) -> None:
@@ -201,4 +201,9 @@ class MainScreen(AccountActions, Screen[None]):
         elif event.action == "continue":
             self.action_accept_request()
         else:
-            self.run_action(event.action)
+            self._run(event.action)
+
+    def _run(self, action: str) -> None:
+        handler = getattr(self, f"action_{action}", None)
+        if callable(handler):
+            handler()

@@ -1,0 +1,62 @@
+"""Helpers for the messenger's Pilot tests: wait until quiet, read what is on screen, find rows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from modal_host import screen_lines
+from textual.pilot import Pilot
+
+from tui_messenger.tui.app import MessengerApp
+from tui_messenger.tui.themes import packaged_theme_dirs, register_themes
+
+SIZE = (120, 40)
+
+
+def make_app(messenger: Any, **kwargs: Any) -> MessengerApp:
+    return MessengerApp(
+        messenger, register_themes=lambda app: register_themes(app, packaged_theme_dirs()), **kwargs
+    )
+
+
+async def settle(pilot: Pilot[Any], rounds: int = 3) -> None:
+    """Let workers finish and messages drain (several rounds: a worker's result starts more work)."""
+    for _ in range(rounds):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def until_dialog(pilot: Pilot[Any], rounds: int = 5) -> None:
+    """Let a dialog open. Not `settle`: the worker that opened it waits for its answer."""
+    for _ in range(rounds):
+        await pilot.pause()
+
+
+def text(pilot: Pilot[Any]) -> str:
+    return "\n".join(screen_lines(pilot.app.screen))
+
+
+def view_text(pilot: Pilot[Any]) -> str:
+    view = pilot.app.screen.query_one("#message-view")
+    return "\n".join(view.render_line(y).text for y in range(view.size.height))
+
+
+def chat_index(pilot: Pilot[Any], chat_id: int) -> int:
+    options = pilot.app.screen.query_one("#chat-options")
+    return options.get_option_index(str(chat_id))
+
+
+async def open_chat_by_keyboard(pilot: Pilot[Any], chat_id: int) -> None:
+    options = pilot.app.screen.query_one("#chat-options")
+    options.focus()
+    target = chat_index(pilot, chat_id)
+    current = options.highlighted or 0
+    if current is None or options.highlighted is None:
+        await pilot.press("down")
+        current = options.highlighted or 0
+    key = "down" if target > current else "up"
+    for _ in range(abs(target - current)):
+        await pilot.press(key)
+    await pilot.press("enter")
+    await settle(pilot)
