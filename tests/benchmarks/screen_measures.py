@@ -17,7 +17,7 @@ import app_under_test as aut
 from corpus import Sizes, chat_id_of, peer_id
 from probe import PaintProbe
 from store_measures import store_reads
-from timing import Result, median_ms, ratio, unavailable
+from timing import Result, median_ms, p95, ratio, unavailable
 
 from tui_messenger.store.database import open_database
 
@@ -34,7 +34,15 @@ async def until(pilot: Any, condition: Callable[[], bool], timeout: float = 60.0
 
 
 async def settle(app: Any, pilot: Any) -> None:
-    await app.workers.wait_for_complete()
+    """Until no worker runs (an exclusive worker replaced by a newer one counts as done)."""
+    from textual.worker import WorkerCancelled
+
+    for _ in range(100):
+        try:
+            await app.workers.wait_for_complete()
+            break
+        except WorkerCancelled:
+            continue
     await pilot.pause()
 
 
@@ -292,5 +300,99 @@ def memory(big: Path, empty: Path, sizes: Sizes) -> Result:
     }
 
 
+KEY_EVERY = 0.05  # a key press every 50 ms during the burst
+PUSH_CHUNK = 50  # frames the fake network puts on the wire between two turns of the loop (~12 ms)
+SENDER = "anna"  # a contact in the default world
+
+
+async def _ingest(work: Path, sizes: Sizes) -> Result:
+    from textual import events
+
+    under = aut.make_app(work)
+    if under.peer is None:
+        under.close()
+        return unavailable(WAITING)
+    app, service, peer = under.app, under.messenger, under.peer
+    probe = PaintProbe(app)
+    try:
+        async with app.run_test(size=aut.SIZE) as pilot:
+            await until(pilot, lambda: aut.chat_options(app).option_count > 0)
+            summary = None
+            while summary is None:  # the fake network's first sync brings the default world
+                await pilot.pause(0.05)
+                summary = await service.chat_for_account(SENDER)
+            aut.choose_chat(app, summary.chat.id)
+            view = aut.message_view(app)
+            await until(pilot, lambda: bool(view.messages) and view.messages[-1].chat_id == summary.chat.id)
+            await settle(app, pilot)
+            composer = app.screen.query_one("#composer")
+            composer.focus()
+            await settle(app, pilot)
+            before = await asyncio.to_thread(lambda: service.messages.count(chat_id=summary.chat.id))
+
+            running = True
+            gaps: list[float] = []
+            keys: list[float] = []
+
+            async def monitor() -> None:
+                last = time.perf_counter()
+                while running:
+                    await asyncio.sleep(0.001)
+                    now = time.perf_counter()
+                    gaps.append(now - last)
+                    last = now
+
+            async def typist() -> None:
+                while running:
+                    await asyncio.sleep(KEY_EVERY)
+                    if not running:
+                        return
+                    length = len(composer.text)
+                    shown = probe.expect(lambda length=length: len(composer.text) > length)
+                    start = time.perf_counter()
+                    app.post_message(events.Key("x", "x"))
+                    keys.append(await probe.wait(shown, timeout=60) - start)
+
+            tasks = [asyncio.create_task(monitor()), asyncio.create_task(typist())]
+            last_id = None
+            start = time.perf_counter()
+            for n in range(sizes.burst):
+                last_id = peer.push_text(SENDER, f"burst message {n} of {sizes.burst}") or last_id
+                if n % PUSH_CHUNK == PUSH_CHUNK - 1:
+                    await asyncio.sleep(0)
+            pushed = time.perf_counter()
+            shown = probe.expect(lambda: bool(view.messages) and view.messages[-1].message_id == last_id)
+            painted = await probe.wait(shown, timeout=300)
+            running = False
+            await asyncio.gather(*tasks)
+            after = await asyncio.to_thread(lambda: service.messages.count(chat_id=summary.chat.id))
+            await settle(app, pilot)
+    finally:
+        under.close()
+    stall_ms = round((max(gaps) - 0.001) * 1000, 1) if gaps else 0.0
+    key_p95 = round(p95(keys) * 1000, 1) if keys else float("nan")
+    shown_s = round(painted - start, 3)
+    return _status("") | {
+        "messages": sizes.burst,
+        "stored": after - before,
+        "push_s": round(pushed - start, 3),
+        "shown_s": shown_s,
+        "max_stall_ms": stall_ms,
+        "key_presses": len(keys),
+        "key_p95_ms": key_p95,
+        "target": "shown < 10 s, stall < 100 ms, key p95 < 100 ms",
+        "met": shown_s < 10 and stall_ms < 100 and key_p95 < 100 and after - before == sizes.burst,
+    }
+
+
 def ingest(base: Path, tmp: Path, sizes: Sizes) -> Result:
-    return unavailable(WAITING)
+    """A burst from the fake network into the running app with its chat open; keys typed meanwhile."""
+    import shutil
+
+    work = tmp / "ingest.db"
+    shutil.copy(base, work)
+    try:
+        return asyncio.run(_ingest(work, sizes))
+    finally:
+        for suffix in ("", "-wal", "-shm"):
+            work.with_name(work.name + suffix).unlink(missing_ok=True)
