@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from modal_host import screen_lines
@@ -25,6 +26,15 @@ async def settle(pilot: Pilot[Any], rounds: int = 3) -> None:
         await pilot.pause()
         await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+async def wait_for(pilot: Pilot[Any], predicate: Callable[[], bool], *, rounds: int = 100) -> None:
+    """Pause until `predicate()` holds: the fake peer answers on its own tasks, not in a worker."""
+    for _ in range(rounds):
+        if predicate():
+            return
+        await pilot.pause(0.02)  # not wait_for_complete: a worker may be waiting on an open dialog
+    assert predicate(), "condition not reached"
 
 
 async def until_dialog(pilot: Pilot[Any], rounds: int = 5) -> None:

@@ -112,11 +112,11 @@ async def test_stop_and_resume_promotions_from_the_header() -> None:
         await settle(pilot)
         await open_chat_by_keyboard(pilot, DEALS)
         assert "Template · marketing" in view_text(pilot)
-        await pilot.click("#header-promotions")
+        await pilot.click("#header-stop-promotions")
         await settle(pilot)
         assert (await m.consent("megadeals")).marketing_stopped
         assert "Resume promotions" in text(pilot)
-        await pilot.click("#header-promotions")
+        await pilot.click("#header-resume-promotions")
         await settle(pilot)
         assert not (await m.consent("megadeals")).marketing_stopped
 

@@ -192,7 +192,7 @@ class MainScreen(AccountActions, Screen[None]):
     # buttons in the conversation -------------------------------------------------------------------
     @on(ConversationHeader.ActionPressed)
     def _header(self, event: ConversationHeader.ActionPressed) -> None:
-        self._run(event.action if event.action != "promotions" else "toggle_promotions")
+        self._run("toggle_promotions" if event.action.endswith("promotions") else event.action)
 
     @on(BannerPressed)
     def _banner(self, event: BannerPressed) -> None:

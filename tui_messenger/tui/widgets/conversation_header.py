@@ -22,15 +22,15 @@ def header_title(summary: ChatSummary) -> Content:
         parts.append((f"{BADGE} ", "bold $badge"))
     parts.append((clean_name(peer.display_name or summary.chat.title), "bold"))
     if peer.is_business:
-        category = peer.profile.category if peer.profile and peer.profile.category else ""
         parts.append(("  business", "italic $business-mark"))
-        if category:
-            parts.append((f" · {clean_name(category, 40)}", "$text-muted"))
     return Content.assemble(*parts)
 
 
 def header_status(summary: ChatSummary, window: WindowState | None) -> Content:
     parts: list[tuple[str, str]] = []
+    profile = summary.peer.profile
+    if summary.peer.is_business and profile is not None and profile.category:
+        parts.append((f"{clean_name(profile.category, 40)} · ", "$text-muted"))
     if summary.looks_like:
         parts.append(
             (f"⚠ looks like {clean_name(summary.looks_like)} — not the same account  ", "bold $warning-text")
@@ -46,7 +46,8 @@ def header_status(summary: ChatSummary, window: WindowState | None) -> Content:
 
 class ConversationHeader(Vertical):
     class ActionPressed(Message):
-        """One of the header's buttons: "profile", "block", "report" or "promotions"."""
+        """One of the header's buttons: "profile", "block", "report", "stop-promotions" or
+        "resume-promotions"."""
 
         def __init__(self, action: str) -> None:
             super().__init__()
@@ -56,7 +57,8 @@ class ConversationHeader(Vertical):
         with Horizontal(id="header-row"):
             yield Static(id="header-title", markup=False)
             yield Button(Content("Profile"), id="header-profile", compact=True)
-            yield Button(Content("Promotions"), id="header-promotions", compact=True)
+            yield Button(Content("Stop promotions"), id="header-stop-promotions", compact=True)
+            yield Button(Content("Resume promotions"), id="header-resume-promotions", compact=True)
             yield Button(Content("Block"), id="header-block", variant="error", compact=True)
             yield Button(Content("Report"), id="header-report", variant="warning", compact=True)
         yield Static(id="header-status", markup=False)
@@ -66,9 +68,9 @@ class ConversationHeader(Vertical):
     ) -> None:
         self.query_one("#header-title", Static).update(header_title(summary))
         self.query_one("#header-status", Static).update(header_status(summary, window))
-        promotions = self.query_one("#header-promotions", Button)
-        promotions.display = summary.peer.is_business and marketing_stopped is not None
-        promotions.label = Content("Resume promotions" if marketing_stopped else "Stop promotions")
+        business = summary.peer.is_business and marketing_stopped is not None and not summary.blocked
+        self.query_one("#header-stop-promotions", Button).display = business and not marketing_stopped
+        self.query_one("#header-resume-promotions", Button).display = business and bool(marketing_stopped)
         self.query_one("#header-block", Button).display = not summary.blocked
 
     @on(Button.Pressed)

@@ -98,6 +98,8 @@ class MessageView(ScrollView, can_focus=True):
         self.has_older = False
         self.has_newer = False
         self._loading_older = False
+        self._follow = True  # the reader is at the newest message: stay there when things change
+        self._jumping = False  # our own scrolls do not ask for the newest page
 
     # data ------------------------------------------------------------------------------------------
     @property
@@ -119,8 +121,9 @@ class MessageView(ScrollView, can_focus=True):
         self._reindex(full=True)
         if select_id is not None and select_id in self._index:
             self.select_message(select_id)
+            self._follow = False  # a later resize keeps the hit in view, not the newest message
         else:
-            self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
+            self._jump(self.max_scroll_y)
 
     def prepend(self, older: Sequence[ChatMessage], *, has_older: bool) -> None:
         """Older messages arrived: put them on top without moving what the reader sees."""
@@ -148,7 +151,7 @@ class MessageView(ScrollView, can_focus=True):
             return
         if self.has_newer:
             return  # this window does not reach the end; the newest page is loaded when scrolled there
-        at_end = self.scroll_y >= self.max_scroll_y - 1
+        at_end = self._follow or self.scroll_y >= self.max_scroll_y - 1
         anchor = None if at_end else self._anchor()
         self._messages.append(message)
         self._blocks.append(None)
@@ -163,7 +166,7 @@ class MessageView(ScrollView, can_focus=True):
                 self.selected = self.selected - drop if self.selected >= drop else None
         self._reindex()
         if at_end:
-            self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
+            self._jump(self.max_scroll_y)
         else:
             self._restore(anchor)
 
@@ -172,12 +175,12 @@ class MessageView(ScrollView, can_focus=True):
         index = self._index.get(message.message_id)
         if index is None:
             return
-        anchor = None if self.scroll_y >= self.max_scroll_y - 1 else self._anchor()
+        anchor = None if self._follow else self._anchor()
         self._messages[index] = message
         self._blocks[index] = None
         self._reindex()
         if anchor is None:
-            self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
+            self._jump(self.max_scroll_y)
         else:
             self._restore(anchor)
 
@@ -219,7 +222,7 @@ class MessageView(ScrollView, can_focus=True):
         if index is None or (block := self._blocks[index]) is None:
             return
         line = self._first_line[index] + block[1] + in_block
-        self.scroll_to(y=max(line - row, 0), animate=False, immediate=True)
+        self._jump(max(line - row, 0))
 
     def _reindex(self, *, full: bool = False) -> None:
         self._index = {m.message_id: i for i, m in enumerate(self._messages)}
@@ -301,11 +304,12 @@ class MessageView(ScrollView, can_focus=True):
             self.call_after_refresh(self._relayout)
 
     def on_resize(self, event: events.Resize) -> None:
-        at_end = self.scroll_y >= self.max_scroll_y - 1
+        # Not "is scroll_y at the end now": the size has already changed (a panel docked below).
+        at_end = self._follow
         anchor = None if at_end else self._anchor()
         self._relayout()
         if at_end:
-            self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
+            self._jump(self.max_scroll_y)
         else:
             self._restore(anchor)
 
@@ -325,12 +329,21 @@ class MessageView(ScrollView, can_focus=True):
         return Strip([gutter, *self._lines[line]], width).crop(0, width)
 
     # scrolling and paging --------------------------------------------------------------------------
+    def _jump(self, y: float) -> None:
+        # force: just after the content grew the scrollbar is not shown yet and scroll_to would do nothing
+        self._jumping = True
+        try:
+            self.scroll_to(y=y, animate=False, force=True)
+        finally:
+            self._jumping = False
+
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
+        self._follow = new >= self.max_scroll_y - 1
         if new <= 0 and self.has_older and not self._loading_older and self._messages:
             self._loading_older = True
             self.post_message(self.OlderRequested(self._messages[0]))
-        elif self.has_newer and new >= self.max_scroll_y and old < new:
+        elif self.has_newer and not self._jumping and new >= self.max_scroll_y and old < new:
             self.post_message(self.NewestRequested())
 
     def watch_selected(self, old: int | None, new: int | None) -> None:
@@ -347,11 +360,11 @@ class MessageView(ScrollView, can_focus=True):
         )
         height = self.scrollable_content_region.height
         if center:
-            self.scroll_to(y=max(top - height // 3, 0), animate=False, immediate=True)
+            self._jump(max(top - height // 3, 0))
         elif top < self.scroll_y:
-            self.scroll_to(y=top, animate=False, immediate=True)
+            self._jump(top)
         elif end > self.scroll_y + height:
-            self.scroll_to(y=min(end - height, top), animate=False, immediate=True)
+            self._jump(min(end - height, top))
 
     def action_select(self, step: int) -> None:
         if not self._messages:
@@ -361,14 +374,16 @@ class MessageView(ScrollView, can_focus=True):
         else:
             target = self.selected + step
             if target < 0 and self.has_older:
-                self.scroll_to(y=0, animate=False, immediate=True)
+                self._jump(0)
             self.selected = min(max(target, 0), len(self._messages) - 1)
         self._scroll_to_selected()
 
     def action_page(self, direction: int) -> None:
         height = self.scrollable_content_region.height
-        self.scroll_to(y=self.scroll_y + direction * max(height - 2, 1), animate=False, immediate=True)
+        self._jump(self.scroll_y + direction * max(height - 2, 1))
         top = int(self.scroll_y)
+        if direction > 0 and self.has_newer and self.scroll_y >= self.max_scroll_y:
+            self.post_message(self.NewestRequested())
         visible = [o for o in self._owners[top : top + height] if o >= 0]
         if visible:
             self.selected = visible[0] if direction < 0 else visible[-1]
@@ -376,12 +391,12 @@ class MessageView(ScrollView, can_focus=True):
     def action_first(self) -> None:
         if self._messages:
             self.selected = 0
-        self.scroll_to(y=0, animate=False, immediate=True)
+        self._jump(0)
 
     def action_last(self) -> None:
         if self._messages:
             self.selected = len(self._messages) - 1
-        self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
+        self._jump(self.max_scroll_y)
         if self.has_newer:
             self.post_message(self.NewestRequested())
 
