@@ -12,7 +12,7 @@ from tui_messenger.store.database import (
     CorruptDatabaseError,
     NewerSchemaError,
     ReadOnlyDatabaseError,
-    _classify,
+    classify,
     open_database,
 )
 from tui_messenger.store.migrations import SCHEMA_VERSION, migrate
@@ -69,7 +69,7 @@ def test_read_only_database_fails_on_the_write_probe_untouched(tmp_path: Path) -
     with pytest.raises(sqlite3.OperationalError) as info:
         migrate(conn)
     conn.close()
-    assert isinstance(_classify(path, info.value), ReadOnlyDatabaseError)
+    assert isinstance(classify(path, info.value), ReadOnlyDatabaseError)
     assert path.read_bytes() == before
 
 

@@ -6,7 +6,6 @@ read-only is refused with a clear `StoreError` before anything is written, so th
 
 from __future__ import annotations
 
-import fcntl
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -19,73 +18,21 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session
 
-from tui_messenger.store.migrations import SCHEMA_VERSION, migrate
+from tui_messenger.store.migrations import migrate
+from tui_messenger.store.preflight import (  # noqa: F401 - the store's errors, re-exported
+    BUSY_TIMEOUT_MS,
+    CorruptDatabaseError,
+    DatabaseLockedError,
+    DatabaseOpenError,
+    NewerSchemaError,
+    Preflight,
+    ReadOnlyDatabaseError,
+    StoreError,
+    classify,
+    preflight,
+)
 
-BUSY_TIMEOUT_MS = 5000
 CACHE_KIB = 16384
-
-
-class StoreError(Exception):
-    """A database problem to show the user as one clear line."""
-
-
-class DatabaseOpenError(StoreError):
-    pass
-
-
-class NewerSchemaError(StoreError):
-    pass
-
-
-class CorruptDatabaseError(StoreError):
-    pass
-
-
-class DatabaseLockedError(StoreError):
-    pass
-
-
-class ReadOnlyDatabaseError(StoreError):
-    pass
-
-
-def _preflight(path: Path) -> None:
-    """Read-only checks on an existing file: ours, intact, not from a newer version."""
-    if not path.is_file():
-        raise DatabaseOpenError(f"{path}: not a regular file")
-    if path.stat().st_size == 0:
-        return
-    try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    except sqlite3.Error as exc:
-        raise DatabaseOpenError(f"{path}: cannot open: {exc}") from exc
-    try:
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:
-            raise NewerSchemaError(
-                f"{path}: database is from a newer tui-messenger (schema {version}, this version knows "
-                f"{SCHEMA_VERSION}); refusing to open it"
-            )
-        result = conn.execute("PRAGMA quick_check").fetchone()[0]
-        if result != "ok":
-            raise CorruptDatabaseError(f"{path}: database is damaged (quick_check: {result})")
-    except sqlite3.DatabaseError as exc:
-        if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
-            raise DatabaseLockedError(f"{path}: database is locked by another program") from exc
-        raise CorruptDatabaseError(f"{path}: not a tui-messenger database or damaged ({exc})") from exc
-    finally:
-        conn.close()
-
-
-def _classify(path: Path, exc: sqlite3.Error) -> StoreError:
-    text = str(exc)
-    if "readonly" in text or "read-only" in text:
-        return ReadOnlyDatabaseError(f"{path}: database is read-only")
-    if "locked" in text or "busy" in text:
-        return DatabaseLockedError(f"{path}: database is locked by another program")
-    if "disk" in text and "full" in text:
-        return StoreError(f"{path}: the disk is full")
-    return DatabaseOpenError(f"{path}: cannot open database: {text}")
 
 
 class Database:
@@ -146,34 +93,17 @@ def _make_engine(path: Path) -> Engine:
     return engine
 
 
-def _lock_instance(path: Path) -> IO[bytes]:
-    """One messenger per database: an advisory lock that SQLite's own locks do not see."""
-    handle = open(path, "rb")  # noqa: SIM115 - held for the life of the Database
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError as exc:
-        handle.close()
-        raise DatabaseLockedError(f"{path}: database is in use by another tui-messenger") from exc
-    return handle
-
-
-def open_database(path: str | os.PathLike[str], *, exclusive: bool = False) -> Database:
+def open_database(
+    path: str | os.PathLike[str], *, exclusive: bool = False, checked: Preflight | None = None
+) -> Database:
     """Open (or create) the store at `path`, migrated to this version's schema.
 
     With `exclusive`, also take the one-instance lock (the app does; scripts that only read do not).
+    `checked` is a `preflight` already run for this path (the app runs it while it imports its screens).
     Raises StoreError subclasses with a message fit for one line on stderr.
     """
-    path = Path(path).expanduser()
-    if path.exists():
-        _preflight(path)
-    else:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.touch()
-        except OSError as exc:
-            raise DatabaseOpenError(f"{path}: cannot create database: {exc.strerror}") from exc
-    lock = _lock_instance(path) if exclusive else None
-    engine = _make_engine(path)
+    checked = checked or preflight(path, exclusive=exclusive)
+    engine = _make_engine(checked.path)
     try:
         with engine.connect() as conn:
             raw = conn.connection.dbapi_connection
@@ -181,13 +111,11 @@ def open_database(path: str | os.PathLike[str], *, exclusive: bool = False) -> D
             migrate(raw)
     except (sqlite3.Error, DBAPIError) as exc:
         engine.dispose()
-        if lock:
-            lock.close()
+        checked.release()
         orig = exc.orig if isinstance(exc, DBAPIError) else exc
-        raise _classify(path, orig) from exc  # type: ignore[arg-type]
-    except Exception:
+        raise classify(checked.path, orig) from exc  # type: ignore[arg-type]
+    except BaseException:
         engine.dispose()
-        if lock:
-            lock.close()
+        checked.release()
         raise
-    return Database(path, engine, lock)
+    return Database(checked.path, engine, checked.lock)

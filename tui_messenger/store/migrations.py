@@ -9,8 +9,7 @@ from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.schema import CreateIndex, CreateTable
 
 from tui_messenger.store import tables
-
-SCHEMA_VERSION = 1
+from tui_messenger.store.preflight import SCHEMA_VERSION
 
 
 def _v1_initial(conn: sqlite3.Connection) -> None:
