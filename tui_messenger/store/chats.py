@@ -8,9 +8,10 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from tui_messenger.domain.models import AccountKind, Chat, ChatFilter, ChatKind, ChatSummary
+from tui_messenger.domain.models import AccountKind, ChatFilter, ChatKind, ChatSummary
 from tui_messenger.store import convert
 from tui_messenger.store.base import Repository, raw, select_in
+from tui_messenger.store.chat_rows import COUNTS_SQL, SUMMARY_SQL, counts_from_row, list_sql, summary_from_row
 from tui_messenger.store.tables import AccountRow, ChatRow
 
 
@@ -18,41 +19,7 @@ class ChatNotFound(LookupError):
     pass
 
 
-# Raw SQL on the hot read path: the ORM costs ~20x for 200 rows of three tables (measured).
-_CHAT_COLS = (
-    "c.id, c.peer_id, c.kind, c.pinned, c.muted, c.archived, c.is_request, c.unread_count, c.last_activity,"
-    " c.last_preview, c.last_message_id, c.draft"
-)
-_ACCOUNT_COLS = (
-    "a.id, a.display_name, a.kind, a.verified, a.scam, a.verified_name, a.about, a.description, a.category,"
-    " a.address, a.email, a.websites, a.hours"
-)
-SUMMARY_SQL = (
-    f"SELECT {_CHAT_COLS}, {_ACCOUNT_COLS}, b.account_id IS NOT NULL FROM chats c"
-    " JOIN accounts a ON a.id = c.peer_id LEFT JOIN blocks b ON b.account_id = c.peer_id"
-)
-
-
-def _to_summary(row: tuple[Any, ...]) -> ChatSummary:
-    peer = convert.account_from_tuple(row[12:25])
-    (chat_id, peer_id, kind, pinned, muted, archived, is_request, unread, last_activity, preview, last_id,
-     draft) = row[:12]  # fmt: skip
-    chat = Chat(
-        id=chat_id,
-        peer_id=peer_id,
-        kind=ChatKind(kind),
-        title=peer.display_name,
-        pinned=bool(pinned),
-        muted=bool(muted),
-        archived=bool(archived),
-        is_request=bool(is_request),
-        unread_count=unread,
-        last_activity=convert.dt(last_activity) if last_activity else None,
-        last_preview=preview,
-        last_message_id=last_id,
-        draft=draft,
-    )
-    return ChatSummary(chat=chat, peer=peer, blocked=bool(row[25]))
+_to_summary = summary_from_row
 
 
 def summaries(session: Session, chat_ids: list[int]) -> list[ChatSummary]:
@@ -113,33 +80,13 @@ class ChatRepository(Repository):
 
     def list(self, *, filter: ChatFilter = ChatFilter.ALL, archived: bool = False) -> list[ChatSummary]:
         """Pinned first, then by last activity, newest first (the ix_chats_list index order)."""
-        where = ["c.archived = ?"]
-        if filter is ChatFilter.UNREAD:
-            where.append("c.unread_count > 0")
-        elif filter is ChatFilter.PERSONAL:
-            where.append(f"c.kind = '{ChatKind.PERSONAL.value}'")
-        elif filter is ChatFilter.BUSINESS:
-            where.append(f"c.kind = '{ChatKind.BUSINESS.value}'")
-        order = "ORDER BY c.pinned DESC, c.last_activity DESC, c.id DESC"
-        sql = f"{SUMMARY_SQL} WHERE {' AND '.join(where)} {order}"
         with self.db.read() as session:
-            return [_to_summary(r) for r in raw(session).execute(sql, (archived,))]
+            return [_to_summary(r) for r in raw(session).execute(list_sql(filter), (archived,))]
 
     def counts(self) -> dict[ChatFilter, int]:
         """Chats per filter tab, archived excluded; Unread counts chats with unread messages."""
-        sql = (
-            "SELECT count(*), coalesce(sum(unread_count > 0), 0), coalesce(sum(kind = ?), 0),"
-            " coalesce(sum(kind = ?), 0) FROM chats WHERE archived = 0"
-        )
         with self.db.read() as session:
-            params = (ChatKind.PERSONAL.value, ChatKind.BUSINESS.value)
-            total, unread, personal, business = raw(session).execute(sql, params).fetchone()
-        return {
-            ChatFilter.ALL: int(total),
-            ChatFilter.UNREAD: int(unread),
-            ChatFilter.PERSONAL: int(personal),
-            ChatFilter.BUSINESS: int(business),
-        }
+            return counts_from_row(raw(session).execute(COUNTS_SQL).fetchone())
 
     def update(self, *, chat_id: int, **flags: Any) -> ChatSummary:
         """Set any of pinned, muted, archived, is_request, draft, unread_count."""

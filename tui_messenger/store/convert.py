@@ -19,6 +19,7 @@ from tui_messenger.domain.models import (
     MessageStatus,
     TemplateCategory,
 )
+from tui_messenger.store.chat_rows import account_from_tuple, dt  # noqa: F401 - shared with the first frame
 from tui_messenger.store.tables import AccountRow, ChatRow, MessageRow
 
 PREVIEW_CELLS = 120  # what the chat list keeps of the last message; the screen clips it further
@@ -52,10 +53,6 @@ def ms(moment: datetime) -> int:
     return to_ms(moment)
 
 
-def dt(value: int) -> datetime:
-    return _EPOCH + timedelta(milliseconds=value)
-
-
 def opt_dt(value: int | None) -> datetime | None:
     return None if value is None else _EPOCH + timedelta(milliseconds=value)
 
@@ -82,19 +79,6 @@ def account(row: AccountRow) -> Account:
         verified_name=row.verified_name,
         profile=profile,
     )
-
-
-def account_from_tuple(values: tuple[Any, ...]) -> Account:
-    """`account` for a raw row: id, display_name, kind, verified, scam, verified_name, then the profile."""
-    (account_id, name, kind, verified, scam, verified_name, about, description, category, address, email,
-     websites, hours) = values  # fmt: skip
-    account_kind = AccountKind(kind)
-    profile = None
-    if account_kind is AccountKind.BUSINESS:
-        profile = BusinessProfile(
-            about, description, category, address, email, tuple(w for w in websites.split("\n") if w), hours
-        )
-    return Account(account_id, name, account_kind, bool(verified), bool(scam), verified_name, profile)
 
 
 def placeholder_account(account_id: str) -> Account:
