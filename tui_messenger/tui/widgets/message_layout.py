@@ -48,6 +48,7 @@ class Palette:
     tag: Style = field(default_factory=Style)
     button: Style = field(default_factory=Style)
     answered: Style = field(default_factory=Style)
+    cursor: Style = field(default_factory=Style)
 
 
 @dataclass(slots=True)
@@ -66,8 +67,9 @@ Piece = tuple[str, Style]
 def _wrap(text: str, width: int) -> list[str]:
     lines: list[str] = []
     for paragraph in text.split("\n"):
-        if not paragraph:
-            lines.append("")
+        # Most lines fit: skip the word wrapper (and its Content) for them.
+        if len(paragraph) <= width and (paragraph.isascii() or cell_len(paragraph) <= width):
+            lines.append(paragraph.rstrip())
             continue
         lines.extend(line.plain.rstrip() for line in Content(paragraph).wrap(width))
     return lines
@@ -80,13 +82,16 @@ def body_text(message: ChatMessage) -> str:
     return clean_body(body)
 
 
+def _cells(text: str) -> int:
+    return len(text) if text.isascii() else cell_len(text)
+
+
 def _pieces_len(pieces: list[Piece]) -> int:
-    return sum(cell_len(text) for text, _ in pieces)
+    return sum(_cells(text) for text, _ in pieces)
 
 
-def _row(pieces: list[Piece], x: int, inner: int, bubble: Style, width: int, base: Style) -> Strip:
+def _row(pieces: list[Piece], used: int, x: int, inner: int, bubble: Style, width: int, base: Style) -> Strip:
     """One bubble row: margin, padding, content, fill to the bubble's width, then the rest of the line."""
-    used = _pieces_len(pieces)
     segments = [Segment(" " * x, base), Segment(" ", bubble)]
     segments.extend(Segment(text, bubble + style) for text, style in pieces)
     segments.append(Segment(" " * (max(inner - used, 0) + 1), bubble))
@@ -197,12 +202,15 @@ def layout_message(
     rows.extend([[(text, Style())] for text in body])
     rows.extend(_interactive_rows(message, ctx, max_inner, palette))
     footer = _footer(message, palette)
-    inner = min(max([_pieces_len(r) for r in rows] + [_pieces_len(footer)]), max_inner)
-    footer_pad = max(inner - _pieces_len(footer), 0)
+    footer_len = _pieces_len(footer)
+    lengths = [_pieces_len(r) for r in rows]
+    inner = min(max([*lengths, footer_len]), max_inner)
+    footer_pad = max(inner - footer_len, 0)
     rows.append([(" " * footer_pad, palette.meta), *footer])
+    lengths.append(footer_pad + footer_len)
     bubble = palette.outgoing if message.outgoing else palette.incoming
     x = max(width - inner - 3, 0) if message.outgoing else 1
-    for pieces in rows:
-        strip = _row(pieces, x, inner, bubble, width, palette.base)
+    for pieces, used in zip(rows, lengths, strict=True):
+        strip = _row(pieces, used, x, inner, bubble, width, palette.base)
         lines.append(strip.crop(0, width) if strip.cell_length > width else strip)
     return lines, start

@@ -251,6 +251,7 @@ class MessageView(ScrollView, can_focus=True):
                 tag=style("message-view--tag", partial=True),
                 button=style("message-view--button", partial=True),
                 answered=style("message-view--answered", partial=True),
+                cursor=style("message-view--cursor"),
             )
         return self._palette
 
@@ -319,13 +320,14 @@ class MessageView(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         line = y + int(self.scroll_y)
         width = self.scrollable_content_region.width
+        palette = self._resolve_palette()
         if line >= len(self._lines):
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, palette.base)
         owner = self._owners[line]
         if owner >= 0 and owner == self.selected:
-            gutter = Segment("▌", self.get_component_rich_style("message-view--cursor"))
+            gutter = Segment("▌", palette.cursor)
         else:
-            gutter = Segment(" ", self.rich_style)
+            gutter = Segment(" ", palette.base)
         return Strip([gutter, *self._lines[line]], width).crop(0, width)
 
     # scrolling and paging --------------------------------------------------------------------------
