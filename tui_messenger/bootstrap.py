@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -117,8 +119,17 @@ def build_messenger(
     return MessengerService(db, peer, clock=clock, user_id=peer.user_id)
 
 
+def _ui_theme(settings: AppSettings) -> tuple[str | None, Callable[[str], None]]:
+    """The theme to start with (a `--theme` is remembered) and how to remember a later choice."""
+    state = UiState(settings.config_dir or config_dir())
+    theme = settings.theme or state.load().get("theme")
+    if settings.theme:
+        state.save(theme=settings.theme)
+    return theme, lambda name: state.save(theme=name)
+
+
 def build_app(settings: AppSettings, db: Database) -> MessengerApp:
-    """The real app: the fake network on a running virtual clock, themes from every theme folder."""
+    """The real app on an open database: the fake network on a running virtual clock."""
     from tui_messenger.domain.clock import VirtualClock
     from tui_messenger.tui.app import MessengerApp
     from tui_messenger.tui.themes import register_themes
@@ -126,16 +137,8 @@ def build_app(settings: AppSettings, db: Database) -> MessengerApp:
     world = load_world(settings.scenario)
     clock = VirtualClock(speed=settings.speed)
     messenger = build_messenger(db, world, clock=clock, seed=settings.seed, faults=settings.faults)
-    state = UiState(settings.config_dir or config_dir())
-    theme = settings.theme or state.load().get("theme")
-    if settings.theme:
-        state.save(theme=settings.theme)
-    return MessengerApp(
-        messenger,
-        theme=theme,
-        on_theme_changed=lambda name: state.save(theme=name),
-        register_themes=register_themes,
-    )
+    theme, remember = _ui_theme(settings)
+    return MessengerApp(messenger, theme=theme, on_theme_changed=remember, register_themes=register_themes)
 
 
 def build_test_app(
@@ -164,11 +167,51 @@ def build_test_app(
 
 
 def run_app(settings: AppSettings) -> int:
-    """Open the store first (so a bad database fails before any screen is drawn), then run the app."""
-    db = open_store(settings.db_path)
+    """Check the database while the screens import, show the chat list, then build the service.
+
+    A bad database or scenario file fails before any screen is drawn. The first frame needs only Textual
+    and plain sqlite3; SQLAlchemy, pydantic and the network are imported in a thread after it.
+    """
+    from tui_messenger.store.preflight import StoreError, preflight
+
+    path = settings.db_path or default_db_path()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        checking = pool.submit(preflight, path, exclusive=True)
+        from tui_messenger.domain.clock import VirtualClock
+        from tui_messenger.services.deferred import DeferredMessenger
+        from tui_messenger.store.chat_rows import QuickChatList
+        from tui_messenger.tui.app import MessengerApp
+        from tui_messenger.tui.themes import register_themes
+
+        try:
+            checked = checking.result()
+        except StoreError as exc:
+            raise BootError(str(exc)) from exc
+    opened: list[Database] = []
     try:
-        app = build_app(settings, db)
+        # A tester's own file is checked now; a built-in is known good and loads with the service.
+        world = load_world(settings.scenario) if Path(settings.scenario).suffix == ".toml" else None
+        clock = VirtualClock(speed=settings.speed)
+
+        def build() -> MessengerService:
+            from tui_messenger.store.database import open_database
+
+            db = open_database(checked.path, checked=checked)
+            opened.append(db)
+            return build_messenger(
+                db,
+                world or load_world(settings.scenario),
+                clock=clock,
+                seed=settings.seed,
+                faults=settings.faults,
+            )
+
+        messenger = DeferredMessenger(build, quick=QuickChatList(checked.path), user_id="me", clock=clock)
+        theme, remember = _ui_theme(settings)
+        app = MessengerApp(messenger, theme=theme, on_theme_changed=remember, register_themes=register_themes)
         app.run()
         return app.return_code or 0
     finally:
-        db.close()
+        for db in opened:
+            db.close()
+        checked.release()

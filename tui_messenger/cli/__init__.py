@@ -5,6 +5,7 @@ Exit codes: 0 success, 2 usage or input errors, 1 other failures, each with one 
 
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
 
@@ -14,7 +15,24 @@ from tui_messenger import __version__
 from tui_messenger.cli.options import FAULTS, RATE, fail
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+class _LazyGroup(click.Group):
+    """Subcommands imported only when used: opening the messenger must not pay for the testers' tools."""
+
+    lazy = {"scenario": "tui_messenger.cli.scenario:scenario"}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.lazy])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.lazy:
+            module, _, attribute = self.lazy[name].partition(":")
+            return getattr(importlib.import_module(module), attribute)
+        return super().get_command(ctx, name)
+
+
+@click.group(
+    cls=_LazyGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]}
+)
 @click.version_option(__version__, "--version", prog_name="tui-messenger")
 @click.option(
     "--db",
@@ -70,12 +88,3 @@ def main(ctx: click.Context, db_path: Path | None, **options: object) -> None:
     except BootError as exc:
         fail(str(exc), code=exc.exit_code)
     sys.exit(code)
-
-
-def _register() -> None:
-    from tui_messenger.cli.scenario import scenario
-
-    main.add_command(scenario)
-
-
-_register()

@@ -128,3 +128,8 @@ class QuickChatList:
     def counts(self) -> dict[ChatFilter, int]:
         rows = self._query(COUNTS_SQL)
         return counts_from_row(rows[0]) if rows else counts_from_row((0, 0, 0, 0))
+
+    def verified_names(self) -> dict[str, str]:
+        """account id -> the name the directory confirmed, for every verified account."""
+        rows = self._query("SELECT id, verified_name FROM accounts WHERE verified = 1")
+        return {account_id: name for account_id, name in rows if name}

@@ -1,0 +1,132 @@
+"""The messenger behind the first frame: the chat list comes straight from the file while the real
+service (SQLAlchemy, pydantic, the network) is imported and built in a thread.
+
+A person sees their chats in about the time a bare Textual app takes to start; everything else waits
+for the service, which is ready a moment later. Only the chat list and its counts have a quick path.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+from collections.abc import Callable
+from typing import Any
+
+from tui_messenger.domain.clock import Clock
+from tui_messenger.domain.models import ChatFilter, ChatSummary
+from tui_messenger.services.messenger import Listener, Messenger
+from tui_messenger.store.chat_rows import QuickChatList
+
+FIRST_FRAME_WAIT = 2.0  # seconds: start the service anyway if the screen never asks for the list
+PAINT_GRACE = 0.1  # seconds for the list to be laid out and painted
+
+
+class DeferredMessenger:
+    """A `Messenger` whose service is built on first need (at the latest by `start`)."""
+
+    def __init__(
+        self,
+        build: Callable[[], Messenger],
+        *,
+        quick: QuickChatList,
+        user_id: str,
+        clock: Clock,
+    ) -> None:
+        self.user_id = user_id
+        self.clock = clock
+        self._build = build
+        self._quick = quick
+        self._real: Messenger | None = None
+        self._building: asyncio.Task[Messenger] | None = None
+        self._listeners: dict[int, tuple[Listener, Callable[[], None] | None]] = {}
+        self._looks_like: Any = None
+        self._listed: asyncio.Event | None = None
+
+    @property
+    def ready(self) -> bool:
+        return self._real is not None
+
+    async def service(self) -> Messenger:
+        """The real service, built once in a thread (its imports must not hold up the screen)."""
+        if self._real is None:
+            if self._building is None:
+                self._building = asyncio.ensure_future(asyncio.to_thread(self._build))
+            real = await asyncio.shield(self._building)
+            if self._real is None:
+                self._real = real
+                for key, (listener, _) in list(self._listeners.items()):
+                    self._listeners[key] = (listener, real.subscribe(listener))
+        return self._real
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        key = id(listener)
+        self._listeners[key] = (listener, self._real.subscribe(listener) if self._real else None)
+
+        def unsubscribe() -> None:
+            _, remove = self._listeners.pop(key, (None, None))
+            if remove is not None:
+                remove()
+
+        return unsubscribe
+
+    async def start(self) -> None:
+        # Build the service once the first chat list is on its way to the screen: its imports in a
+        # thread would otherwise share the interpreter with the first frame and slow it down.
+        try:
+            await asyncio.wait_for(self._first_list().wait(), timeout=FIRST_FRAME_WAIT)
+            await asyncio.sleep(PAINT_GRACE)
+        except TimeoutError:
+            pass
+        await (await self.service()).start()
+
+    def _first_list(self) -> asyncio.Event:
+        if self._listed is None:
+            self._listed = asyncio.Event()
+        return self._listed
+
+    async def stop(self) -> None:
+        if self._building is not None:
+            await (await self.service()).stop()
+
+    # the quick path -------------------------------------------------------------------------------------
+    def _quick_looks_like(self, summaries: list[ChatSummary]) -> list[ChatSummary]:
+        if self._looks_like is None:
+            from tui_messenger.services.impersonation import ImpersonationCheck
+
+            self._looks_like = ImpersonationCheck(self._quick.verified_names())
+        check = self._looks_like
+        return [
+            ChatSummary(s.chat, s.peer, s.blocked, check.looks_like(s.peer.id, s.peer.display_name))
+            for s in summaries
+        ]
+
+    async def chat_list(
+        self, *, filter: ChatFilter = ChatFilter.ALL, query: str = "", archived: bool = False
+    ) -> list[ChatSummary]:
+        if self._real is not None or query:
+            return await (await self.service()).chat_list(filter=filter, query=query, archived=archived)
+        rows = await asyncio.to_thread(self._quick.chat_list, filter=filter, archived=archived)
+        rows = self._quick_looks_like(rows)
+        self._first_list().set()
+        return rows
+
+    async def filter_counts(self) -> dict[ChatFilter, int]:
+        if self._real is not None:
+            return await self._real.filter_counts()
+        return await asyncio.to_thread(self._quick.counts)
+
+    # everything else waits for the service -------------------------------------------------------------
+    def __getattr__(self, name: str) -> Any:
+        if name not in _SERVICE_CALLS:
+            raise AttributeError(name)
+
+        async def call(*args: Any, **kwargs: Any) -> Any:
+            return await getattr(await self.service(), name)(*args, **kwargs)
+
+        call.__name__ = name
+        return call
+
+
+_SERVICE_CALLS = frozenset(
+    name for name, member in vars(Messenger).items() if inspect.iscoroutinefunction(member)
+)
