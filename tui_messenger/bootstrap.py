@@ -6,11 +6,14 @@ Nothing here runs at import time; folders are created only when first needed.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -164,6 +167,39 @@ def build_test_app(
         on_theme_changed=lambda name: state.save(theme=name),
         register_themes=lambda app: register_themes(app, packaged_theme_dirs()),
     )
+
+
+@asynccontextmanager
+async def headless_messenger(settings: AppSettings) -> AsyncIterator[MessengerService]:
+    """The service without a screen, for subcommands. A fresh database first takes in the demo world
+    (or the chosen scenario) from the fake network, as the first run of the app would."""
+    from tui_messenger.domain.clock import ManualClock
+
+    db = open_store(settings.db_path, exclusive=False)
+    try:
+        service = build_messenger(db, load_world(settings.scenario), clock=ManualClock(datetime.now(UTC)))
+        if service.settings.sync_token() is None:
+            await service.start()
+            try:
+                await _until_synced(service)
+            finally:
+                await service.stop()
+        yield service
+    finally:
+        db.close()
+
+
+async def _until_synced(service: MessengerService, *, timeout: float = 30.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not (service.settings.sync_token() is not None and service.idle):
+        if loop.time() > deadline:
+            raise BootError("the fake network did not finish its first sync", exit_code=1)
+        service.progress.clear()
+        try:
+            await asyncio.wait_for(service.progress.wait(), timeout=0.5)
+        except TimeoutError:
+            pass
 
 
 def run_app(settings: AppSettings) -> int:

@@ -18,7 +18,11 @@ from tui_messenger.cli.options import FAULTS, RATE, fail
 class _LazyGroup(click.Group):
     """Subcommands imported only when used: opening the messenger must not pay for the testers' tools."""
 
-    lazy = {"scenario": "tui_messenger.cli.scenario:scenario"}
+    lazy = {
+        "scenario": "tui_messenger.cli.scenario:scenario",
+        "export": "tui_messenger.cli.export:export",
+        "report": "tui_messenger.cli.report:report",
+    }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted([*super().list_commands(ctx), *self.lazy])

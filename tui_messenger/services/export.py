@@ -1,0 +1,92 @@
+"""A chat as wire frames (the same shapes the network uses) or as plain text, read page by page."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+from tui_messenger.domain.clock import to_ms
+from tui_messenger.domain.models import ChatMessage, MessageKind, MessageStatus, PageCursor
+from tui_messenger.domain.safe_text import clean_body, clean_name
+from tui_messenger.services.messenger import Messenger
+from tui_messenger.transport import wire
+
+PAGE = 500
+
+
+async def history(messenger: Messenger, chat_id: int) -> AsyncIterator[ChatMessage]:
+    """Every message of a chat, oldest first, read in keyset pages from the newest end."""
+    pages: list[list[ChatMessage]] = []
+    page = await messenger.latest_page(chat_id, limit=PAGE)
+    while page:
+        pages.append(page)
+        first = page[0]
+        if len(page) < PAGE or first.id is None:
+            break
+        page = await messenger.page_before(chat_id, PageCursor(first.position, first.id), limit=PAGE)
+    for chunk in reversed(pages):
+        for message in chunk:
+            yield message
+
+
+def message_frame(message: ChatMessage, *, to: str) -> wire.MessageFrame:
+    """The wire frame of a stored message: structured content back from its payload."""
+    payload: dict[str, Any] = message.payload or {}
+    common: dict[str, Any] = {
+        "id": message.message_id,
+        "sender": message.sender_id,
+        "to": to,
+        "timestamp": to_ms(message.sent_at),
+        "client_txn_id": message.client_txn_id,
+        "context": wire.Context(message_id=message.reply_to) if message.reply_to else None,
+    }
+    if message.kind in (MessageKind.BUTTONS, MessageKind.LIST) and "interactive" in payload:
+        return wire.MessageFrame(
+            kind="interactive", interactive=wire.Interactive(**payload["interactive"]), **common
+        )
+    if message.kind is MessageKind.TEMPLATE and "template" in payload:
+        return wire.MessageFrame(kind="template", template=wire.Template(**payload["template"]), **common)
+    if message.kind is MessageKind.INTERACTIVE_REPLY and "interactive_reply" in payload:
+        reply = wire.InteractiveReply(**payload["interactive_reply"])
+        return wire.MessageFrame(kind="interactive_reply", interactive_reply=reply, **common)
+    kind = "system" if message.kind is MessageKind.SYSTEM else "text"
+    return wire.MessageFrame(kind=kind, text=wire.TextContent(body=message.body), **common)
+
+
+def status_frame(message: ChatMessage, *, peer: str) -> wire.StatusFrame | None:
+    """Where an outgoing message got to, as the receipt that took it there."""
+    if not message.outgoing or message.status is MessageStatus.PENDING:
+        return None
+    error = wire.ErrorInfo(code=message.error_code) if message.error_code else None
+    return wire.StatusFrame(
+        message_id=message.message_id,
+        status=message.status.value,
+        sender=peer,
+        to=message.sender_id,
+        timestamp=to_ms(message.received_at or message.sent_at),
+        client_txn_id=message.client_txn_id,
+        error=error,
+    )
+
+
+async def export_frames(
+    messenger: Messenger, chat_id: int, *, user_id: str, peer_id: str
+) -> AsyncIterator[str]:
+    """One JSON envelope per line: each message, then the receipt of each outgoing one."""
+    async for message in history(messenger, chat_id):
+        to = peer_id if message.outgoing else user_id
+        yield wire.encode(message_frame(message, to=to)).decode()
+        receipt = status_frame(message, peer=peer_id)
+        if receipt is not None:
+            yield wire.encode(receipt).decode()
+
+
+async def export_text(messenger: Messenger, chat_id: int, *, title: str) -> AsyncIterator[str]:
+    """One line per message (continuation lines indented), safe for a terminal."""
+    name = clean_name(title)
+    async for message in history(messenger, chat_id):
+        who = "me" if message.outgoing else name
+        when = message.sent_at.strftime("%Y-%m-%d %H:%M")
+        tick = f" [{message.status.value}]" if message.outgoing else ""
+        body = clean_body(message.body).replace("\n", "\n    ")
+        yield f"{when}  {who}{tick}: {body}"
