@@ -244,6 +244,8 @@ class ConversationPane(Vertical):
         self._show_reply_strip()
         if blocked:
             self.show_typing(False)
+            if self.composer.has_focus:
+                self.view.focus()  # the composer is gone: keep the keys (and the footer) useful
 
     async def _refresh_panels(self) -> None:
         slot = self.query_one("#panel-slot")

@@ -85,9 +85,13 @@ class MainScreen(AccountActions, Screen[None]):
         chats.set_counts(counts)
 
     def _schedule_list_refresh(self) -> None:
-        if self._list_timer is not None:
-            self._list_timer.stop()
-        self._list_timer = self.set_timer(LIST_REFRESH_DELAY, self.refresh_chat_list)
+        # A throttle, not a debounce: during a burst (the first sync) the list still updates as it goes.
+        if self._list_timer is None:
+            self._list_timer = self.set_timer(LIST_REFRESH_DELAY, self._list_refresh_due)
+
+    def _list_refresh_due(self) -> None:
+        self._list_timer = None
+        self.refresh_chat_list()
 
     @on(ChatList.ViewChanged)
     def _view_changed(self) -> None:
