@@ -50,9 +50,14 @@ FORBIDDEN = [
 def run(tmp_path_factory: pytest.TempPathFactory):
     db = tmp_path_factory.mktemp("pty") / "messenger.db"
     steps = [
-        (PALETTE, 0.6), (b"Evil Eve", 0.6), (ENTER, 2.0),   # the person chat: every escape in its history
-        (PALETTE, 0.6), (b"EvilBiz", 0.6), (ENTER, 2.0),    # the business: template, buttons, list
-        (PROFILE, 1.5), (ESCAPE, 0.5),                      # the business profile fields
+        (PALETTE, 0.6),
+        (b"Evil Eve", 0.6),
+        (ENTER, 2.0),  # the person chat: every escape in its history
+        (PALETTE, 0.6),
+        (b"EvilBiz", 0.6),
+        (ENTER, 2.0),  # the business: template, buttons, list
+        (PROFILE, 1.5),
+        (ESCAPE, 0.5),  # the business profile fields
     ]
     result = run_app_in_pty(
         ["--db", str(db), "--scenario", str(SCENARIO), "--seed", "1"], ready=b"Evil", steps=steps
@@ -76,7 +81,7 @@ def test_the_app_exits_cleanly(run) -> None:
 def test_no_attacker_byte_reaches_the_terminal(run, payload: bytes) -> None:
     result, _ = run
     at = result.output.find(payload)
-    assert at < 0, f"{payload!r} reached the terminal: {result.output[max(0, at - 80):at + 80]!r}"
+    assert at < 0, f"{payload!r} reached the terminal: {result.output[max(0, at - 80) : at + 80]!r}"
 
 
 @pytest.mark.slow
