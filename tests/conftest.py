@@ -60,15 +60,16 @@ _CLOSE = object()
 class ScriptedTransport(Transport):
     """A transport double: tests push frames in, and read what the client sent out.
 
-    `on_send` may answer a client frame with frames of its own (e.g. a `sent` status)."""
+    Each connection has its own stream; frames pushed while disconnected wait for the next connection,
+    as a server would hold them. `on_send` may answer a client frame (e.g. with a `sent` status)."""
 
     def __init__(self) -> None:
         self.sent: list[wire.Frame] = []
         self.connects: list[str | None] = []
         self.on_send: Callable[[wire.Frame], list[wire.Frame]] | None = None
         self.refuse_connect = 0  # fail this many connect attempts
-        self._queue: asyncio.Queue[Any] = asyncio.Queue()
-        self._open = False
+        self._queue: asyncio.Queue[Any] | None = None
+        self._backlog: list[bytes] = []
 
     # Transport -------------------------------------------------------------------------------------
     async def connect(self, account_id: str, *, since: str | None = None) -> None:
@@ -76,10 +77,13 @@ class ScriptedTransport(Transport):
             self.refuse_connect -= 1
             raise TransportClosed("refused")
         self.connects.append(since)
-        self._open = True
+        self._queue = asyncio.Queue()
+        for raw in self._backlog:
+            self._queue.put_nowait(raw)
+        self._backlog.clear()
 
     async def send(self, frame: bytes) -> None:
-        if not self._open:
+        if self._queue is None:
             raise TransportClosed("not connected")
         decoded = wire.decode(frame)
         self.sent.append(decoded)
@@ -89,6 +93,8 @@ class ScriptedTransport(Transport):
 
     def incoming(self) -> AsyncIterator[bytes]:
         queue = self._queue
+        if queue is None:
+            raise TransportClosed("not connected")
 
         async def frames() -> AsyncIterator[bytes]:
             while True:
@@ -100,21 +106,25 @@ class ScriptedTransport(Transport):
         return frames()
 
     async def close(self) -> None:
-        self._open = False
-        self._queue.put_nowait(_CLOSE)
+        self.disconnect()
 
     # test controls ---------------------------------------------------------------------------------
     def push(self, *frames: wire.Frame | bytes) -> None:
         for frame in frames:
-            self._queue.put_nowait(frame if isinstance(frame, bytes) else wire.encode(frame))
+            raw = frame if isinstance(frame, bytes) else wire.encode(frame)
+            if self._queue is None:
+                self._backlog.append(raw)
+            else:
+                self._queue.put_nowait(raw)
 
     def disconnect(self) -> None:
-        self._open = False
-        self._queue.put_nowait(_CLOSE)
+        if self._queue is not None:
+            self._queue.put_nowait(_CLOSE)
+            self._queue = None
 
     @property
     def pending(self) -> int:
-        return self._queue.qsize()
+        return len(self._backlog) + (self._queue.qsize() if self._queue is not None else 0)
 
     def sent_of(self, kind: type) -> list[Any]:
         return [f for f in self.sent if isinstance(f, kind)]

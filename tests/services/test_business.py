@@ -80,10 +80,10 @@ async def test_preference_made_offline_is_sent_on_reconnect(messenger, transport
     await settle(messenger, transport)
     transport.refuse_connect = 1
     transport.disconnect()
-    await until(messenger, lambda: not messenger.online)
+    await until(messenger, lambda: transport.refuse_connect == 0 and messenger.clock.sleeping == 1)
     await messenger.set_marketing_stopped("shop", True)
     assert transport.sent_of(wire.UserPreferencesFrame) == []
-    messenger.clock.advance(1)
+    messenger.clock.advance(1)  # the reconnect backoff
     await until(messenger, lambda: len(transport.sent_of(wire.UserPreferencesFrame)) == 1)
 
 

@@ -23,7 +23,7 @@ from tui_messenger.store.accounts import AccountRepository, ContactRepository
 from tui_messenger.store.chats import ChatRepository
 from tui_messenger.store.consent import ConsentRepository, FeedbackRepository
 from tui_messenger.store.database import open_database
-from tui_messenger.store.messages import MessageRepository, fts_query
+from tui_messenger.store.messages import MessageRepository, StatusChange, fts_query
 from tui_messenger.store.outbox import OutboxRepository
 from tui_messenger.store.quality import QualityRepository
 from tui_messenger.store.safety import BlockRepository, ReportRepository
@@ -263,3 +263,15 @@ def test_mark_read_returns_only_the_unread(db) -> None:
     ChatRepository(db).update(chat_id=chat_id, unread_count=1)  # "mark as unread"
     assert messages.mark_read(chat_id=chat_id) == []  # already read: no second receipt
     assert replace(read[0], status=MessageStatus.READ) == read[0]
+
+
+def test_a_late_attempt_record_never_unparks_a_failed_entry(db) -> None:
+    apply(db, person("anna"))
+    chat = ChatRepository(db).open_with(account_id="anna", now=START)
+    outbox = OutboxRepository(db)
+    outbox.compose(message=_outgoing(chat.chat.id), frame=b"f", now=START)
+    MessageRepository(db).apply_statuses(
+        changes=[StatusChange("o1", MessageStatus.FAILED, "server", "txn-o1", 131047)]
+    )
+    outbox.attempted(message_id="o1", attempts=1, next_attempt_at=START)  # recorded after the answer
+    assert outbox.all()[0].next_attempt_at is None and outbox.entries() == []

@@ -190,6 +190,7 @@ class MessengerService(MessengerApi):
             self._set_online(True)
             self.outbox.reconnected()
             await self._flush_preferences()
+            self.progress.set()
             try:
                 async for raw in frames:
                     self._inbox.put_nowait(raw)

@@ -95,10 +95,12 @@ class OutboxRepository(Repository):
             return [_entry(r) for r in rows]
 
     def attempted(self, *, message_id: str, attempts: int, next_attempt_at: datetime) -> None:
+        """Record a send. An entry parked meanwhile (a `failed` answer came back first) stays parked."""
         with self.db.write() as session:
             raw(session).execute(
-                "UPDATE outbox SET attempts = ?, next_attempt_at = ? WHERE message_id = ?",
-                (attempts, convert.ms(next_attempt_at), message_id),
+                "UPDATE outbox SET attempts = ?, next_attempt_at = ?"
+                " WHERE message_id = ? AND next_attempt_at < ?",
+                (attempts, convert.ms(next_attempt_at), message_id, PARKED),
             )
 
     def fail(self, *, message_id: str) -> ChatMessage | None:
