@@ -1,0 +1,90 @@
+"""Child process for the kill -9 test: mixed sending and receiving against the fake peer, killed with
+SIGKILL right after its K-th committed write. Prints `composed <id>` once send_text returned (the text
+is stored) and `acked <id>` when it acks an inbound message to the network (promising it is stored)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from contextlib import contextmanager
+
+from tui_messenger.domain.clock import ManualClock
+from tui_messenger.services.messenger_service import MessengerService
+from tui_messenger.store import database as database_module
+from tui_messenger.store.database import open_database
+from tui_messenger.transport import wire
+from tui_messenger.transport.fake import FakePeer
+
+PATH, KILL_AT, ROUNDS = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+writes = 0
+original_write = database_module.Database.write
+
+
+@contextmanager
+def counted_write(self):  # type: ignore[no-untyped-def]
+    global writes
+    with original_write(self) as session:
+        yield session
+    writes += 1  # committed
+    if writes == KILL_AT:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+database_module.Database.write = counted_write  # type: ignore[method-assign]
+
+
+def say(line: str) -> None:
+    os.write(1, (line + "\n").encode())  # unbuffered: nothing printed may be lost with the process
+
+
+class WatchedPeer(FakePeer):
+    inbound: set[str] = set()
+
+    def incoming(self):  # type: ignore[no-untyped-def]
+        stream = super().incoming()
+
+        async def watched():  # type: ignore[no-untyped-def]
+            async for raw in stream:
+                frame = wire.try_decode(raw)
+                if isinstance(frame, wire.MessageFrame) and frame.sender != "me":
+                    self.inbound.add(frame.id)
+                yield raw
+
+        return watched()
+
+    async def send(self, frame: bytes) -> None:
+        decoded = wire.try_decode(frame)
+        if isinstance(decoded, wire.AckFrame):
+            for mid in decoded.ids:
+                if mid in self.inbound:
+                    say(f"acked {mid}")
+        await super().send(frame)
+
+
+async def main() -> None:
+    db = open_database(PATH, exclusive=True)
+    clock = ManualClock()
+    peer = WatchedPeer.for_scenario("default", clock=clock, seed=1)
+    service = MessengerService(db, peer, clock=clock, user_id=peer.user_id)
+    await service.start()
+    for _ in range(2000):
+        if service.settings.sync_token() is not None and service.idle:
+            break
+        await asyncio.sleep(0.005)
+    people = [s for s in await service.chat_list() if not s.peer.is_business and not s.chat.is_request]
+    for i in range(ROUNDS):
+        chat = people[i % len(people)]
+        sent = await service.send_text(chat.chat.id, f"message {i} to {chat.peer.id}")
+        say(f"composed {sent.message_id}")
+        await service.jump_ahead(20)
+        for _ in range(20):
+            await asyncio.sleep(0)
+        await service.wait_idle()
+    await service.stop()
+    db.close()
+    say(f"writes {writes}")
+
+
+asyncio.run(main())
