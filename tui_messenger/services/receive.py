@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable, Sequence
 
 from tui_messenger.domain.clock import Clock, to_ms
@@ -36,9 +37,14 @@ from tui_messenger.transport.base import Transport, TransportClosed
 
 log = logging.getLogger(__name__)
 
-MAX_BATCH = 5000  # frames per transaction
+MAX_BATCH = 500  # frames per transaction: small enough that one batch's events never stall the screen
+STORE_ATTEMPTS = 6  # a batch that meets a locked database is tried again (a ManualClock peer never re-sends)
+RETRY_DELAY = 0.05  # seconds before the first retry; doubles each time
 ACKS_PER_FRAME = 1000
 NOTIFY_CELLS = 80
+NOTIFY_MAX_AGE = 600.0  # seconds: older messages (a history sync, a long time offline) arrive silently
+NOTIFY_PER_CHAT = 3  # toasts per chat within NOTIFY_WINDOW; a flood gets no more than that
+NOTIFY_WINDOW = 60.0  # seconds
 
 
 class Receiver:
@@ -59,6 +65,7 @@ class Receiver:
         self._chats = chats
         self._transport = transport
         self._clock = clock
+        self._toasts: dict[int, list[float]] = {}  # chat id -> clock times of its recent toasts
         self._user_id = user_id
         self._hub = hub
         self._blocked = blocked  # shared with the service: updated on block/unblock
@@ -96,13 +103,33 @@ class Receiver:
             # presence, acks and preference frames from the network carry nothing to store
         return items, list(dict.fromkeys(keys)), typing
 
-    async def handle(self, raws: Sequence[bytes]) -> BatchResult:
+    def _decode_and_store(
+        self, raws: Sequence[bytes]
+    ) -> tuple[BatchResult, list[str], list[wire.TypingFrame]]:
+        """In the store thread: decoding thousands of frames must not hold the event loop either."""
         items, keys, typing = self.convert(raws)
         result = BatchResult()
         if items:
-            result = await asyncio.to_thread(
-                self._ingest.apply, items=items, now=self._clock.now(), admit=admits, user_id=self._user_id
-            )
+            result = self._store(items)
+        return result, keys, typing
+
+    def _store(self, items: list[BatchItem]) -> BatchResult:
+        delay = RETRY_DELAY
+        for attempt in range(STORE_ATTEMPTS):
+            try:
+                return self._ingest.apply(
+                    items=items, now=self._clock.now(), admit=admits, user_id=self._user_id
+                )
+            except Exception as exc:
+                if attempt == STORE_ATTEMPTS - 1 or not _locked(exc):
+                    raise
+                log.warning("a batch of %d items met a locked database; trying again", len(items))
+                time.sleep(delay)
+                delay *= 2
+        raise AssertionError("unreachable")
+
+    async def handle(self, raws: Sequence[bytes]) -> BatchResult:
+        result, keys, typing = await asyncio.to_thread(self._decode_and_store, raws)
         for start in range(0, len(keys), ACKS_PER_FRAME):
             await self._send(wire.AckFrame(ids=keys[start : start + ACKS_PER_FRAME]))
         await self._receipts(result)
@@ -150,9 +177,14 @@ class Receiver:
             hub.emit(MessageChanged(message.chat_id, message))
         for summary in summaries.values():
             hub.emit(ChatChanged(summary))
+        now = self._clock.now()
         for message in result.notify:
             summary = summaries.get(message.chat_id)
             if summary is None or not _notifies(summary):
+                continue
+            if (now - message.sent_at).total_seconds() > NOTIFY_MAX_AGE or not self._toast_allowed(
+                message.chat_id, now.timestamp()
+            ):
                 continue
             hub.emit(
                 Notified(
@@ -170,6 +202,22 @@ class Receiver:
                 chat_id = self.chat_ids[frame.sender] = found.chat.id
             if frame.sender not in self._blocked:
                 hub.emit(TypingChanged(chat_id, frame.typing))
+
+
+    def _toast_allowed(self, chat_id: int, now: float) -> bool:
+        """Rate limit: at most NOTIFY_PER_CHAT toasts per chat in any NOTIFY_WINDOW seconds."""
+        recent = [t for t in self._toasts.get(chat_id, []) if now - t < NOTIFY_WINDOW]
+        allowed = len(recent) < NOTIFY_PER_CHAT
+        if allowed:
+            recent.append(now)
+        self._toasts[chat_id] = recent
+        return allowed
+
+
+def _locked(exc: BaseException) -> bool:
+    """SQLite's "database is locked" / "busy", raw or wrapped by SQLAlchemy."""
+    text = str(exc).lower()
+    return "database is locked" in text or "database is busy" in text
 
 
 def _notifies(summary: ChatSummary) -> bool:

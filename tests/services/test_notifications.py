@@ -1,0 +1,42 @@
+"""Toasts: never for a history sync, and a flood from one account is rate-limited."""
+
+from __future__ import annotations
+
+from service_helpers import T0, directory, person, settle, text
+
+from tui_messenger.domain.events import MessageAdded, Notified
+from tui_messenger.services.receive import NOTIFY_PER_CHAT
+
+
+def record(messenger) -> list:
+    events: list = []
+    messenger.subscribe(events.append)
+    return events
+
+
+async def test_old_messages_from_a_history_sync_arrive_silently(messenger, transport) -> None:
+    events = record(messenger)
+    day = 24 * 3600 * 1000
+    transport.push(
+        directory(person("anna")), *(text(f"h{i}", "anna", f"old {i}", at=T0 - day + i) for i in range(5))
+    )
+    await settle(messenger, transport)
+    assert len([e for e in events if isinstance(e, MessageAdded)]) == 5
+    assert not [e for e in events if isinstance(e, Notified)]
+
+
+async def test_a_flood_from_one_account_is_rate_limited(messenger, transport, clock) -> None:
+    transport.push(directory(person("anna")))
+    await settle(messenger, transport)
+    events = record(messenger)
+    for i in range(100):  # one message per batch, all within the same minute
+        transport.push(text(f"f{i}", "anna", f"buy now {i}", at=T0 + i))
+        await settle(messenger, transport)
+    added = [e for e in events if isinstance(e, MessageAdded)]
+    toasts = [e for e in events if isinstance(e, Notified)]
+    assert len(added) == 100
+    assert 1 <= len(toasts) <= NOTIFY_PER_CHAT
+    clock.advance(120)  # a minute later the chat may notify again
+    transport.push(text("late", "anna", "still there?", at=T0 + 121_000))
+    await settle(messenger, transport)
+    assert len([e for e in events if isinstance(e, Notified)]) == len(toasts) + 1
