@@ -51,7 +51,15 @@ def test_default_world_has_the_demo_cast() -> None:
     }
     verified = {a.id for a in world.accounts if a.verified}
     assert verified == {"nordbank", "skyways"}
-    assert {h.chat for h in world.history} == {"anna", "jonas", "mia", "nordbank", "skyways", "megadeals", "nordbank-support"}
+    assert {h.chat for h in world.history} == {
+        "anna",
+        "jonas",
+        "mia",
+        "nordbank",
+        "skyways",
+        "megadeals",
+        "nordbank-support",
+    }
 
 
 def test_bad_toml_gives_tomllib_line() -> None:
