@@ -92,12 +92,6 @@ def _real_db(path: Path, messages: int = 400) -> None:
     conn.close()
 
 
-@pytest.mark.xfail(
-    reason="store/preflight.py puts quick_check's multi-line report into the error: a damaged file gives"
-    " 'database is damaged (quick_check: *** in database main ***' followed by one stderr line per"
-    " damaged cell, not one line",
-    strict=True,
-)
 def test_corrupt_file_is_refused_untouched(tmp_path: Path) -> None:
     path = tmp_path / "corrupt.db"
     _real_db(path)

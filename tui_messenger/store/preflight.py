@@ -57,7 +57,7 @@ class Preflight:
 
 
 def classify(path: Path, exc: sqlite3.Error) -> StoreError:
-    text = str(exc)
+    text = " ".join(str(exc).split())
     if "readonly" in text or "read-only" in text:
         return ReadOnlyDatabaseError(f"{path}: database is read-only")
     if "locked" in text or "busy" in text:
@@ -82,9 +82,10 @@ def _read_checks(path: Path) -> int:
                 f"{path}: database is from a newer tui-messenger (schema {version}, this version knows "
                 f"{SCHEMA_VERSION}); refusing to open it"
             )
-        result = conn.execute("PRAGMA quick_check").fetchone()[0]
+        result = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
         if result != "ok":
-            raise CorruptDatabaseError(f"{path}: database is damaged (quick_check: {result})")
+            first = " ".join(str(result).split())  # SQLite's report spans lines; the user gets one
+            raise CorruptDatabaseError(f"{path}: database is damaged (quick_check: {first[:160]})")
         return version
     except sqlite3.DatabaseError as exc:
         raise classify(path, exc) from exc
