@@ -178,6 +178,7 @@ class Chat:
     last_preview: str = ""
     last_message_id: str | None = None
     draft: str = ""
+    muted_until: datetime | None = None  # None while muted: always
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ store, the transport or a database session.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Protocol
 
 from tui_messenger.domain.events import MessengerEvent
@@ -77,6 +78,14 @@ class Messenger(Protocol):
 
     async def message(self, message_id: str) -> ChatMessage | None: ...
 
+    async def search_in_chat(self, chat_id: int, query: str, *, limit: int = 200) -> list[ChatMessage]:
+        """The open chat's messages with every word of `query`, oldest first. The query is data."""
+        ...
+
+    async def first_unread(self, chat_id: int) -> str | None:
+        """The id of the oldest unread message of the chat, or None."""
+        ...
+
     async def search(self, query: str, *, limit: int = 50) -> list[SearchHit]:
         """Full-text search over all chats, newest hits first. The query is data, never FTS syntax."""
         ...
@@ -101,7 +110,10 @@ class Messenger(Protocol):
 
     async def set_unread(self, chat_id: int) -> None: ...
     async def set_pinned(self, chat_id: int, pinned: bool) -> None: ...
-    async def set_muted(self, chat_id: int, muted: bool) -> None: ...
+    async def set_muted(self, chat_id: int, muted: bool, *, until: datetime | None = None) -> None:
+        """Mute until `until` (always when None), or unmute. A mute whose time has passed reads as
+        unmuted."""
+
     async def set_archived(self, chat_id: int, archived: bool) -> None: ...
 
     async def accept_request(self, chat_id: int, *, add_contact: bool = False) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from tui_messenger.domain.clock import to_ms
@@ -131,6 +131,13 @@ class MessengerApi:
     async def search(self, query: str, *, limit: int = 50) -> list[SearchHit]:
         return await asyncio.to_thread(self.messages.search, query=query, limit=limit)
 
+    async def search_in_chat(self, chat_id: int, query: str, *, limit: int = 200) -> list[ChatMessage]:
+        find = self.messages.search_in_chat
+        return await asyncio.to_thread(find, chat_id=chat_id, query=query, limit=limit)
+
+    async def first_unread(self, chat_id: int) -> str | None:
+        return await asyncio.to_thread(self.messages.first_unread, chat_id=chat_id)
+
     # sending ---------------------------------------------------------------------------------------
     async def send_text(self, chat_id: int, body: str, *, reply_to: str | None = None) -> ChatMessage:
         if not body.strip():
@@ -207,8 +214,10 @@ class MessengerApi:
     async def set_pinned(self, chat_id: int, pinned: bool) -> None:
         await self._update(chat_id, pinned=pinned)
 
-    async def set_muted(self, chat_id: int, muted: bool) -> None:
-        await self._update(chat_id, muted=muted)
+    async def set_muted(self, chat_id: int, muted: bool, *, until: datetime | None = None) -> None:
+        """Mute (until `until`, or always when None) or unmute."""
+        muted_until = to_ms(until) if muted and until is not None else None
+        await self._update(chat_id, muted=muted, muted_until=muted_until)
 
     async def set_archived(self, chat_id: int, archived: bool) -> None:
         await self._update(chat_id, archived=archived)

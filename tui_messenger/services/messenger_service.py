@@ -15,6 +15,7 @@ import json
 import logging
 import uuid
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any, Protocol
 
 from tui_messenger.domain.clock import Clock
@@ -163,12 +164,16 @@ class MessengerService(MessengerApi):
         self._check = self._make_check(verified)
 
     def decorate(self, summary: ChatSummary) -> ChatSummary:
-        """Add the "looks like <verified name>" warning to a chat-list row."""
+        """Add the "looks like <verified name>" warning to a chat-list row, and lift a timed mute whose
+        time has passed (on the service clock: no timer has to run for it)."""
         peer = summary.peer
         looks = self._check.looks_like(peer.id, peer.display_name)
-        if looks == summary.looks_like:
+        chat = summary.chat
+        if chat.muted and chat.muted_until is not None and chat.muted_until <= self.clock.now():
+            chat = replace(chat, muted=False, muted_until=None)  # a timed mute that ran out
+        if looks == summary.looks_like and chat is summary.chat:
             return summary
-        return ChatSummary(chat=summary.chat, peer=peer, blocked=summary.blocked, looks_like=looks)
+        return ChatSummary(chat=chat, peer=peer, blocked=summary.blocked, looks_like=looks)
 
     # background loops --------------------------------------------------------------------------------
     async def _connection_loop(self) -> None:

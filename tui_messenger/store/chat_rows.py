@@ -23,7 +23,7 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # epoch + timedelta: exact, and faste
 # Raw SQL on the hot read path: the ORM costs ~20x for 200 rows of three tables (measured).
 _CHAT_COLS = (
     "c.id, c.peer_id, c.kind, c.pinned, c.muted, c.archived, c.is_request, c.unread_count, c.last_activity,"
-    " c.last_preview, c.last_message_id, c.draft"
+    " c.last_preview, c.last_message_id, c.draft, c.muted_until"
 )
 _ACCOUNT_COLS = (
     "a.id, a.display_name, a.kind, a.verified, a.scam, a.verified_name, a.about, a.description, a.category,"
@@ -70,9 +70,9 @@ def account_from_tuple(values: tuple[Any, ...]) -> Account:
 
 
 def summary_from_row(row: tuple[Any, ...]) -> ChatSummary:
-    peer = account_from_tuple(row[12:25])
+    peer = account_from_tuple(row[13:26])
     (chat_id, peer_id, kind, pinned, muted, archived, is_request, unread, last_activity, preview, last_id,
-     draft) = row[:12]  # fmt: skip
+     draft, muted_until) = row[:13]  # fmt: skip
     chat = Chat(
         id=chat_id,
         peer_id=peer_id,
@@ -87,8 +87,9 @@ def summary_from_row(row: tuple[Any, ...]) -> ChatSummary:
         last_preview=preview,
         last_message_id=last_id,
         draft=draft,
+        muted_until=dt(muted_until) if muted_until is not None else None,
     )
-    return ChatSummary(chat=chat, peer=peer, blocked=bool(row[25]))
+    return ChatSummary(chat=chat, peer=peer, blocked=bool(row[26]))
 
 
 def counts_from_row(row: tuple[Any, ...]) -> dict[ChatFilter, int]:

@@ -89,8 +89,8 @@ class ChatRepository(Repository):
             return counts_from_row(raw(session).execute(COUNTS_SQL).fetchone())
 
     def update(self, *, chat_id: int, **flags: Any) -> ChatSummary:
-        """Set any of pinned, muted, archived, is_request, draft, unread_count."""
-        allowed = {"pinned", "muted", "archived", "is_request", "draft", "unread_count"}
+        """Set any of pinned, muted, muted_until (ms or None), archived, is_request, draft, unread_count."""
+        allowed = {"pinned", "muted", "muted_until", "archived", "is_request", "draft", "unread_count"}
         if unknown := set(flags) - allowed:
             raise ValueError(f"not a chat flag: {sorted(unknown)}")
         with self.db.write() as session:

@@ -102,6 +102,7 @@ def chat(row: ChatRow, title: str) -> Chat:
         last_preview=row.last_preview,
         last_message_id=row.last_message_id,
         draft=row.draft,
+        muted_until=dt(row.muted_until) if row.muted_until is not None else None,
     )
 
 

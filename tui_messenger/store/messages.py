@@ -188,6 +188,50 @@ class MessageRepository(Repository):
                 return []
             return [SearchHit(message=message_from_tuple(r[:-1]), chat_title=r[-1]) for r in rows]
 
+    def search_in_chat(self, *, chat_id: int, query: str, limit: int = 200) -> list[ChatMessage]:
+        """Messages of one chat whose body has every word of `query`, oldest first (find next and
+        previous walk this list). The FTS match is joined to the chat on the messages' primary key."""
+        match = fts_query(query)
+        if match is None or limit <= 0:
+            return []
+        with self.db.read() as session:
+            try:
+                rows = (
+                    raw(session)
+                    .execute(
+                        f"SELECT {COLUMNS} FROM message_fts f JOIN messages m ON m.id = f.rowid"
+                        " WHERE message_fts MATCH ? AND m.chat_id = ?"
+                        " ORDER BY m.position DESC, m.id DESC LIMIT ?",
+                        (match, chat_id, min(limit, MAX_PAGE)),
+                    )
+                    .fetchall()
+                )
+            except sqlite3.OperationalError as exc:  # a query is never fatal
+                log.warning("search in chat failed for %r: %s", query, exc)
+                return []
+            return [message_from_tuple(r) for r in reversed(rows)]
+
+    def first_unread(self, *, chat_id: int) -> str | None:
+        """The oldest of the chat's `unread_count` newest incoming messages (on the position index),
+        or None when nothing is unread."""
+        with self.db.read() as session:
+            conn = raw(session)
+            row = conn.execute("SELECT unread_count FROM chats WHERE id = ?", (chat_id,)).fetchone()
+            if row is None or row[0] <= 0:
+                return None
+            found = conn.execute(
+                "SELECT m.message_id FROM messages m WHERE m.chat_id = ? AND m.direction = 'in'"
+                " ORDER BY m.position DESC, m.id DESC LIMIT 1 OFFSET ?",
+                (chat_id, row[0] - 1),
+            ).fetchone()
+            if found is None:  # fewer incoming messages than the count: the oldest incoming one
+                found = conn.execute(
+                    "SELECT m.message_id FROM messages m WHERE m.chat_id = ? AND m.direction = 'in'"
+                    " ORDER BY m.position, m.id LIMIT 1",
+                    (chat_id,),
+                ).fetchone()
+            return found[0] if found is not None else None
+
     def from_account(self, *, account_id: str, limit: int = 5) -> list[ChatMessage]:
         """The last `limit` messages the account sent the user, newest first (report evidence)."""
         with self.db.read() as session:

@@ -41,6 +41,9 @@ class ChatRow(SQLModel, table=True):
     kind: str  # personal | business
     pinned: bool = False
     muted: bool = False
+    # Muted until this time (ms); NULL while muted means always. Past it the service treats the chat
+    # as unmuted (on its clock), so nothing has to wake up to lift a mute.
+    muted_until: int | None = None
     archived: bool = False
     is_request: bool = False
     # Kept up to date in the same transaction as the message, so the chat list never scans history.
