@@ -15,7 +15,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import platformdirs
 
@@ -131,6 +131,14 @@ def _ui_theme(settings: AppSettings) -> tuple[str | None, Callable[[str], None]]
     return theme, lambda name: state.save(theme=name)
 
 
+def _ui_config(folder: Path) -> dict[str, Any]:
+    """The App's keyword arguments from `config.toml` (keys, bell) and what was wrong with the file."""
+    from tui_messenger.tui.config import load_config
+
+    config = load_config(folder)
+    return {"keymap": config.keymap, "bell": config.bell, "config_problems": config.problems}
+
+
 def build_app(settings: AppSettings, db: Database) -> MessengerApp:
     """The real app on an open database: the fake network on a running virtual clock."""
     from tui_messenger.domain.clock import VirtualClock
@@ -141,7 +149,13 @@ def build_app(settings: AppSettings, db: Database) -> MessengerApp:
     clock = VirtualClock(speed=settings.speed)
     messenger = build_messenger(db, world, clock=clock, seed=settings.seed, faults=settings.faults)
     theme, remember = _ui_theme(settings)
-    return MessengerApp(messenger, theme=theme, on_theme_changed=remember, register_themes=register_themes)
+    return MessengerApp(
+        messenger,
+        theme=theme,
+        on_theme_changed=remember,
+        register_themes=register_themes,
+        **_ui_config(settings.config_dir or config_dir()),
+    )
 
 
 def build_test_app(
@@ -151,8 +165,11 @@ def build_test_app(
     scenario: str = "default",
     clock: Clock | None = None,
     theme: str | None = None,
+    keymap: dict[str, str] | None = None,
+    bell: bool | None = None,
 ) -> MessengerApp:
-    """The app for tests: its own database and settings folder, a fixed clock, a zero-delay peer."""
+    """The app for tests: its own database and settings folder (`tmp_path/config`, whose config.toml is
+    read if a test wrote one), a fixed clock, a zero-delay peer. `keymap` and `bell` override the file."""
     from tui_messenger.domain.clock import ManualClock
     from tui_messenger.store.database import open_database
     from tui_messenger.tui.app import MessengerApp
@@ -161,11 +178,17 @@ def build_test_app(
     db = open_database(tmp_path / "messenger.db")
     messenger = build_messenger(db, load_world(scenario), clock=clock or ManualClock(), seed=seed)
     state = UiState(tmp_path / "config")
+    config = _ui_config(tmp_path / "config")
+    if keymap is not None:
+        config["keymap"] = keymap
+    if bell is not None:
+        config["bell"] = bell
     return MessengerApp(
         messenger,
         theme=theme,
         on_theme_changed=lambda name: state.save(theme=name),
         register_themes=lambda app: register_themes(app, packaged_theme_dirs()),
+        **config,
     )
 
 
@@ -244,7 +267,13 @@ def run_app(settings: AppSettings) -> int:
 
         messenger = DeferredMessenger(build, quick=QuickChatList(checked.path), user_id="me", clock=clock)
         theme, remember = _ui_theme(settings)
-        app = MessengerApp(messenger, theme=theme, on_theme_changed=remember, register_themes=register_themes)
+        app = MessengerApp(
+            messenger,
+            theme=theme,
+            on_theme_changed=remember,
+            register_themes=register_themes,
+            **_ui_config(settings.config_dir or config_dir()),
+        )
         app.run()
         return app.return_code or 0
     finally:

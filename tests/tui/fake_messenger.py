@@ -218,6 +218,16 @@ class FakeMessenger:
         ]
         return list(reversed(hits))[:limit]
 
+    async def search_in_chat(self, chat_id: int, query: str, *, limit: int = 200) -> list[ChatMessage]:
+        words = query.lower().split()
+        found = [m for m in self._visible(chat_id) if words and all(w in m.body.lower() for w in words)]
+        return found[-limit:]
+
+    async def first_unread(self, chat_id: int) -> str | None:
+        unread = self.chats[chat_id].unread_count
+        incoming = [m for m in self._visible(chat_id) if not m.outgoing]
+        return incoming[-min(unread, len(incoming))].message_id if unread and incoming else None
+
     # sending ---------------------------------------------------------------------------------------
     async def send_text(self, chat_id: int, body: str, *, reply_to: str | None = None) -> ChatMessage:
         self.sent.append((chat_id, body, reply_to))
@@ -278,8 +288,8 @@ class FakeMessenger:
     async def set_pinned(self, chat_id: int, pinned: bool) -> None:
         self._flag(chat_id, pinned=pinned)
 
-    async def set_muted(self, chat_id: int, muted: bool) -> None:
-        self._flag(chat_id, muted=muted)
+    async def set_muted(self, chat_id: int, muted: bool, *, until: datetime | None = None) -> None:
+        self._flag(chat_id, muted=muted, muted_until=until if muted else None)
 
     async def set_archived(self, chat_id: int, archived: bool) -> None:
         self._flag(chat_id, archived=archived)

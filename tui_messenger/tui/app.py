@@ -3,7 +3,7 @@ starts and stops it, registers themes, and is the one place that handles worker 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
@@ -11,12 +11,13 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.worker import Worker, WorkerState
 
-from tui_messenger.domain.events import MessengerEvent
+from tui_messenger.domain.events import MessengerEvent, Notified
 from tui_messenger.domain.safe_text import clean_name
 from tui_messenger.services.messenger import Messenger
 from tui_messenger.tui.commands import MessengerCommands
 from tui_messenger.tui.main_screen import MainScreen
 from tui_messenger.tui.messages import to_message
+from tui_messenger.tui.modals.help import HelpModal, key_display
 from tui_messenger.tui.themes import DEFAULT_THEME, THEME_VARIABLE_DEFAULTS
 
 
@@ -35,6 +36,8 @@ class MessengerApp(App[None]):
     COMMANDS = App.COMMANDS | {MessengerCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+        # Not a priority binding: a `?` typed into the composer or a search field stays text.
+        Binding("f1,question_mark", "help", "Help", id="help"),
     ]
 
     def __init__(
@@ -44,8 +47,14 @@ class MessengerApp(App[None]):
         theme: str | None = None,
         on_theme_changed: Callable[[str], None] | None = None,
         register_themes: Callable[[App[Any]], Any] | None = None,
+        keymap: Mapping[str, str] | None = None,
+        bell: bool = False,
+        config_problems: Sequence[str] = (),
     ) -> None:
         super().__init__()
+        self.keymap: dict[str, str] = dict(keymap or {})
+        self.bell_on_notify = bell
+        self._config_problems = list(config_problems)
         self.messenger = messenger
         self.now = clock_of(messenger)
         self._on_theme_changed = on_theme_changed
@@ -67,6 +76,7 @@ class MessengerApp(App[None]):
         return dict(THEME_VARIABLE_DEFAULTS)
 
     def on_mount(self) -> None:
+        self._apply_keymap()
         self._main = MainScreen(self.messenger, now=self.now)
         self.install_screen(self._main, "main")
         self.push_screen("main")
@@ -75,11 +85,35 @@ class MessengerApp(App[None]):
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         for problem in self._theme_problems:
             self.notify(problem, severity="warning", markup=False)
+        if self._config_problems:  # one toast for the whole file, literal: it quotes the user's text
+            self.notify("\n".join(self._config_problems[:5]), severity="warning", markup=False, timeout=10)
+
+    def _apply_keymap(self) -> None:
+        """The user's `[keys]` remapping by binding id; an id the app does not have is a problem."""
+        from tui_messenger.tui.keys import known_ids  # keys.py imports the screens
+
+        known = known_ids(type(self))
+        unknown = sorted(set(self.keymap) - known)
+        if unknown:
+            self._config_problems.append(f"config.toml [keys]: no binding {', '.join(unknown)}; ignored.")
+        self.keymap = {k: v for k, v in self.keymap.items() if k in known}
+        if self.keymap:
+            self.set_keymap(self.keymap)
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpModal):
+            return
+        from tui_messenger.tui.keys import key_rows
+
+        self.push_screen(HelpModal(key_rows(type(self), self.keymap), key_display(self.get_key_display)))
 
     def _on_event(self, event: MessengerEvent) -> None:
         message = to_message(event)
         if message is not None and self._main is not None:
             self._main.post_message(message)
+            if isinstance(event, Notified) and self.bell_on_notify:
+                if not (event.chat_id == self._main.conversation.chat_id and self.app_focus):
+                    self.bell()  # with the toast; same rule: not for the chat being read
 
     def _theme_changed(self, theme: Any) -> None:
         if self._on_theme_changed is not None:

@@ -94,6 +94,8 @@ class ConversationPane(Vertical):
         if self.summary is not None and self.summary.chat.id != chat_id:
             await self._save_draft_now()
         summary = await m.summary(chat_id)
+        if select_id is None and summary.chat.unread_count and not summary.blocked:
+            select_id = await m.first_unread(chat_id)  # open at the first unread message
         if select_id is not None:
             messages = await m.page_around(chat_id, select_id, limit=PAGE)
             newest = summary.chat.last_message_id

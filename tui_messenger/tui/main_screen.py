@@ -23,6 +23,7 @@ from tui_messenger.domain.safe_text import clean_name, preview
 from tui_messenger.services.messenger import Messenger
 from tui_messenger.tui import messages as msg
 from tui_messenger.tui.account_actions import AccountActions
+from tui_messenger.tui.chat_tools import ChatTools
 from tui_messenger.tui.conversation_pane import ConversationPane
 from tui_messenger.tui.widgets.banners import BannerPressed
 from tui_messenger.tui.widgets.chat_list import ChatList
@@ -31,13 +32,15 @@ from tui_messenger.tui.widgets.conversation_header import ConversationHeader
 LIST_REFRESH_DELAY = 0.05
 
 
-class MainScreen(AccountActions, Screen[None]):
+class MainScreen(ChatTools, AccountActions, Screen[None]):
     BINDINGS = [
         Binding("ctrl+f", "search", "Search", id="search-messages"),
         Binding("ctrl+b", "block", "Block", id="block-contact"),
         Binding("ctrl+r", "report", "Report", id="report-contact"),
         Binding("ctrl+o", "profile", "Profile", id="business-profile"),
         Binding("ctrl+l", "focus_chats", "Chats", id="focus-chats"),
+        Binding("ctrl+g", "find", "Find in chat", id="find-in-chat"),
+        Binding("ctrl+t", "mute_for", "Mute…", id="mute-chat-for"),
         Binding("escape", "escape", "Back", show=False, id="back"),
     ]
 

@@ -69,6 +69,7 @@ class ChatList(Vertical):
         self._rows: list[ChatSummary] = []
         self._by_id: dict[int, ChatSummary] = {}
         self._archived_count = (0, 0)
+        self._option_cache: dict[int, tuple[tuple[ChatSummary, int, datetime], Option]] = {}
         self.filter = ChatFilter.ALL
         self.archived = False
         self.current_chat: int | None = None
@@ -104,24 +105,54 @@ class ChatList(Vertical):
         self._render_rows()
 
     def update_row(self, summary: ChatSummary) -> bool:
-        """Replace one row in place; False if it is not shown (the caller refetches the order)."""
-        if summary.chat.id not in self._by_id:
+        """Replace one row in place; False if it is not shown (the caller refetches the order).
+
+        Only that row's prompt changes: the other rows keep their content and measured heights."""
+        chat_id = summary.chat.id
+        if chat_id not in self._by_id:
             return False
-        self._rows = [summary if r.chat.id == summary.chat.id else r for r in self._rows]
-        self._by_id[summary.chat.id] = summary
-        self._render_rows()
+        self._rows = [summary if r.chat.id == chat_id else r for r in self._rows]
+        self._by_id[chat_id] = summary
+        options = self.query_one(ChatOptions)
+        option = self._option(summary, self._row_width(), self._minute())
+        try:
+            index = options.get_option_index(str(chat_id))
+        except Exception:  # not rendered yet
+            self._render_rows()
+            return True
+        shown = options.options[index]
+        if shown is not option:
+            options.replace_option_prompt_at_index(index, option.prompt)
+            self._option_cache[chat_id] = (self._option_cache[chat_id][0], shown)
         return True
+
+    def _minute(self) -> datetime:
+        return self._now().replace(second=0, microsecond=0)
+
+    def _option(self, summary: ChatSummary, width: int, minute: datetime) -> Option:
+        """The row's option, built again only when the summary, the width or the minute changed (a tab
+        switch shows the same rows again: no row is laid out or measured twice)."""
+        key = (summary, width, minute)
+        cached = self._option_cache.get(summary.chat.id)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        option = Option(chat_row(summary, width, minute), id=str(summary.chat.id))
+        self._option_cache[summary.chat.id] = (key, option)
+        return option
 
     def _render_rows(self) -> None:
         options = self.query_one(ChatOptions)
         highlighted = options.highlighted_option.id if options.highlighted_option else None
-        width, now = self._row_width(), self._now()
+        width, minute = self._row_width(), self._minute()
         items: list[Option] = []
         if self.archived:
             items.append(Option(back_row(), id=BACK_ID))
         elif self._archived_count[0]:
             items.append(Option(archived_row(*self._archived_count), id=ARCHIVED_ID))
-        items.extend(Option(chat_row(s, width, now), id=str(s.chat.id)) for s in self._rows)
+        items.extend(self._option(s, width, minute) for s in self._rows)
+        if len(self._option_cache) > 4 * max(len(self._rows), 256):
+            keep = {s.chat.id for s in self._rows}
+            self._option_cache = {k: v for k, v in self._option_cache.items() if k in keep}
         options.set_options(items)
         target = highlighted or (str(self.current_chat) if self.current_chat is not None else None)
         if target is not None:

@@ -91,6 +91,8 @@ class MessageView(ScrollView, can_focus=True):
         self._answered: set[str] = set()
         self._blocks: list[tuple[list[Strip], int] | None] = []  # per message: (lines, bubble start)
         self._lines: list[Strip] = []
+        self._painted: list[Strip | None] = []  # _lines with the blank gutter, built when first painted
+        self._painted_width = 0
         self._owners: list[int] = []  # message index of each line, -1 for separators and spacing
         self._first_line: list[int] = []  # first line of each message's block
         self._width = 0
@@ -146,21 +148,39 @@ class MessageView(ScrollView, can_focus=True):
 
     def append(self, message: ChatMessage) -> None:
         """A new message: added at the end, and followed if the reader was at the end."""
-        if message.message_id in self._index:
-            self.update(message)
-            return
-        if self.has_newer:
-            return  # this window does not reach the end; the newest page is loaded when scrolled there
+        self.append_many([message])
+
+    def append_many(self, messages: Sequence[ChatMessage]) -> None:
+        """New messages (a burst): added at the end with one layout and one scroll, followed if the
+        reader was at the end. Messages already shown are updated in place."""
+        fresh: list[ChatMessage] = []
+        seen: set[str] = set()
+        for message in messages:
+            if message.message_id in self._index:
+                self.update(message)
+            elif message.message_id not in seen:
+                seen.add(message.message_id)
+                fresh.append(message)
+        if not fresh or self.has_newer:
+            return  # a window that does not reach the end loads the newest page when scrolled there
         at_end = self._follow or self.scroll_y >= self.max_scroll_y - 1
         anchor = None if at_end else self._anchor()
-        self._messages.append(message)
-        self._blocks.append(None)
-        if (answered := im.answered_id(message)) and answered in self._index:
-            self._blocks[self._index[answered]] = None
+        fresh = fresh[-MAX_MESSAGES:]
+        base = len(self._messages)
+        self._messages.extend(fresh)
+        self._blocks.extend([None] * len(fresh))
+        added = {m.message_id: base + i for i, m in enumerate(fresh)}
+        for message in fresh:
+            if (answered := im.answered_id(message)) is not None:
+                target = self._index.get(answered, added.get(answered))
+                if target is not None:
+                    self._blocks[target] = None  # its buttons now show the answer
         if len(self._messages) > MAX_MESSAGES:
             drop = len(self._messages) - MAX_MESSAGES
             del self._messages[:drop]
             del self._blocks[:drop]
+            if self._blocks:
+                self._blocks[0] = None  # its date separator may have changed
             self.has_older = True
             if self.selected is not None:
                 self.selected = self.selected - drop if self.selected >= drop else None
@@ -292,6 +312,7 @@ class MessageView(ScrollView, can_focus=True):
         lines.append(Strip.blank(width, palette.base))
         owners.append(-1)
         self._lines, self._owners, self._first_line = lines, owners, firsts
+        self._painted = [None] * len(lines)
         self.virtual_size = Size(width + 1, len(lines))
         self.refresh()
 
@@ -325,10 +346,16 @@ class MessageView(ScrollView, can_focus=True):
             return Strip.blank(width, palette.base)
         owner = self._owners[line]
         if owner >= 0 and owner == self.selected:
-            gutter = Segment("▌", palette.cursor)
-        else:
-            gutter = Segment(" ", palette.base)
-        return Strip([gutter, *self._lines[line]], width).crop(0, width)
+            return Strip([Segment("▌", palette.cursor), *self._lines[line]], width).crop(0, width)
+        # Unselected lines (nearly all) with their blank gutter are built once per layout and width.
+        if width != self._painted_width or len(self._painted) != len(self._lines):
+            self._painted = [None] * len(self._lines)
+            self._painted_width = width
+        strip = self._painted[line]
+        if strip is None:
+            strip = Strip([Segment(" ", palette.base), *self._lines[line]], width).crop(0, width)
+            self._painted[line] = strip
+        return strip
 
     # scrolling and paging --------------------------------------------------------------------------
     def _jump(self, y: float) -> None:

@@ -1,0 +1,74 @@
+"""The user's settings file, `config.toml` in the config folder: key remapping and notifications.
+
+    [keys]
+    find-in-chat = "ctrl+g"     # binding id = key (or keys, comma-separated); see the help screen (F1)
+
+    [notifications]
+    bell = true                 # ring the terminal bell with the toast for messages in other chats
+
+A bad file (unreadable, not TOML, wrong types) is reported once as a toast and ignored in part or whole;
+it never stops the messenger. Binding ids are checked against the app's bindings when it starts.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+CONFIG_FILE = "config.toml"
+_ONE_KEY = r"[A-Za-z0-9_+\-?/!@#$%^&*()\[\]{};:'\",.<>=|\\`~]+"
+_KEY = re.compile(rf"^{_ONE_KEY}(,{_ONE_KEY})*$")
+_SECTIONS = {"keys", "notifications"}
+
+
+@dataclass(frozen=True)
+class UiConfig:
+    keymap: dict[str, str] = field(default_factory=dict)
+    bell: bool = False
+    problems: tuple[str, ...] = ()
+
+
+def load_config(folder: Path) -> UiConfig:
+    """Read `folder/config.toml`; a missing file is the defaults, a bad one the defaults and a problem."""
+    path = folder / CONFIG_FILE
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return UiConfig()
+    except (OSError, UnicodeDecodeError) as exc:
+        return UiConfig(problems=(f"{path}: cannot read settings ({type(exc).__name__}); using defaults.",))
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        return UiConfig(problems=(f"{path}: not valid TOML ({exc}); using defaults.",))
+    return parse_config(data, str(path))
+
+
+def parse_config(data: dict[str, object], where: str = CONFIG_FILE) -> UiConfig:
+    problems: list[str] = []
+    for name in data:
+        if name not in _SECTIONS:
+            problems.append(f"{where}: unknown section [{name}] ignored.")
+    keymap: dict[str, str] = {}
+    keys = data.get("keys", {})
+    if not isinstance(keys, dict):
+        problems.append(f'{where}: [keys] must be a table of binding-id = "key"; ignored.')
+        keys = {}
+    for binding_id, key in keys.items():
+        if isinstance(key, str) and _KEY.match(key.replace(" ", "")):
+            keymap[str(binding_id)] = key.replace(" ", "")
+        else:
+            problems.append(f"{where}: [keys] {binding_id} = {key!r} is not a key; ignored.")
+    bell = False
+    notifications = data.get("notifications", {})
+    if not isinstance(notifications, dict):
+        problems.append(f"{where}: [notifications] must be a table; ignored.")
+        notifications = {}
+    value = notifications.get("bell", False)
+    if isinstance(value, bool):
+        bell = value
+    else:
+        problems.append(f"{where}: [notifications] bell must be true or false; ignored.")
+    return UiConfig(keymap=keymap, bell=bell, problems=tuple(problems))
