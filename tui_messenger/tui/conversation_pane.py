@@ -55,6 +55,7 @@ class ConversationPane(Vertical):
         self._draft_timer: Timer | None = None
         self._typing_timer: Timer | None = None
         self._restoring_draft = False
+        self._pending: list[ChatMessage] = []  # added messages waiting for the next turn of the loop
 
     @property
     def chat_id(self) -> int | None:
@@ -163,14 +164,30 @@ class ConversationPane(Vertical):
 
     # events from the messenger (forwarded by the screen) ---------------------------------------------
     def message_added(self, message: ChatMessage) -> None:
-        self.view.append(message)
-        if message.direction is Direction.INBOUND:
+        """Buffered: a burst of thousands is shown with one layout, one mark-read and one panels
+        refresh per turn of the loop, not one each per message."""
+        self._pending.append(message)
+        if len(self._pending) == 1:
+            self.call_later(self._flush_added)
+
+    def _flush_added(self) -> None:
+        batch, self._pending = self._pending, []
+        if not batch:
+            return
+        if batch[0].chat_id != self.chat_id:
+            batch = [m for m in batch if m.chat_id == self.chat_id]
+            if not batch:
+                return
+        self.view.append_many(batch)
+        if any(m.direction is Direction.INBOUND for m in batch):
             self.show_typing(False)
             if self.chat_id is not None and not self._blocked:
                 self._mark_read(self.chat_id)
         self.run_worker(self._refresh_panels(), group="panels", exclusive=True, exit_on_error=False)
 
     def message_changed(self, message: ChatMessage) -> None:
+        if self._pending:
+            self._flush_added()  # keep the order: the message may still wait to be added
         self.view.update(message)
 
     def summary_changed(self, summary: ChatSummary) -> None:
