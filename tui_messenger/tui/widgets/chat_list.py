@@ -14,6 +14,8 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
+from textual.strip import Strip
+from textual.style import Style
 from textual.widgets import Input, OptionList, Tab, Tabs
 from textual.widgets.option_list import Option
 
@@ -21,6 +23,7 @@ from tui_messenger.domain.models import ChatFilter, ChatSummary
 from tui_messenger.tui.widgets.chat_row import archived_row, back_row, chat_row
 
 ARCHIVED_ID = "archived"
+KEPT_RENDERS = 4096
 BACK_ID = "back"
 
 
@@ -33,6 +36,28 @@ class ChatOptions(OptionList):
         Binding("a", "flag('archive')", "Archive", id="chat-archive"),
         Binding("u", "flag('unread')", "Unread", id="chat-unread"),
     ]
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        # Rendered rows kept across `set_options` (a tab switch shows the same rows again). Keyed by
+        # option, index (the strips carry it for clicks), style and width; valid while the prompt is the same.
+        self._kept: dict[tuple[Option, int, Style, int], tuple[object, list[Strip]]] = {}
+
+    def _get_option_render(self, option: Option, style: Style) -> list[Strip]:
+        key = (option, self._option_to_index[option], style, self.scrollable_content_region.width)
+        kept = self._kept.get(key)
+        if kept is not None and kept[0] is option.prompt:
+            return kept[1]
+        strips = super()._get_option_render(option, style)
+        if len(self._kept) > KEPT_RENDERS:
+            self._kept.clear()
+        self._kept[key] = (option.prompt, strips)
+        return strips
+
+    def notify_style_update(self) -> None:
+        if hasattr(self, "_kept"):  # called from Widget.__init__ too
+            self._kept.clear()  # the theme changed: rows are drawn with its colours
+        super().notify_style_update()
 
     def action_flag(self, flag: str) -> None:
         option = self.highlighted_option
@@ -166,7 +191,9 @@ class ChatList(Vertical):
         for f in ChatFilter:
             count = counts.get(f, 0)
             label = f"{f.value} {count}" if count and f is not ChatFilter.ALL else f.value
-            tabs.query_one(f"#filter-{f.name.lower()}", Tab).label = Content(label)
+            tab = tabs.query_one(f"#filter-{f.name.lower()}", Tab)
+            if tab.label.plain != label:  # a new label lays out the whole screen again
+                tab.label = Content(label)
 
     def on_resize(self) -> None:
         if self._rows:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from rich._wrap import divide_line
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
@@ -71,8 +72,18 @@ def _wrap(text: str, width: int) -> list[str]:
         if len(paragraph) <= width and (paragraph.isascii() or cell_len(paragraph) <= width):
             lines.append(paragraph.rstrip())
             continue
-        lines.extend(line.plain.rstrip() for line in Content(paragraph).wrap(width))
+        if paragraph.isascii() and "\t" not in paragraph:
+            lines.extend(_wrap_ascii(paragraph, width))
+        else:
+            lines.extend(line.plain.rstrip() for line in Content(paragraph).wrap(width))
     return lines
+
+
+def _wrap_ascii(text: str, width: int) -> list[str]:
+    """`Content(text).wrap(width)` for ASCII without tabs: the same breaks (rich's `divide_line`, which
+    Content uses) without building Content lines and spans; long messages are common."""
+    bounds = [0, *divide_line(text, width), len(text)]
+    return [text[a:b].rstrip() for a, b in zip(bounds, bounds[1:], strict=False)]
 
 
 def body_text(message: ChatMessage) -> str:
