@@ -192,6 +192,7 @@ class MessengerService(MessengerApi):
                 self.progress.set()
                 continue
             failures = 0
+            await self.receiver.flush_acks()  # before the resumed sync, or it re-sends what we stored
             self._set_online(True)
             self.outbox.reconnected()
             await self._flush_preferences()

@@ -64,6 +64,7 @@ class Receiver:
         self._ingest = ingest
         self._chats = chats
         self._transport = transport
+        self._unsent_acks: list[str] = []  # acks a broken connection swallowed: sent first on reconnect
         self._clock = clock
         self._toasts: dict[int, list[float]] = {}  # chat id -> clock times of its recent toasts
         self._user_id = user_id
@@ -130,11 +131,21 @@ class Receiver:
 
     async def handle(self, raws: Sequence[bytes]) -> BatchResult:
         result, keys, typing = await asyncio.to_thread(self._decode_and_store, raws)
-        for start in range(0, len(keys), ACKS_PER_FRAME):
-            await self._send(wire.AckFrame(ids=keys[start : start + ACKS_PER_FRAME]))
+        self._unsent_acks.extend(keys)
+        await self.flush_acks()
         await self._receipts(result)
         await self._publish(result, typing)
         return result
+
+    async def flush_acks(self) -> bool:
+        """Send every ack not sent yet. Without this, frames stored just before a disconnect are sent
+        again on every reconnect, and under many disconnects the network's backlog only grows."""
+        while self._unsent_acks:
+            batch = self._unsent_acks[:ACKS_PER_FRAME]
+            if not await self._send(wire.AckFrame(ids=batch)):
+                return False
+            del self._unsent_acks[: len(batch)]
+        return True
 
     async def _send(self, frame: wire.Frame) -> bool:
         try:

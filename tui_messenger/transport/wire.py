@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError,
 log = logging.getLogger(__name__)
 
 WIRE_VERSION = 1
+LOGGED_DROPS = 10  # malformed frames logged as warnings before only every thousandth is
 MAX_FRAME_BYTES = 2 * 1024 * 1024  # a 1 MB body must still pass; anything larger is dropped unparsed
 MAX_BUTTONS = 3
 MAX_BUTTON_TITLE = 20
@@ -318,5 +319,9 @@ def try_decode(raw: bytes, stats: FrameStats | None = None) -> Frame | None:
     try:
         return decode(raw, stats)
     except FrameError as exc:
-        log.warning("dropped frame: %s", exc)
+        # A stream of garbage must not become a stream of log lines: the first few are logged, then one
+        # in a thousand (the counts stay exact in `stats`).
+        dropped = stats.dropped if stats is not None else 0
+        level = logging.WARNING if dropped <= LOGGED_DROPS or dropped % 1000 == 0 else logging.DEBUG
+        log.log(level, "dropped frame: %s (%d dropped so far)", exc, dropped)
         return None

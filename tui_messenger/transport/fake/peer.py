@@ -388,7 +388,7 @@ class FakePeer(Transport):
         self._deliver(record.raw)
         if record.key in self._retry:
             self._retry[record.key].cancel()
-        wait = min(self.ack_timeout * 2 ** (record.attempts - 1), MAX_RETRY_WAIT)
+        wait = min(self.ack_timeout * 2 ** min(record.attempts - 1, 16), MAX_RETRY_WAIT)  # no overflow
         due = self.clock.now() + timedelta(seconds=wait)
         self._retry[record.key] = self._sched.at(due, lambda: self._retransmit(record.key), "retransmit")
 
