@@ -9,14 +9,6 @@ from typing import TYPE_CHECKING, Any
 from textual import work
 
 from tui_messenger.domain.models import ChatSummary, ReportReason
-from tui_messenger.tui.modals import (
-    BlockedListModal,
-    BlockModal,
-    ProfileAction,
-    ProfileModal,
-    ReportModal,
-    SearchModal,
-)
 
 if TYPE_CHECKING:
     from tui_messenger.services.messenger import Messenger
@@ -57,6 +49,8 @@ class AccountActions:
 
     @work(group="dialog", exclusive=True, exit_on_error=False)
     async def _block(self, summary: ChatSummary) -> None:
+        from tui_messenger.tui.modals import BlockModal
+
         peer = summary.peer
         result = await self.app.push_screen_wait(BlockModal(peer.display_name, is_business=peer.is_business))
         if result is None:
@@ -78,6 +72,8 @@ class AccountActions:
 
     @work(group="dialog", exclusive=True, exit_on_error=False)
     async def _report(self, summary: ChatSummary) -> None:
+        from tui_messenger.tui.modals import ReportModal
+
         peer = summary.peer
         evidence = await self.messenger.report_evidence(peer.id)
         result = await self.app.push_screen_wait(ReportModal(peer.display_name, evidence))
@@ -112,6 +108,8 @@ class AccountActions:
 
     @work(group="dialog", exclusive=True, exit_on_error=False)
     async def _profile(self, summary: ChatSummary) -> None:
+        from tui_messenger.tui.modals import ProfileAction, ProfileModal
+
         peer, m = summary.peer, self.messenger
         account = await m.account(peer.id) or peer
         consent = await m.consent(peer.id) if peer.is_business else None
@@ -152,6 +150,8 @@ class AccountActions:
 
     @work(group="dialog", exclusive=True, exit_on_error=False)
     async def _blocked_list(self) -> None:
+        from tui_messenger.tui.modals import BlockedListModal
+
         items = await self.messenger.blocked()
         unblocked = await self.app.push_screen_wait(
             BlockedListModal(items, on_unblock=self.messenger.unblock)
@@ -166,6 +166,8 @@ class AccountActions:
 
     @work(group="dialog", exclusive=True, exit_on_error=False)
     async def _search(self) -> None:
+        from tui_messenger.tui.modals import SearchModal
+
         result = await self.app.push_screen_wait(SearchModal(self.messenger, now=self.app.now))
         if result is not None:
             self.open_chat(result.chat_id, result.message_id)

@@ -26,6 +26,7 @@ from tui_messenger.tui.widgets.message_layout import Context, Palette, layout_me
 from tui_messenger.tui.widgets.timefmt import day_label, same_day
 
 MAX_MESSAGES = 500
+BURST_WINDOW = 100  # messages shown when this many or more arrive at once at the end being followed
 
 
 class MessageView(ScrollView, can_focus=True):
@@ -164,6 +165,16 @@ class MessageView(ScrollView, can_focus=True):
         if not fresh or self.has_newer:
             return  # a window that does not reach the end loads the newest page when scrolled there
         at_end = self._follow or self.scroll_y >= self.max_scroll_y - 1
+        if at_end and len(fresh) >= BURST_WINDOW:
+            # A burst while the reader follows the end: show its newest part as a fresh window (older
+            # ones load on scrolling up), so one turn of the loop lays out BURST_WINDOW messages, not 500.
+            selected_id = self._selected_id()
+            self._messages = [*self._messages, *fresh][-BURST_WINDOW:]
+            self.has_older = True
+            self._reindex(full=True)
+            self.selected = self._index.get(selected_id) if selected_id else None
+            self._jump(self.max_scroll_y)
+            return
         anchor = None if at_end else self._anchor()
         fresh = fresh[-MAX_MESSAGES:]
         base = len(self._messages)
