@@ -349,7 +349,7 @@ def startup(big: Path, empty: Path, sizes: Sizes) -> Result:
             if run:  # the first round warms the file cache and the bytecode
                 samples[name].append(shown)
     big_ms, empty_ms, minimal_ms = (median_ms(samples[k]) for k in ("big", "empty", "minimal"))
-    return _status("real CLI") | {
+    return _status("") | {
         "big_ms": big_ms,
         "empty_ms": empty_ms,
         "minimal_ms": minimal_ms,
