@@ -49,6 +49,8 @@ class MainScreen(ChatTools, AccountActions, Screen[None]):
         self.messenger = messenger
         self.now = now
         self._list_timer: Timer | None = None
+        self._chat_list: ChatList | None = None
+        self._conversation: ConversationPane | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
@@ -62,11 +64,15 @@ class MainScreen(ChatTools, AccountActions, Screen[None]):
 
     @property
     def chat_list(self) -> ChatList:
-        return self.query_one(ChatList)
+        if self._chat_list is None:  # found once: a burst asks for it thousands of times
+            self._chat_list = self.query_one(ChatList)
+        return self._chat_list
 
     @property
     def conversation(self) -> ConversationPane:
-        return self.query_one(ConversationPane)
+        if self._conversation is None:
+            self._conversation = self.query_one(ConversationPane)
+        return self._conversation
 
     @property
     def current(self) -> ChatSummary | None:
