@@ -82,3 +82,19 @@ def test_reopen_keeps_data(db_path: Path) -> None:
     second = open_database(db_path)
     assert SettingsRepository(second).sync_token() == "abc"
     second.close()
+
+
+def test_a_version_1_database_gains_the_mute_duration(tmp_path: Path) -> None:
+    path = tmp_path / "v1.db"
+    open_database(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute("ALTER TABLE chats DROP COLUMN muted_until")  # as version 1 was made before mutes had one
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+    db = open_database(path)
+    with db.read() as session:
+        raw = session.connection().connection.dbapi_connection
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+        assert "muted_until" in {row[1] for row in raw.execute("PRAGMA table_info(chats)")}
+    db.close()

@@ -13,7 +13,9 @@ from tui_messenger.store.preflight import SCHEMA_VERSION
 
 
 def _v1_initial(conn: sqlite3.Connection) -> None:
-    # Version 1 is the tables module as first released. When version 2 exists, freeze this DDL as text.
+    # Version 1 is generated from the tables module; later migrations are written so that they also hold
+    # on a database that version 1 already made complete (nothing has been released yet). Freeze this DDL
+    # as text at the first release.
     dialect = sqlite_dialect.dialect()
     for table in tables.SQLModel.metadata.sorted_tables:
         conn.execute(str(CreateTable(table).compile(dialect=dialect)))
@@ -23,7 +25,15 @@ def _v1_initial(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1_initial}
+def _v2_mute_until(conn: sqlite3.Connection) -> None:
+    # Mutes with a duration (8 hours, 1 week). Version 1 is generated from the tables module, so a new
+    # database already has the column; one made before it gains it here.
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(chats)")}
+    if "muted_until" not in columns:
+        conn.execute("ALTER TABLE chats ADD COLUMN muted_until INTEGER")
+
+
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1_initial, 2: _v2_mute_until}
 
 
 def migrate(conn: sqlite3.Connection) -> None:
