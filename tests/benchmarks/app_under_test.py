@@ -21,15 +21,6 @@ class AppUnderTest:
     note: str  # "" for the real service, else what stands in for it
 
 
-def service_missing() -> str | None:
-    """Why the real MessengerService cannot be used, or None when it can."""
-    try:
-        from tui_messenger.services.messenger_service import MessengerService  # noqa: F401
-    except ImportError:
-        return "MessengerService not landed; the store adapter stands in"
-    return None
-
-
 def make_app(db_path: Path) -> AppUnderTest:
     """The real app, service and fake network (default scenario) on `db_path`, as the test app is built:
     a manual clock, so the fake network's bots speak only when the benchmark makes them."""
@@ -39,13 +30,6 @@ def make_app(db_path: Path) -> AppUnderTest:
 
     db = open_database(db_path, exclusive=True)
     themes = lambda app: register_themes(app, packaged_theme_dirs())  # noqa: E731
-    if (missing := service_missing()) is not None:
-        from store_adapter import StoreMessenger
-
-        messenger: Any = StoreMessenger(db)
-        return AppUnderTest(
-            MessengerApp(messenger, register_themes=themes), messenger, None, db.close, missing
-        )
     from tui_messenger.domain.clock import ManualClock
     from tui_messenger.services.messenger_service import MessengerService
     from tui_messenger.transport.fake import FakePeer
