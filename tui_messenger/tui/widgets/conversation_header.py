@@ -22,7 +22,7 @@ def header_title(summary: ChatSummary) -> Content:
         parts.append((f"{BADGE} ", "bold $badge"))
     parts.append((clean_name(peer.display_name or summary.chat.title), "bold"))
     if peer.is_business:
-        parts.append(("  business", "italic $business-mark"))
+        parts.append((" · business", "italic $business-mark"))
     return Content.assemble(*parts)
 
 
