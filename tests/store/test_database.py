@@ -95,6 +95,38 @@ def test_a_version_1_database_gains_the_mute_duration(tmp_path: Path) -> None:
     db = open_database(path)
     with db.read() as session:
         raw = session.connection().connection.dbapi_connection
-        assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
         assert "muted_until" in {row[1] for row in raw.execute("PRAGMA table_info(chats)")}
+    db.close()
+
+
+def test_a_version_2_database_gains_reactions_edits_deletions_and_files(tmp_path: Path) -> None:
+    path = tmp_path / "v2.db"
+    open_database(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute("DROP TABLE reactions")  # as version 2 was made before them
+    conn.execute("DROP TABLE attachments")
+    for column in ("edited_at", "deleted_at", "hidden"):
+        conn.execute(f"ALTER TABLE messages DROP COLUMN {column}")
+    conn.execute("INSERT INTO accounts (id, display_name, kind, verified, scam, about, description, category,"
+                 " address, email, websites, hours, updated_at) VALUES ('a', 'A', 'person', 0, 0, '', '', '',"
+                 " '', '', '', '', 0)")
+    conn.execute("INSERT INTO chats (peer_id, kind, pinned, muted, archived, is_request, unread_count,"
+                 " last_activity, last_preview, last_outbound_at, draft) VALUES ('a', 'personal', 0, 0, 0, 0,"
+                 " 0, 0, '', 0, '')")
+    conn.execute("INSERT INTO messages (message_id, chat_id, sender_id, direction, kind, body, position, sent_at,"
+                 " status) VALUES ('m1', 1, 'a', 'in', 'text', 'kept', 1, 1, 'delivered')")
+    conn.execute("PRAGMA user_version = 2")
+    conn.commit()
+    conn.close()
+    db = open_database(path)
+    with db.read() as session:
+        raw = session.connection().connection.dbapi_connection
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+        columns = {row[1]: row for row in raw.execute("PRAGMA table_info(messages)")}
+        assert {"edited_at", "deleted_at", "hidden"} <= set(columns)
+        assert raw.execute("SELECT body, hidden, edited_at FROM messages").fetchall() == [("kept", 0, None)]
+        tables = {row[0] for row in raw.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        assert {"reactions", "attachments"} <= tables
+        assert raw.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     db.close()

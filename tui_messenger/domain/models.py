@@ -30,6 +30,7 @@ class MessageKind(StrEnum):
     LIST = "list"  # interactive list
     INTERACTIVE_REPLY = "interactive_reply"  # button_reply or list_reply
     SYSTEM = "system"
+    DOCUMENT = "document"  # a file, with an optional caption as its body
 
 
 class TemplateCategory(StrEnum):
@@ -140,6 +141,25 @@ class Account:
 
 
 @dataclass(frozen=True, slots=True)
+class ReactionCount:
+    """One emoji under a bubble: how many reacted with it and whether the user is one of them."""
+
+    emoji: str
+    count: int
+    mine: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class AttachmentInfo:
+    """What is shown of a file: never its bytes. `file_name` is as sent (clean it before showing)."""
+
+    file_name: str
+    mime_type: str
+    size: int
+    sha256: str
+
+
+@dataclass(frozen=True, slots=True)
 class ChatMessage:
     message_id: str  # globally unique
     chat_id: int
@@ -157,6 +177,10 @@ class ChatMessage:
     reply_to: str | None = None  # message_id of the quoted message
     received_at: datetime | None = None
     error_code: int | None = None
+    edited_at: datetime | None = None  # shown "edited"; only the latest text is kept
+    deleted: bool = False  # deleted for everyone: "This message was deleted", no text kept
+    reactions: tuple[ReactionCount, ...] = ()  # filled by history pages, most used first
+    attachment: AttachmentInfo | None = None  # a file's description (its bytes stay in the store)
 
     @property
     def outgoing(self) -> bool:

@@ -33,7 +33,37 @@ def _v2_mute_until(conn: sqlite3.Connection) -> None:
         conn.execute("ALTER TABLE chats ADD COLUMN muted_until INTEGER")
 
 
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1_initial, 2: _v2_mute_until}
+def _v3_content(conn: sqlite3.Connection) -> None:
+    # Reactions, edits, deletions and files. Like version 2, this holds on a database that version 1
+    # already made complete: every table and column the tables module has and the file lacks is added
+    # (new columns are nullable or carry their model default).
+    dialect = sqlite_dialect.dialect()
+    present = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    for table in tables.SQLModel.metadata.sorted_tables:
+        if table.name not in present:
+            conn.execute(str(CreateTable(table).compile(dialect=dialect)))
+            for index in sorted(table.indexes, key=lambda i: i.name or ""):
+                conn.execute(str(CreateIndex(index).compile(dialect=dialect)))
+            continue
+        columns = {row[1] for row in conn.execute(f'PRAGMA table_info("{table.name}")')}
+        for column in table.columns:
+            if column.name in columns:
+                continue
+            ddl = f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {column.type.compile(dialect=dialect)}'
+            default = getattr(column.default, "arg", None)
+            if not column.nullable:
+                if not isinstance(default, bool | int | str):
+                    raise RuntimeError(f"column {table.name}.{column.name} needs a default to be added")
+                literal = int(default) if isinstance(default, bool | int) else "'" + default.replace("'", "''") + "'"
+                ddl += f" NOT NULL DEFAULT {literal}"
+            conn.execute(ddl)
+
+
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
+    1: _v1_initial,
+    2: _v2_mute_until,
+    3: _v3_content,
+}
 
 
 def migrate(conn: sqlite3.Connection) -> None:

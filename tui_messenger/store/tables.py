@@ -88,6 +88,36 @@ class MessageRow(SQLModel, table=True):
     received_at: int | None = None
     status: str
     error_code: int | None = None
+    # Edits and deletions (schema 3). The store keeps only the latest text of an edited message, and a
+    # message deleted for everyone keeps no text at all: a tombstone with its id, so retransmissions
+    # and late edits of it are recognised and dropped. Deleted for me: hidden from every view.
+    edited_at: int | None = None
+    deleted_at: int | None = None
+    hidden: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})  # raw inserts omit it
+
+
+class ReactionRow(SQLModel, table=True):
+    """One emoji per person per message, as in the big messengers; a new one replaces the old."""
+
+    __tablename__ = "reactions"
+
+    message_id: str = Field(primary_key=True)
+    reactor_id: str = Field(primary_key=True)
+    emoji: str
+    reacted_at: int
+
+
+class AttachmentRow(SQLModel, table=True):
+    """The bytes of a file sent or received, next to its message (capped in size before it gets here)."""
+
+    __tablename__ = "attachments"
+
+    message_id: str = Field(primary_key=True, foreign_key="messages.message_id")
+    file_name: str  # as sent: shown only through the safe-text cleaner
+    mime_type: str
+    size: int
+    sha256: str
+    data: bytes
 
 
 class OutboxRow(SQLModel, table=True):

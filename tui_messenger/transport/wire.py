@@ -18,6 +18,8 @@ log = logging.getLogger(__name__)
 WIRE_VERSION = 1
 LOGGED_DROPS = 10  # malformed frames logged as warnings before only every thousandth is
 MAX_FRAME_BYTES = 2 * 1024 * 1024  # a 1 MB body must still pass; anything larger is dropped unparsed
+MAX_FILE_BYTES = 1024 * 1024  # a file's bytes; base64 in a frame stays under MAX_FRAME_BYTES
+MAX_EMOJI_CHARS = 16  # a reaction is one emoji; ZWJ sequences and flags take several code points
 MAX_BUTTONS = 3
 MAX_BUTTON_TITLE = 20
 MAX_LIST_ROWS = 10
@@ -99,6 +101,17 @@ class InteractiveReply(_Model):
     context_id: str  # the message answered
 
 
+class Document(_Model):
+    """A file. `data` is base64; the receiver checks size and sha256 against the bytes it decodes."""
+
+    file_name: str = Field(min_length=1, max_length=255)
+    mime_type: str = Field(min_length=1, max_length=127)
+    size: int = Field(ge=0, le=MAX_FILE_BYTES)
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    data: str
+    caption: str = ""
+
+
 class Context(_Model):
     message_id: str  # reply-to
 
@@ -109,11 +122,12 @@ class MessageFrame(_Model):
     sender: str = Field(alias="from", min_length=1, max_length=200)
     to: str = Field(min_length=1, max_length=200)
     timestamp: int  # milliseconds since the epoch, server time
-    kind: Literal["text", "template", "interactive", "interactive_reply", "system"]
+    kind: Literal["text", "template", "interactive", "interactive_reply", "system", "document"]
     text: TextContent | None = None
     template: Template | None = None
     interactive: Interactive | None = None
     interactive_reply: InteractiveReply | None = None
+    document: Document | None = None
     context: Context | None = None
     client_txn_id: str | None = None
 
@@ -137,7 +151,50 @@ class MessageFrame(_Model):
             return self.interactive.body
         if self.interactive_reply is not None:
             return self.interactive_reply.title
+        if self.document is not None:
+            return self.document.caption
         return ""
+
+
+class ReactionFrame(_Model):
+    """An emoji on a message, in its own frame; an empty emoji takes the sender's reaction back."""
+
+    type: Literal["reaction"] = "reaction"
+    id: str = Field(min_length=1, max_length=200)  # this frame's own id: acks and duplicates
+    sender: str = Field(alias="from", min_length=1, max_length=200)
+    to: str = Field(min_length=1, max_length=200)
+    message_id: str = Field(min_length=1, max_length=200)
+    emoji: str = Field(max_length=MAX_EMOJI_CHARS)
+    timestamp: int
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class EditFrame(_Model):
+    """The author's new text for one of their messages (accepted within the edit window)."""
+
+    type: Literal["edit"] = "edit"
+    id: str = Field(min_length=1, max_length=200)
+    sender: str = Field(alias="from", min_length=1, max_length=200)
+    to: str = Field(min_length=1, max_length=200)
+    message_id: str = Field(min_length=1, max_length=200)
+    body: str
+    timestamp: int
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class DeleteFrame(_Model):
+    """The author deletes one of their messages for everyone (within the same window as edits)."""
+
+    type: Literal["delete"] = "delete"
+    id: str = Field(min_length=1, max_length=200)
+    sender: str = Field(alias="from", min_length=1, max_length=200)
+    to: str = Field(min_length=1, max_length=200)
+    message_id: str = Field(min_length=1, max_length=200)
+    timestamp: int
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
 class ErrorInfo(_Model):
@@ -246,6 +303,9 @@ class SyncFrame(_Model):
 
 Frame = Annotated[
     MessageFrame
+    | ReactionFrame
+    | EditFrame
+    | DeleteFrame
     | StatusFrame
     | TypingFrame
     | PresenceFrame
@@ -284,9 +344,9 @@ class FrameStats:
 def ack_key(frame: Frame) -> str | None:
     """The id a client puts in `AckFrame.ids` once it has stored `frame` (or already had it).
 
-    Messages are acked by their id, receipts by message and status, a directory by its version.
+    Messages, reactions, edits and deletions are acked by their id, receipts by message and status, a directory by its version.
     Frames without a key (typing, presence, sync) are never re-sent, so they need no ack."""
-    if isinstance(frame, MessageFrame):
+    if isinstance(frame, MessageFrame | ReactionFrame | EditFrame | DeleteFrame):
         return frame.id
     if isinstance(frame, StatusFrame):
         return f"status:{frame.message_id}:{frame.status}"
