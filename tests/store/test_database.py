@@ -106,6 +106,7 @@ def test_a_version_2_database_gains_reactions_edits_deletions_and_files(tmp_path
     conn = sqlite3.connect(path)
     conn.execute("DROP TABLE reactions")  # as version 2 was made before them
     conn.execute("DROP TABLE attachments")
+    conn.execute("DROP TABLE action_outbox")
     for column in ("edited_at", "deleted_at", "hidden"):
         conn.execute(f"ALTER TABLE messages DROP COLUMN {column}")
     conn.execute("INSERT INTO accounts (id, display_name, kind, verified, scam, about, description, category,"
@@ -127,6 +128,6 @@ def test_a_version_2_database_gains_reactions_edits_deletions_and_files(tmp_path
         assert {"edited_at", "deleted_at", "hidden"} <= set(columns)
         assert raw.execute("SELECT body, hidden, edited_at FROM messages").fetchall() == [("kept", 0, None)]
         tables = {row[0] for row in raw.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        assert {"reactions", "attachments"} <= tables
+        assert {"reactions", "attachments", "action_outbox"} <= tables
         assert raw.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     db.close()

@@ -131,6 +131,19 @@ class OutboxRow(SQLModel, table=True):
     next_attempt_at: int = 0
 
 
+class ActionOutboxRow(SQLModel, table=True):
+    """The user's reactions, edits and deletions not yet acknowledged: sent again like messages."""
+
+    __tablename__ = "action_outbox"
+
+    frame_id: str = Field(primary_key=True)
+    kind: str  # reaction | edit | delete
+    message_id: str  # the message it acts on
+    frame: bytes
+    attempts: int = 0
+    next_attempt_at: int = 0
+
+
 class BlockRow(SQLModel, table=True):
     __tablename__ = "blocks"
 
