@@ -1,41 +1,8 @@
-"""Emoji shortcodes (`:thumbsup:` -> 👍), replaced when a message is sent."""
+"""Emoji shortcodes (`:thumbsup:` -> 👍), replaced when a message is sent. The table lives in the domain
+(`domain.reactions`), shared with the reaction picker."""
 
 from __future__ import annotations
 
-import re
+from tui_messenger.domain.reactions import SHORTCODES, replace_shortcodes
 
-SHORTCODES: dict[str, str] = {
-    "thumbsup": "👍",
-    "+1": "👍",
-    "thumbsdown": "👎",
-    "-1": "👎",
-    "smile": "😄",
-    "grin": "😁",
-    "joy": "😂",
-    "wink": "😉",
-    "heart": "❤️",
-    "ok_hand": "👌",
-    "pray": "🙏",
-    "clap": "👏",
-    "tada": "🎉",
-    "fire": "🔥",
-    "rocket": "🚀",
-    "eyes": "👀",
-    "thinking": "🤔",
-    "cry": "😢",
-    "wave": "👋",
-    "check": "✅",
-    "x": "❌",
-    "warning": "⚠️",
-    "sunglasses": "😎",
-    "coffee": "☕",
-    "airplane": "✈️",
-    "moneybag": "💰",
-}
-
-_CODE = re.compile(r":([a-z0-9_+\-]{1,32}):")
-
-
-def replace_shortcodes(text: str) -> str:
-    """Replace known `:name:` codes; unknown ones stay as typed."""
-    return _CODE.sub(lambda m: SHORTCODES.get(m.group(1), m.group(0)), text)
+__all__ = ["SHORTCODES", "replace_shortcodes"]
