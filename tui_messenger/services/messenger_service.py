@@ -21,12 +21,14 @@ from typing import Any, Protocol
 from tui_messenger.domain.clock import Clock
 from tui_messenger.domain.events import ConnectionChanged, MessengerEvent
 from tui_messenger.domain.models import ChatSummary
+from tui_messenger.services.actions import ActionSender, acked_item
 from tui_messenger.services.hub import EventHub
 from tui_messenger.services.messenger_api import MessengerApi
 from tui_messenger.services.outbox import Outbox, RetryPolicy
 from tui_messenger.services.receive import MAX_BATCH, Receiver
 from tui_messenger.services.safety import Safety
 from tui_messenger.store.accounts import AccountRepository, ContactRepository
+from tui_messenger.store.action_outbox import ActionOutboxRepository
 from tui_messenger.store.chats import ChatRepository
 from tui_messenger.store.consent import ConsentRepository, FeedbackRepository
 from tui_messenger.store.database import Database
@@ -103,6 +105,12 @@ class MessengerService(MessengerApi):
             repo=self.outbox_repo, transport=transport, clock=clock, hub=self.hub,
             policy=retry or RetryPolicy(), online=lambda: self.online,
         )  # fmt: skip
+        self.action_repo = ActionOutboxRepository(db)
+        self.actions = ActionSender(
+            repo=self.action_repo, transport=transport, clock=clock, policy=self.outbox.policy,
+            online=lambda: self.online,
+        )  # fmt: skip
+        self.receiver.converters[wire.AckFrame] = acked_item
         self.online = False
         self._inbox: asyncio.Queue[bytes] = asyncio.Queue()
         self._busy = False
@@ -114,6 +122,7 @@ class MessengerService(MessengerApi):
         # tools wait on it instead of sleeping.
         self.progress = asyncio.Event()
         self.outbox.on_pass = self.progress.set
+        self.actions.on_pass = self.progress.set
 
     # life cycle ------------------------------------------------------------------------------------
     async def start(self) -> None:
@@ -124,6 +133,7 @@ class MessengerService(MessengerApi):
             asyncio.create_task(self._process_loop(), name="messenger-receive"),
             asyncio.create_task(self._connection_loop(), name="messenger-connection"),
             asyncio.create_task(self.outbox.run(), name="messenger-outbox"),
+            asyncio.create_task(self.actions.run(), name="messenger-actions"),
         ]
 
     async def stop(self) -> None:
@@ -195,6 +205,7 @@ class MessengerService(MessengerApi):
             await self.receiver.flush_acks()  # before the resumed sync, or it re-sends what we stored
             self._set_online(True)
             self.outbox.reconnected()
+            self.actions.reconnected()
             await self._flush_preferences()
             self.progress.set()
             try:
@@ -214,6 +225,7 @@ class MessengerService(MessengerApi):
             self.progress.set()
             if online:
                 self.outbox.wake()
+                self.actions.wake()
 
     async def _process_loop(self) -> None:
         while True:
@@ -272,3 +284,4 @@ class MessengerService(MessengerApi):
             if inspect.isawaitable(result):
                 await result
         self.outbox.wake()
+        self.actions.wake()

@@ -15,6 +15,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from tui_messenger.domain.clock import Clock, to_ms
 from tui_messenger.domain.events import (
@@ -75,6 +76,10 @@ class Receiver:
         self.stats = wire.FrameStats()
         self.chat_ids: dict[str, int] = {}  # peer account -> chat id, for typing frames
         self.on_directory: Callable[[], None] | None = None
+        # Frame type -> its batch item (or None to drop it): action acks, edits, deletions, reactions.
+        # Registered by the service (services/actions.py, services/edits.py); a converter runs in the
+        # store thread and its item is applied in the batch's transaction, in arrival order.
+        self.converters: dict[type, Callable[[Any], BatchItem | None]] = {}
 
     def convert(self, raws: Sequence[bytes]) -> tuple[list[BatchItem], list[str], list[wire.TypingFrame]]:
         """Decode a batch: store items, keys to ack, typing frames to show."""
@@ -101,7 +106,10 @@ class Receiver:
                     items.append(Dropped(frame.sender))
                 elif frame.to == self._user_id:
                     typing.append(frame)
-            # presence, acks and preference frames from the network carry nothing to store
+            elif (converter := self.converters.get(type(frame))) is not None:
+                if (converted := converter(frame)) is not None:
+                    items.append(converted)
+            # presence and preference frames from the network carry nothing to store
         return items, list(dict.fromkeys(keys)), typing
 
     def _decode_and_store(

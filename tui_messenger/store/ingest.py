@@ -19,6 +19,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Protocol
 
 from sqlmodel import Session
 
@@ -97,7 +98,15 @@ class Dropped:
     account_id: str
 
 
-BatchItem = Incoming | DirectoryRecord | StatusChange | SyncToken | Dropped
+class AppliesItself(Protocol):
+    """A batch item that applies itself inside the batch's transaction, in arrival order: edits and
+    deletions (store/edits.py), action acks (store/action_outbox.py), reactions. It may append to
+    `result.changed` and add chat ids to `result.touched` (their summaries are then read once)."""
+
+    def apply(self, conn: sqlite3.Connection, result: BatchResult) -> None: ...
+
+
+BatchItem = Incoming | DirectoryRecord | StatusChange | SyncToken | Dropped | AppliesItself
 
 
 @dataclass
@@ -366,6 +375,8 @@ def apply_batch(
             put(conn, SYNC_TOKEN, item.token)
         elif isinstance(item, Dropped):
             count_drop(item.account_id)
+        elif item is not None:
+            item.apply(conn, result)
     _bump_dropped(conn, result.dropped)
     session.expire_all()
     touched = result.touched | {m.chat_id for m in result.changed}

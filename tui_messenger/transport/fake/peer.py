@@ -24,6 +24,7 @@ from pydantic import ValidationError
 from tui_messenger.domain.clock import Clock, ManualClock, from_ms, to_ms
 from tui_messenger.transport import wire
 from tui_messenger.transport.base import Transport, TransportClosed
+from tui_messenger.transport.fake.actions import PeerActions
 from tui_messenger.transport.fake.bots import build_bots
 from tui_messenger.transport.fake.connection import Connection
 from tui_messenger.transport.fake.consent import ERROR_TITLES, ConsentLedger
@@ -103,6 +104,7 @@ class FakePeer(Transport):
         self._driver: asyncio.Task[None] | None = None
         self._wake: asyncio.Event | None = None
         self.bots = build_bots(self, world)
+        self.actions = PeerActions(self)  # reactions, edits and deletions from the user
         self._seed_world()
 
     @classmethod
@@ -253,6 +255,11 @@ class FakePeer(Transport):
         )  # type: ignore[arg-type]
         self._publish(frame)
 
+    def send_ephemeral(self, frame: wire.Frame) -> None:
+        """A frame sent once if connected, never stored or re-sent (typing, acks of the user's actions)."""
+        if self.connected:
+            self._deliver(wire.encode(frame))
+
     def typing(self, sender: str, on: bool) -> None:
         """Typing is ephemeral: sent once if connected, never stored or re-sent."""
         if self.connected:
@@ -316,6 +323,8 @@ class FakePeer(Transport):
                 self._drop_unacked(key)
         elif isinstance(frame, wire.MessageFrame):
             self._user_message(frame)
+        elif isinstance(frame, wire.ReactionFrame | wire.EditFrame | wire.DeleteFrame):
+            self.actions.from_client(frame)
         elif isinstance(frame, wire.UserPreferencesFrame):
             stopped = frame.marketing == "stop"
             self.consent.set_marketing(frame.to, self.user_id, stopped=stopped)

@@ -1,0 +1,152 @@
+"""A reliable sender for the user's action frames: reactions, edits and deletions.
+
+How to use it for a new action (a reaction, an edit, a deletion):
+1. build the wire frame (its own fresh `id`), and `action = outgoing_action(frame)`;
+2. in the store, inside the transaction that applies the local effect, call
+   `store.action_outbox.enqueue_action(conn_or_session, action, now)`: effect and frame commit together;
+3. then `await service.actions.send_new(action)`: sent at once if online.
+`ActionSender.enqueue(frame)` does 1-3 for an action with no local effect to store.
+
+After that the entry is sent again with capped exponential backoff (the service's `RetryPolicy`, on the
+injected clock) and at once after every reconnect, until the network's AckFrame naming the frame's id
+arrives; the receiver turns that AckFrame into `ActionsAcked`, which removes the entry inside the receive
+batch's transaction. Unlike a message, an action never turns "failed": once the attempts of the policy
+are spent it keeps going at the policy's longest delay, since the network acks every action frame it can
+read (also one it refuses by its rules), so only a lost connection keeps an entry waiting.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+
+from tui_messenger.domain.clock import Clock
+from tui_messenger.services.outbox import RetryPolicy
+from tui_messenger.store.action_outbox import (
+    ActionEntry,
+    ActionOutboxRepository,
+    ActionsAcked,
+    OutgoingAction,
+)
+from tui_messenger.transport import wire
+from tui_messenger.transport.base import Transport, TransportClosed
+
+log = logging.getLogger(__name__)
+
+ActionFrame = wire.ReactionFrame | wire.EditFrame | wire.DeleteFrame
+
+
+def outgoing_action(frame: ActionFrame) -> OutgoingAction:
+    """The store's form of an action frame: its id, kind, target message and encoded bytes."""
+    return OutgoingAction(frame.id, frame.type, frame.message_id, wire.encode(frame))
+
+
+def acked_item(frame: wire.AckFrame) -> ActionsAcked:
+    """A receive-batch item for an AckFrame from the network (see Receiver.converters)."""
+    return ActionsAcked(tuple(frame.ids))
+
+
+class ActionSender:
+    def __init__(
+        self,
+        *,
+        repo: ActionOutboxRepository,
+        transport: Transport,
+        clock: Clock,
+        policy: RetryPolicy,
+        online: Callable[[], bool],
+    ) -> None:
+        self._repo = repo
+        self._transport = transport
+        self._clock = clock
+        self.policy = policy
+        self._online = online
+        self._wake = asyncio.Event()
+        self._lock = asyncio.Lock()
+        self._resend_all = True  # the first pass sends everything left from the last run
+        self._sent_on_this_connection: set[str] = set()  # a reconnect pass need not send these again
+        self.on_pass: Callable[[], None] = lambda: None
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def reconnected(self) -> None:
+        self._resend_all = True
+        self._sent_on_this_connection.clear()
+        self._wake.set()
+
+    async def enqueue(self, frame: ActionFrame, *, supersedes: tuple[str, ...] = ()) -> OutgoingAction:
+        """Store an action that has no local effect of its own, then send it."""
+        action = outgoing_action(frame)
+        await asyncio.to_thread(
+            self._repo.enqueue, action=action, now=self._clock.now(), supersedes=supersedes
+        )
+        await self.send_new(action)
+        return action
+
+    async def send_new(self, action: OutgoingAction) -> None:
+        """The first attempt, right after the action was stored with its effect."""
+        async with self._lock:
+            # A pass that ran meanwhile may have sent it already (it was stored before the pass read).
+            if self._online() and action.frame_id not in self._sent_on_this_connection:
+                entry = ActionEntry(
+                    action.frame_id, action.kind, action.message_id, action.frame, 0, self._clock.now()
+                )
+                await self._attempt(entry)
+        self._wake.set()
+
+    async def _attempt(self, entry: ActionEntry) -> bool:
+        try:
+            await self._transport.send(entry.frame)
+        except TransportClosed:
+            return False
+        self._sent_on_this_connection.add(entry.frame_id)
+        attempts = entry.attempts + 1
+        delay = self.policy.delay(min(attempts, self.policy.max_attempts))
+        next_at = self._clock.now() + timedelta(seconds=delay)
+        await asyncio.to_thread(
+            self._repo.attempted, frame_id=entry.frame_id, attempts=attempts, next_attempt_at=next_at
+        )
+        return True
+
+    async def run_due(self, *, everything: bool = False) -> float | None:
+        """Send what is due (everything after a reconnect); seconds until the next is due, or None."""
+        async with self._lock:
+            now = self._clock.now()
+            for entry in await asyncio.to_thread(self._repo.entries, due_by=None if everything else now):
+                if entry.next_attempt_at > now and entry.frame_id in self._sent_on_this_connection:
+                    continue  # sent since the reconnect, and not due again yet
+                if not self._online() or not await self._attempt(entry):
+                    break
+            waiting = await asyncio.to_thread(self._repo.entries)
+            self.on_pass()
+            if not waiting:
+                return None
+            due = min(e.next_attempt_at for e in waiting)
+            return max((due - self._clock.now()).total_seconds(), 0.0)
+
+    async def run(self) -> None:
+        """The background loop: wake on new work, on a reconnect, or when the next retry falls due."""
+        while True:
+            self._wake.clear()
+            everything, self._resend_all = self._resend_all, False
+            try:
+                wait = await self.run_due(everything=everything)
+            except Exception:
+                log.exception("action outbox pass failed")
+                wait = self.policy.max_delay
+            if self._wake.is_set():
+                continue
+            tasks = {asyncio.ensure_future(self._wake.wait())}
+            if wait is not None and self._online():
+                tasks.add(asyncio.ensure_future(self._clock.sleep(wait)))
+            try:
+                await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                for task in tasks:
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
