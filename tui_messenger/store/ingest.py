@@ -36,6 +36,7 @@ from tui_messenger.store.base import Repository, raw, select_in
 from tui_messenger.store.chats import chat_kind_for, summaries
 from tui_messenger.store.convert import message_from_tuple
 from tui_messenger.store.messages import StatusChange, apply_status
+from tui_messenger.store.reactions import ReactionUpdate
 from tui_messenger.store.settings import SYNC_TOKEN, put
 
 log = logging.getLogger(__name__)
@@ -117,6 +118,7 @@ class BatchResult:
     accounts: list[Account] = field(default_factory=list)  # directory changes
     notify: list[ChatMessage] = field(default_factory=list)  # newest new incoming message per chat
     dropped: dict[str, int] = field(default_factory=dict)  # per blocked account
+    reactions: dict[str, ReactionUpdate] = field(default_factory=dict)  # message id -> its chips now
     touched: set[int] = field(default_factory=set)  # chat ids
     capped: set[int] = field(default_factory=set)  # chats with more new messages than `added` holds
     duplicates: int = 0
