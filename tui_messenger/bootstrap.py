@@ -46,6 +46,7 @@ class AppSettings:
     theme: str | None = None
     faults: dict[str, float] = field(default_factory=dict)
     config_dir: Path | None = None
+    downloads: Path | None = None  # where saved files go; else config.toml [files], else the system's
 
 
 def data_dir() -> Path:
@@ -110,7 +111,13 @@ def load_world(scenario: str) -> World:
 
 
 def build_messenger(
-    db: Database, world: World, *, clock: Clock, seed: int = 0, faults: dict[str, float] | None = None
+    db: Database,
+    world: World,
+    *,
+    clock: Clock,
+    seed: int = 0,
+    faults: dict[str, float] | None = None,
+    downloads: Path | None = None,
 ) -> MessengerService:
     from tui_messenger.services.messenger_service import MessengerService
     from tui_messenger.transport.fake import FakePeer, FaultPlan
@@ -119,7 +126,7 @@ def build_messenger(
     if faults and any(faults.values()):
         plan = FaultPlan(**{name: rate for name, rate in faults.items() if rate}, seed=seed)
     peer = FakePeer(world, clock=clock, seed=seed, faults=plan)
-    return MessengerService(db, peer, clock=clock, user_id=peer.user_id)
+    return MessengerService(db, peer, clock=clock, user_id=peer.user_id, downloads=downloads)
 
 
 def _ui_theme(settings: AppSettings) -> tuple[str | None, Callable[[str], None]]:
@@ -139,6 +146,16 @@ def _ui_config(folder: Path) -> dict[str, Any]:
     return {"keymap": config.keymap, "bell": config.bell, "config_problems": config.problems}
 
 
+def _downloads(settings: AppSettings) -> Path | None:
+    """The folder saved files go to: `settings.downloads`, else config.toml's [files] downloads, else
+    None (the service asks platformdirs when a file is first saved)."""
+    if settings.downloads is not None:
+        return settings.downloads
+    from tui_messenger.tui.config import load_config
+
+    return load_config(settings.config_dir or config_dir()).downloads
+
+
 def build_app(settings: AppSettings, db: Database) -> MessengerApp:
     """The real app on an open database: the fake network on a running virtual clock."""
     from tui_messenger.domain.clock import VirtualClock
@@ -147,7 +164,9 @@ def build_app(settings: AppSettings, db: Database) -> MessengerApp:
 
     world = load_world(settings.scenario)
     clock = VirtualClock(speed=settings.speed)
-    messenger = build_messenger(db, world, clock=clock, seed=settings.seed, faults=settings.faults)
+    messenger = build_messenger(
+        db, world, clock=clock, seed=settings.seed, faults=settings.faults, downloads=_downloads(settings)
+    )
     theme, remember = _ui_theme(settings)
     return MessengerApp(
         messenger,
@@ -167,16 +186,21 @@ def build_test_app(
     theme: str | None = None,
     keymap: dict[str, str] | None = None,
     bell: bool | None = None,
+    downloads: Path | None = None,
 ) -> MessengerApp:
     """The app for tests: its own database and settings folder (`tmp_path/config`, whose config.toml is
-    read if a test wrote one), a fixed clock, a zero-delay peer. `keymap` and `bell` override the file."""
+    read if a test wrote one), a fixed clock, a zero-delay peer. `keymap` and `bell` override the file.
+    Saved files go to `downloads`, else the file's [files] downloads, else `tmp_path/downloads`."""
     from tui_messenger.domain.clock import ManualClock
     from tui_messenger.store.database import open_database
     from tui_messenger.tui.app import MessengerApp
     from tui_messenger.tui.themes import packaged_theme_dirs, register_themes
 
     db = open_database(tmp_path / "messenger.db")
-    messenger = build_messenger(db, load_world(scenario), clock=clock or ManualClock(), seed=seed)
+    folder = downloads or _downloads(AppSettings(config_dir=tmp_path / "config")) or tmp_path / "downloads"
+    messenger = build_messenger(
+        db, load_world(scenario), clock=clock or ManualClock(), seed=seed, downloads=folder
+    )
     state = UiState(tmp_path / "config")
     config = _ui_config(tmp_path / "config")
     if keymap is not None:
@@ -263,8 +287,10 @@ def run_app(settings: AppSettings) -> int:
                 clock=clock,
                 seed=settings.seed,
                 faults=settings.faults,
+                downloads=downloads,
             )
 
+        downloads = _downloads(settings)
         messenger = DeferredMessenger(build, quick=QuickChatList(checked.path), user_id="me", clock=clock)
         theme, remember = _ui_theme(settings)
         app = MessengerApp(

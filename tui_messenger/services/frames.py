@@ -4,9 +4,11 @@ section 3, rule 3): names inside a payload never decide anything."""
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 from tui_messenger.domain.clock import from_ms, to_ms
+from tui_messenger.domain.files import document_body
 from tui_messenger.domain.models import (
     AccountKind,
     BusinessProfile,
@@ -16,10 +18,14 @@ from tui_messenger.domain.models import (
     MessageKind,
     MessageStatus,
 )
+from tui_messenger.services.files import check_received, refused_notice
 from tui_messenger.store.accounts import DirectoryRecord
+from tui_messenger.store.attachments import StoredFile
 from tui_messenger.store.ingest import Incoming
 from tui_messenger.store.messages import StatusChange
 from tui_messenger.transport import wire
+
+log = logging.getLogger(__name__)
 
 _KIND = {
     "text": MessageKind.TEXT.value,
@@ -43,9 +49,12 @@ def incoming(frame: wire.MessageFrame, user_id: str) -> Incoming | None:
         return None
     payload = category = None
     reply_to = frame.context.message_id if frame.context else None
+    body, attachment = frame.body, None
     if frame.kind == "interactive" and frame.interactive is not None:
         kind = MessageKind.BUTTONS.value if frame.interactive.type == "button" else MessageKind.LIST.value
         payload = '{"interactive":' + _dump(frame.interactive) + "}"
+    elif frame.document is not None:
+        kind, body, attachment = _document(frame.document)
     else:
         kind = _KIND[frame.kind]
         if frame.template is not None:
@@ -60,13 +69,23 @@ def incoming(frame: wire.MessageFrame, user_id: str) -> Incoming | None:
         sender_id=frame.sender,
         direction=direction,
         kind=kind,
-        body=frame.body,
+        body=body,
         timestamp=frame.timestamp,
         template_category=category,
         payload=payload,
         reply_to=reply_to,
         client_txn_id=frame.client_txn_id if direction == Direction.OUTBOUND.value else None,
+        attachment=attachment,
     )
+
+
+def _document(doc: wire.Document) -> tuple[str, str, StoredFile | None]:
+    """(kind, body, file) of a document: a file that fails its checks becomes a notice saying so."""
+    checked = check_received(doc)
+    if isinstance(checked, str):
+        log.warning("a file was refused: %s", checked)
+        return MessageKind.SYSTEM.value, refused_notice(doc.file_name, checked), None
+    return MessageKind.DOCUMENT.value, document_body(doc.file_name, doc.caption), checked
 
 
 def status_change(frame: wire.StatusFrame) -> StatusChange:

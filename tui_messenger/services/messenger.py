@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from pathlib import Path
 from typing import Protocol
 
 from tui_messenger.domain.events import MessengerEvent
@@ -101,6 +102,23 @@ class Messenger(Protocol):
 
     async def retry(self, message_id: str) -> None:
         """Send a failed message again (the retry action)."""
+
+    # files -------------------------------------------------------------------------------------
+    async def send_file(
+        self, chat_id: int, path: str | Path, caption: str = "", *, reply_to: str | None = None
+    ) -> ChatMessage:
+        """Read a file (off the UI loop) and send it through the outbox like text. Raises
+        `domain.files.FileRefused` (missing, not a file, empty, over the cap) with a line to show."""
+        ...
+
+    async def save_attachment(self, message_id: str, folder: str | Path | None = None) -> Path:
+        """Write a message's file into `folder` (default: the downloads folder) under a safe name,
+        never overwriting (`name (1).pdf`), atomically; returns the path. Raises FileRefused."""
+        ...
+
+    async def downloads_folder(self) -> Path:
+        """Where files are saved when no folder is given."""
+        ...
 
     async def save_draft(self, chat_id: int, text: str) -> None: ...
 

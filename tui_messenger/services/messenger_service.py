@@ -16,12 +16,14 @@ import logging
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import replace
+from pathlib import Path
 from typing import Any, Protocol
 
 from tui_messenger.domain.clock import Clock
 from tui_messenger.domain.events import ConnectionChanged, MessengerEvent
 from tui_messenger.domain.models import ChatSummary
 from tui_messenger.services.actions import ActionSender, acked_item
+from tui_messenger.services.files_api import FilesApi
 from tui_messenger.services.hub import EventHub
 from tui_messenger.services.messenger_api import MessengerApi
 from tui_messenger.services.outbox import Outbox, RetryPolicy
@@ -29,6 +31,7 @@ from tui_messenger.services.receive import MAX_BATCH, Receiver
 from tui_messenger.services.safety import Safety
 from tui_messenger.store.accounts import AccountRepository, ContactRepository
 from tui_messenger.store.action_outbox import ActionOutboxRepository
+from tui_messenger.store.attachments import AttachmentRepository
 from tui_messenger.store.chats import ChatRepository
 from tui_messenger.store.consent import ConsentRepository, FeedbackRepository
 from tui_messenger.store.database import Database
@@ -61,7 +64,7 @@ def reconnect_delay(failures: int) -> float:
     return min(2.0 ** (failures - 1), 30.0)
 
 
-class MessengerService(MessengerApi):
+class MessengerService(MessengerApi, FilesApi):
     def __init__(
         self,
         db: Database,
@@ -73,8 +76,10 @@ class MessengerService(MessengerApi):
         retry: RetryPolicy | None = None,
         new_id: Callable[[], str] | None = None,
         send_receipts: bool = True,
+        downloads: Path | None = None,
     ) -> None:
         self.user_id = user_id
+        self.downloads = downloads  # where files are saved; None: the user's downloads folder
         self.db = db
         self.transport = transport
         self.clock = clock
@@ -91,6 +96,7 @@ class MessengerService(MessengerApi):
         self.feedback = FeedbackRepository(db)
         self.quality_repo = QualityRepository(db)
         self.settings = SettingsRepository(db)
+        self.attachments = AttachmentRepository(db)
         self.blocked_ids: set[str] = set()
         self.safety = Safety(
             blocks=BlockRepository(db), reports=ReportRepository(db), messages=self.messages,

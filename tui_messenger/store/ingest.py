@@ -23,7 +23,7 @@ from typing import Protocol
 
 from sqlmodel import Session
 
-from tui_messenger.domain.models import Account, ChatMessage, ChatSummary, MessageStatus
+from tui_messenger.domain.models import Account, AttachmentInfo, ChatMessage, ChatSummary, MessageStatus
 from tui_messenger.store import convert
 from tui_messenger.store.accounts import (
     DirectoryRecord,
@@ -32,6 +32,7 @@ from tui_messenger.store.accounts import (
     contact_ids,
     ensure_accounts,
 )
+from tui_messenger.store.attachments import StoredFile, insert_files, with_files
 from tui_messenger.store.base import Repository, raw, select_in
 from tui_messenger.store.chats import chat_kind_for, summaries
 from tui_messenger.store.convert import message_from_tuple
@@ -68,6 +69,7 @@ class Incoming:
     payload: str | None = None  # JSON text of the structured content
     reply_to: str | None = None
     client_txn_id: str | None = None  # only the user's own messages keep it
+    attachment: StoredFile | None = None  # a document's checked bytes, stored with the message
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,6 +283,9 @@ def ingest_messages(
     ]  # fmt: skip
     conn.execute("INSERT INTO fts_pause (one) VALUES (1)")
     conn.executemany(INSERT_MESSAGE, rows)
+    files = {i.message_id: i.attachment for i in fresh if i.attachment is not None}
+    if files:
+        insert_files(conn, files)
     conn.execute("DELETE FROM fts_pause")
     conn.execute(
         "INSERT INTO message_fts (rowid, body) SELECT id, body FROM messages WHERE id BETWEEN ? AND ?",
@@ -299,14 +304,16 @@ def ingest_messages(
                 (unread, last_out, request, *summary, chat_id),
             )
         result.touched.add(chat_id)
-    _collect(rows, notify_chats, result)
+    _collect(rows, notify_chats, result, {k: f.info for k, f in files.items()})
 
 
 def _by_time(item: Incoming) -> int:
     return item.timestamp
 
 
-def _collect(rows: list[tuple], notify_chats: list[int], result: BatchResult) -> None:
+def _collect(
+    rows: list[tuple], notify_chats: list[int], result: BatchResult, files: dict[str, AttachmentInfo]
+) -> None:
     """Domain objects only for the newest messages of each chat: a screen shows no more, and a history
     sync of 100k messages must not build 100k objects nobody looks at (`capped` lists those chats)."""
     per_chat: dict[int, list[tuple]] = {}
@@ -320,6 +327,8 @@ def _collect(rows: list[tuple], notify_chats: list[int], result: BatchResult) ->
             result.capped.add(chat_id)
             chat_rows = chat_rows[-EVENTS_PER_CHAT:]
         messages = [message_from_tuple(r) for r in chat_rows]
+        if files:
+            messages = with_files(messages, files)
         added.extend(messages)
         for message in reversed(messages):
             if message.direction.value == IN:

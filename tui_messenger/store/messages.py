@@ -20,6 +20,7 @@ from tui_messenger.domain.models import (
     SearchHit,
 )
 from tui_messenger.store import convert
+from tui_messenger.store.attachments import attach_infos
 from tui_messenger.store.base import Repository, raw
 from tui_messenger.store.convert import MESSAGE_COLUMNS, message_from_tuple
 
@@ -38,7 +39,7 @@ def _page(conn: sqlite3.Connection, where: str, params: tuple, *, newest_first: 
     ).fetchall()
     if newest_first:
         rows.reverse()
-    return [message_from_tuple(r) for r in rows]
+    return attach_infos(conn, [message_from_tuple(r) for r in rows])  # files: one query, no bytes
 
 
 def fts_query(text: str) -> str | None:
@@ -111,7 +112,7 @@ class MessageRepository(Repository):
                 .execute(f"SELECT {COLUMNS} FROM messages m WHERE m.message_id = ?", (message_id,))
                 .fetchone()
             )
-            return message_from_tuple(row) if row else None
+            return attach_infos(raw(session), [message_from_tuple(row)])[0] if row else None
 
     def latest_page(self, *, chat_id: int, limit: int = 50) -> list[ChatMessage]:
         """The newest `limit` messages of the chat, oldest first."""

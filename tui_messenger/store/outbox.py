@@ -3,11 +3,12 @@ user composed is ever lost; entries leave only when the network acknowledges the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from tui_messenger.domain.models import AccountKind, ChatMessage, ChatSummary, ConsentSource, MessageStatus
 from tui_messenger.store import convert
+from tui_messenger.store.attachments import StoredFile, insert_files
 from tui_messenger.store.base import Repository, raw
 from tui_messenger.store.chats import ChatNotFound, summary
 from tui_messenger.store.consent import opt_in
@@ -31,7 +32,7 @@ def _entry(row: tuple) -> OutboxEntry:
 
 class OutboxRepository(Repository):
     def compose(
-        self, *, message: ChatMessage, frame: bytes, now: datetime
+        self, *, message: ChatMessage, frame: bytes, now: datetime, attachment: StoredFile | None = None
     ) -> tuple[ChatMessage, ChatSummary]:
         """Store an outgoing message (pending) and its outbox entry, and update the chat, atomically.
 
@@ -50,6 +51,8 @@ class OutboxRepository(Repository):
             row_id = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM messages").fetchone()[0]
             row = message_tuple(message, row_id=row_id, chat_id=message.chat_id)
             conn.execute(INSERT_MESSAGE, row)
+            if attachment is not None:  # a file goes in with its message, or neither does
+                insert_files(conn, {message.message_id: attachment})
             conn.execute(
                 "INSERT INTO outbox (message_id, frame, attempts, next_attempt_at) VALUES (?, ?, 0, ?)",
                 (message.message_id, frame, convert.ms(now)),
@@ -67,7 +70,10 @@ class OutboxRepository(Repository):
             if kind == AccountKind.BUSINESS.value:
                 opt_in(conn, business_id=peer_id, source=ConsentSource.USER_MESSAGE, at_ms=message.position)
             session.expire_all()
-            return message_from_tuple(row), summary(session, message.chat_id)
+            stored = message_from_tuple(row)
+            if attachment is not None:
+                stored = replace(stored, attachment=attachment.info)
+            return stored, summary(session, message.chat_id)
 
     def entries(self, *, due_by: datetime | None = None) -> list[OutboxEntry]:
         """Entries due by `due_by` (all waiting ones if None; never parked ones), oldest first."""

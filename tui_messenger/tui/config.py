@@ -6,6 +6,9 @@
     [notifications]
     bell = true                 # ring the terminal bell with the toast for messages in other chats
 
+    [files]
+    downloads = "~/Downloads"   # where saved files go (default: the system's downloads folder)
+
 A bad file (unreadable, not TOML, wrong types) is reported once as a toast and ignored in part or whole;
 it never stops the messenger. Binding ids are checked against the app's bindings when it starts.
 """
@@ -20,7 +23,7 @@ from pathlib import Path
 CONFIG_FILE = "config.toml"
 _ONE_KEY = r"[A-Za-z0-9_+\-?/!@#$%^&*()\[\]{};:'\",.<>=|\\`~]+"
 _KEY = re.compile(rf"^{_ONE_KEY}(,{_ONE_KEY})*$")
-_SECTIONS = {"keys", "notifications"}
+_SECTIONS = {"keys", "notifications", "files"}
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,7 @@ class UiConfig:
     keymap: dict[str, str] = field(default_factory=dict)
     bell: bool = False
     problems: tuple[str, ...] = ()
+    downloads: Path | None = None  # [files] downloads; None: the system's downloads folder
 
 
 def load_config(folder: Path) -> UiConfig:
@@ -71,4 +75,18 @@ def parse_config(data: dict[str, object], where: str = CONFIG_FILE) -> UiConfig:
         bell = value
     else:
         problems.append(f"{where}: [notifications] bell must be true or false; ignored.")
-    return UiConfig(keymap=keymap, bell=bell, problems=tuple(problems))
+    downloads = _downloads(data.get("files", {}), where, problems)
+    return UiConfig(keymap=keymap, bell=bell, problems=tuple(problems), downloads=downloads)
+
+
+def _downloads(files: object, where: str, problems: list[str]) -> Path | None:
+    if not isinstance(files, dict):
+        problems.append(f"{where}: [files] must be a table; ignored.")
+        return None
+    value = files.get("downloads")
+    if value is None:
+        return None
+    if isinstance(value, str) and value.strip() and "\x00" not in value:
+        return Path(value).expanduser()
+    problems.append(f"{where}: [files] downloads must be a folder path; ignored.")
+    return None

@@ -1,0 +1,104 @@
+"""The facade's file methods (`send_file`, `save_attachment`, `downloads_folder`), mixed into
+`MessengerService` next to `MessengerApi`. Reading, encoding and writing files run in a thread."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tui_messenger.domain.clock import to_ms
+from tui_messenger.domain.events import ChatChanged, MessageAdded
+from tui_messenger.domain.files import FileRefused, document_body
+from tui_messenger.domain.models import ChatMessage, Direction, MessageKind, MessageStatus
+from tui_messenger.services import files
+from tui_messenger.services.errors import BlockedError
+from tui_messenger.store.convert import clean_name
+from tui_messenger.transport import wire
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from tui_messenger.domain.clock import Clock
+    from tui_messenger.domain.models import ChatSummary
+    from tui_messenger.services.hub import EventHub
+    from tui_messenger.services.outbox import Outbox
+    from tui_messenger.store.attachments import AttachmentRepository, StoredFile
+    from tui_messenger.store.outbox import OutboxRepository
+
+
+def default_downloads() -> Path:
+    """The user's downloads folder (platformdirs), looked up when first needed."""
+    import platformdirs
+
+    return Path(platformdirs.user_downloads_dir())
+
+
+class FilesApi:
+    """Needs the attributes below, which `MessengerService.__init__` sets."""
+
+    user_id: str
+    clock: Clock
+    hub: EventHub
+    outbox: Outbox
+    outbox_repo: OutboxRepository
+    attachments: AttachmentRepository
+    downloads: Path | None
+    _new_id: Callable[[], str]
+
+    async def summary(self, chat_id: int) -> ChatSummary:
+        raise NotImplementedError
+
+    def decorate(self, summary: ChatSummary) -> ChatSummary:
+        raise NotImplementedError
+
+    async def send_file(
+        self, chat_id: int, path: str | Path, caption: str = "", *, reply_to: str | None = None
+    ) -> ChatMessage:
+        """Send a file from disk through the outbox, like text. Raises FileRefused (missing, not a file,
+        empty, over the cap) with a line fit to show, or BlockedError."""
+        summary = await self.summary(chat_id)
+        if summary.blocked:
+            raise BlockedError(f"{clean_name(summary.chat.title)} is blocked; unblock to send files")
+        now = self.clock.now()
+        base = ChatMessage(
+            message_id=self._new_id(), chat_id=chat_id, sender_id=self.user_id, direction=Direction.OUTBOUND,
+            kind=MessageKind.DOCUMENT, body="", sent_at=now, status=MessageStatus.PENDING,
+            position=to_ms(now), client_txn_id=self._new_id(), reply_to=reply_to,
+        )  # fmt: skip
+
+        def prepare() -> tuple[ChatMessage, StoredFile, bytes]:
+            file = files.read_for_send(Path(path))
+            message = replace(base, body=document_body(file.info.file_name, caption), attachment=file.info)
+            raw = wire.encode(files.document_frame(message, to=summary.peer.id, file=file, caption=caption))
+            if len(raw) > wire.MAX_FRAME_BYTES:
+                raise FileRefused("The file and its caption are too large to send together")
+            return message, file, raw
+
+        message, file, raw = await asyncio.to_thread(prepare)
+        stored, after = await asyncio.to_thread(
+            self.outbox_repo.compose, message=message, frame=raw, now=now, attachment=file
+        )
+        self.hub.emit(MessageAdded(chat_id, stored))
+        self.hub.emit(ChatChanged(self.decorate(after)))
+        await self.outbox.send_new(stored.message_id, raw)
+        return stored
+
+    async def downloads_folder(self) -> Path:
+        """Where `save_attachment` writes by default: the config file's folder, else the user's
+        downloads folder."""
+        return self.downloads or default_downloads()
+
+    async def save_attachment(self, message_id: str, folder: str | Path | None = None) -> Path:
+        """Write a message's file into `folder` (the downloads folder by default) under a safe name,
+        never over an existing file (`name (1).pdf`); returns the path written. Raises FileRefused."""
+        target = Path(folder) if folder is not None else await self.downloads_folder()
+        stored = await asyncio.to_thread(self.attachments.get, message_id=message_id)
+        if stored is None:
+            raise FileRefused("This message has no file to save")
+        try:
+            return await asyncio.to_thread(files.save_file, target, stored)
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            raise FileRefused(f"Cannot save into {clean_name(str(target), 120)}: {reason}") from None

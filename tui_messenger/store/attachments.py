@@ -1,0 +1,68 @@
+"""Files next to their messages: the bytes go in once (in the transaction that stores the message), pages
+of history get the files' descriptions in one query per page, and the bytes are read only to save one."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from tui_messenger.domain.models import AttachmentInfo, ChatMessage, MessageKind
+from tui_messenger.store.base import Repository, raw, select_in
+
+INSERT_ATTACHMENT = (
+    "INSERT OR IGNORE INTO attachments (message_id, file_name, mime_type, size, sha256, data)"
+    " VALUES (?, ?, ?, ?, ?, ?)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredFile:
+    """A file checked by the services (size and sha256 match the bytes), ready to store."""
+
+    info: AttachmentInfo
+    data: bytes
+
+
+def insert_files(conn: sqlite3.Connection, files: Mapping[str, StoredFile]) -> None:
+    """Store files by message id, inside the caller's transaction (the messages must be inserted)."""
+    conn.executemany(
+        INSERT_ATTACHMENT,
+        [
+            (message_id, f.info.file_name, f.info.mime_type, f.info.size, f.info.sha256, f.data)
+            for message_id, f in files.items()
+        ],
+    )
+
+
+def with_files(messages: Sequence[ChatMessage], infos: Mapping[str, AttachmentInfo]) -> list[ChatMessage]:
+    """The messages with their files' descriptions filled in."""
+    return [replace(m, attachment=infos[m.message_id]) if m.message_id in infos else m for m in messages]
+
+
+def attach_infos(conn: sqlite3.Connection, messages: Sequence[ChatMessage]) -> list[ChatMessage]:
+    """Fill `ChatMessage.attachment` for the documents among `messages`: one query (never the bytes)."""
+    ids = [m.message_id for m in messages if m.kind is MessageKind.DOCUMENT and m.attachment is None]
+    if not ids:
+        return list(messages)
+    rows = select_in(
+        conn,
+        "SELECT message_id, file_name, mime_type, size, sha256 FROM attachments WHERE message_id IN ({})",
+        ids,
+    )
+    return with_files(messages, {r[0]: AttachmentInfo(*r[1:]) for r in rows})
+
+
+class AttachmentRepository(Repository):
+    def get(self, *, message_id: str) -> StoredFile | None:
+        """A file's description and bytes (to save it), or None."""
+        with self.db.read() as session:
+            row = (
+                raw(session)
+                .execute(
+                    "SELECT file_name, mime_type, size, sha256, data FROM attachments WHERE message_id = ?",
+                    (message_id,),
+                )
+                .fetchone()
+            )
+            return None if row is None else StoredFile(AttachmentInfo(*row[:4]), bytes(row[4]))
