@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tui_messenger.domain.models import Account, ChatMessage, ChatSummary
+from tui_messenger.domain.models import Account, ChatMessage, ChatSummary, ReactionCount
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,6 +19,15 @@ class MessageChanged:
 
     chat_id: int
     message: ChatMessage
+
+
+@dataclass(frozen=True, slots=True)
+class ReactionsChanged:
+    """The chips under a message changed (someone reacted, changed or took a reaction back)."""
+
+    chat_id: int
+    message_id: str
+    reactions: tuple[ReactionCount, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +67,7 @@ class ConnectionChanged:
 MessengerEvent = (
     MessageAdded
     | MessageChanged
+    | ReactionsChanged
     | ChatChanged
     | TypingChanged
     | AccountChanged

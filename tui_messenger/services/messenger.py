@@ -24,6 +24,7 @@ from tui_messenger.domain.models import (
     FeedbackKind,
     PageCursor,
     QualityReport,
+    ReactionCount,
     Report,
     ReportReason,
     SearchHit,
@@ -121,6 +122,16 @@ class Messenger(Protocol):
         ...
 
     async def save_draft(self, chat_id: int, text: str) -> None: ...
+
+    # reactions ---------------------------------------------------------------------------------
+    async def react(self, message_id: str, emoji: str) -> tuple[ReactionCount, ...]:
+        """React to a message with one emoji (or a `:shortcode:`), replacing the user's earlier reaction;
+        stored and sent reliably. Returns the message's chips; ReactionsChanged tells the screen too."""
+        ...
+
+    async def unreact(self, message_id: str) -> tuple[ReactionCount, ...]:
+        """Take the user's reaction back."""
+        ...
 
     # reading and chat flags --------------------------------------------------------------------
     async def mark_read(self, chat_id: int) -> None:

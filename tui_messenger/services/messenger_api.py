@@ -24,6 +24,7 @@ from tui_messenger.domain.models import (
     MessageStatus,
     PageCursor,
     QualityReport,
+    ReactionCount,
     Report,
     ReportReason,
     SearchHit,
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
     from tui_messenger.domain.clock import Clock
     from tui_messenger.services.hub import EventHub
     from tui_messenger.services.outbox import Outbox
+    from tui_messenger.services.reactions import ReactionService
     from tui_messenger.services.safety import Safety
     from tui_messenger.store.accounts import AccountRepository, ContactRepository
     from tui_messenger.store.chats import ChatRepository
@@ -50,6 +52,7 @@ if TYPE_CHECKING:
     from tui_messenger.store.messages import MessageRepository
     from tui_messenger.store.outbox import OutboxRepository
     from tui_messenger.store.quality import QualityRepository
+    from tui_messenger.store.reactions import ReactionRepository
     from tui_messenger.transport.base import Transport
 
 
@@ -68,6 +71,8 @@ class MessengerApi:
     consents: ConsentRepository
     feedback: FeedbackRepository
     quality_repo: QualityRepository
+    reaction_repo: ReactionRepository
+    reacting: ReactionService
     outbox: Outbox
     safety: Safety
     blocked_ids: set[str]
@@ -110,23 +115,30 @@ class MessengerApi:
         return self.decorate(summary)
 
     # history ---------------------------------------------------------------------------------------
+    # Every page gets its reaction chips with one more query (never one per message), in the same thread.
+    async def _page(self, read: Callable[..., list[ChatMessage]], **where: Any) -> list[ChatMessage]:
+        def page() -> list[ChatMessage]:
+            return self.reaction_repo.fill(messages=read(**where), user_id=self.user_id)
+
+        return await asyncio.to_thread(page)
+
     async def latest_page(self, chat_id: int, *, limit: int = 50) -> list[ChatMessage]:
-        return await asyncio.to_thread(self.messages.latest_page, chat_id=chat_id, limit=limit)
+        return await self._page(self.messages.latest_page, chat_id=chat_id, limit=limit)
 
     async def page_before(self, chat_id: int, cursor: PageCursor, *, limit: int = 50) -> list[ChatMessage]:
-        return await asyncio.to_thread(self.messages.page_before, chat_id=chat_id, cursor=cursor, limit=limit)
+        return await self._page(self.messages.page_before, chat_id=chat_id, cursor=cursor, limit=limit)
 
     async def page_after(self, chat_id: int, cursor: PageCursor, *, limit: int = 50) -> list[ChatMessage]:
         """The `limit` messages just newer than `cursor`, oldest first (scrolling down after a jump)."""
-        return await asyncio.to_thread(self.messages.page_after, chat_id=chat_id, cursor=cursor, limit=limit)
+        return await self._page(self.messages.page_after, chat_id=chat_id, cursor=cursor, limit=limit)
 
     async def page_around(self, chat_id: int, message_id: str, *, limit: int = 50) -> list[ChatMessage]:
-        return await asyncio.to_thread(
-            self.messages.page_around, chat_id=chat_id, message_id=message_id, limit=limit
-        )
+        read = self.messages.page_around
+        return await self._page(read, chat_id=chat_id, message_id=message_id, limit=limit)
 
     async def message(self, message_id: str) -> ChatMessage | None:
-        return await asyncio.to_thread(self.messages.get, message_id=message_id)
+        found = await self._page(lambda: [m] if (m := self.messages.get(message_id=message_id)) else [])
+        return found[0] if found else None
 
     async def search(self, query: str, *, limit: int = 50) -> list[SearchHit]:
         return await asyncio.to_thread(self.messages.search, query=query, limit=limit)
@@ -186,6 +198,13 @@ class MessengerApi:
 
     async def save_draft(self, chat_id: int, text: str) -> None:
         await self._update(chat_id, draft=text)
+
+    # reactions -------------------------------------------------------------------------------------
+    async def react(self, message_id: str, emoji: str) -> tuple[ReactionCount, ...]:
+        return await self.reacting.react(message_id, emoji)
+
+    async def unreact(self, message_id: str) -> tuple[ReactionCount, ...]:
+        return await self.reacting.react(message_id, "")
 
     # reading and chat flags ------------------------------------------------------------------------
     async def mark_read(self, chat_id: int) -> None:

@@ -16,6 +16,7 @@ import logging
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -27,6 +28,7 @@ from tui_messenger.services.files_api import FilesApi
 from tui_messenger.services.hub import EventHub
 from tui_messenger.services.messenger_api import MessengerApi
 from tui_messenger.services.outbox import Outbox, RetryPolicy
+from tui_messenger.services.reactions import ReactionService, received_item
 from tui_messenger.services.receive import MAX_BATCH, Receiver
 from tui_messenger.services.safety import Safety
 from tui_messenger.store.accounts import AccountRepository, ContactRepository
@@ -39,6 +41,7 @@ from tui_messenger.store.ingest import IngestRepository
 from tui_messenger.store.messages import MessageRepository
 from tui_messenger.store.outbox import OutboxRepository
 from tui_messenger.store.quality import QualityRepository
+from tui_messenger.store.reactions import ReactionRepository
 from tui_messenger.store.safety import BlockRepository, ReportRepository
 from tui_messenger.store.settings import SettingsRepository
 from tui_messenger.transport import wire
@@ -117,6 +120,12 @@ class MessengerService(MessengerApi, FilesApi):
             online=lambda: self.online,
         )  # fmt: skip
         self.receiver.converters[wire.AckFrame] = acked_item
+        self.reaction_repo = ReactionRepository(db)
+        self.reacting = ReactionService(
+            repo=self.reaction_repo, actions=self.actions, hub=self.hub, clock=clock, user_id=user_id,
+            blocked=self.blocked_ids, new_id=self._new_id,
+        )  # fmt: skip
+        self.receiver.converters[wire.ReactionFrame] = partial(received_item, user_id=user_id)
         self.online = False
         self._inbox: asyncio.Queue[bytes] = asyncio.Queue()
         self._busy = False

@@ -24,6 +24,7 @@ from tui_messenger.domain.events import (
     MessageAdded,
     MessageChanged,
     Notified,
+    ReactionsChanged,
     TypingChanged,
 )
 from tui_messenger.domain.models import ChatSummary, Direction
@@ -194,6 +195,8 @@ class Receiver:
             hub.emit(MessageAdded(message.chat_id, message))
         for message in result.changed:
             hub.emit(MessageChanged(message.chat_id, message))
+        for update in result.reactions.values():
+            hub.emit(ReactionsChanged(update.chat_id, update.message_id, update.reactions))
         for summary in summaries.values():
             hub.emit(ChatChanged(summary))
         now = self._clock.now()

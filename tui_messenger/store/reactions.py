@@ -122,7 +122,9 @@ def _store(conn: sqlite3.Connection, change: ReactionChange, *, own: bool = Fals
     return row is not None or bool(change.emoji)  # taking back what was never given shows nothing
 
 
-def apply_incoming(conn: sqlite3.Connection, change: ReactionChange, *, user_id: str) -> ReactionUpdate | None:
+def apply_incoming(
+    conn: sqlite3.Connection, change: ReactionChange, *, user_id: str
+) -> ReactionUpdate | None:
     """Store a reaction that came over the network (blocked senders are the caller's check, so the
     batch can count them). None when it is dropped or changes nothing."""
     if change.emoji and not is_emoji(change.emoji):
@@ -146,9 +148,10 @@ class ReactionReceived:
 
     def apply(self, conn: sqlite3.Connection, result: BatchResult) -> None:
         reactor = self.change.reactor_id
-        if reactor != self.user_id and conn.execute(
-            "SELECT 1 FROM blocks WHERE account_id = ?", (reactor,)
-        ).fetchone():
+        if (
+            reactor != self.user_id
+            and conn.execute("SELECT 1 FROM blocks WHERE account_id = ?", (reactor,)).fetchone()
+        ):
             result.dropped[reactor] = result.dropped.get(reactor, 0) + 1  # counted, never stored
             return
         if (update := apply_incoming(conn, self.change, user_id=self.user_id)) is not None:
@@ -190,7 +193,12 @@ class ReactionRepository(Repository):
     def all_for(self, *, message_id: str) -> list[tuple[str, str, int]]:
         """(reactor, emoji, reacted_at) rows of one message, tombstones included (tests, export)."""
         with self.db.read() as session:
-            return raw(session).execute(
-                "SELECT reactor_id, emoji, reacted_at FROM reactions WHERE message_id = ? ORDER BY reactor_id",
-                (message_id,),
-            ).fetchall()
+            return (
+                raw(session)
+                .execute(
+                    "SELECT reactor_id, emoji, reacted_at FROM reactions WHERE message_id = ?"
+                    " ORDER BY reactor_id",
+                    (message_id,),
+                )
+                .fetchall()
+            )
