@@ -1,8 +1,9 @@
 """Lay out one chat message as terminal lines (Strips) for the history view.
 
 Everything drawn here is built from cleaned text (`clean_body` / `clean_name`) put into `Content`, then
-into `Segment`s with plain Rich styles: no markup is parsed, no link or action metadata is attached, no
-control character can reach the terminal. A Line API view writes these strips as they are.
+into `Segment`s with plain Rich styles: no markup is parsed, no action or hyperlink metadata is attached
+(a link carries only its index under our own meta key, see `link_marks`), no control character can reach
+the terminal. A Line API view writes these strips as they are.
 """
 
 from __future__ import annotations
@@ -19,10 +20,20 @@ from textual.strip import Strip
 from tui_messenger.domain.models import ChatMessage, MessageKind, MessageStatus
 from tui_messenger.domain.safe_text import clean_body, clean_name
 from tui_messenger.tui.widgets import interactive_model as im
+from tui_messenger.tui.widgets.link_marks import annotate, mark_links
 from tui_messenger.tui.widgets.timefmt import clock_time
 
-MAX_BODY_CHARS = 4000  # a huge body is cut: the rest is one keypress away in an export, not on screen
-MAX_LINES_PER_MESSAGE = 60
+MAX_BODY_CHARS = 4000  # a system notice longer than this is cut
+MAX_LINES_PER_MESSAGE = 60  # ... and so is one of more lines
+# A long body is shown collapsed: its first lines and a "Show more" control. Only a bounded prefix is
+# cleaned and wrapped, so a 1 MB body costs what a short one does. "Show more" expands a body of up to
+# INLINE_MAX_CHARS characters and INLINE_MAX_LINES lines in place; a larger one opens the reader
+# (`modals/reader.py`), which shows it a part at a time.
+COLLAPSED_LINES = 12
+COLLAPSED_CHARS = 4000
+_HEAD_CHARS = (1000, COLLAPSED_CHARS)  # 1,000 characters fill 12 lines unless marks or wide characters
+INLINE_MAX_CHARS = 16_000
+INLINE_MAX_LINES = 400
 
 TICKS = {
     MessageStatus.PENDING: "🕓",
@@ -60,6 +71,8 @@ class Context:
     quoted_known: bool = False
     answered: bool = False
     day_label: str | None = None  # a date separator goes above this message
+    expanded: bool = False  # the reader asked to see all of a long body
+    more_row: int | None = None  # set by `layout_message`: the bubble row of the show-more control
 
 
 Piece = tuple[str, Style]
@@ -91,6 +104,28 @@ def body_text(message: ChatMessage) -> str:
     if len(body) > MAX_BODY_CHARS:
         body = body[:MAX_BODY_CHARS] + f"\n… ({len(message.body) - MAX_BODY_CHARS:,} more characters)"
     return clean_body(body)
+
+
+def opens_inline(body: str) -> bool:
+    """Whether "Show more" expands this body in place (else it opens the reader)."""
+    return len(body) <= INLINE_MAX_CHARS and body.count("\n") < INLINE_MAX_LINES
+
+
+def _body_lines(body: str, expanded: bool, inner: int) -> tuple[list[str], str | None]:
+    """The body's lines as shown, and the label of its show-more control (None for a short body)."""
+    if expanded and opens_inline(body):
+        lines = _wrap(clean_body(body), inner)
+        return lines, ("▴ Show less" if len(lines) > COLLAPSED_LINES or len(body) > COLLAPSED_CHARS else None)
+    for cut in _HEAD_CHARS:  # cut first (cleaning and wrapping are linear), a longer head only if needed
+        lines = _wrap(clean_body(body[:cut]), inner)
+        if len(lines) > COLLAPSED_LINES or len(body) <= cut:
+            break
+    if len(lines) <= COLLAPSED_LINES and len(body) <= COLLAPSED_CHARS:
+        return lines, None
+    if opens_inline(body):
+        return lines[:COLLAPSED_LINES], "▾ Show more"
+    size = f"{body.count(chr(10)) + 1:,} lines, {len(body):,} characters"
+    return lines[:COLLAPSED_LINES], f"▾ Show more ({size})"
 
 
 def _cells(text: str) -> int:
@@ -207,10 +242,13 @@ def layout_message(
         rows.append([(f"Template · {category}", palette.tag)])
     if message.reply_to:
         rows.extend(_quote(ctx, max_inner, palette))
-    body = _wrap(body_text(message), max_inner)
-    if len(body) > MAX_LINES_PER_MESSAGE:
-        body = body[:MAX_LINES_PER_MESSAGE] + ["…"]
-    rows.extend([[(text, Style())] for text in body])
+    text, links = annotate(message.body)  # " (xn--…)" after links that need it
+    body, more = _body_lines(text, ctx.expanded, max_inner)
+    rows.extend(mark_links(body, links, palette.meta))
+    ctx.more_row = None
+    if more is not None:
+        ctx.more_row = len(rows)
+        rows.append([(Content(more).truncate(max_inner, ellipsis=True).plain, palette.button)])
     rows.extend(_interactive_rows(message, ctx, max_inner, palette))
     footer = _footer(message, palette)
     footer_len = _pieces_len(footer)

@@ -22,7 +22,8 @@ from textual.strip import Strip
 
 from tui_messenger.domain.models import ChatMessage, MessageStatus
 from tui_messenger.tui.widgets import interactive_model as im
-from tui_messenger.tui.widgets.message_layout import Context, Palette, layout_message
+from tui_messenger.tui.widgets.link_marks import link_index_at
+from tui_messenger.tui.widgets.message_layout import Context, Palette, layout_message, opens_inline
 from tui_messenger.tui.widgets.timefmt import day_label, same_day
 
 MAX_MESSAGES = 500
@@ -55,6 +56,8 @@ class MessageView(ScrollView, can_focus=True):
         Binding("end", "last", "Newest", show=False, id="history-newest"),
         Binding("enter", "activate", "Reply / retry", id="history-activate"),
         Binding("j", "jump_quoted", "Jump to quoted", id="history-jump"),
+        Binding("o", "open_link", "Open link", id="history-open-link"),
+        Binding("m", "more", "Show more / less", show=False, id="history-more"),
     ]
 
     class OlderRequested(Message):
@@ -82,6 +85,22 @@ class MessageView(ScrollView, can_focus=True):
             self.message = message
             self.quoted_id = quoted_id
 
+    class LinkRequested(Message):
+        """`o` on a message (`index` None: all its links) or a click on a link (`index` in
+        `link_marks.links_in(message.body)`). The screen asks before anything opens."""
+
+        def __init__(self, message: ChatMessage, index: int | None) -> None:
+            super().__init__()
+            self.message = message
+            self.index = index
+
+    class FullTextRequested(Message):
+        """Show more on a body too large to expand in place: show it in the reader."""
+
+        def __init__(self, message: ChatMessage) -> None:
+            super().__init__()
+            self.message = message
+
     selected: reactive[int | None] = reactive(None, layout=False)
 
     def __init__(self, *, now: Callable[[], datetime] | None = None, id: str | None = None) -> None:
@@ -90,6 +109,7 @@ class MessageView(ScrollView, can_focus=True):
         self._messages: list[ChatMessage] = []
         self._index: dict[str, int] = {}
         self._answered: set[str] = set()
+        self._expanded: set[str] = set()  # ids of long messages shown whole ("Show more")
         self._blocks: list[tuple[list[Strip], int] | None] = []  # per message: (lines, bubble start)
         self._lines: list[Strip] = []
         self._painted: list[Strip | None] = []  # _lines with the blank gutter, built when first painted
@@ -119,6 +139,7 @@ class MessageView(ScrollView, can_focus=True):
     ) -> None:
         """Show a fresh window of history (oldest first) and scroll to the end or to `select_id`."""
         self._messages = list(messages)[-MAX_MESSAGES:]
+        self._expanded.clear()
         self.has_older, self.has_newer, self._loading_older = has_older, has_newer, False
         self.selected = None
         self._reindex(full=True)
@@ -298,6 +319,7 @@ class MessageView(ScrollView, can_focus=True):
             quoted_known=quoted is not None,
             answered=message.message_id in self._answered,
             day_label=label,
+            expanded=message.message_id in self._expanded,
         )
 
     def _relayout(self) -> None:
@@ -444,10 +466,43 @@ class MessageView(ScrollView, can_focus=True):
         if (message := self.selected_message) is not None:
             self.post_message(self.MessageActivated(message))
 
+    def action_more(self) -> None:
+        if self.selected is not None:
+            self._show_more(self.selected)
+
+    def _more_row(self, index: int) -> int | None:
+        """The bubble row of a message's show-more control (laid out again: one bounded message)."""
+        ctx = self._layout_context(index, self._now())
+        layout_message(self._messages[index], ctx, self._width, self._resolve_palette())
+        return ctx.more_row
+
+    def _show_more(self, index: int) -> None:
+        """Expand a long body in place, collapse it again, or ask for the reader for a huge one."""
+        message = self._messages[index]
+        if self._more_row(index) is None:
+            return
+        if message.message_id in self._expanded:
+            self._expanded.discard(message.message_id)
+        elif opens_inline(message.body):
+            self._expanded.add(message.message_id)
+        else:
+            self.post_message(self.FullTextRequested(message))
+            return
+        anchor = self._anchor()
+        self._blocks[index] = None
+        self._reindex()
+        self._restore(anchor)
+        self.selected = index
+        self._scroll_to_selected()
+
     def action_jump_quoted(self) -> None:
         message = self.selected_message
         if message is not None and message.reply_to:
             self.post_message(self.QuoteActivated(message, message.reply_to))
+
+    def action_open_link(self) -> None:
+        if (message := self.selected_message) is not None:
+            self.post_message(self.LinkRequested(message, None))
 
     def on_click(self, event: events.Click) -> None:
         line = event.y + int(self.scroll_y)
@@ -457,8 +512,14 @@ class MessageView(ScrollView, can_focus=True):
         message = self._messages[index]
         was_selected = self.selected == index
         self.selected = index
+        link = link_index_at(self._lines[line], event.x - 1 + int(self.scroll_x))  # 1: the cursor gutter
+        if link is not None:
+            self.post_message(self.LinkRequested(message, link))
+            return
         bubble_row = line - self._first_line[index] - self._blocks[index][1]  # type: ignore[index]
-        if message.reply_to and bubble_row == (1 if message.kind.value == "template" else 0):
+        if bubble_row == self._more_row(index):
+            self._show_more(index)
+        elif message.reply_to and bubble_row == (1 if message.kind.value == "template" else 0):
             self.post_message(self.QuoteActivated(message, message.reply_to))
         elif message.status is MessageStatus.FAILED and message.outgoing:
             self.post_message(self.MessageActivated(message))
