@@ -43,3 +43,51 @@ async def test_test_app_shows_the_demo_world(tmp_path: Path) -> None:
     for name in ("Anna Becker", "Nordbank", "SkyWays Airlines", "MegaDeals 24", "N0rdbank Support"):
         assert name in rows
     assert "looks like Nordbank" in rows
+
+
+def test_damage_in_the_history_found_after_the_first_frame_closes_the_app_untouched(tmp_path: Path) -> None:
+    """The history's check runs after the first frame (store/preflight.py): a damage there closes the app
+    with the one line and exit code 2 of a damage found before the screen, and nothing was written."""
+    import hashlib
+    import os
+    import pty
+    import select
+    import subprocess
+    import sys
+    import time
+
+    sys.path.insert(0, str(Path(__file__).parent / "store"))
+    from test_preflight_deferred import damaged
+
+    path = tmp_path / "history.db"
+    damaged(path, "messages")
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    master, slave = pty.openpty()
+    env = os.environ | {"TERM": "xterm-256color", "TUI_MESSENGER_CONFIG_DIR": str(tmp_path / "config")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tui_messenger", "--db", str(path), "--drop", "1"],
+        stdin=slave, stdout=slave, stderr=subprocess.PIPE, env=env,
+    )  # fmt: skip
+    os.close(slave)
+    deadline = time.monotonic() + 60
+    try:
+        while proc.poll() is None and time.monotonic() < deadline:
+            if select.select([master], [], [], 0.1)[0]:
+                try:
+                    os.read(master, 65536)
+                except OSError:
+                    break
+        proc.wait(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        os.close(master)
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    assert proc.returncode == 2, err[-2000:]
+    assert "Traceback" not in err
+    # Textual draws on stderr; the message is the one line after the terminal is restored.
+    last = err.strip().splitlines()[-1]
+    assert f"tui-messenger: {path}: database is damaged (quick_check: " in last
+    assert last.endswith(")")
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before

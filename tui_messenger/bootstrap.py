@@ -252,14 +252,17 @@ async def _until_synced(service: MessengerService, *, timeout: float = 30.0) -> 
 def run_app(settings: AppSettings) -> int:
     """Check the database while the screens import, show the chat list, then build the service.
 
-    A bad database or scenario file fails before any screen is drawn. The first frame needs only Textual
+    A bad database or scenario file fails before any screen is drawn, except damage in the message history
+    itself: its check (a full `quick_check`, about 0.5 s for a million messages) runs in a thread after
+    the first frame, before anything writes to the file, and a failure closes the app with the same one
+    line and exit code (see store/preflight.py for why this is safe). The first frame needs only Textual
     and plain sqlite3; SQLAlchemy, pydantic and the network are imported in a thread after it.
     """
     from tui_messenger.store.preflight import StoreError, preflight
 
     path = settings.db_path or default_db_path()
     with ThreadPoolExecutor(max_workers=1) as pool:
-        checking = pool.submit(preflight, path, exclusive=True)
+        checking = pool.submit(preflight, path, exclusive=True, defer_history=True)
         from tui_messenger.domain.clock import VirtualClock
         from tui_messenger.services.deferred import DeferredMessenger
         from tui_messenger.store.chat_rows import QuickChatList
@@ -277,8 +280,15 @@ def run_app(settings: AppSettings) -> int:
         clock = VirtualClock(speed=settings.speed)
 
         def build() -> MessengerService:
-            from tui_messenger.store.database import open_database
+            # The history's integrity check in its own thread (sqlite3 releases the GIL) while this one
+            # imports SQLAlchemy and pydantic; the database is opened, and so written, only once it passed.
+            with ThreadPoolExecutor(max_workers=1) as verifier:
+                verified = verifier.submit(checked.verify)
+                from tui_messenger.store.database import open_database
 
+                import tui_messenger.services.messenger_service  # noqa: F401 - imported while it checks
+
+                verified.result()
             db = open_database(checked.path, checked=checked)
             opened.append(db)
             return build_messenger(
@@ -300,7 +310,10 @@ def run_app(settings: AppSettings) -> int:
             register_themes=register_themes,
             **_ui_config(settings.config_dir or config_dir()),
         )
+        messenger.on_refused = lambda _: app.exit(return_code=2)
         app.run()
+        if messenger.refused is not None:  # damage found after the first frame: nothing was written
+            raise BootError(str(messenger.refused))
         return app.return_code or 0
     finally:
         for db in opened:

@@ -16,6 +16,7 @@ from tui_messenger.domain.clock import Clock
 from tui_messenger.domain.models import ChatFilter, ChatSummary
 from tui_messenger.services.messenger import Listener, Messenger
 from tui_messenger.store.chat_rows import QuickChatList
+from tui_messenger.store.preflight import StoreError
 
 FIRST_FRAME_WAIT = 2.0  # seconds: start the service anyway if the screen never asks for the list
 PAINT_GRACE = 0.1  # seconds for the list to be laid out and painted
@@ -41,6 +42,10 @@ class DeferredMessenger:
         self._listeners: dict[int, tuple[Listener, Callable[[], None] | None]] = {}
         self._looks_like: Any = None
         self._listed: asyncio.Event | None = None
+        # The build refused the database (damage the check after the first frame found): nothing was
+        # written; `on_refused` tells the app, which closes with this one line.
+        self.refused: StoreError | None = None
+        self.on_refused: Callable[[StoreError], None] | None = None
 
     @property
     def ready(self) -> bool:
@@ -77,7 +82,14 @@ class DeferredMessenger:
             await asyncio.sleep(PAINT_GRACE)
         except TimeoutError:
             pass
-        await (await self.service()).start()
+        try:
+            service = await self.service()
+        except StoreError as exc:
+            self.refused = exc
+            if self.on_refused is not None:
+                self.on_refused(exc)
+            return
+        await service.start()
 
     def _first_list(self) -> asyncio.Event:
         if self._listed is None:
@@ -85,8 +97,13 @@ class DeferredMessenger:
         return self._listed
 
     async def stop(self) -> None:
-        if self._building is not None:
-            await (await self.service()).stop()
+        if self._building is None:
+            return
+        try:
+            service = await self.service()
+        except StoreError:
+            return  # refused: never opened, nothing to stop
+        await service.stop()
 
     # the quick path -------------------------------------------------------------------------------------
     def _quick_looks_like(self, summaries: list[ChatSummary]) -> list[ChatSummary]:

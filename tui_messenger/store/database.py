@@ -103,6 +103,11 @@ def open_database(
     Raises StoreError subclasses with a message fit for one line on stderr.
     """
     checked = checked or preflight(path, exclusive=exclusive)
+    try:
+        checked.verify()  # a preflight that left the history tables for later: never migrate before
+    except StoreError:
+        checked.release()
+        raise
     engine = _make_engine(checked.path)
     try:
         with engine.connect() as conn:

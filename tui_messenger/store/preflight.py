@@ -4,6 +4,20 @@ They run before any screen is drawn, and before SQLAlchemy is even imported, so 
 file at once and start importing its screens while the checks run (`sqlite3` releases the GIL).
 A file that is not ours, damaged, from a newer version, locked by another instance or read-only is refused
 with a `StoreError` before anything is written: the file stays byte-identical.
+
+The integrity check in two steps (`defer_history=True`, what the app does). A full `PRAGMA quick_check`
+reads every page: about 0.5 s for a million messages, which would double the time to the first frame.
+(`quick_check(1)` is no cheaper: its argument caps the errors reported, not the pages read.) So before the
+first frame the app checks what that frame and every write path rest on: the header and the schema (the
+first query parses both), the schema version, and each table that grows with chats and accounts rather
+than with history, with its indexes (`PRAGMA quick_check(<table>)`, SQLite 3.33+): together about 1 ms.
+The tables that grow with history (`HISTORY_TABLES`: messages, their full-text index, reactions,
+attachments) and the page accounting (pages in no b-tree, or in two) are left to the full `quick_check`,
+which `Preflight.verify` runs in a background thread right after the first frame. Nothing writes to the
+file before it passed: the service (the only writer: migrations, network, outbox) opens the database only
+after `verify`, and `open_database` runs it itself for a preflight that has not. Until then the first
+frame reads the chat list read-only, so a damage found late costs a glimpse of the list, never a write:
+the app then closes with the same one line and exit code 2 as a damage found before the screen.
 """
 
 from __future__ import annotations
@@ -16,6 +30,10 @@ from typing import IO
 
 SCHEMA_VERSION = 3
 BUSY_TIMEOUT_MS = 5000
+# Tables whose size grows with the message history: their check waits until after the first frame.
+HISTORY_TABLES = frozenset(
+    {"messages", "message_fts_data", "message_fts_idx", "message_fts_docsize", "reactions", "attachments"}
+)
 
 
 class StoreError(Exception):
@@ -49,6 +67,20 @@ class Preflight:
     path: Path
     version: int
     lock: IO[bytes] | None = field(default=None, repr=False)
+    verified: bool = True  # False: the history tables and the page accounting are not checked yet
+
+    def verify(self) -> None:
+        """The full `quick_check`, read-only (see the module docstring); raises CorruptDatabaseError."""
+        if self.verified:
+            return
+        conn = _read_only(self.path)
+        try:
+            _quick_check(conn, self.path, "PRAGMA quick_check(1)")
+        except sqlite3.DatabaseError as exc:
+            raise classify(self.path, exc) from exc
+        finally:
+            conn.close()
+        self.verified = True
 
     def release(self) -> None:
         if self.lock is not None:
@@ -69,12 +101,34 @@ def classify(path: Path, exc: sqlite3.Error) -> StoreError:
     return DatabaseOpenError(f"{path}: cannot open database: {text}")
 
 
-def _read_checks(path: Path) -> int:
-    """Ours, intact, not from a newer version: read-only, so nothing can change the file."""
+def _read_only(path: Path) -> sqlite3.Connection:
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     except sqlite3.Error as exc:
         raise DatabaseOpenError(f"{path}: cannot open: {exc}") from exc
+
+
+def _quick_check(conn: sqlite3.Connection, path: Path, sql: str) -> None:
+    result = conn.execute(sql).fetchone()[0]
+    if result != "ok":
+        first = " ".join(str(result).split())  # SQLite's report spans lines; the user gets one
+        raise CorruptDatabaseError(f"{path}: database is damaged (quick_check: {first[:160]})")
+
+
+def _check_small_tables(conn: sqlite3.Connection, path: Path) -> None:
+    """Each table outside HISTORY_TABLES with its indexes (virtual tables have no b-tree of their own)."""
+    tables = conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND coalesce(sql, '') NOT LIKE 'CREATE VIRTUAL%'"
+    ).fetchall()
+    for (name,) in tables:
+        if name not in HISTORY_TABLES:
+            quoted = name.replace('"', '""')
+            _quick_check(conn, path, f'PRAGMA quick_check("{quoted}")')
+
+
+def _read_checks(path: Path, *, defer_history: bool = False) -> int:
+    """Ours, intact, not from a newer version: read-only, so nothing can change the file."""
+    conn = _read_only(path)
     try:
         version = int(conn.execute("PRAGMA user_version").fetchone()[0])
         if version > SCHEMA_VERSION:
@@ -82,10 +136,10 @@ def _read_checks(path: Path) -> int:
                 f"{path}: database is from a newer tui-messenger (schema {version}, this version knows "
                 f"{SCHEMA_VERSION}); refusing to open it"
             )
-        result = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
-        if result != "ok":
-            first = " ".join(str(result).split())  # SQLite's report spans lines; the user gets one
-            raise CorruptDatabaseError(f"{path}: database is damaged (quick_check: {first[:160]})")
+        if defer_history:
+            _check_small_tables(conn, path)
+        else:
+            _quick_check(conn, path, "PRAGMA quick_check(1)")
         return version
     except sqlite3.DatabaseError as exc:
         raise classify(path, exc) from exc
@@ -122,13 +176,17 @@ def _lock_instance(path: Path) -> IO[bytes]:
     return handle
 
 
-def preflight(path: str | Path, *, exclusive: bool = False) -> Preflight:
-    """Check (or create) the database file at `path`. Raises StoreError subclasses."""
+def preflight(path: str | Path, *, exclusive: bool = False, defer_history: bool = False) -> Preflight:
+    """Check (or create) the database file at `path`. Raises StoreError subclasses.
+
+    With `defer_history`, the history tables are left to `Preflight.verify` (see the module docstring)."""
     path = Path(path).expanduser()
+    deferred = False
     if path.exists():
         if not path.is_file():
             raise DatabaseOpenError(f"{path}: not a regular file")
-        version = _read_checks(path) if path.stat().st_size else 0
+        deferred = defer_history and path.stat().st_size > 0
+        version = _read_checks(path, defer_history=deferred) if path.stat().st_size else 0
     else:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -143,4 +201,4 @@ def preflight(path: str | Path, *, exclusive: bool = False) -> Preflight:
         if lock is not None:
             lock.close()
         raise
-    return Preflight(path, version, lock)
+    return Preflight(path, version, lock, verified=not deferred)
