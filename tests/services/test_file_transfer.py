@@ -179,3 +179,43 @@ def test_claiming_a_name_links_so_a_race_cannot_overwrite(tmp_path: Path, monkey
     ))  # fmt: skip
     saved = file_service.save_file(tmp_path, stored)
     assert saved.name == "a (1).pdf" and (tmp_path / "a.pdf").read_bytes() == b"theirs"
+
+
+async def test_the_boarding_pass_arrives_from_the_fake_network_and_saves_as_a_pdf(db, tmp_path) -> None:
+    from service_helpers import until
+
+    from tui_messenger.domain.clock import ManualClock
+    from tui_messenger.services.messenger_service import MessengerService
+    from tui_messenger.transport.fake import FakePeer
+
+    clock = ManualClock()
+    peer = FakePeer.for_scenario("airline-delay", clock=clock)
+    service = MessengerService(db, peer, clock=clock, user_id="me", downloads=tmp_path / "dl")
+    await service.start()
+    try:
+        await until(service, lambda: service.settings.sync_token() is not None and service.idle)
+
+        async def run_until(found) -> None:
+            for _ in range(200):
+                if (hit := await found()) is not None:
+                    return hit
+                peer.step()
+                await until(service, lambda: service.idle and service.outbox_repo.all() == [])
+            raise AssertionError("never arrived")
+
+        chat_id = (await service.chat_for_account("skyways")).chat.id
+        await service.send_text(chat_id, "Hi, is my flight SK 123 on time?")
+
+        async def newest_of(kind: MessageKind):
+            page = await service.latest_page(chat_id)
+            return next((m for m in reversed(page) if m.kind is kind), None)
+
+        notice = await run_until(lambda: newest_of(MessageKind.LIST))
+        await service.send_choice(chat_id, notice, "sk125")
+        boarding = await run_until(lambda: newest_of(MessageKind.DOCUMENT))
+        assert boarding.attachment.file_name == "boarding-pass-SK125.pdf"
+        saved = await service.save_attachment(boarding.message_id)
+        assert saved == tmp_path / "dl" / "boarding-pass-SK125.pdf"
+        assert saved.read_bytes().startswith(b"%PDF-1.4") and saved.stat().st_size == boarding.attachment.size
+    finally:
+        await service.stop()

@@ -54,6 +54,8 @@ def check_message(spec: MessageSpec, at: Path) -> Iterator[Problem]:
         yield at + ("category",), 'a category belongs to a template: add template = "<name>"'
     if spec.buttons and spec.list is not None:
         yield at + ("list",), "a message has buttons or a list, not both"
+    if spec.file is not None and (spec.template is not None or spec.buttons or spec.list is not None):
+        yield at + ("file",), "a file is sent on its own: no template, buttons or list with it"
     if spec.template is not None and spec.list is not None:
         yield at + ("list",), "a template cannot carry a list"
     if len(spec.buttons) > wire.MAX_BUTTONS:

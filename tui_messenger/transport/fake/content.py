@@ -1,8 +1,9 @@
-"""Turn a scenario's message spec into a wire MessageFrame: text, template, buttons or list."""
+"""Turn a scenario's message spec into a wire MessageFrame: text, template, buttons, list or file."""
 
 from __future__ import annotations
 
 from tui_messenger.transport import wire
+from tui_messenger.transport.fake.files import make_document
 from tui_messenger.transport.fake.world import MessageSpec
 
 
@@ -17,6 +18,8 @@ def build_message(
         "timestamp": timestamp,
         "context": wire.Context(message_id=context_id) if context_id else None,
     }
+    if spec.file is not None:
+        return wire.MessageFrame(kind="document", document=make_document(spec.file, spec.text), **common)
     buttons = [wire.Button(id=b.key, title=b.title) for b in spec.buttons]
     if spec.template is not None:
         template = wire.Template(

@@ -31,6 +31,7 @@ from tui_messenger.transport.fake.consent import ERROR_TITLES, ConsentLedger
 from tui_messenger.transport.fake.content import build_message, text_spec
 from tui_messenger.transport.fake.directory import directory_frame
 from tui_messenger.transport.fake.faults import FaultDice, FaultPlan
+from tui_messenger.transport.fake.files import refused_upload, upload_problem
 from tui_messenger.transport.fake.scheduler import Scheduled, Scheduler
 from tui_messenger.transport.fake.world import MessageSpec, World
 
@@ -345,6 +346,10 @@ class FakePeer(Transport):
             self._emit(record)
             return
         ts = self._next_ts()
+        if (problem := upload_problem(frame)) is not None:  # a file must match its size and checksum
+            self._txns[txn] = self._publish(refused_upload(frame, ts, SERVER))
+            self.note("rejected", self.user_id, problem, to=frame.to, message_id=frame.id)
+            return
         bot = self.bots.get(frame.to)
         stored = frame.model_copy(update={"timestamp": ts})
         self._publish(stored, own=True)

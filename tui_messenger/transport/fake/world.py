@@ -76,8 +76,19 @@ class ListSpec(_Spec):
         return list(self.sections) + ([SectionSpec(rows=self.rows)] if self.rows else [])
 
 
+class FileSpec(_Spec):
+    """A file a bot sends: its name as sent (any text, hostile ones included) and what the fake network
+    makes for it (see fake/files.py): a boarding pass or statement PDF, a statement CSV, or a "program"
+    (a few bytes with a Windows program's header) to show how a lying name is caught."""
+
+    name: str = Field(min_length=1, max_length=255)
+    kind: Literal["boarding_pass", "statement", "statement_csv", "program"]
+    mime: str | None = Field(default=None, min_length=1, max_length=127)  # claimed; default: the kind's
+
+
 class MessageSpec(_Spec):
-    """What one message says. `template` makes it a template; `buttons` or `list` make it interactive."""
+    """What one message says. `template` makes it a template; `buttons` or `list` make it interactive;
+    `file` makes it a document whose caption is `text`."""
 
     text: str
     header: str = ""
@@ -86,6 +97,7 @@ class MessageSpec(_Spec):
     category: Literal["utility", "marketing", "authentication"] | None = None
     buttons: list[ButtonSpec] = []
     list: ListSpec | None = None
+    file: FileSpec | None = None
 
     def choices(self) -> dict[str, str]:
         """Every choice the user can answer with: key (id or title) -> title."""
