@@ -31,6 +31,14 @@ class ReactionsChanged:
 
 
 @dataclass(frozen=True, slots=True)
+class MessageRemoved:
+    """The user deleted a message for themselves: it leaves every view."""
+
+    chat_id: int
+    message_id: str
+
+
+@dataclass(frozen=True, slots=True)
 class ChatChanged:
     """A chat-list row changed: preview, unread count, flags, request state, block state."""
 
@@ -67,6 +75,7 @@ class ConnectionChanged:
 MessengerEvent = (
     MessageAdded
     | MessageChanged
+    | MessageRemoved
     | ReactionsChanged
     | ChatChanged
     | TypingChanged

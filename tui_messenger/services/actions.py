@@ -88,10 +88,15 @@ class ActionSender:
         return action
 
     async def send_new(self, action: OutgoingAction) -> None:
-        """The first attempt, right after the action was stored with its effect."""
+        """The first attempt, right after the action was stored with its effect; an action on a message
+        the network has not acknowledged yet waits for it (see `ActionOutboxRepository.entries`)."""
         async with self._lock:
             # A pass that ran meanwhile may have sent it already (it was stored before the pass read).
-            if self._online() and action.frame_id not in self._sent_on_this_connection:
+            if (
+                self._online()
+                and action.frame_id not in self._sent_on_this_connection
+                and await asyncio.to_thread(self._repo.ready, frame_id=action.frame_id)
+            ):
                 entry = ActionEntry(
                     action.frame_id, action.kind, action.message_id, action.frame, 0, self._clock.now()
                 )

@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
+from tui_messenger.domain.edits import Allowed
 from tui_messenger.domain.events import MessengerEvent
 from tui_messenger.domain.models import (
     Account,
@@ -103,6 +104,23 @@ class Messenger(Protocol):
 
     async def retry(self, message_id: str) -> None:
         """Send a failed message again (the retry action)."""
+
+    # edits and deletions (rules: domain/edits.py) ----------------------------------------------------
+    async def allowed_actions(self, message_id: str) -> Allowed:
+        """What the user may do with a message now: edit, delete for everyone; delete for me always."""
+        ...
+
+    async def edit_message(self, message_id: str, body: str) -> ChatMessage:
+        """Replace the text of the user's own message within 15 minutes of sending; shown "edited" on
+        both sides. Raises `services.edits.RefusedError` (an InvalidMessageError) with the reason."""
+        ...
+
+    async def delete_for_everyone(self, message_id: str) -> ChatMessage:
+        """Delete the user's own message on both sides within the same window; returns the tombstone."""
+        ...
+
+    async def delete_for_me(self, message_id: str) -> None:
+        """Remove any message from this device only; `MessageRemoved` tells the screen."""
 
     # files -------------------------------------------------------------------------------------
     async def send_file(

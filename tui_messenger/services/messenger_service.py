@@ -21,10 +21,11 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from tui_messenger.domain.clock import Clock
-from tui_messenger.domain.events import ConnectionChanged, MessengerEvent
+from tui_messenger.domain.events import ConnectionChanged, MessageChanged, MessengerEvent
 from tui_messenger.domain.models import ChatSummary
 from tui_messenger.services.actions import ActionSender, acked_item
 from tui_messenger.services.files_api import FilesApi
+from tui_messenger.services.edits import EditsApi, register_inbound
 from tui_messenger.services.hub import EventHub
 from tui_messenger.services.messenger_api import MessengerApi
 from tui_messenger.services.outbox import Outbox, RetryPolicy
@@ -37,6 +38,7 @@ from tui_messenger.store.attachments import AttachmentRepository
 from tui_messenger.store.chats import ChatRepository
 from tui_messenger.store.consent import ConsentRepository, FeedbackRepository
 from tui_messenger.store.database import Database
+from tui_messenger.store.edits import EditRepository
 from tui_messenger.store.ingest import IngestRepository
 from tui_messenger.store.messages import MessageRepository
 from tui_messenger.store.outbox import OutboxRepository
@@ -67,7 +69,7 @@ def reconnect_delay(failures: int) -> float:
     return min(2.0 ** (failures - 1), 30.0)
 
 
-class MessengerService(MessengerApi, FilesApi):
+class MessengerService(MessengerApi, FilesApi, EditsApi):
     def __init__(
         self,
         db: Database,
@@ -120,6 +122,10 @@ class MessengerService(MessengerApi, FilesApi):
             online=lambda: self.online,
         )  # fmt: skip
         self.receiver.converters[wire.AckFrame] = acked_item
+        self.edits = EditRepository(db)
+        register_inbound(self.receiver, user_id=user_id, clock=clock, blocked=self.blocked_ids)
+        # An action on a message still in the outbox waits for the message's `sent` (see actions.py).
+        self.hub.subscribe(lambda e: self.actions.wake() if isinstance(e, MessageChanged) else None)
         self.reaction_repo = ReactionRepository(db)
         self.reacting = ReactionService(
             repo=self.reaction_repo, actions=self.actions, hub=self.hub, clock=clock, user_id=user_id,

@@ -22,6 +22,7 @@ from sqlmodel import Session
 
 from tui_messenger.store import convert
 from tui_messenger.store.base import Repository, raw, select_in
+from tui_messenger.store.messages import PARKED
 
 if TYPE_CHECKING:
     from tui_messenger.store.ingest import BatchResult
@@ -115,17 +116,34 @@ class ActionOutboxRepository(Repository):
             enqueue_action(session, action, now, supersedes=supersedes)
 
     def entries(self, *, due_by: datetime | None = None) -> list[ActionEntry]:
-        """Entries due by `due_by` (all of them if None), oldest first (rowid: the order they were made)."""
+        """Entries due by `due_by` (all of them if None), oldest first (rowid: the order they were made).
+
+        An action on a message the network has not acknowledged yet (still in the outbox) waits: it
+        would reach the peer before its message. The sender is woken when a message's status moves."""
         with self.db.read() as session:
             conn = raw(session)
-            if due_by is None:
-                rows = conn.execute(f"{_SELECT} ORDER BY next_attempt_at, rowid").fetchall()
-            else:
-                rows = conn.execute(
-                    f"{_SELECT} WHERE next_attempt_at <= ? ORDER BY next_attempt_at, rowid",
-                    (convert.ms(due_by),),
-                ).fetchall()
+            limit = PARKED if due_by is None else convert.ms(due_by)
+            rows = conn.execute(
+                f"{_SELECT} a WHERE next_attempt_at <= ? AND NOT EXISTS"
+                " (SELECT 1 FROM outbox o WHERE o.message_id = a.message_id)"
+                " ORDER BY next_attempt_at, rowid",
+                (limit,),
+            ).fetchall()
             return [_entry(r) for r in rows]
+
+    def ready(self, *, frame_id: str) -> bool:
+        """The entry still waits and may go now (its message is not in the outbox any more)."""
+        with self.db.read() as session:
+            row = (
+                raw(session)
+                .execute(
+                    "SELECT 1 FROM action_outbox a WHERE frame_id = ? AND NOT EXISTS"
+                    " (SELECT 1 FROM outbox o WHERE o.message_id = a.message_id)",
+                    (frame_id,),
+                )
+                .fetchone()
+            )
+            return row is not None
 
     def all(self) -> list[ActionEntry]:
         with self.db.read() as session:

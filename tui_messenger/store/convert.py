@@ -124,6 +124,8 @@ def message(row: MessageRow) -> ChatMessage:
         reply_to=row.reply_to,
         received_at=opt_dt(row.received_at),
         error_code=row.error_code,
+        edited_at=opt_dt(row.edited_at),
+        deleted=row.deleted_at is not None,
     )
 
 
@@ -145,12 +147,16 @@ MESSAGE_COLUMNS = (
     "received_at",
     "status",
     "error_code",
+    "edited_at",  # the last two are read, never inserted: INSERT_MESSAGE takes the first 16
+    "deleted_at",
 )
 
 
 def message_from_tuple(values: tuple[Any, ...]) -> ChatMessage:
+    """From a row read with MESSAGE_COLUMNS, or from the 16 values `message_tuple` inserts."""
     (row_id, message_id, txn, chat_id, sender, direction, kind, category, body, payload, reply_to, position,
-     sent_at, received_at, status, error_code) = values  # fmt: skip
+     sent_at, received_at, status, error_code) = values[:16]  # fmt: skip
+    edited_at, deleted_at = values[16:18] if len(values) > 16 else (None, None)
     return ChatMessage(
         message_id=message_id,
         chat_id=chat_id,
@@ -168,6 +174,8 @@ def message_from_tuple(values: tuple[Any, ...]) -> ChatMessage:
         reply_to=reply_to,
         received_at=None if received_at is None else _EPOCH + timedelta(milliseconds=received_at),
         error_code=error_code,
+        edited_at=None if edited_at is None else _EPOCH + timedelta(milliseconds=edited_at),
+        deleted=deleted_at is not None,
     )
 
 

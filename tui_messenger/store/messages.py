@@ -34,7 +34,8 @@ PARKED = 2**62  # an outbox entry's next attempt time once it failed: only the r
 def _page(conn: sqlite3.Connection, where: str, params: tuple, *, newest_first: bool, limit: int) -> list:
     order = "DESC" if newest_first else "ASC"
     rows = conn.execute(
-        f"SELECT {COLUMNS} FROM messages m WHERE {where} ORDER BY m.position {order}, m.id {order} LIMIT ?",
+        f"SELECT {COLUMNS} FROM messages m WHERE {where} AND m.hidden = 0"  # deleted for me: never shown
+        f" ORDER BY m.position {order}, m.id {order} LIMIT ?",
         (*params, max(0, min(limit, MAX_PAGE))),
     ).fetchall()
     if newest_first:
