@@ -134,7 +134,7 @@ class ConversationPane(Vertical):
         chat_id = self.summary.chat.id
         older = await self.messenger.page_before(chat_id, PageCursor(oldest.position, oldest.id), limit=PAGE)
         if self.chat_id == chat_id:
-            self.view.prepend(older, has_older=len(older) >= PAGE)
+            self.view.receive_older(oldest.message_id, older, has_older=len(older) >= PAGE)
 
     @on(MessageView.OlderRequested)
     def _older(self, event: MessageView.OlderRequested) -> None:
@@ -149,6 +149,12 @@ class ConversationPane(Vertical):
     def _quote(self, event: MessageView.QuoteActivated) -> None:
         if not self.view.select_message(event.quoted_id) and self.chat_id is not None:
             self.open_chat(self.chat_id, event.quoted_id)
+
+    @on(MessageView.FullTextRequested)
+    def _read_all(self, event: MessageView.FullTextRequested) -> None:
+        from tui_messenger.tui.modals.reader import MessageReaderModal  # loads on first use
+
+        self.app.push_screen(MessageReaderModal(event.message))
 
     @on(MessageView.MessageActivated)
     def _activated(self, event: MessageView.MessageActivated) -> None:
@@ -239,7 +245,9 @@ class ConversationPane(Vertical):
             return
         peer, blocked = summary.peer, summary.blocked
         stopped = self.consent.marketing_stopped if self.consent else None
-        self.query_one(ConversationHeader).show(summary, window=self.window, marketing_stopped=stopped)
+        self.query_one(ConversationHeader).show(
+            summary, window=self.window, marketing_stopped=stopped, now=self._now()
+        )
         notice = self.query_one("#system-notice", Static)
         notice.display = peer.is_business
         if peer.is_business:
