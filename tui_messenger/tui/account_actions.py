@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from textual import work
 
 from tui_messenger.domain.models import ChatSummary, ReportReason
+from tui_messenger.domain.safe_text import clean_name
 
 if TYPE_CHECKING:
     from tui_messenger.services.messenger import Messenger
@@ -32,6 +33,8 @@ class AccountActions:
         def open_chat(self, chat_id: int, select_id: str | None = None) -> None: ...
 
         def notify(self, message: str, **kwargs: Any) -> None: ...
+
+        def refresh_bindings(self) -> None: ...
 
     def _need_chat(self) -> ChatSummary | None:
         if self.current is None:
@@ -96,10 +99,24 @@ class AccountActions:
         if (summary := self._need_chat()) is not None:
             self._accept(summary)
 
+    def action_add_contact(self) -> None:
+        """'Add to contacts' on the unknown-sender banner (or its key): accept and store the contact."""
+        if (summary := self._need_chat()) is not None and summary.chat.is_request and not summary.blocked:
+            self._accept(summary, add_contact=True)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "add_contact":  # the key (and its footer entry) only while a request is open
+            current = self.current
+            return bool(current is not None and current.chat.is_request and not current.blocked)
+        return super().check_action(action, parameters)  # type: ignore[misc]
+
     @work(group="dialog", exclusive=True, exit_on_error=False)
-    async def _accept(self, summary: ChatSummary) -> None:
-        await self.messenger.accept_request(summary.chat.id)
+    async def _accept(self, summary: ChatSummary, *, add_contact: bool = False) -> None:
+        await self.messenger.accept_request(summary.chat.id, add_contact=add_contact)
+        if add_contact:
+            self.notify(f"{clean_name(summary.peer.display_name)} is now in your contacts.", markup=False)
         await self._after_account_change(summary.chat.id)
+        self.refresh_bindings()
 
     # profile and promotions --------------------------------------------------------------------------
     def action_profile(self) -> None:

@@ -43,6 +43,7 @@ class MainScreen(ChatTools, AccountActions, LinkActions, ExportActions, Screen[N
         Binding("ctrl+l", "focus_chats", "Chats", id="focus-chats"),
         Binding("ctrl+g", "find", "Find in chat", id="find-in-chat"),
         Binding("ctrl+t", "mute_for", "Mute…", id="mute-chat-for"),
+        Binding("f2", "add_contact", "Add contact", id="add-contact"),
         Binding("escape", "escape", "Back", show=False, id="back"),
     ]
 

@@ -22,7 +22,8 @@ _SOURCES = {
 
 
 class BannerPressed(Message):
-    """A banner's button: `action` is "block", "report", "continue", "unblock" or "cancel-reply"."""
+    """A banner's button: `action` is "block", "report", "add_contact", "continue", "unblock" or
+    "cancel-reply"."""
 
     def __init__(self, action: str) -> None:
         super().__init__()
@@ -74,6 +75,7 @@ class RequestBanner(_ButtonBar):
         yield Static(id="request-text", markup=False)
         yield Button(Content("Block"), id="request-block", variant="error", compact=True)
         yield Button(Content("Report"), id="request-report", variant="warning", compact=True)
+        yield Button(Content("Add to contacts"), id="request-add_contact", variant="success", compact=True)
         yield Button(Content("Continue"), id="request-continue", variant="primary", compact=True)
 
     def show(self, summary: ChatSummary) -> None:
@@ -81,7 +83,7 @@ class RequestBanner(_ButtonBar):
         text = Content.assemble(
             (f"Unknown {who}: ", "bold"),
             (clean_name(summary.peer.display_name), "bold"),
-            " is not in your contacts. Block, report, or continue the chat.",
+            " is not in your contacts. Block, report, add to contacts (F2), or continue the chat.",
         )
         self.query_one("#request-text", Static).update(text)
 

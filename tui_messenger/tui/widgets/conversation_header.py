@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -26,7 +28,7 @@ def header_title(summary: ChatSummary) -> Content:
     return Content.assemble(*parts)
 
 
-def header_status(summary: ChatSummary, window: WindowState | None) -> Content:
+def header_status(summary: ChatSummary, window: WindowState | None, now: datetime | None = None) -> Content:
     parts: list[tuple[str, str]] = []
     profile = summary.peer.profile
     if summary.peer.is_business and profile is not None and profile.category:
@@ -39,7 +41,10 @@ def header_status(summary: ChatSummary, window: WindowState | None) -> Content:
         parts.append(("Blocked", "bold $text-error"))
     elif summary.peer.is_business and window is not None:
         parts.append(
-            (window_text(window.open, window.closes_at), "$text-success" if window.open else "$text-muted")
+            (
+                window_text(window.open, window.closes_at, now),
+                "$text-success" if window.open else "$text-muted",
+            )
         )
     return Content.assemble(*parts)
 
@@ -64,10 +69,16 @@ class ConversationHeader(Vertical):
         yield Static(id="header-status", markup=False)
 
     def show(
-        self, summary: ChatSummary, *, window: WindowState | None, marketing_stopped: bool | None
+        self,
+        summary: ChatSummary,
+        *,
+        window: WindowState | None,
+        marketing_stopped: bool | None,
+        now: datetime | None = None,
     ) -> None:
+        """`now` is the app's clock (the day the window closes is said relative to it)."""
         self.query_one("#header-title", Static).update(header_title(summary))
-        self.query_one("#header-status", Static).update(header_status(summary, window))
+        self.query_one("#header-status", Static).update(header_status(summary, window, now))
         business = summary.peer.is_business and marketing_stopped is not None and not summary.blocked
         self.query_one("#header-stop-promotions", Button).display = business and not marketing_stopped
         self.query_one("#header-resume-promotions", Button).display = business and bool(marketing_stopped)

@@ -48,13 +48,34 @@ def same_day(a: datetime, b: datetime) -> bool:
     return _local(a).date() == _local(b).date()
 
 
-def window_text(is_open: bool, closes_at: datetime | None) -> str:
-    """The customer service window as the header states it."""
+def day_and_time(moment: datetime, now: datetime) -> str:
+    """A time ahead with its day: "today 14:05", "tomorrow 09:00", "Tue 14:05", else "12 Jan 14:05"."""
+    local, today = _local(moment), _local(now).date()
+    days = (local.date() - today).days
+    clock = local.strftime("%H:%M")
+    if days == 0:
+        return f"today {clock}"
+    if days == 1:
+        return f"tomorrow {clock}"
+    if days == -1:
+        return f"yesterday {clock}"
+    if 1 < days < 7:
+        return f"{_WEEKDAYS[local.weekday()][:3]} {clock}"
+    return (
+        f"{local.day} {local:%b %Y} {clock}"
+        if local.year != today.year
+        else f"{local.day} {local:%b} {clock}"
+    )
+
+
+def window_text(is_open: bool, closes_at: datetime | None, now: datetime | None = None) -> str:
+    """The customer service window as the header states it, with the day it closes."""
     if is_open and closes_at is not None:
-        return f"Window open until {clock_time(closes_at)}"
+        moment = now if now is not None else datetime.now(closes_at.tzinfo)
+        return f"Window open until {day_and_time(closes_at, moment)}"
     if is_open:
         return "Window open"
     return "Window closed — only you can reopen it by writing"
 
 
-__all__ = ["clock_time", "day_label", "list_time", "same_day", "timedelta", "window_text"]
+__all__ = ["clock_time", "day_and_time", "day_label", "list_time", "same_day", "timedelta", "window_text"]

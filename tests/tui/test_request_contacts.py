@@ -1,0 +1,64 @@
+"""The unknown-sender banner's "Add to contacts" (button and F2) on the real app: the request is
+accepted and the contact stored through the service."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from app_helpers import SIZE, settle, text
+from test_journeys_real import chat_id
+from textual.pilot import Pilot
+
+from tui_messenger.bootstrap import build_test_app
+from tui_messenger.tui.widgets.banners import RequestBanner
+
+
+async def open_request(pilot: Pilot[Any], account_id: str) -> Any:
+    await settle(pilot)
+    pilot.app.screen.open_chat(await chat_id(pilot, account_id))
+    await settle(pilot)
+    banner = pilot.app.screen.query_one(RequestBanner)
+    assert banner.display and "Add to contacts" in text(pilot)
+    return pilot.app.messenger
+
+
+def footer_keys(pilot: Pilot[Any]) -> set[str]:
+    return {b.binding.action for b in pilot.app.screen.active_bindings.values() if b.enabled}
+
+
+async def test_add_to_contacts_by_mouse(tmp_path: Path) -> None:
+    async with build_test_app(tmp_path).run_test(size=SIZE) as pilot:
+        messenger = await open_request(pilot, "megadeals")
+        assert not messenger.contacts.is_contact(account_id="megadeals")
+        await pilot.click("#request-add_contact")
+        await settle(pilot)
+        assert messenger.contacts.is_contact(account_id="megadeals")
+        summary = await messenger.summary(await chat_id(pilot, "megadeals"))
+        assert not summary.chat.is_request
+        assert not pilot.app.screen.query_one(RequestBanner).display
+        assert any("is now in your contacts" in n.message for n in pilot.app._notifications)  # noqa: SLF001
+
+
+async def test_add_to_contacts_by_key_only_while_a_request_is_open(tmp_path: Path) -> None:
+    async with build_test_app(tmp_path).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pilot.app.screen.open_chat(await chat_id(pilot, "anna"))
+        await settle(pilot)
+        assert "add_contact" not in footer_keys(pilot)
+        messenger = await open_request(pilot, "megadeals")
+        assert "add_contact" in footer_keys(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        assert messenger.contacts.is_contact(account_id="megadeals")
+        assert not pilot.app.screen.query_one(RequestBanner).display
+        assert "add_contact" not in footer_keys(pilot)
+
+
+async def test_continue_accepts_without_adding_a_contact(tmp_path: Path) -> None:
+    async with build_test_app(tmp_path).run_test(size=SIZE) as pilot:
+        messenger = await open_request(pilot, "megadeals")
+        await pilot.click("#request-continue")
+        await settle(pilot)
+        assert not (await messenger.summary(await chat_id(pilot, "megadeals"))).chat.is_request
+        assert not messenger.contacts.is_contact(account_id="megadeals")
