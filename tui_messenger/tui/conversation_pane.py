@@ -134,7 +134,7 @@ class ConversationPane(Vertical):
         chat_id = self.summary.chat.id
         older = await self.messenger.page_before(chat_id, PageCursor(oldest.position, oldest.id), limit=PAGE)
         if self.chat_id == chat_id:
-            self.view.receive_older(oldest.message_id, older, has_older=len(older) >= PAGE)
+            self.view.prepend(older, has_older=len(older) >= PAGE)
 
     @on(MessageView.OlderRequested)
     def _older(self, event: MessageView.OlderRequested) -> None:
@@ -245,9 +245,7 @@ class ConversationPane(Vertical):
             return
         peer, blocked = summary.peer, summary.blocked
         stopped = self.consent.marketing_stopped if self.consent else None
-        self.query_one(ConversationHeader).show(
-            summary, window=self.window, marketing_stopped=stopped, now=self._now()
-        )
+        self.query_one(ConversationHeader).show(summary, window=self.window, marketing_stopped=stopped)
         notice = self.query_one("#system-notice", Static)
         notice.display = peer.is_business
         if peer.is_business:

@@ -1,8 +1,9 @@
 """Lay out one chat message as terminal lines (Strips) for the history view.
 
 Everything drawn here is built from cleaned text (`clean_body` / `clean_name`) put into `Content`, then
-into `Segment`s with plain Rich styles: no markup is parsed, no link or action metadata is attached, no
-control character can reach the terminal. A Line API view writes these strips as they are.
+into `Segment`s with plain Rich styles: no markup is parsed, no action or hyperlink metadata is attached
+(a link carries only its index under our own meta key, see `link_marks`), no control character can reach
+the terminal. A Line API view writes these strips as they are.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from textual.strip import Strip
 from tui_messenger.domain.models import ChatMessage, MessageKind, MessageStatus
 from tui_messenger.domain.safe_text import clean_body, clean_name
 from tui_messenger.tui.widgets import interactive_model as im
+from tui_messenger.tui.widgets.link_marks import annotate, mark_links
 from tui_messenger.tui.widgets.timefmt import clock_time
 
 MAX_BODY_CHARS = 4000  # a system notice longer than this is cut
@@ -240,8 +242,9 @@ def layout_message(
         rows.append([(f"Template · {category}", palette.tag)])
     if message.reply_to:
         rows.extend(_quote(ctx, max_inner, palette))
-    body, more = _body_lines(message.body, ctx.expanded, max_inner)
-    rows.extend([[(text, Style())] for text in body])
+    text, links = annotate(message.body)  # " (xn--…)" after links that need it
+    body, more = _body_lines(text, ctx.expanded, max_inner)
+    rows.extend(mark_links(body, links, palette.meta))
     ctx.more_row = None
     if more is not None:
         ctx.more_row = len(rows)

@@ -22,6 +22,7 @@ from textual.strip import Strip
 
 from tui_messenger.domain.models import ChatMessage, MessageStatus
 from tui_messenger.tui.widgets import interactive_model as im
+from tui_messenger.tui.widgets.link_marks import link_index_at
 from tui_messenger.tui.widgets.message_layout import Context, Palette, layout_message, opens_inline
 from tui_messenger.tui.widgets.timefmt import day_label, same_day
 
@@ -55,6 +56,7 @@ class MessageView(ScrollView, can_focus=True):
         Binding("end", "last", "Newest", show=False, id="history-newest"),
         Binding("enter", "activate", "Reply / retry", id="history-activate"),
         Binding("j", "jump_quoted", "Jump to quoted", id="history-jump"),
+        Binding("o", "open_link", "Open link", id="history-open-link"),
         Binding("m", "more", "Show more / less", show=False, id="history-more"),
     ]
 
@@ -82,6 +84,15 @@ class MessageView(ScrollView, can_focus=True):
             super().__init__()
             self.message = message
             self.quoted_id = quoted_id
+
+    class LinkRequested(Message):
+        """`o` on a message (`index` None: all its links) or a click on a link (`index` in
+        `link_marks.links_in(message.body)`). The screen asks before anything opens."""
+
+        def __init__(self, message: ChatMessage, index: int | None) -> None:
+            super().__init__()
+            self.message = message
+            self.index = index
 
     class FullTextRequested(Message):
         """Show more on a body too large to expand in place: show it in the reader."""
@@ -489,6 +500,10 @@ class MessageView(ScrollView, can_focus=True):
         if message is not None and message.reply_to:
             self.post_message(self.QuoteActivated(message, message.reply_to))
 
+    def action_open_link(self) -> None:
+        if (message := self.selected_message) is not None:
+            self.post_message(self.LinkRequested(message, None))
+
     def on_click(self, event: events.Click) -> None:
         line = event.y + int(self.scroll_y)
         if not 0 <= line < len(self._owners) or self._owners[line] < 0:
@@ -497,6 +512,10 @@ class MessageView(ScrollView, can_focus=True):
         message = self._messages[index]
         was_selected = self.selected == index
         self.selected = index
+        link = link_index_at(self._lines[line], event.x - 1 + int(self.scroll_x))  # 1: the cursor gutter
+        if link is not None:
+            self.post_message(self.LinkRequested(message, link))
+            return
         bubble_row = line - self._first_line[index] - self._blocks[index][1]  # type: ignore[index]
         if bubble_row == self._more_row(index):
             self._show_more(index)
