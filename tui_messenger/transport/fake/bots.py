@@ -13,6 +13,7 @@ from typing import Protocol
 from tui_messenger.transport import wire
 from tui_messenger.transport.fake.content import text_spec
 from tui_messenger.transport.fake.flows import FlowRunner
+from tui_messenger.transport.fake.reactions import DEFAULT_EMOJI
 from tui_messenger.transport.fake.repertoire import OPENERS, contains_any, reply_for
 from tui_messenger.transport.fake.world import AccountSpec, MessageSpec, World
 
@@ -36,6 +37,8 @@ class BotHost(Protocol):
     def receipt(self, sender: str, message_id: str, status: str) -> None: ...
 
     def typing(self, sender: str, on: bool) -> None: ...
+
+    def react(self, sender: str, message_id: str, emoji: str) -> str | None: ...
 
     def note(self, kind: str, actor: str, detail: str) -> None: ...
 
@@ -81,6 +84,9 @@ class PersonBot(Bot):
     def on_user_message(self, frame: wire.MessageFrame) -> None:
         rng = self.host.rng
         self._receipts(frame.id, 0.5, 1.5 + rng.uniform(0.0, 1.0))
+        if self.account.reacts and rng.random() < self.account.reacts:  # no draw for those who never do
+            emoji = rng.choice(self.account.reaction_emoji or DEFAULT_EMOJI)
+            self.host.after(2.0, lambda: self.host.react(self.id, frame.id, emoji), "reaction")
         if self._replying:  # one answer for a burst of messages, like a person would
             return
         self._replying = True
@@ -120,6 +126,7 @@ class BusinessBot(Bot):
 
     def on_user_message(self, frame: wire.MessageFrame) -> None:
         self._receipts(frame.id, 0.3, 1.0)
+        self.runner.last_user_message = frame.id
         if self.runner.answer(frame):
             return
         if frame.kind == "text":

@@ -144,6 +144,14 @@ def _steps(flow: FlowSpec, at: Path) -> Iterator[Problem]:
             yield here + ("next",), "a step either waits for an answer (branches) or goes on (next)"
         if step.end and (step.next or step.waits):
             yield here + ("end",), "an ending step has no next, branches or otherwise"
+        if step.react is not None and step.react.message not in ("user", *ids):
+            target = step.react.message
+            yield here + ("react", "message"), f'react to "user" or a step of this flow, not {target!r}'
+        if not step.text and getattr(step, "file", None) is None:
+            if step.react is None:
+                yield here + ("text",), "a step sends text, reacts (react = {...}), or both"
+            elif step.waits:
+                yield here + ("react",), "a step that only reacts cannot wait for an answer"
         choices = step.choices()
         titles = {t.casefold() for t in choices.values()}
         for k, branch in enumerate(step.branches):

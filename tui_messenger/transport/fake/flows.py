@@ -28,6 +28,8 @@ class FlowRunner:
         self.business = business
         self.waiting: _Waiting | None = None
         self._generation = 0  # bumps when a flow starts, so steps of a replaced flow stop quietly
+        self.last_user_message: str | None = None  # what a `react = {message = "user"}` step reacts to
+        self._sent: dict[str, str] = {}  # step id -> the message it sent (for react steps naming a step)
 
     def start(self, flow: FlowSpec) -> None:
         self._generation += 1
@@ -42,16 +44,35 @@ class FlowRunner:
     def _send(self, flow: FlowSpec, step: StepSpec, generation: int, context_id: str | None) -> None:
         if generation != self._generation:
             return
+        if step.react is not None:
+            self._react(step)
+            if not step.text and getattr(step, "file", None) is None:  # only reacts: straight on
+                self._after_send(flow, step)
+                return
         message_id = self.host.post(self.business, step, context_id=context_id)
         if message_id is None:  # refused by the consent rules: the flow cannot go on
             self.host.note("flow", self.business, f"flow {flow.id!r} stops at step {step.id!r}: send failed")
             return
+        self._sent[step.id] = message_id
         if step.waits:
             self.waiting = _Waiting(flow, step, message_id)
-        elif step.next and not step.end:
+        else:
+            self._after_send(flow, step)
+
+    def _after_send(self, flow: FlowSpec, step: StepSpec) -> None:
+        if step.next and not step.end:
             self._schedule(flow, flow.step(step.next))  # type: ignore[arg-type]  # checked on load
         else:
             self.host.note("flow", self.business, f"flow {flow.id!r} ends at step {step.id!r}")
+
+    def _react(self, step: StepSpec) -> None:
+        react = step.react
+        assert react is not None
+        target = self.last_user_message if react.message == "user" else self._sent.get(react.message)
+        if target is None:
+            self.host.note("flow", self.business, f"step {step.id!r}: nothing to react to yet")
+        else:
+            self.host.react(self.business, target, react.emoji)
 
     def answer(self, frame: wire.MessageFrame) -> bool:
         """Branch on the user's message if a flow waits for it; False when no flow takes it."""

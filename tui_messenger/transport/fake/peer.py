@@ -32,6 +32,7 @@ from tui_messenger.transport.fake.content import build_message, text_spec
 from tui_messenger.transport.fake.directory import directory_frame
 from tui_messenger.transport.fake.faults import FaultDice, FaultPlan
 from tui_messenger.transport.fake.files import refused_upload, upload_problem
+from tui_messenger.transport.fake.reactions import PeerReactions
 from tui_messenger.transport.fake.scheduler import Scheduled, Scheduler
 from tui_messenger.transport.fake.world import MessageSpec, World
 
@@ -106,6 +107,11 @@ class FakePeer(Transport):
         self._wake: asyncio.Event | None = None
         self.bots = build_bots(self, world)
         self.actions = PeerActions(self)  # reactions, edits and deletions from the user
+        self.reactions = PeerReactions(
+            user_id=self.user_id, publish=self._publish, note=self.note, new_id=self._new_id,
+            next_ts=self._next_ts,
+        )  # fmt: skip
+        self.actions.handlers[wire.ReactionFrame] = self.reactions.from_user
         self._seed_world()
 
     @classmethod
@@ -255,6 +261,10 @@ class FakePeer(Transport):
             message_id=message_id, status=status, sender=sender, to=self.user_id, timestamp=self._next_ts()
         )  # type: ignore[arg-type]
         self._publish(frame)
+
+    def react(self, sender: str, message_id: str, emoji: str) -> str | None:
+        """`sender` reacts to one of the user's messages (sent like a message: re-sent until acked)."""
+        return self.reactions.react(sender, message_id, emoji)
 
     def send_ephemeral(self, frame: wire.Frame) -> None:
         """A frame sent once if connected, never stored or re-sent (typing, acks of the user's actions)."""

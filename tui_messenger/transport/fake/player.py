@@ -25,7 +25,7 @@ RETRY_AFTER = 5.0  # seconds without a `sent` before the outbox tries again
 @dataclass(frozen=True)
 class TranscriptLine:
     time: str  # ISO 8601, virtual time
-    type: str  # message | status | failed | preferences
+    type: str  # message | status | failed | preferences | reaction (id: the message reacted to)
     sender: str
     to: str
     kind: str = ""  # text | template | interactive | interactive_reply, or the status
@@ -126,6 +126,12 @@ class ScriptedClient:
             line = TranscriptLine(
                 _iso(frame.timestamp), "status", frame.sender, frame.to, frame.status, id=frame.message_id,
                 code=frame.error.code if frame.error else None,
+            )  # fmt: skip
+            self.lines.append(line)
+        elif isinstance(frame, wire.ReactionFrame):
+            line = TranscriptLine(
+                _iso(frame.timestamp), "reaction", frame.sender, frame.to, text=frame.emoji,
+                name=self.names.get(frame.sender, ""), id=frame.message_id,
             )  # fmt: skip
             self.lines.append(line)
         elif isinstance(frame, wire.MessageFrame):

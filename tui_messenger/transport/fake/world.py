@@ -121,8 +121,26 @@ class BranchSpec(_Spec):
         return [value] if isinstance(value, str) else value
 
 
+class ReactSpec(_Spec):
+    """A flow step's reaction: to the user's latest message ("user") or to the message a step sent."""
+
+    message: str = Field(min_length=1)  # "user" or a step id of the same flow
+    emoji: str  # one emoji, or "" to take the reaction back
+
+    @field_validator("emoji")
+    @classmethod
+    def _one_emoji(cls, value: str) -> str:
+        from tui_messenger.domain.reactions import is_emoji
+
+        if value and not is_emoji(value):
+            raise ValueError(f"{value!r} is not one emoji")
+        return value
+
+
 class StepSpec(MessageSpec):
     id: str
+    text: str = ""  # a step may only react
+    react: ReactSpec | None = None  # sent before the step's message, if it has one
     delay: Duration = 0.0  # seconds before this step's message is sent
     branches: list[BranchSpec] = []
     otherwise: str | None = None  # step for an answer no branch matches
@@ -184,6 +202,8 @@ class AccountSpec(_Spec):
     reached_today: int = Field(default=0, ge=0)  # users already reached (to demo the tier limit)
     promotions: list[MessageSpec] = []  # a marketer's templates, sent in turn
     every: Duration = 1200.0  # seconds between a marketer's promotions
+    reacts: float = Field(default=0.0, ge=0.0, le=1.0)  # chance a person reacts to each user message
+    reaction_emoji: list[str] = []  # what it reacts with (default: ❤️ 👍 😂)
 
     @property
     def bot_kind(self) -> str:
