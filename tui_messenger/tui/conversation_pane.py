@@ -245,7 +245,9 @@ class ConversationPane(Vertical):
             return
         peer, blocked = summary.peer, summary.blocked
         stopped = self.consent.marketing_stopped if self.consent else None
-        self.query_one(ConversationHeader).show(summary, window=self.window, marketing_stopped=stopped)
+        self.query_one(ConversationHeader).show(
+            summary, window=self.window, marketing_stopped=stopped, now=self._now()
+        )
         notice = self.query_one("#system-notice", Static)
         notice.display = peer.is_business
         if peer.is_business:
