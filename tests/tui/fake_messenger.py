@@ -33,6 +33,7 @@ from tui_messenger.domain.models import (
     PageCursor,
     QualityRating,
     QualityReport,
+    ReactionCount,
     Report,
     ReportReason,
     SearchHit,
@@ -273,6 +274,28 @@ class FakeMessenger:
 
     async def save_draft(self, chat_id: int, text: str) -> None:
         self.drafts[chat_id] = text
+
+    # reactions (one per person per message, as the service keeps them) -----------------------------
+    async def react(self, message_id: str, emoji: str) -> tuple[ReactionCount, ...]:
+        from tui_messenger.domain.reactions import resolve
+
+        message = await self.message(message_id)
+        chosen = resolve(emoji) if emoji else ""
+        if message is None or chosen is None:
+            raise ValueError("not a reaction")
+        others = [r if not r.mine else ReactionCount(r.emoji, r.count - 1) for r in message.reactions]
+        others = [r for r in others if r.count > 0]
+        if chosen:
+            same = next((r for r in others if r.emoji == chosen), None)
+            others = [r for r in others if r is not same]
+            others.append(ReactionCount(chosen, (same.count if same else 0) + 1, mine=True))
+        reactions = tuple(others)
+        self._replace(replace(message, reactions=reactions))
+        self.emit(ev.ReactionsChanged(message.chat_id, message_id, reactions))
+        return reactions
+
+    async def unreact(self, message_id: str) -> tuple[ReactionCount, ...]:
+        return await self.react(message_id, "")
 
     # flags -----------------------------------------------------------------------------------------
     def _flag(self, chat_id: int, **changes: Any) -> None:

@@ -31,6 +31,7 @@ ACTIONS: tuple[tuple[str, str, str], ...] = (
     ("Mute always", "No notifications from the open chat until you unmute it", "mute_for('always')"),
     ("Unmute", "Notifications from the open chat again", "mute_for('unmute')"),
     ("Find in chat", "Find messages in the open chat, next and previous", "find"),
+    ("React to message", "Put an emoji under the selected message (+ in the history)", "react"),
     ("Export this chat…", "Write the open chat to a file, as text or JSON frames", "export_chat"),
     ("Keys", "Every key binding, with its id for config.toml", "app.help"),
     ("Archive / unarchive chat", "Move the open chat to Archived", "archive"),

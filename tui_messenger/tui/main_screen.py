@@ -27,6 +27,7 @@ from tui_messenger.tui.chat_tools import ChatTools
 from tui_messenger.tui.conversation_pane import ConversationPane
 from tui_messenger.tui.export_actions import ExportActions
 from tui_messenger.tui.link_actions import LinkActions
+from tui_messenger.tui.reaction_actions import ReactionActions
 from tui_messenger.tui.widgets.banners import BannerPressed
 from tui_messenger.tui.widgets.chat_list import ChatList
 from tui_messenger.tui.widgets.conversation_header import ConversationHeader
@@ -34,7 +35,7 @@ from tui_messenger.tui.widgets.conversation_header import ConversationHeader
 LIST_REFRESH_DELAY = 0.05
 
 
-class MainScreen(ChatTools, AccountActions, LinkActions, ExportActions, Screen[None]):
+class MainScreen(ChatTools, AccountActions, LinkActions, ExportActions, ReactionActions, Screen[None]):
     BINDINGS = [
         Binding("ctrl+f", "search", "Search", id="search-messages"),
         Binding("ctrl+b", "block", "Block", id="block-contact"),

@@ -9,7 +9,7 @@ from __future__ import annotations
 from textual.message import Message
 
 from tui_messenger.domain import events as ev
-from tui_messenger.domain.models import Account, ChatMessage, ChatSummary
+from tui_messenger.domain.models import Account, ChatMessage, ChatSummary, ReactionCount
 
 
 class ChatMessageAdded(Message):
@@ -32,6 +32,19 @@ class ChatMessageChanged(Message):
         return (
             isinstance(message, ChatMessageChanged) and message.message.message_id == self.message.message_id
         )
+
+
+class ChatReactionsChanged(Message):
+    """The chips under a message changed."""
+
+    def __init__(self, chat_id: int, message_id: str, reactions: tuple[ReactionCount, ...]) -> None:
+        super().__init__()
+        self.chat_id = chat_id
+        self.message_id = message_id
+        self.reactions = reactions
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, ChatReactionsChanged) and message.message_id == self.message_id
 
 
 class ChatSummaryChanged(Message):
@@ -83,6 +96,8 @@ def to_message(event: ev.MessengerEvent) -> Message | None:
             return ChatMessageAdded(chat_id, message)
         case ev.MessageChanged(chat_id=chat_id, message=message):
             return ChatMessageChanged(chat_id, message)
+        case ev.ReactionsChanged(chat_id=chat_id, message_id=message_id, reactions=reactions):
+            return ChatReactionsChanged(chat_id, message_id, reactions)
         case ev.ChatChanged(summary=summary):
             return ChatSummaryChanged(summary)
         case ev.TypingChanged(chat_id=chat_id, typing=typing):

@@ -1,0 +1,86 @@
+"""Reactions from the history (mixed into MainScreen): `+` on a message (or the palette's "React to
+message") opens the picker; a click on a chip reacts with that emoji, or takes the user's own back.
+The service stores and sends; `ChatReactionsChanged` repaints the message in the open chat."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from textual import work
+
+from tui_messenger.domain.models import MessageKind
+from tui_messenger.domain.reactions import toggled
+from tui_messenger.services.errors import MessengerError
+from tui_messenger.tui import messages as msg
+from tui_messenger.tui.widgets.message_view import MessageView
+
+if TYPE_CHECKING:
+    from tui_messenger.domain.models import ChatMessage, ChatSummary
+    from tui_messenger.services.messenger import Messenger
+    from tui_messenger.tui.conversation_pane import ConversationPane
+
+
+class ReactionActions:
+    """Mixed into MainScreen, which provides `messenger`, `app`, `current`, `conversation`, `notify`."""
+
+    if TYPE_CHECKING:
+        app: Any
+        messenger: Messenger
+        current: ChatSummary | None
+        conversation: ConversationPane
+
+        def notify(self, message: str, **kwargs: Any) -> None: ...
+
+    def on_message_view_react_requested(self, event: MessageView.ReactRequested) -> None:
+        event.stop()
+        self.pick_reaction(event.message)
+
+    def on_message_view_reaction_toggled(self, event: MessageView.ReactionToggled) -> None:
+        event.stop()
+        current = self.conversation.view.get(event.message.message_id) or event.message
+        self.send_reaction(current.message_id, toggled(current.reactions, event.emoji))
+
+    def on_chat_reactions_changed(self, event: msg.ChatReactionsChanged) -> None:
+        if event.chat_id == self.conversation.chat_id:
+            self.conversation.view.set_reactions(event.message_id, event.reactions)
+
+    def action_react(self) -> None:
+        """The palette's "React to message": the selected message, else the newest one."""
+        view = self.conversation.view
+        message = view.selected_message or (view.messages[-1] if view.messages else None)
+        if self.current is None or message is None:
+            self.notify("Open a chat and select a message first.", severity="warning", markup=False)
+            return
+        self.pick_reaction(message)
+
+    @work(group="dialog", exclusive=True, exit_on_error=False)
+    async def pick_reaction(self, message: ChatMessage) -> None:
+        from tui_messenger.tui.modals.reaction_picker import ReactionPickerModal  # loads on first use
+
+        if message.kind is MessageKind.SYSTEM:
+            self.notify("Notices take no reactions.", markup=False)
+            return
+        if self.current is not None and self.current.blocked:
+            self.notify("This contact is blocked; unblock to react.", severity="warning", markup=False)
+            return
+        message = self.conversation.view.get(message.message_id) or message
+        mine = next((r.emoji for r in message.reactions if r.mine), None)
+        chosen = await self.app.push_screen_wait(ReactionPickerModal(message, mine=mine))
+        if chosen is None:
+            return
+        await self._react(message.message_id, "" if chosen == mine else chosen)
+
+    @work(group="reactions", exit_on_error=False)
+    async def send_reaction(self, message_id: str, emoji: str) -> None:
+        await self._react(message_id, emoji)
+
+    async def _react(self, message_id: str, emoji: str) -> None:
+        try:
+            if emoji:
+                chips = await self.messenger.react(message_id, emoji)
+            else:
+                chips = await self.messenger.unreact(message_id)
+        except MessengerError as exc:
+            self.notify(str(exc), severity="warning", markup=False)
+            return
+        self.conversation.view.set_reactions(message_id, chips)
