@@ -21,6 +21,7 @@ from tui_messenger.domain.models import ChatMessage, MessageKind, MessageStatus
 from tui_messenger.domain.safe_text import clean_body, clean_name
 from tui_messenger.tui.widgets import interactive_model as im
 from tui_messenger.tui.widgets.link_marks import annotate, mark_links
+from tui_messenger.tui.widgets.reaction_chips import ChipSpan, chip_lines
 from tui_messenger.tui.widgets.timefmt import clock_time
 
 MAX_BODY_CHARS = 4000  # a system notice longer than this is cut
@@ -61,6 +62,8 @@ class Palette:
     button: Style = field(default_factory=Style)
     answered: Style = field(default_factory=Style)
     cursor: Style = field(default_factory=Style)
+    reaction: Style = field(default_factory=Style)  # a chip under the bubble
+    reaction_mine: Style = field(default_factory=Style)  # ... the user's own
 
 
 @dataclass(slots=True)
@@ -73,6 +76,8 @@ class Context:
     day_label: str | None = None  # a date separator goes above this message
     expanded: bool = False  # the reader asked to see all of a long body
     more_row: int | None = None  # set by `layout_message`: the bubble row of the show-more control
+    chip_row: int = 0  # set by `layout_message`: the bubble row of the first reaction chip row
+    chips: list[ChipSpan] = field(default_factory=list)  # ... and where each chip is
 
 
 Piece = tuple[str, Style]
@@ -262,4 +267,10 @@ def layout_message(
     for pieces, used in zip(rows, lengths, strict=True):
         strip = _row(pieces, used, x, inner, bubble, width, palette.base)
         lines.append(strip.crop(0, width) if strip.cell_length > width else strip)
+    chips, ctx.chips = chip_lines(
+        message.reactions, left=x, right=x + inner + 2, align_right=message.outgoing, width=width,
+        base=palette.base, chip=palette.reaction, mine=palette.reaction_mine,
+    )  # fmt: skip
+    ctx.chip_row = len(rows)
+    lines.extend(chips)
     return lines, start

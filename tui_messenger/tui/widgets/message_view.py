@@ -9,6 +9,7 @@ width (see `message_layout`), so painting is a slice of a list.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from rich.segment import Segment
@@ -20,7 +21,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui_messenger.domain.models import ChatMessage, MessageStatus
+from tui_messenger.domain.models import ChatMessage, MessageStatus, ReactionCount
 from tui_messenger.tui.widgets import interactive_model as im
 from tui_messenger.tui.widgets.link_marks import link_index_at
 from tui_messenger.tui.widgets.message_layout import Context, Palette, layout_message, opens_inline
@@ -46,6 +47,8 @@ class MessageView(ScrollView, can_focus=True):
         "message-view--button",
         "message-view--answered",
         "message-view--cursor",
+        "message-view--reaction",
+        "message-view--reaction-mine",
     }
     BINDINGS = [
         Binding("up", "select(-1)", "Previous", show=False, id="history-previous"),
@@ -58,6 +61,7 @@ class MessageView(ScrollView, can_focus=True):
         Binding("j", "jump_quoted", "Jump to quoted", id="history-jump"),
         Binding("o", "open_link", "Open link", id="history-open-link"),
         Binding("m", "more", "Show more / less", show=False, id="history-more"),
+        Binding("plus", "react", "React", id="history-react"),
     ]
 
     class OlderRequested(Message):
@@ -93,6 +97,21 @@ class MessageView(ScrollView, can_focus=True):
             super().__init__()
             self.message = message
             self.index = index
+
+    class ReactRequested(Message):
+        """`+` on a message: open the reaction picker for it."""
+
+        def __init__(self, message: ChatMessage) -> None:
+            super().__init__()
+            self.message = message
+
+    class ReactionToggled(Message):
+        """A click on a reaction chip: react with that emoji, or take the user's own back."""
+
+        def __init__(self, message: ChatMessage, emoji: str) -> None:
+            super().__init__()
+            self.message = message
+            self.emoji = emoji
 
     class FullTextRequested(Message):
         """Show more on a body too large to expand in place: show it in the reader."""
@@ -227,6 +246,18 @@ class MessageView(ScrollView, can_focus=True):
         index = self._index.get(message.message_id)
         if index is None:
             return
+        if not message.reactions and self._messages[index].reactions:
+            # Chips change only by `set_reactions`; a status or edit event does not carry them.
+            message = replace(message, reactions=self._messages[index].reactions)
+        self._put(index, message)
+
+    def set_reactions(self, message_id: str, reactions: tuple[ReactionCount, ...]) -> None:
+        """The chips under a message shown changed."""
+        index = self._index.get(message_id)
+        if index is not None and self._messages[index].reactions != reactions:
+            self._put(index, replace(self._messages[index], reactions=reactions))
+
+    def _put(self, index: int, message: ChatMessage) -> None:
         anchor = None if self._follow else self._anchor()
         self._messages[index] = message
         self._blocks[index] = None
@@ -304,6 +335,8 @@ class MessageView(ScrollView, can_focus=True):
                 button=style("message-view--button", partial=True),
                 answered=style("message-view--answered", partial=True),
                 cursor=style("message-view--cursor"),
+                reaction=style("message-view--reaction"),
+                reaction_mine=style("message-view--reaction-mine"),
             )
         return self._palette
 
@@ -470,6 +503,22 @@ class MessageView(ScrollView, can_focus=True):
         if self.selected is not None:
             self._show_more(self.selected)
 
+    def action_react(self) -> None:
+        if (message := self.selected_message) is not None:
+            self.post_message(self.ReactRequested(message))
+
+    def _chip_at(self, index: int, bubble_row: int, x: int) -> str | None:
+        """The emoji of the reaction chip at a bubble row and cell, if any (laid out again)."""
+        message = self._messages[index]
+        if not message.reactions:
+            return None
+        ctx = self._layout_context(index, self._now())
+        layout_message(message, ctx, self._width, self._resolve_palette())
+        for chip in ctx.chips:
+            if bubble_row == ctx.chip_row + chip.row and chip.start <= x < chip.end:
+                return chip.emoji
+        return None
+
     def _more_row(self, index: int) -> int | None:
         """The bubble row of a message's show-more control (laid out again: one bounded message)."""
         ctx = self._layout_context(index, self._now())
@@ -517,7 +566,9 @@ class MessageView(ScrollView, can_focus=True):
             self.post_message(self.LinkRequested(message, link))
             return
         bubble_row = line - self._first_line[index] - self._blocks[index][1]  # type: ignore[index]
-        if bubble_row == self._more_row(index):
+        if (emoji := self._chip_at(index, bubble_row, event.x - 1 + int(self.scroll_x))) is not None:
+            self.post_message(self.ReactionToggled(message, emoji))
+        elif bubble_row == self._more_row(index):
             self._show_more(index)
         elif message.reply_to and bubble_row == (1 if message.kind.value == "template" else 0):
             self.post_message(self.QuoteActivated(message, message.reply_to))
