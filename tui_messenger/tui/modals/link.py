@@ -30,35 +30,38 @@ def _address(text: str) -> str:
     return shown
 
 
-def _row(label: str, value: str | Content, style: str = "") -> Content:
-    value = value if isinstance(value, Content) else Content(value)
-    return Content.assemble((f"{label:<9}", "bold"), value.stylize(style) if style else value)
+Fact = tuple[str, str, Content]  # (widget id, label, value)
 
 
-def describe(link: Link) -> list[tuple[str, Content]]:
-    """(widget id, line) for each fact the dialog shows."""
-    rows = [("link-scheme", _row("Scheme", clean_name(link.scheme, 40)))]
+def _row(widget_id: str, label: str, value: str | Content, style: str = "") -> Fact:
+    content = value if isinstance(value, Content) else Content(value)
+    return widget_id, label, content.stylize(style) if style else content
+
+
+def describe(link: Link) -> list[Fact]:
+    """Each fact the dialog shows, in order: scheme, host (punycode, then Unicode), port, user name, the
+    address that would open (and as written when it differs), warnings, and why it will not open."""
+    rows = [_row("link-scheme", "Scheme", clean_name(link.scheme, 40))]
     if link.host_ascii or link.host:
-        rows.append(("link-host", _row("Host", clean_name(link.host_ascii or link.host, 300), "bold")))
+        rows.append(_row("link-host", "Host", clean_name(link.host_ascii or link.host, 300), "bold"))
         if link.is_idn:
-            rows.append(("link-host-unicode", _row("", f"{clean_name(link.host, 300)} (in Unicode)")))
+            rows.append(_row("link-host-unicode", "", f"{clean_name(link.host, 300)} (in Unicode)"))
     if link.port is not None:
-        rows.append(("link-port", _row("Port", str(link.port))))
+        rows.append(_row("link-port", "Port", str(link.port)))
     if link.userinfo:
-        rows.append(("link-userinfo", _row("User", clean_name(link.userinfo, 120), "$warning-text")))
+        rows.append(_row("link-userinfo", "User", clean_name(link.userinfo, 120), "$warning-text"))
     address = link.url if link.opens else link.text
-    rows.append(("link-url", _row("Address", _address(address))))
+    rows.append(_row("link-url", "Address", _address(address)))
     if link.url and link.url != link.text and link.opens:
-        rows.append(("link-as-written", _row("Written", _address(link.text), "$text-muted")))
+        rows.append(_row("link-as-written", "Written", _address(link.text), "$text-muted"))
     for n, warning in enumerate(link.warnings):
-        rows.append(
-            (f"link-warning-{n}", Content.assemble(("⚠ ", "bold $warning-text"), clean_name(warning, 300)))
-        )
+        rows.append(_row(f"link-warning-{n}", "⚠", Content(clean_name(warning, 300)), "$warning-text"))
     if link.refusal is not None:
         rows.append(
             (
                 "link-refusal",
-                Content.assemble(("✗ Will not open. ", "bold $text-error"), clean_name(link.refusal, 400)),
+                "✗",
+                Content.assemble(("Will not open. ", "bold $text-error"), clean_name(link.refusal, 400)),
             )
         )
     return rows
@@ -72,6 +75,16 @@ class LinkModal(DialogModal[bool]):
         height: auto;
         max-height: 24;
     }
+    LinkModal .link-fact {
+        height: auto;
+    }
+    LinkModal .link-label {
+        width: 9;
+        text-style: bold;
+    }
+    LinkModal .link-value {
+        width: 1fr;
+    }
     """
 
     def __init__(self, link: Link) -> None:
@@ -83,8 +96,10 @@ class LinkModal(DialogModal[bool]):
         with Vertical(id="dialog"):
             yield Static(as_content(title), id="dialog-title")
             with VerticalScroll(id="link-facts"):
-                for widget_id, line in describe(self.link):
-                    yield Static(line, id=widget_id)
+                for widget_id, label, value in describe(self.link):
+                    with Horizontal(classes="link-fact"):
+                        yield Static(as_content(label), classes="link-label")
+                        yield Static(value, id=widget_id, classes="link-value")
             if self.link.opens:
                 yield Static(as_content("It opens in your web browser or e-mail program."), classes="hint")
             with Horizontal(classes="buttons"):
