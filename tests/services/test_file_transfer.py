@@ -219,3 +219,21 @@ async def test_the_boarding_pass_arrives_from_the_fake_network_and_saves_as_a_pd
         assert saved.read_bytes().startswith(b"%PDF-1.4") and saved.stat().st_size == boarding.attachment.size
     finally:
         await service.stop()
+
+
+async def test_pages_know_the_true_type_without_the_bytes(messenger, transport, tmp_path) -> None:
+    from tui_messenger.domain.files import message_file
+
+    zip_bytes = b"PK\x03\x04\x14\x00\x00\x00\x08\x00rest of an archive"
+    transport.push(
+        directory(person("anna")), document("d1", PDF), document("d2", zip_bytes, name="invoice.pdf")
+    )
+    await settle(messenger, transport)
+    honest, liar = await messenger.latest_page((await messenger.message("d1")).chat_id)
+    assert message_file(honest).true_type.label == "PDF document" and message_file(honest).warning is None
+    assert message_file(liar).warning == "⚠ Named .pdf but it is a ZIP archive"
+    chat_id = honest.chat_id
+    (tmp_path / "notes.txt").write_bytes(b"plain words\n")
+    sent = await messenger.send_file(chat_id, tmp_path / "notes.txt")
+    assert message_file(sent).true_type.label == "text file"
+    assert message_file(await messenger.message(sent.message_id)).true_type.label == "text file"

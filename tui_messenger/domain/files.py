@@ -13,6 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from tui_messenger.domain.models import ChatMessage
 from tui_messenger.domain.safe_text import clean_body, clean_name
 
 __all__ = [
@@ -23,6 +24,10 @@ __all__ = [
     "caption_of",
     "check_file",
     "document_body",
+    "document_payload",
+    "message_file",
+    "too_large",
+    "type_key",
     "display_name",
     "extension",
     "human_size",
@@ -308,3 +313,37 @@ def document_body(file_name: str, caption: str = "") -> str:
 def caption_of(body: str) -> str:
     """The caption of a document message's body (see `document_body`)."""
     return body.partition("\n")[2] if body.startswith(FILE_MARK) else body
+
+
+# --- what a message says about its file ---------------------------------------------------------------
+TYPES: dict[str, FileType] = {
+    "pdf": PDF, "png": PNG, "jpeg": JPEG, "gif": GIF, "webp": WEBP, "zip": ZIP, "gzip": GZIP,
+    "7z": SEVEN_ZIP, "rar": RAR, "exe": EXE, "elf": ELF, "macho": MACHO, "script": SCRIPT, "html": HTML,
+    "csv": CSV, "text": TEXT, "binary": BINARY, "empty": EMPTY,
+}  # fmt: skip
+_KEYS = {id(t): k for k, t in TYPES.items()}
+
+
+def type_key(kind: FileType) -> str:
+    """A short stable name for a sniffed type, kept in a document message's payload (the store keeps
+    the bytes apart, so a page of history knows the true type without reading them)."""
+    return _KEYS.get(id(kind), "binary")
+
+
+def document_payload(kind: FileType) -> dict[str, dict[str, str]]:
+    return {"document": {"type": type_key(kind)}}
+
+
+def message_file(message: ChatMessage) -> FileCheck | None:
+    """The check of a document message's file (name, true type, warning), or None without a file."""
+    info = message.attachment
+    if info is None:
+        return None
+    data = (message.payload or {}).get("document") or {}
+    kind = TYPES.get(str(data.get("type", "")), BINARY)
+    return check_file(info.file_name, info.mime_type, kind=kind)
+
+
+def too_large(shown: str, size: int, cap: int = MAX_FILE_BYTES) -> str:
+    """The one line shown when a file is over the cap."""
+    return f"{shown} is {human_size(size)}: files up to {human_size(cap)} can be sent"

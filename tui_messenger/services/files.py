@@ -35,6 +35,7 @@ from tui_messenger.domain.files import (
     human_size,
     safe_file_name,
     sniff,
+    too_large,
 )
 from tui_messenger.domain.models import AttachmentInfo, ChatMessage
 from tui_messenger.store.attachments import StoredFile
@@ -97,10 +98,6 @@ def read_for_send(path: Path, *, cap: int = MAX_FILE_BYTES) -> StoredFile:
         mime = mimetypes.guess_type(path.name, strict=False)[0] or kind.mime
     info_ = AttachmentInfo(_wire_name(path.name), mime, len(data), hashlib.sha256(data).hexdigest())
     return StoredFile(info_, data)
-
-
-def too_large(shown: str, size: int, cap: int = MAX_FILE_BYTES) -> str:
-    return f"{shown} is {human_size(size)}: files up to {human_size(cap)} can be sent"
 
 
 def _wire_name(name: str) -> str:

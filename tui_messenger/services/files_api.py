@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from tui_messenger.domain.clock import to_ms
 from tui_messenger.domain.events import ChatChanged, MessageAdded
-from tui_messenger.domain.files import FileRefused, document_body
+from tui_messenger.domain.files import SNIFF_BYTES, FileRefused, document_body, document_payload, sniff
 from tui_messenger.domain.models import ChatMessage, Direction, MessageKind, MessageStatus
 from tui_messenger.services import files
 from tui_messenger.services.errors import BlockedError
@@ -70,7 +70,12 @@ class FilesApi:
 
         def prepare() -> tuple[ChatMessage, StoredFile, bytes]:
             file = files.read_for_send(Path(path))
-            message = replace(base, body=document_body(file.info.file_name, caption), attachment=file.info)
+            message = replace(
+                base,
+                body=document_body(file.info.file_name, caption),
+                attachment=file.info,
+                payload=document_payload(sniff(file.data[:SNIFF_BYTES])),
+            )
             raw = wire.encode(files.document_frame(message, to=summary.peer.id, file=file, caption=caption))
             if len(raw) > wire.MAX_FRAME_BYTES:
                 raise FileRefused("The file and its caption are too large to send together")

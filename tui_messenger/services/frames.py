@@ -8,7 +8,7 @@ import logging
 from typing import Any
 
 from tui_messenger.domain.clock import from_ms, to_ms
-from tui_messenger.domain.files import document_body
+from tui_messenger.domain.files import SNIFF_BYTES, document_body, document_payload, sniff
 from tui_messenger.domain.models import (
     AccountKind,
     BusinessProfile,
@@ -54,7 +54,7 @@ def incoming(frame: wire.MessageFrame, user_id: str) -> Incoming | None:
         kind = MessageKind.BUTTONS.value if frame.interactive.type == "button" else MessageKind.LIST.value
         payload = '{"interactive":' + _dump(frame.interactive) + "}"
     elif frame.document is not None:
-        kind, body, attachment = _document(frame.document)
+        kind, body, attachment, payload = _document(frame.document)
     else:
         kind = _KIND[frame.kind]
         if frame.template is not None:
@@ -79,13 +79,15 @@ def incoming(frame: wire.MessageFrame, user_id: str) -> Incoming | None:
     )
 
 
-def _document(doc: wire.Document) -> tuple[str, str, StoredFile | None]:
-    """(kind, body, file) of a document: a file that fails its checks becomes a notice saying so."""
+def _document(doc: wire.Document) -> tuple[str, str, StoredFile | None, str | None]:
+    """(kind, body, file, payload) of a document: the payload names the type its bytes are; a file that
+    fails its checks becomes a notice saying so."""
     checked = check_received(doc)
     if isinstance(checked, str):
         log.warning("a file was refused: %s", checked)
-        return MessageKind.SYSTEM.value, refused_notice(doc.file_name, checked), None
-    return MessageKind.DOCUMENT.value, document_body(doc.file_name, doc.caption), checked
+        return MessageKind.SYSTEM.value, refused_notice(doc.file_name, checked), None, None
+    payload = json.dumps(document_payload(sniff(checked.data[:SNIFF_BYTES])), separators=(",", ":"))
+    return MessageKind.DOCUMENT.value, document_body(doc.file_name, doc.caption), checked, payload
 
 
 def status_change(frame: wire.StatusFrame) -> StatusChange:

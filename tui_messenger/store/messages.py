@@ -100,9 +100,10 @@ def apply_status(conn: sqlite3.Connection, change: StatusChange) -> ChatMessage 
         "UPDATE messages SET status = ?, error_code = ? WHERE id = ?",
         (change.status.value, error, current.id),
     )
-    return message_from_tuple(
+    moved = message_from_tuple(
         conn.execute(f"SELECT {COLUMNS} FROM messages m WHERE m.id = ?", (current.id,)).fetchone()
     )
+    return attach_infos(conn, [moved])[0]  # a document keeps its card
 
 
 class MessageRepository(Repository):

@@ -26,6 +26,7 @@ from tui_messenger.tui.account_actions import AccountActions
 from tui_messenger.tui.chat_tools import ChatTools
 from tui_messenger.tui.conversation_pane import ConversationPane
 from tui_messenger.tui.export_actions import ExportActions
+from tui_messenger.tui.file_actions import FileActions
 from tui_messenger.tui.link_actions import LinkActions
 from tui_messenger.tui.reaction_actions import ReactionActions
 from tui_messenger.tui.widgets.banners import BannerPressed
@@ -35,7 +36,9 @@ from tui_messenger.tui.widgets.conversation_header import ConversationHeader
 LIST_REFRESH_DELAY = 0.05
 
 
-class MainScreen(ChatTools, AccountActions, LinkActions, ExportActions, ReactionActions, Screen[None]):
+class MainScreen(
+    ChatTools, AccountActions, LinkActions, ExportActions, FileActions, ReactionActions, Screen[None]
+):
     BINDINGS = [
         Binding("ctrl+f", "search", "Search", id="search-messages"),
         Binding("ctrl+b", "block", "Block", id="block-contact"),
@@ -44,6 +47,7 @@ class MainScreen(ChatTools, AccountActions, LinkActions, ExportActions, Reaction
         Binding("ctrl+l", "focus_chats", "Chats", id="focus-chats"),
         Binding("ctrl+g", "find", "Find in chat", id="find-in-chat"),
         Binding("ctrl+t", "mute_for", "Mute…", id="mute-chat-for"),
+        Binding("ctrl+n", "send_file", "Send file…", id="send-file"),
         Binding("f2", "add_contact", "Add contact", id="add-contact"),
         Binding("escape", "escape", "Back", show=False, id="back"),
     ]

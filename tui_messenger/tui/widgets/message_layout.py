@@ -17,9 +17,11 @@ from rich.style import Style
 from textual.content import Content
 from textual.strip import Strip
 
+from tui_messenger.domain.files import caption_of
 from tui_messenger.domain.models import ChatMessage, MessageKind, MessageStatus
 from tui_messenger.domain.safe_text import clean_body, clean_name
 from tui_messenger.tui.widgets import interactive_model as im
+from tui_messenger.tui.widgets.document_card import card_rows
 from tui_messenger.tui.widgets.link_marks import annotate, mark_links
 from tui_messenger.tui.widgets.reaction_chips import ChipSpan, chip_lines
 from tui_messenger.tui.widgets.timefmt import clock_time
@@ -76,6 +78,7 @@ class Context:
     day_label: str | None = None  # a date separator goes above this message
     expanded: bool = False  # the reader asked to see all of a long body
     more_row: int | None = None  # set by `layout_message`: the bubble row of the show-more control
+    card_rows: range | None = None  # set by `layout_message`: the bubble rows of a document's card
     chip_row: int = 0  # set by `layout_message`: the bubble row of the first reaction chip row
     chips: list[ChipSpan] = field(default_factory=list)  # ... and where each chip is
 
@@ -247,8 +250,15 @@ def layout_message(
         rows.append([(f"Template · {category}", palette.tag)])
     if message.reply_to:
         rows.extend(_quote(ctx, max_inner, palette))
-    text, links = annotate(message.body)  # " (xn--…)" after links that need it
-    body, more = _body_lines(text, ctx.expanded, max_inner)
+    source, ctx.card_rows = message.body, None
+    if message.kind is MessageKind.DOCUMENT:  # the file's card, then its caption as the body
+        card = card_rows(message, max_inner, name=palette.tag, meta=palette.meta, warning=palette.failed,
+                         button=palette.button)  # fmt: skip
+        ctx.card_rows = range(len(rows), len(rows) + len(card))
+        rows.extend(card)
+        source = caption_of(message.body)
+    text, links = annotate(source)  # " (xn--…)" after links that need it
+    body, more = _body_lines(text, ctx.expanded, max_inner) if source or not ctx.card_rows else ([], None)
     rows.extend(mark_links(body, links, palette.meta))
     ctx.more_row = None
     if more is not None:

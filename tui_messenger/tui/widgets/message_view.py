@@ -21,7 +21,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui_messenger.domain.models import ChatMessage, MessageStatus, ReactionCount
+from tui_messenger.domain.models import ChatMessage, MessageKind, MessageStatus, ReactionCount
 from tui_messenger.tui.widgets import interactive_model as im
 from tui_messenger.tui.widgets.link_marks import link_index_at
 from tui_messenger.tui.widgets.message_layout import Context, Palette, layout_message, opens_inline
@@ -62,6 +62,7 @@ class MessageView(ScrollView, can_focus=True):
         Binding("o", "open_link", "Open link", id="history-open-link"),
         Binding("m", "more", "Show more / less", show=False, id="history-more"),
         Binding("plus", "react", "React", id="history-react"),
+        Binding("s", "save_file", "Save file", show=False, id="history-save-file"),
     ]
 
     class OlderRequested(Message):
@@ -119,6 +120,14 @@ class MessageView(ScrollView, can_focus=True):
         def __init__(self, message: ChatMessage) -> None:
             super().__init__()
             self.message = message
+
+    class FileRequested(Message):
+        """Save a document's file: `s` on it saves at once, a click on its card asks first (`ask`)."""
+
+        def __init__(self, message: ChatMessage, *, ask: bool) -> None:
+            super().__init__()
+            self.message = message
+            self.ask = ask
 
     selected: reactive[int | None] = reactive(None, layout=False)
 
@@ -249,6 +258,8 @@ class MessageView(ScrollView, can_focus=True):
         if not message.reactions and self._messages[index].reactions:
             # Chips change only by `set_reactions`; a status or edit event does not carry them.
             message = replace(message, reactions=self._messages[index].reactions)
+        if message.attachment is None and self._messages[index].attachment is not None:
+            message = replace(message, attachment=self._messages[index].attachment)  # nor a file's card
         self._put(index, message)
 
     def set_reactions(self, message_id: str, reactions: tuple[ReactionCount, ...]) -> None:
@@ -525,6 +536,19 @@ class MessageView(ScrollView, can_focus=True):
         layout_message(self._messages[index], ctx, self._width, self._resolve_palette())
         return ctx.more_row
 
+    def _card_rows(self, index: int) -> range:
+        """The bubble rows of a document's card (empty for other messages)."""
+        if self._messages[index].kind is not MessageKind.DOCUMENT:
+            return range(0)
+        ctx = self._layout_context(index, self._now())
+        layout_message(self._messages[index], ctx, self._width, self._resolve_palette())
+        return ctx.card_rows or range(0)
+
+    def action_save_file(self) -> None:
+        message = self.selected_message
+        if message is not None and message.attachment is not None:
+            self.post_message(self.FileRequested(message, ask=False))
+
     def _show_more(self, index: int) -> None:
         """Expand a long body in place, collapse it again, or ask for the reader for a huge one."""
         message = self._messages[index]
@@ -574,5 +598,7 @@ class MessageView(ScrollView, can_focus=True):
             self.post_message(self.QuoteActivated(message, message.reply_to))
         elif message.status is MessageStatus.FAILED and message.outgoing:
             self.post_message(self.MessageActivated(message))
+        elif message.attachment is not None and bubble_row in self._card_rows(index):
+            self.post_message(self.FileRequested(message, ask=True))
         elif was_selected and event.chain >= 2:
             self.post_message(self.MessageActivated(message))
