@@ -19,7 +19,7 @@ async def open_request(pilot: Pilot[Any], account_id: str) -> Any:
     pilot.app.screen.open_chat(await chat_id(pilot, account_id))
     await settle(pilot)
     banner = pilot.app.screen.query_one(RequestBanner)
-    assert banner.display and "Add to contacts" in text(pilot)
+    assert banner.display and "Add contact" in text(pilot)
     return pilot.app.messenger
 
 

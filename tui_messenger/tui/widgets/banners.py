@@ -75,7 +75,7 @@ class RequestBanner(_ButtonBar):
         yield Static(id="request-text", markup=False)
         yield Button(Content("Block"), id="request-block", variant="error", compact=True)
         yield Button(Content("Report"), id="request-report", variant="warning", compact=True)
-        yield Button(Content("Add to contacts"), id="request-add_contact", variant="success", compact=True)
+        yield Button(Content("Add contact"), id="request-add_contact", variant="success", compact=True)
         yield Button(Content("Continue"), id="request-continue", variant="primary", compact=True)
 
     def show(self, summary: ChatSummary) -> None:
@@ -83,7 +83,7 @@ class RequestBanner(_ButtonBar):
         text = Content.assemble(
             (f"Unknown {who}: ", "bold"),
             (clean_name(summary.peer.display_name), "bold"),
-            " is not in your contacts. Block, report, add to contacts (F2), or continue the chat.",
+            " is not in your contacts (F2 adds them).",
         )
         self.query_one("#request-text", Static).update(text)
 
