@@ -160,3 +160,15 @@ def test_hidden_messages_ignore_remote_changes(db) -> None:
     EditRepository(db).delete_for_me(message_id="a1")
     assert apply(db, _remote("a1", "anna", "new text", at=T0 + 60_000)).changed == []
     assert _row(db, "a1")[0] == ""
+
+
+def test_only_text_is_edited_but_anything_can_be_deleted(db) -> None:
+    apply(db, person("shop"), inbound("t1", "shop", "Your code is 1234", at=T0, kind="template"))
+    assert apply(db, _remote("t1", "shop", "Your code is 9999", at=T0 + 60_000)).changed == []
+    assert [m.deleted for m in apply(db, _remote("t1", "shop", None, at=T0 + 60_000)).changed] == [True]
+
+
+def test_an_edit_made_while_the_message_was_queued_is_accepted(db) -> None:
+    """The network gave the message its time when it arrived, after the edit was made: no lower bound."""
+    _seed(db)
+    assert len(apply(db, _remote("a1", "anna", "made before", at=T0 - 10 * 60_000)).changed) == 1

@@ -45,7 +45,9 @@ async def test_airline_delay_list_choice_is_confirmed() -> None:
 
 async def test_airline_unclear_answer_gets_asked_again_then_text_branch() -> None:
     lines = await play(load_world("airline-delay"), ["hmm", "refund please"])
-    skyways = texts(lines, "skyways")
+    deleted = {line.id for line in lines if line.type == "delete"}  # a wrong amount, deleted for everyone
+    skyways = [line.text for line in lines if line.type == "message" and line.sender == "skyways"
+               and line.id not in deleted]  # fmt: skip
     assert skyways[-2].startswith("Please pick one of the rebooking options")
     assert skyways[-1].startswith("Confirmed: booking ABC123 is cancelled")
 

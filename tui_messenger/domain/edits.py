@@ -3,8 +3,9 @@
 - Only the author edits or deletes for everyone, within `EDIT_WINDOW` of the message's time.
 - The user's own actions are judged on the service clock: 14:59 after sending is fine, 15:01 is not.
 - An edit or deletion from the other side is judged on its own time (the frame's timestamp, so one that
-  waited in a queue is not refused for arriving late), which may run `CLOCK_SKEW` ahead of the message
-  or of our clock but no more; otherwise it is dropped (and logged by the caller).
+  waited in a queue is not refused for arriving late), which may run `CLOCK_SKEW` past the window or
+  ahead of our clock but no more; otherwise it is dropped (and logged by the caller).
+- Only text is edited (a template, a list or a file keeps what it was); any message can be deleted.
 - A deleted message cannot be edited; an edit older than the last one applied changes nothing.
 - Delete for me is always allowed: it touches only this device.
 """
@@ -84,10 +85,7 @@ def edit_refusal(message: ChatMessage, body: str, user_id: str, now: datetime) -
 
 def accepts_remote(*, author: str, actor: str, sent_at: datetime, at: datetime, now: datetime) -> bool:
     """An edit or deletion by `actor` made at `at` (its frame's time) of a message `author` sent at
-    `sent_at`: only the author, within the window, give or take the clock skew, and not from the future."""
-    return (
-        actor == author
-        and at <= now + CLOCK_SKEW
-        and at >= sent_at - CLOCK_SKEW
-        and at - sent_at <= EDIT_WINDOW + CLOCK_SKEW
-    )
+    `sent_at`: only the author, within the window give or take the clock skew, and not from the future.
+    No lower bound: an edit made while the message was still queued may carry a time before the one
+    the network gave the message."""
+    return actor == author and at <= now + CLOCK_SKEW and at - sent_at <= EDIT_WINDOW + CLOCK_SKEW

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from tui_messenger.domain.edits import DELETED_TEXT, accepts_remote
+from tui_messenger.domain.edits import DELETED_TEXT, EDITABLE_KINDS, accepts_remote
 from tui_messenger.domain.models import ChatMessage, ChatSummary
 from tui_messenger.store import convert
 from tui_messenger.store.action_outbox import OutgoingAction, enqueue_action
@@ -212,6 +212,10 @@ class RemoteChange:
                 "dropped %s %s of %r by %r: not the author, or outside the window",
                 what, self.frame_id, self.message_id, self.actor,
             )  # fmt: skip
+            return
+        if self.body is not None and message.kind not in EDITABLE_KINDS:
+            log.warning("dropped edit %s of %r: a %s message is not edited", self.frame_id, self.message_id,
+                        message.kind.value)  # fmt: skip
             return
         if self.body is None:
             changed = tombstone_row(conn, message, self.at_ms)

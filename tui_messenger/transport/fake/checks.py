@@ -147,7 +147,15 @@ def _steps(flow: FlowSpec, at: Path) -> Iterator[Problem]:
         if step.react is not None and step.react.message not in ("user", *ids):
             target = step.react.message
             yield here + ("react", "message"), f'react to "user" or a step of this flow, not {target!r}'
-        if not step.text and getattr(step, "file", None) is None:
+        changes = (step.edit.message if step.edit is not None else None, step.delete)
+        for field, ref in zip(("edit", "delete"), changes, strict=True):
+            if ref is not None and ref not in ids:
+                where = here + ((field, "message") if field == "edit" else (field,))
+                yield where, f"{field} a message an earlier step of this flow sent, not {ref!r}"
+        if step.edit is not None and step.delete is not None:
+            yield here + ("delete",), "a step edits a message or deletes one, not both"
+        corrects = step.edit is not None or step.delete is not None  # may go on without text
+        if not step.text and getattr(step, "file", None) is None and not corrects:
             if step.react is None:
                 yield here + ("text",), "a step sends text, reacts (react = {...}), or both"
             elif step.waits:

@@ -44,6 +44,11 @@ class FlowRunner:
     def _send(self, flow: FlowSpec, step: StepSpec, generation: int, context_id: str | None) -> None:
         if generation != self._generation:
             return
+        if step.edit is not None or step.delete is not None:
+            self._change(step)
+            if not step.text and step.react is None and getattr(step, "file", None) is None:
+                self._after_send(flow, step)  # only corrects: straight on
+                return
         if step.react is not None:
             self._react(step)
             if not step.text and getattr(step, "file", None) is None:  # only reacts: straight on
@@ -73,6 +78,17 @@ class FlowRunner:
             self.host.note("flow", self.business, f"step {step.id!r}: nothing to react to yet")
         else:
             self.host.react(self.business, target, react.emoji)
+
+    def _change(self, step: StepSpec) -> None:
+        """Edit or delete the message an earlier step sent (the network checks the 15-minute window)."""
+        ref = step.edit.message if step.edit is not None else step.delete
+        target = self._sent.get(ref or "")
+        if target is None:
+            self.host.note("flow", self.business, f"step {step.id!r}: step {ref!r} sent nothing to change")
+        elif step.edit is not None:
+            self.host.edit_message(self.business, target, step.edit.text)
+        else:
+            self.host.delete_message(self.business, target)
 
     def answer(self, frame: wire.MessageFrame) -> bool:
         """Branch on the user's message if a flow waits for it; False when no flow takes it."""

@@ -30,6 +30,7 @@ from tui_messenger.transport.fake.connection import Connection
 from tui_messenger.transport.fake.consent import ERROR_TITLES, ConsentLedger
 from tui_messenger.transport.fake.content import build_message, text_spec
 from tui_messenger.transport.fake.directory import directory_frame
+from tui_messenger.transport.fake.edits import PeerEdits
 from tui_messenger.transport.fake.faults import FaultDice, FaultPlan
 from tui_messenger.transport.fake.files import refused_upload, upload_problem
 from tui_messenger.transport.fake.reactions import PeerReactions
@@ -107,6 +108,12 @@ class FakePeer(Transport):
         self._wake: asyncio.Event | None = None
         self.bots = build_bots(self, world)
         self.actions = PeerActions(self)  # reactions, edits and deletions from the user
+        self.edits = PeerEdits(
+            user_id=self.user_id, publish=self._publish, note=self.note, new_id=self._new_id,
+            next_ts=self._next_ts, now=clock.now,
+        )  # fmt: skip
+        self.actions.handlers[wire.EditFrame] = self.edits.from_user
+        self.actions.handlers[wire.DeleteFrame] = self.edits.from_user
         self.reactions = PeerReactions(
             user_id=self.user_id, publish=self._publish, note=self.note, new_id=self._new_id,
             next_ts=self._next_ts,
@@ -266,6 +273,14 @@ class FakePeer(Transport):
         """`sender` reacts to one of the user's messages (sent like a message: re-sent until acked)."""
         return self.reactions.react(sender, message_id, emoji)
 
+    def edit_message(self, sender: str, message_id: str, body: str) -> str | None:
+        """`sender` edits its own message (within the window); None when the rules refuse it."""
+        return self.edits.change(sender, message_id, body)
+
+    def delete_message(self, sender: str, message_id: str) -> str | None:
+        """`sender` deletes its own message for everyone (within the window)."""
+        return self.edits.change(sender, message_id, None)
+
     def send_ephemeral(self, frame: wire.Frame) -> None:
         """A frame sent once if connected, never stored or re-sent (typing, acks of the user's actions)."""
         if self.connected:
@@ -385,6 +400,8 @@ class FakePeer(Transport):
     def _publish(self, frame: wire.Frame, *, own: bool = False, stored_only: bool = False) -> _Record:
         """Put a frame in the timeline; unless it is the user's own or seeded history, send it now."""
         record = _Record(len(self._records) + 1, wire.ack_key(frame) or "", wire.encode(frame), own=own)
+        if isinstance(frame, wire.MessageFrame):
+            self.edits.remember(frame)  # author and time, for the edit rules
         self._records.append(record)
         if not (own or stored_only):
             self._unacked[record.key] = record

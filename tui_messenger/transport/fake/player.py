@@ -25,7 +25,7 @@ RETRY_AFTER = 5.0  # seconds without a `sent` before the outbox tries again
 @dataclass(frozen=True)
 class TranscriptLine:
     time: str  # ISO 8601, virtual time
-    type: str  # message | status | failed | preferences | reaction (id: the message reacted to)
+    type: str  # message | status | failed | preferences | reaction | edit | delete (id: their message)
     sender: str
     to: str
     kind: str = ""  # text | template | interactive | interactive_reply, or the status
@@ -131,6 +131,13 @@ class ScriptedClient:
         elif isinstance(frame, wire.ReactionFrame):
             line = TranscriptLine(
                 _iso(frame.timestamp), "reaction", frame.sender, frame.to, text=frame.emoji,
+                name=self.names.get(frame.sender, ""), id=frame.message_id,
+            )  # fmt: skip
+            self.lines.append(line)
+        elif isinstance(frame, wire.EditFrame | wire.DeleteFrame):
+            text = frame.body if isinstance(frame, wire.EditFrame) else ""
+            line = TranscriptLine(
+                _iso(frame.timestamp), frame.type, frame.sender, frame.to, frame.type, text,
                 name=self.names.get(frame.sender, ""), id=frame.message_id,
             )  # fmt: skip
             self.lines.append(line)

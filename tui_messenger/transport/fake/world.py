@@ -137,10 +137,19 @@ class ReactSpec(_Spec):
         return value
 
 
+class EditStepSpec(_Spec):
+    """A flow step's correction of the message an earlier step of the same flow sent."""
+
+    message: str = Field(min_length=1)  # a step id of the same flow
+    text: str = Field(min_length=1)  # the new text (only text messages are edited)
+
+
 class StepSpec(MessageSpec):
     id: str
     text: str = ""  # a step may only react
     react: ReactSpec | None = None  # sent before the step's message, if it has one
+    edit: EditStepSpec | None = None  # corrects an earlier step's message (within 15 minutes)
+    delete: str | None = None  # deletes an earlier step's message (its step id) for everyone
     delay: Duration = 0.0  # seconds before this step's message is sent
     branches: list[BranchSpec] = []
     otherwise: str | None = None  # step for an answer no branch matches
