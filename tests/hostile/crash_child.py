@@ -1,6 +1,9 @@
 """Child process for the kill -9 test: mixed sending and receiving against the fake peer, killed with
 SIGKILL right after its K-th committed write. Prints `composed <id>` once send_text returned (the text
-is stored) and `acked <id>` when it acks an inbound message to the network (promising it is stored)."""
+is stored) and `acked <id>` when it acks an inbound message to the network (promising it is stored).
+The network's side is printed too: `taken <id> <txn>` when the peer takes one of the user's messages
+for the first time, so the restarted network knows what it already holds (a real server outlives the
+client; this one dies with it). KILL_AT 0 never kills and prints `writes N` at the end."""
 
 from __future__ import annotations
 
@@ -53,6 +56,12 @@ class WatchedPeer(FakePeer):
                 yield raw
 
         return watched()
+
+    def _user_message(self, frame: wire.MessageFrame) -> None:
+        txn = frame.client_txn_id or frame.id
+        if frame.sender == self.user_id and txn not in self._txns:
+            say(f"taken {frame.id} {txn}")
+        super()._user_message(frame)
 
     async def send(self, frame: bytes) -> None:
         decoded = wire.try_decode(frame)
