@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from app_helpers import SIZE, settle, text
+from app_helpers import SIZE, settle, text, wait_for
 from test_journeys_real import chat_id
 from textual.pilot import Pilot
 
@@ -32,7 +32,8 @@ async def test_add_to_contacts_by_mouse(tmp_path: Path) -> None:
         messenger = await open_request(pilot, "megadeals")
         assert not messenger.contacts.is_contact(account_id="megadeals")
         await pilot.click("#request-add_contact")
-        await settle(pilot)
+        # wait_for, not settle: the accept reopens the chat, and a reopen may cancel an earlier one
+        await wait_for(pilot, lambda: not pilot.app.screen.query_one(RequestBanner).display)
         assert messenger.contacts.is_contact(account_id="megadeals")
         summary = await messenger.summary(await chat_id(pilot, "megadeals"))
         assert not summary.chat.is_request
@@ -49,7 +50,7 @@ async def test_add_to_contacts_by_key_only_while_a_request_is_open(tmp_path: Pat
         messenger = await open_request(pilot, "megadeals")
         assert "add_contact" in footer_keys(pilot)
         await pilot.press("f2")
-        await settle(pilot)
+        await wait_for(pilot, lambda: not pilot.app.screen.query_one(RequestBanner).display)
         assert messenger.contacts.is_contact(account_id="megadeals")
         assert not pilot.app.screen.query_one(RequestBanner).display
         assert "add_contact" not in footer_keys(pilot)
@@ -59,6 +60,6 @@ async def test_continue_accepts_without_adding_a_contact(tmp_path: Path) -> None
     async with build_test_app(tmp_path).run_test(size=SIZE) as pilot:
         messenger = await open_request(pilot, "megadeals")
         await pilot.click("#request-continue")
-        await settle(pilot)
+        await wait_for(pilot, lambda: not pilot.app.screen.query_one(RequestBanner).display)
         assert not (await messenger.summary(await chat_id(pilot, "megadeals"))).chat.is_request
         assert not messenger.contacts.is_contact(account_id="megadeals")
