@@ -284,3 +284,30 @@ def test_laid_out_links_carry_only_their_index() -> None:
             if LINK_META in meta:
                 marked.add(meta[LINK_META])
     assert marked == {0, 1, 2, 3, 4}
+
+
+async def test_a_documents_links_are_its_captions(opened: list[str]) -> None:
+    """The file's name (on the card) is not a link: `o` and a click agree on the caption's links."""
+    from tui_messenger.domain.models import MessageKind
+
+    m = world()
+    body = "📄 www.trap.example.pdf\nDetails: https://good.example/info"
+    m.put(m.make(1, body, kind=MessageKind.DOCUMENT), unread=False)
+    async with make_app(m).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_chat_by_keyboard(pilot, 1)
+        await select_last(pilot)
+        await pilot.press("o")
+        await until_dialog(pilot)
+        assert isinstance(pilot.app.screen, LinkModal)  # one link: no chooser
+        assert pilot.app.screen.link.host == "good.example"
+        await pilot.press("escape")
+        await settle(pilot)
+        view = pilot.app.screen.query_one(MessageView)
+        x, y = link_cell(view)
+        await pilot.click(view, offset=(x + 2, y))
+        await until_dialog(pilot)
+        assert pilot.app.screen.link.host == "good.example"
+        await pilot.click("#link-open")
+        await settle(pilot)
+        assert opened == ["https://good.example/info"]

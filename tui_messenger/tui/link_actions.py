@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from textual import work
 
 from tui_messenger.domain.links import Link
-from tui_messenger.tui.widgets.link_marks import links_in
+from tui_messenger.tui.widgets.link_marks import link_source, links_in
 from tui_messenger.tui.widgets.message_view import MessageView
 
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ class LinkActions:
     async def open_link(self, message: ChatMessage, index: int | None) -> None:
         from tui_messenger.tui.modals.link import LinkChooserModal, LinkModal
 
-        links = links_in(message.body)
+        links = links_in(link_source(message))
         if not links:
             self.notify("This message has no link.", markup=False)
             return

@@ -2,10 +2,10 @@
 way back from a clicked cell to the link.
 
 A link is marked in its segments' style with `Style(meta={LINK_META: n})`, where `n` is its index in
-`links_in(body)`. That key is ours: Textual runs only `@click`-style meta keys as actions, and a Rich
-`Style(link=...)` would become an OSC 8 hyperlink in the terminal; neither is ever attached. A click is
-mapped to a link by reading that integer back (`link_index_at`), and the screen opens the link only
-after asking (see `tui/link_actions.py`).
+`links_in(link_source(message))`. That key is ours: Textual runs only `@click`-style meta keys as
+actions, and a Rich `Style(link=...)` would become an OSC 8 hyperlink in the terminal; neither is ever
+attached. A click is mapped to a link by reading that integer back (`link_index_at`), and the screen
+opens the link only after asking (see `tui/link_actions.py`).
 """
 
 from __future__ import annotations
@@ -14,7 +14,9 @@ from rich.cells import cell_len
 from rich.style import Style
 from textual.strip import Strip
 
+from tui_messenger.domain.files import caption_of
 from tui_messenger.domain.links import Link, find_links, may_hold_links
+from tui_messenger.domain.models import ChatMessage, MessageKind
 from tui_messenger.domain.safe_text import clean_body
 
 LINK_META = "tm-link"
@@ -22,6 +24,12 @@ SCAN_CHARS = 16_000  # links are looked for in this much of a body (what "Show m
 LINK_STYLE = Style(underline=True)
 
 Piece = tuple[str, Style]
+
+
+def link_source(message: ChatMessage) -> str:
+    """The text whose links a message's bubble marks: its body, or a document's caption (the bubble
+    shows the file's name on its card, not as text; `message_layout` lays out the same text)."""
+    return caption_of(message.body) if message.kind is MessageKind.DOCUMENT else message.body
 
 
 def links_in(body: str) -> list[Link]:
