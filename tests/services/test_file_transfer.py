@@ -237,3 +237,10 @@ async def test_pages_know_the_true_type_without_the_bytes(messenger, transport, 
     sent = await messenger.send_file(chat_id, tmp_path / "notes.txt")
     assert message_file(sent).true_type.label == "text file"
     assert message_file(await messenger.message(sent.message_id)).true_type.label == "text file"
+
+
+async def test_without_a_setting_files_go_to_the_system_downloads_folder(messenger) -> None:
+    import platformdirs
+
+    assert messenger.downloads is None
+    assert await messenger.downloads_folder() == Path(platformdirs.user_downloads_dir())

@@ -154,3 +154,18 @@ buttons = [{ title = "OK" }]
         parse_world(
             bad.replace('kind = "statement"', 'kind = "virus"').replace('buttons = [{ title = "OK" }]', "")
         )
+
+
+async def test_the_impersonator_attaches_a_program_behind_a_bidi_override() -> None:
+    lines = await play(load_world("impersonation"), ["Verify now"])
+    (lure,) = [line for line in lines if line.kind == "document"]
+    assert lure.sender == "nordbank-support" and lure.text == "Or fill in the unlock form attached."
+    world = load_world("impersonation")
+    step = next(s for f in world.flows for s in f.steps if s.file is not None)
+    from tui_messenger.transport.fake.files import make_document
+
+    document = make_document(step.file, step.text)  # type: ignore[arg-type]
+    assert document.file_name == "unlock-form\u202efdp.exe"
+    checked = check_file(document.file_name, document.mime_type, base64.b64decode(document.data))
+    assert checked.shown_name == "unlock-form⟨U+202E⟩fdp.exe"
+    assert checked.warning == "⚠ This is a Windows program, named .exe: opening it runs code"

@@ -70,13 +70,13 @@ async def test_save_the_boarding_pass_by_key(tmp_path: Path) -> None:
         view.focus()
         await pilot.press("end", "s")
         downloads = tmp_path / "downloads"
-        await wait_for(pilot, lambda: (downloads / "boarding-pass-SK123.pdf").exists())
+        await wait_for(pilot, lambda: (downloads / "boarding-pass-SK123.pdf").exists(), rounds=500)
         saved = (downloads / "boarding-pass-SK123.pdf").read_bytes()
         assert saved.startswith(b"%PDF-1.4") and b"Gate B22" in saved
-        await wait_for(pilot, lambda: bool(toasts(pilot)))
+        await wait_for(pilot, lambda: bool(toasts(pilot)), rounds=500)
         assert toasts(pilot) == [f"Saved to {downloads / 'boarding-pass-SK123.pdf'}"]
         await pilot.press("s")  # again: a second copy, never over the first
-        await wait_for(pilot, lambda: (downloads / "boarding-pass-SK123 (1).pdf").exists())
+        await wait_for(pilot, lambda: (downloads / "boarding-pass-SK123 (1).pdf").exists(), rounds=500)
         assert (downloads / "boarding-pass-SK123.pdf").read_bytes() == saved
 
 
@@ -87,6 +87,7 @@ async def test_save_the_boarding_pass_by_clicking_its_card(tmp_path: Path) -> No
         x, y = card_cell(view)
         await pilot.click(MessageView, offset=(x, y))
         await until_dialog(pilot)
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, SaveFileModal), rounds=500)
         dialog = pilot.app.screen
         assert isinstance(dialog, SaveFileModal)
         shown = " ".join(text(pilot).split())
@@ -97,8 +98,11 @@ async def test_save_the_boarding_pass_by_clicking_its_card(tmp_path: Path) -> No
         assert not (tmp_path / "downloads").exists()
         await pilot.click(MessageView, offset=card_cell(view))
         await until_dialog(pilot)
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, SaveFileModal), rounds=500)
         await pilot.click("#save-yes")
-        await wait_for(pilot, lambda: (tmp_path / "downloads" / "boarding-pass-SK123.pdf").exists())
+        await wait_for(
+            pilot, lambda: (tmp_path / "downloads" / "boarding-pass-SK123.pdf").exists(), rounds=500
+        )
 
 
 def picker(pilot: Pilot[Any]) -> FilePickerModal:
@@ -122,11 +126,14 @@ async def test_send_a_file_through_the_picker_by_keyboard(tmp_path: Path) -> Non
         anna = await open_account(pilot, "anna")
         await pilot.press("ctrl+n")
         await until_dialog(pilot)
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, FilePickerModal), rounds=500)
         tree = picker(pilot).query_one(DirectoryTree)
-        await wait_for(pilot, lambda: tree.cursor_node is not None and len(tree.root.children) == 1)
+        await wait_for(
+            pilot, lambda: tree.cursor_node is not None and len(tree.root.children) == 1, rounds=500
+        )
         assert tree.has_focus
         await pilot.press("down", "enter")  # the file under the folder: picked, then the caption
-        await wait_for(pilot, lambda: not picker(pilot).query_one("#file-send", Button).disabled)
+        await wait_for(pilot, lambda: not picker(pilot).query_one("#file-send", Button).disabled, rounds=500)
         assert picker(pilot).query_one("#file-path", Input).value == str(folder / "ticket.pdf")
         info = str(picker(pilot).query_one("#file-info", Static).render())
         assert "ticket.pdf · " in info and " B" in info
@@ -152,10 +159,11 @@ async def test_send_a_file_through_the_picker_by_mouse(tmp_path: Path) -> None:
         key = next(k for k in pilot.app.screen.query(FooterKey) if k.key == "ctrl+n")
         await pilot.click(key)
         await until_dialog(pilot)
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, FilePickerModal), rounds=500)
         tree = picker(pilot).query_one(DirectoryTree)
-        await wait_for(pilot, lambda: len(tree.root.children) == 1)
+        await wait_for(pilot, lambda: len(tree.root.children) == 1, rounds=500)
         await pilot.click(DirectoryTree, offset=(6, 2))  # the file's row: under the border and the folder
-        await wait_for(pilot, lambda: not picker(pilot).query_one("#file-send", Button).disabled)
+        await wait_for(pilot, lambda: not picker(pilot).query_one("#file-send", Button).disabled, rounds=500)
         await pilot.click("#file-send")
         await settle(pilot)
         (sent,) = await sent_documents(pilot, anna)
@@ -170,19 +178,20 @@ async def test_the_picker_says_inline_when_a_file_is_over_the_cap(tmp_path: Path
         anna = await open_account(pilot, "anna")
         await pilot.press("ctrl+n")
         await until_dialog(pilot)
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, FilePickerModal), rounds=500)
         dialog = picker(pilot)
         path = dialog.query_one("#file-path", Input)
         path.focus()
         path.value = "video.mp4"  # relative to the folder shown
         info = dialog.query_one("#file-info", Static)
-        await wait_for(pilot, lambda: "can be sent" in str(info.render()))
+        await wait_for(pilot, lambda: "can be sent" in str(info.render()), rounds=500)
         assert str(info.render()) == "video.mp4 is 1 MB: files up to 1 MB can be sent"
         assert info.has_class("-error") and dialog.query_one("#file-send", Button).disabled
         await pilot.press("enter")  # refused: the dialog stays
         await pilot.pause()
         assert pilot.app.screen is dialog
         path.value = str(tmp_path / "missing.pdf")
-        await wait_for(pilot, lambda: "No such file" in str(info.render()))
+        await wait_for(pilot, lambda: "No such file" in str(info.render()), rounds=500)
         await pilot.press("escape")
         await settle(pilot)
         assert await sent_documents(pilot, anna) == []

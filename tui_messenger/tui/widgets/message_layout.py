@@ -252,7 +252,7 @@ def layout_message(
         rows.extend(_quote(ctx, max_inner, palette))
     source, ctx.card_rows = message.body, None
     if message.kind is MessageKind.DOCUMENT:  # the file's card, then its caption as the body
-        card = card_rows(message, max_inner, name=palette.tag, meta=palette.meta, warning=palette.failed,
+        card = card_rows(message, max_inner, name=Style(bold=True), meta=palette.meta, warning=palette.failed,
                          button=palette.button)  # fmt: skip
         ctx.card_rows = range(len(rows), len(rows) + len(card))
         rows.extend(card)
