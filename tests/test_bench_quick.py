@@ -34,3 +34,18 @@ def test_quick_benchmark_prints_every_measure(tmp_path: Path) -> None:
             assert "ratio" in figures or key in {"scroll_back", "chat_list", "ingest"}, key
             for name, value in figures.items():
                 assert isinstance(value, Number), (key, name, value)
+
+
+def test_only_runs_the_chosen_measures_and_refuses_unknown_ones(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, str(BENCH), "--tiny", "--json", "--only", "search"],
+        capture_output=True, text=True, timeout=240, cwd=tmp_path,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    results = json.loads(proc.stdout)
+    assert results["search"]["status"] == "ok"
+    assert all(results[k]["status"] == "not available: not selected (--only)" for k in KEYS - {"search"})
+    wrong = subprocess.run(
+        [sys.executable, str(BENCH), "--tiny", "--only", "serach"], capture_output=True, text=True, timeout=60
+    )
+    assert wrong.returncode == 2 and "no measure serach" in wrong.stderr

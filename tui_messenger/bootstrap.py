@@ -249,6 +249,27 @@ async def _until_synced(service: MessengerService, *, timeout: float = 30.0) -> 
             pass
 
 
+GC_YOUNG = 20_000  # allocations between two young collections (CPython's default: 700)
+GC_OLD = 100  # young collections before a middle-generation one (default: 10)
+
+
+def tune_gc() -> None:
+    """The cyclic collector set for a screen that must answer every key within a frame or two.
+
+    Once the service is built, the ~300,000 objects of the imports (Textual, SQLAlchemy, pydantic) and
+    the startup live for the whole run; `gc.freeze` moves them out of the collector's sight, so an
+    old-generation collection walks only what the session made (it walked everything: 120-270 ms pauses
+    measured in the history and the ingest burst). Young collections happen every `GC_YOUNG` allocations
+    instead of 700: a burst allocates millions of short-lived objects (strips, frames, rows), most freed
+    by reference counting; collecting them in bigger, rarer steps costs the same in total, in pauses of a
+    few ms. Cyclic garbage is still collected, only less often.
+    """
+    import gc
+
+    gc.freeze()
+    gc.set_threshold(GC_YOUNG, GC_OLD, gc.get_threshold()[2])
+
+
 def run_app(settings: AppSettings) -> int:
     """Check the database while the screens import, show the chat list, then build the service.
 
@@ -291,7 +312,7 @@ def run_app(settings: AppSettings) -> int:
                 verified.result()
             db = open_database(checked.path, checked=checked)
             opened.append(db)
-            return build_messenger(
+            service = build_messenger(
                 db,
                 world or load_world(settings.scenario),
                 clock=clock,
@@ -299,6 +320,8 @@ def run_app(settings: AppSettings) -> int:
                 faults=settings.faults,
                 downloads=downloads,
             )
+            tune_gc()  # everything imported and built: what exists now lives as long as the app
+            return service
 
         downloads = _downloads(settings)
         messenger = DeferredMessenger(build, quick=QuickChatList(checked.path), user_id="me", clock=clock)

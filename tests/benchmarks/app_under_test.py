@@ -37,7 +37,14 @@ def make_app(db_path: Path) -> AppUnderTest:
     clock = ManualClock()
     peer = FakePeer.for_scenario("default", clock=clock)
     messenger = MessengerService(db, peer, clock=clock, user_id=peer.user_id)
-    return AppUnderTest(MessengerApp(messenger, register_themes=themes), messenger, peer, db.close, "")
+    app = MessengerApp(messenger, register_themes=themes)
+    import os
+
+    if os.environ.get("BENCH_GC", "1") == "1":
+        from tui_messenger.bootstrap import tune_gc
+
+        tune_gc()  # as `run_app` does once the service is built
+    return AppUnderTest(app, messenger, peer, db.close, "")
 
 
 def chat_options(app: App[Any]) -> Any:

@@ -1,6 +1,6 @@
 """tui-messenger's scale benchmark (issue 5): a million messages that still feel instant.
 
-    python tests/benchmarks/bench.py [--quick] [--json]
+    python tests/benchmarks/bench.py [--quick] [--json] [--only open_chat,scroll_back,...] [--keep DIR]
 
 Builds its own stores in a temporary folder through the project's batch ingest, runs the real app headless
 where a measure concerns the screen, reports the median of several runs, and prints a table (or, with
@@ -128,8 +128,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small stores; under 2 minutes")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--tiny", action="store_true", help=argparse.SUPPRESS)  # for tests/test_bench_quick
-    parser.add_argument("--only", default="", help=argparse.SUPPRESS)  # comma-separated keys, for profiling
-    parser.add_argument("--keep", type=Path, default=None, help=argparse.SUPPRESS)  # reuse a folder
+    parser.add_argument(
+        "--only", default="", metavar="NAMES", help=f"comma-separated measures to run, of: {', '.join(KEYS)}"
+    )
+    parser.add_argument(
+        "--keep", type=Path, default=None, metavar="DIR",
+        help="build the stores in DIR and keep them; a later run with the same sizes reuses them",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     sizes = corpus.TINY if args.tiny else corpus.QUICK if args.quick else corpus.FULL
 
@@ -137,6 +142,8 @@ def main(argv: list[str] | None = None) -> int:
         print(text, file=sys.stderr, flush=True)
 
     only = {k.strip() for k in args.only.split(",") if k.strip()} or None
+    if only and (unknown := only - set(KEYS)):
+        parser.error(f"--only: no measure {', '.join(sorted(unknown))} (measures: {', '.join(KEYS)})")
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="tui-bench-") as tmp:
         folder = args.keep or Path(tmp)

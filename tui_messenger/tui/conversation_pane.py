@@ -134,7 +134,7 @@ class ConversationPane(Vertical):
         chat_id = self.summary.chat.id
         older = await self.messenger.page_before(chat_id, PageCursor(oldest.position, oldest.id), limit=PAGE)
         if self.chat_id == chat_id:
-            self.view.prepend(older, has_older=len(older) >= PAGE)
+            self.view.receive_older(oldest.message_id, older, has_older=len(older) >= PAGE)
 
     @on(MessageView.OlderRequested)
     def _older(self, event: MessageView.OlderRequested) -> None:

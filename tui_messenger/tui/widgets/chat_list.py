@@ -17,6 +17,7 @@ from textual.message import Message
 from textual.strip import Strip
 from textual.style import Style
 from textual.widgets import Input, OptionList, Tab, Tabs
+from textual.visual import VisualType
 from textual.widgets.option_list import Option
 
 from tui_messenger.domain.models import ChatFilter, ChatSummary
@@ -53,6 +54,22 @@ class ChatOptions(OptionList):
             self._kept.clear()
         self._kept[key] = (option.prompt, strips)
         return strips
+
+    def _replace_option_prompt(self, index: int, prompt: VisualType) -> None:
+        """One row's new content. Textual forgets every row's height and render for this (a burst
+        changes the top row dozens of times a second, and measuring 200 rows each time stalled the
+        screen): here only this row's render is dropped, unless its height changed."""
+        option = self.get_option_at_index(index)
+        height = self._line_cache.heights.get(index)
+        option._set_prompt(prompt)
+        padding = self.get_component_styles("option-list--option").padding
+        width = self.scrollable_content_region.width - self._get_left_gutter_width() - padding.width
+        if height is None or self._get_visual(option).get_height(self.styles, width) + option._divider != height:
+            self._clear_caches()  # the rows below move: measure again
+            return
+        for key in [key for key in self._option_render_cache.keys() if key[0] is option]:
+            self._option_render_cache.discard(key)
+        self.refresh()
 
     def notify_style_update(self) -> None:
         if hasattr(self, "_kept"):  # called from Widget.__init__ too
@@ -94,6 +111,7 @@ class ChatList(Vertical):
         self._rows: list[ChatSummary] = []
         self._by_id: dict[int, ChatSummary] = {}
         self._archived_count = (0, 0)
+        self._special: dict[tuple[str, int, int], Option] = {}  # the archived / back rows
         self._option_cache: dict[int, tuple[tuple[ChatSummary, int, datetime], Option]] = {}
         self.filter = ChatFilter.ALL
         self.archived = False
@@ -165,19 +183,32 @@ class ChatList(Vertical):
         self._option_cache[summary.chat.id] = (key, option)
         return option
 
+    def _special_row(self, option_id: str) -> Option:
+        count, unread = self._archived_count if option_id == ARCHIVED_ID else (0, 0)
+        key = (option_id, count, unread)
+        option = self._special.get(key)
+        if option is None:
+            prompt = back_row() if option_id == BACK_ID else archived_row(count, unread)
+            option = self._special[key] = Option(prompt, id=option_id)
+            if len(self._special) > 64:
+                self._special = {key: option}
+        return option
+
     def _render_rows(self) -> None:
         options = self.query_one(ChatOptions)
         highlighted = options.highlighted_option.id if options.highlighted_option else None
         width, minute = self._row_width(), self._minute()
         items: list[Option] = []
         if self.archived:
-            items.append(Option(back_row(), id=BACK_ID))
+            items.append(self._special_row(BACK_ID))
         elif self._archived_count[0]:
-            items.append(Option(archived_row(*self._archived_count), id=ARCHIVED_ID))
+            items.append(self._special_row(ARCHIVED_ID))
         items.extend(self._option(s, width, minute) for s in self._rows)
         if len(self._option_cache) > 4 * max(len(self._rows), 256):
             keep = {s.chat.id for s in self._rows}
             self._option_cache = {k: v for k, v in self._option_cache.items() if k in keep}
+        if self._update_in_place(options, items):
+            return  # the same chats in the same order: the highlight and the scroll stay as they are
         options.set_options(items)
         target = highlighted or (str(self.current_chat) if self.current_chat is not None else None)
         if target is not None:
@@ -185,6 +216,22 @@ class ChatList(Vertical):
                 options.highlighted = options.get_option_index(target)
             except Exception:  # the chat left this view (archived, filtered out)
                 options.highlighted = 0 if items else None
+
+    def _update_in_place(self, options: ChatOptions, items: list[Option]) -> bool:
+        """The list refetched while nothing moved (most of a burst: one chat's preview and count change):
+        replace the prompts that changed instead of setting every row again, which measures them all."""
+        shown = options.options
+        if len(shown) != len(items) or any(a.id != b.id for a, b in zip(shown, items, strict=True)):
+            return False
+        for index, (old, new) in enumerate(zip(shown, items, strict=True)):
+            if old is not new:
+                options.replace_option_prompt_at_index(index, new.prompt)
+                if old.id and old.id.isdigit():  # the row shown stays the cached option of its chat
+                    key = self._option_cache[int(old.id)][0]
+                    self._option_cache[int(old.id)] = (key, old)
+                else:
+                    self._special = {k: old if v is new else v for k, v in self._special.items()}
+        return True
 
     def set_counts(self, counts: dict[ChatFilter, int]) -> None:
         tabs = self.query_one(Tabs)

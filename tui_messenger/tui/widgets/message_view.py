@@ -28,7 +28,8 @@ from tui_messenger.tui.widgets.message_layout import Context, Palette, layout_me
 from tui_messenger.tui.widgets.timefmt import day_label, same_day
 
 MAX_MESSAGES = 500
-BURST_WINDOW = 100  # messages shown when this many or more arrive at once at the end being followed
+BURST_WINDOW = 100  # this many or more arriving at once at the end being followed is a burst
+BURST_SHOWN_MIN = 20  # a burst shows its newest max(this, screen rows) messages: at least a screenful
 
 
 class MessageView(ScrollView, can_focus=True):
@@ -149,6 +150,11 @@ class MessageView(ScrollView, can_focus=True):
         self.has_older = False
         self.has_newer = False
         self._loading_older = False
+        # Prefetch: the page before the first message, asked for as soon as a window is shown or grew
+        # at the top, and kept here until the reader reaches the top: then it is put on top in the same
+        # turn that scrolled there, with no wait for the store and no frame of the old top in between.
+        self._staged: tuple[str, list[ChatMessage], bool] | None = None  # (before id, page, has_older)
+        self._want_older = False  # the reader is at the top and the page is not here yet
         self._follow = True  # the reader is at the newest message: stay there when things change
         self._jumping = False  # our own scrolls do not ask for the newest page
 
@@ -169,6 +175,7 @@ class MessageView(ScrollView, can_focus=True):
         self._messages = list(messages)[-MAX_MESSAGES:]
         self._expanded.clear()
         self.has_older, self.has_newer, self._loading_older = has_older, has_newer, False
+        self._want_older = False
         self.selected = None
         self._reindex(full=True)
         if select_id is not None and select_id in self._index:
@@ -176,10 +183,44 @@ class MessageView(ScrollView, can_focus=True):
             self._follow = False  # a later resize keeps the hit in view, not the newest message
         else:
             self._jump(self.max_scroll_y)
+        self._request_older()
+
+    def receive_older(self, before_id: str, older: Sequence[ChatMessage], *, has_older: bool) -> None:
+        """The page before message `before_id` arrived (an answer to `OlderRequested`): put on top now
+        if the reader waits at the top, else kept until the reader gets there."""
+        self._loading_older = False
+        if not self._messages or self._messages[0].message_id != before_id:
+            self._request_older()  # the window changed meanwhile: this page no longer fits on top
+            return
+        if self._want_older:
+            self.prepend(older, has_older=has_older)
+        else:
+            self._staged = (before_id, list(older), has_older)
+
+    def _request_older(self) -> None:
+        """Ask for the page before the first message unless it is here or on its way."""
+        if not (self.has_older and self._messages and self.is_mounted) or self._loading_older:
+            return
+        first = self._messages[0]
+        if self._staged is not None and self._staged[0] == first.message_id:
+            return
+        self._staged = None
+        self._loading_older = True
+        self.post_message(self.OlderRequested(first))
+
+    def _take_older(self) -> None:
+        """The reader reached the top: the staged page goes on top now, else it is asked for."""
+        staged = self._staged
+        if staged is not None and self._messages and staged[0] == self._messages[0].message_id:
+            self._staged = None
+            self.prepend(staged[1], has_older=staged[2])
+        else:
+            self._want_older = True
+            self._request_older()
 
     def prepend(self, older: Sequence[ChatMessage], *, has_older: bool) -> None:
         """Older messages arrived: put them on top without moving what the reader sees."""
-        self._loading_older = False
+        self._loading_older = self._want_older = False
         self.has_older = has_older
         older = [m for m in older if m.message_id not in self._index]
         if not older:
@@ -195,6 +236,7 @@ class MessageView(ScrollView, can_focus=True):
         self._reindex()
         self.selected = self._index.get(selected_id) if selected_id else None
         self._restore(anchor)
+        self._request_older()  # the next page, before the reader gets to the top again
 
     def append(self, message: ChatMessage) -> None:
         """A new message: added at the end, and followed if the reader was at the end."""
@@ -216,9 +258,11 @@ class MessageView(ScrollView, can_focus=True):
         at_end = self._follow or self.scroll_y >= self.max_scroll_y - 1
         if at_end and len(fresh) >= BURST_WINDOW:
             # A burst while the reader follows the end: show its newest part as a fresh window (older
-            # ones load on scrolling up), so one turn of the loop lays out BURST_WINDOW messages, not 500.
+            # ones load on scrolling up), so one turn of the loop lays out a screenful (every message
+            # takes a row at least), not 500: during a burst of thousands this is most of the loop's work.
             selected_id = self._selected_id()
-            self._messages = [*self._messages, *fresh][-BURST_WINDOW:]
+            shown = max(BURST_SHOWN_MIN, self.scrollable_content_region.height)
+            self._messages = [*self._messages, *fresh][-shown:]
             self.has_older = True
             self._reindex(full=True)
             self.selected = self._index.get(selected_id) if selected_id else None
@@ -446,9 +490,8 @@ class MessageView(ScrollView, can_focus=True):
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
         self._follow = new >= self.max_scroll_y - 1
-        if new <= 0 and self.has_older and not self._loading_older and self._messages:
-            self._loading_older = True
-            self.post_message(self.OlderRequested(self._messages[0]))
+        if new <= 0 and self.has_older and self._messages:
+            self._take_older()
         elif self.has_newer and not self._jumping and new >= self.max_scroll_y and old < new:
             self.post_message(self.NewestRequested())
 
