@@ -244,3 +244,16 @@ async def test_without_a_setting_files_go_to_the_system_downloads_folder(messeng
 
     assert messenger.downloads is None
     assert await messenger.downloads_folder() == Path(platformdirs.user_downloads_dir())
+
+
+async def test_a_file_sent_twice_is_stored_once(messenger, transport) -> None:
+    from service_helpers import text
+
+    frame = document("d1", PDF)
+    transport.push(directory(person("anna")), frame, frame, text("t1", "anna", "did you get it?"))
+    await settle(messenger, transport)
+    transport.push(frame)  # again, in a later batch
+    await settle(messenger, transport)
+    page = await messenger.latest_page((await messenger.message("d1")).chat_id)
+    assert [m.message_id for m in page] == ["d1", "t1"]
+    assert page[0].attachment is not None and page[1].attachment is None

@@ -225,3 +225,26 @@ async def test_hostile_file_names_are_shown_safely_with_their_warning() -> None:
         assert "⚠ This is a Windows program, named .exe: opening it runs code" in flat
         assert "📄 red.pdf · PDF document" in shown and "⚠ Its name hides characters" in shown
         assert not any(ch in shown for ch in "\u202e\x1b\x07")
+
+
+async def test_send_a_file_is_in_help_the_palette_and_remappable(tmp_path: Path) -> None:
+    from tui_messenger.tui.app import MessengerApp
+    from tui_messenger.tui.keys import key_rows
+
+    rows = {row.binding_id: row for row in key_rows(MessengerApp, {})}
+    assert (rows["send-file"].keys, rows["send-file"].group) == ("ctrl+n", "Main screen")
+    assert (rows["history-save-file"].keys, rows["history-save-file"].description) == ("s", "Save file")
+    async with build_test_app(tmp_path, keymap={"send-file": "f2"}).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_account(pilot, "anna")
+        await pilot.press("f2")  # remapped
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, FilePickerModal), rounds=500)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(pilot.app.screen, FilePickerModal), rounds=500)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"send a file")
+        await wait_for(pilot, lambda: "Send a file…" in text(pilot), rounds=500)
+        await pilot.pause(0.2)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, FilePickerModal), rounds=500)
