@@ -257,3 +257,27 @@ async def test_a_file_sent_twice_is_stored_once(messenger, transport) -> None:
     page = await messenger.latest_page((await messenger.message("d1")).chat_id)
     assert [m.message_id for m in page] == ["d1", "t1"]
     assert page[0].attachment is not None and page[1].attachment is None
+
+
+async def test_the_first_frame_messenger_forwards_the_file_calls(tmp_path) -> None:
+    from tui_messenger.domain.clock import ManualClock
+    from tui_messenger.services.deferred import DeferredMessenger
+    from tui_messenger.store.chat_rows import QuickChatList
+
+    class Service:
+        async def downloads_folder(self) -> Path:
+            return tmp_path / "dl"
+
+        async def save_attachment(self, message_id: str, folder=None) -> Path:
+            return tmp_path / "dl" / message_id
+
+        async def send_file(self, chat_id: int, path, caption: str = "", *, reply_to=None):
+            return (chat_id, path, caption, reply_to)
+
+    (tmp_path / "m.db").touch()
+    deferred = DeferredMessenger(
+        Service, quick=QuickChatList(tmp_path / "m.db"), user_id="me", clock=ManualClock()
+    )
+    assert await deferred.downloads_folder() == tmp_path / "dl"
+    assert await deferred.save_attachment("m1") == tmp_path / "dl" / "m1"
+    assert await deferred.send_file(3, "a.pdf", "hi", reply_to="q") == (3, "a.pdf", "hi", "q")
