@@ -311,3 +311,21 @@ async def test_a_documents_links_are_its_captions(opened: list[str]) -> None:
         await pilot.click("#link-open")
         await settle(pilot)
         assert opened == ["https://good.example/info"]
+
+
+async def test_a_link_hiding_a_zero_width_character_is_shown_and_refused(opened: list[str]) -> None:
+    async with make_app(world("Log in at https://paypa\u200bl.example/login now")).run_test(
+        size=SIZE
+    ) as pilot:
+        await settle(pilot)
+        await open_chat_by_keyboard(pilot, 1)
+        assert "https://paypa⟨U+200B⟩l.example/login (won't open)" in view_text(pilot)
+        view = pilot.app.screen.query_one(MessageView)
+        x, y = link_cell(view)
+        await pilot.click(view, offset=(x + 10, y))
+        await until_dialog(pilot)
+        assert "This link will not open" in text(pilot) and "U+200B" in flat(pilot)
+        assert not pilot.app.screen.query("#link-open")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert opened == []
