@@ -87,3 +87,19 @@ async def test_header_says_the_day_the_window_closes_by_mouse() -> None:
         await settle(pilot)
         status = pilot.app.screen.query_one("#header-status", Static)
         assert "Window open until today 09:00" in str(status.render())
+
+
+async def test_the_day_moves_on_with_the_clock_while_the_chat_is_open() -> None:
+    m = demo_world()
+    async with make_app(m).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_chat_by_keyboard(pilot, BANK)
+        pilot.app.screen.query_one(Composer).text = "hello bank"
+        await pilot.press("enter")
+        await settle(pilot)
+        status = pilot.app.screen.query_one("#header-status", Static)
+        assert "Window open until tomorrow 09:00" in str(status.render())
+        m.clock.moment = m.clock.moment + timedelta(hours=15)  # past midnight
+        pilot.app.screen.conversation._tick()  # noqa: SLF001 - the minute timer's work, without waiting
+        await settle(pilot)
+        assert "Window open until today 09:00" in str(status.render())

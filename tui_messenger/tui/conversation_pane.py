@@ -228,6 +228,8 @@ class ConversationPane(Vertical):
         if self.window is not None and self.window.open and self.window.closes_at is not None:
             if self._now() >= self.window.closes_at:
                 self.refresh_state()
+            elif self.summary is not None:
+                self._refresh_chrome()  # at midnight "tomorrow 09:00" becomes "today 09:00"
 
     @work(group="mark-read", exclusive=True, exit_on_error=False)
     async def _mark_read(self, chat_id: int) -> None:
