@@ -248,3 +248,30 @@ async def test_send_a_file_is_in_help_the_palette_and_remappable(tmp_path: Path)
         await pilot.pause(0.2)
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(pilot.app.screen, FilePickerModal), rounds=500)
+
+
+async def test_a_file_whose_name_hides_a_bidi_override_is_shown_safely_and_sent_as_it_is(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "files"
+    folder.mkdir()
+    tricky = "photo\u202egnp.exe"
+    (folder / tricky).write_bytes(b"\x89PNG\r\n\x1a\n not really")
+    async with build_test_app(tmp_path).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pilot.app.screen.file_picker_start = folder  # type: ignore[attr-defined]
+        anna = await open_account(pilot, "anna")
+        await pilot.press("ctrl+n")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, FilePickerModal), rounds=500)
+        tree = picker(pilot).query_one(DirectoryTree)
+        await wait_for(pilot, lambda: len(tree.root.children) == 1, rounds=500)
+        await pilot.pause()
+        shown = " ".join(text(pilot).split())
+        assert "photo⟨U+202E⟩gnp.exe" in shown and "\u202e" not in text(pilot)
+        await pilot.press("down", "enter")
+        await wait_for(pilot, lambda: not picker(pilot).query_one("#file-send", Button).disabled, rounds=500)
+        await pilot.click("#file-send")
+        await settle(pilot)
+        (sent,) = await sent_documents(pilot, anna)
+        assert sent.attachment.file_name == tricky  # the file's own name; the receiver is warned about it
+        assert "📄 photo⟨U+202E⟩gnp.exe" in view_text(pilot) and "\u202e" not in view_text(pilot)

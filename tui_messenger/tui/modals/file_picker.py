@@ -14,13 +14,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from rich.style import Style
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Button, DirectoryTree, Input, Static
+from textual.widgets.directory_tree import DirEntry
+from textual.widgets.tree import TreeNode
 
 from tui_messenger.domain.files import MAX_FILE_BYTES, display_name, human_size, too_large
+from tui_messenger.domain.safe_text import clean_body
 from tui_messenger.tui.modals.base import DialogModal, SafeInput, as_content
 
 
@@ -31,10 +36,16 @@ class PickedFile:
 
 
 class VisibleTree(DirectoryTree):
-    """A folder tree without hidden files (dot files and folders)."""
+    """A folder tree without hidden files (dot files and folders), whose names are shown through the safe
+    path: a file on disk may carry control or bidi characters in its name too (a download, an archive)."""
 
     def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
         return [path for path in paths if not path.name.startswith(".")]
+
+    def render_label(self, node: TreeNode[DirEntry], base_style: Style, style: Style) -> Text:
+        label = super().render_label(node, base_style, style)
+        shown = clean_body(label.plain).replace("\n", " ")
+        return label if shown == label.plain else Text(shown, style=base_style + style)
 
 
 def describe(path: Path) -> tuple[bool, str]:
@@ -80,6 +91,7 @@ class FilePickerModal(DialogModal[PickedFile]):
         self._start = start
         self._to = to
         self._ok = False
+        self._picked: tuple[str, Path] | None = None  # (the path field's text, the file picked in the tree)
 
     def compose(self) -> ComposeResult:
         title = f"Send a file to {self._to}" if self._to else "Send a file"
@@ -99,7 +111,10 @@ class FilePickerModal(DialogModal[PickedFile]):
 
     @property
     def path(self) -> Path | None:
-        value = self.query_one("#file-path", Input).value.strip()
+        raw = self.query_one("#file-path", Input).value
+        if self._picked is not None and raw == self._picked[0]:
+            return self._picked[1]  # exactly as picked, even if its name needed cleaning to be shown
+        value = raw.strip()
         if not value:
             return None
         path = Path(os.path.expanduser(value))
@@ -108,7 +123,9 @@ class FilePickerModal(DialogModal[PickedFile]):
     @on(DirectoryTree.FileSelected, "#file-tree")
     def _picked(self, event: DirectoryTree.FileSelected) -> None:
         event.stop()
-        self.query_one("#file-path", Input).value = str(event.path)
+        field = self.query_one("#file-path", Input)
+        field.value = str(event.path)
+        self._picked = (field.value, event.path)
         self.query_one("#file-caption", Input).focus()
 
     @on(Input.Changed, "#file-path")
