@@ -305,9 +305,8 @@ def run_app(settings: AppSettings) -> int:
             # imports SQLAlchemy and pydantic; the database is opened, and so written, only once it passed.
             with ThreadPoolExecutor(max_workers=1) as verifier:
                 verified = verifier.submit(checked.verify)
-                from tui_messenger.store.database import open_database
-
                 import tui_messenger.services.messenger_service  # noqa: F401 - imported while it checks
+                from tui_messenger.store.database import open_database
 
                 verified.result()
             db = open_database(checked.path, checked=checked)

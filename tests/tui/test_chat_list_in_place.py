@@ -14,7 +14,6 @@ from tui_messenger.domain import events as ev
 from tui_messenger.domain.models import Account
 from tui_messenger.tui.widgets.chat_list import ChatOptions
 
-
 _seconds = count()
 
 
@@ -56,7 +55,8 @@ async def test_a_new_message_in_the_top_chat_updates_its_row_in_place() -> None:
         assert "burst 4" in rows_text(options)
         assert set_calls == [] and measured == []  # rows replaced in place, none measured again
 
-        m.put(m.make(chats[5].id, "jumps to the top", at=at(m)), emit=True)  # the order changes: rows set again
+        # the order changes: the rows are set again
+        m.put(m.make(chats[5].id, "jumps to the top", at=at(m)), emit=True)
         await settle(pilot)
         assert set_calls
         assert options.get_option_at_index(0).id == str(chats[5].id)

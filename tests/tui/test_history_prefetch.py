@@ -73,3 +73,31 @@ async def test_a_page_for_a_window_that_changed_meanwhile_is_dropped() -> None:
         view.receive_older("not-the-first-message", stale, has_older=True)
         assert len(view.messages) == 50  # nothing was put on top
         await settle(pilot)
+
+
+async def test_the_prefetched_page_is_laid_out_ahead_and_looks_the_same(monkeypatch: Any) -> None:
+    from tui_messenger.tui.widgets import message_view as mv
+
+    m, chat_id, _ = world(500)
+    async with make_app(m).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_chat_by_keyboard(pilot, chat_id)
+        await settle(pilot)
+        view = pilot.app.screen.query_one(MessageView)
+        laid_out: list[str] = []
+        original = mv.layout_message
+
+        def counting(message: Any, *args: Any) -> Any:
+            laid_out.append(message.message_id)
+            return original(message, *args)
+
+        monkeypatch.setattr(mv, "layout_message", counting)
+        first = view.messages[0].message_id
+        view.action_first()
+        assert view.messages[50].message_id == first
+        assert laid_out == [first]  # only the old first message again (its day separator may change)
+        ahead = list(view._lines)  # noqa: SLF001
+        view._blocks = [None] * len(view.messages)  # noqa: SLF001 - lay the same window out from scratch
+        view._relayout()  # noqa: SLF001
+        assert [s.text for s in view._lines] == [s.text for s in ahead]  # noqa: SLF001
+        await settle(pilot)

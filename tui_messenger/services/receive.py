@@ -172,8 +172,11 @@ class Receiver:
         return [
             wire.encode(
                 wire.StatusFrame(
-                    message_id=message.message_id, status="delivered", sender=self._user_id,
-                    to=message.sender_id, timestamp=now,
+                    message_id=message.message_id,
+                    status="delivered",
+                    sender=self._user_id,
+                    to=message.sender_id,
+                    timestamp=now,
                 )  # type: ignore[call-arg]  # fmt: skip
             )
             for message in result.added
@@ -235,7 +238,6 @@ class Receiver:
                 chat_id = self.chat_ids[frame.sender] = found.chat.id
             if frame.sender not in self._blocked:
                 hub.emit(TypingChanged(chat_id, frame.typing))
-
 
     def _toast_allowed(self, chat_id: int, now: float) -> bool:
         """Rate limit: at most NOTIFY_PER_CHAT toasts per chat in any NOTIFY_WINDOW seconds."""

@@ -127,7 +127,9 @@ class ConversationPane(Vertical):
         self.window = await self.messenger.window(summary.peer.id)
         self.consent = await self.messenger.consent(summary.peer.id)
 
-    @work(group="history", exclusive=True, exit_on_error=False)
+    # Not exclusive: pages are fetched ahead (MessageView asks as a window opens), and a page that no longer
+    # fits is dropped by the view; cancelling one in flight would only throw away a finished query.
+    @work(group="history", exit_on_error=False)
     async def _load_older(self, oldest: ChatMessage) -> None:
         if self.summary is None or oldest.id is None:
             return

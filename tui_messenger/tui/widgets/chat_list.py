@@ -16,8 +16,8 @@ from textual.content import Content
 from textual.message import Message
 from textual.strip import Strip
 from textual.style import Style
-from textual.widgets import Input, OptionList, Tab, Tabs
 from textual.visual import VisualType
+from textual.widgets import Input, OptionList, Tab, Tabs
 from textual.widgets.option_list import Option
 
 from tui_messenger.domain.models import ChatFilter, ChatSummary
@@ -64,7 +64,8 @@ class ChatOptions(OptionList):
         option._set_prompt(prompt)
         padding = self.get_component_styles("option-list--option").padding
         width = self.scrollable_content_region.width - self._get_left_gutter_width() - padding.width
-        if height is None or self._get_visual(option).get_height(self.styles, width) + option._divider != height:
+        visual = self._get_visual(option)
+        if height is None or visual.get_height(self.styles, width) + option._divider != height:
             self._clear_caches()  # the rows below move: measure again
             return
         for key in [key for key in self._option_render_cache.keys() if key[0] is option]:

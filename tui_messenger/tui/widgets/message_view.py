@@ -154,6 +154,7 @@ class MessageView(ScrollView, can_focus=True):
         # at the top, and kept here until the reader reaches the top: then it is put on top in the same
         # turn that scrolled there, with no wait for the store and no frame of the old top in between.
         self._staged: tuple[str, list[ChatMessage], bool] | None = None  # (before id, page, has_older)
+        self._staged_layout: tuple[int, Palette, list[tuple[list[Strip], int]], set[str]] | None = None
         self._want_older = False  # the reader is at the top and the page is not here yet
         self._follow = True  # the reader is at the newest message: stay there when things change
         self._jumping = False  # our own scrolls do not ask for the newest page
@@ -196,6 +197,26 @@ class MessageView(ScrollView, can_focus=True):
             self.prepend(older, has_older=has_older)
         else:
             self._staged = (before_id, list(older), has_older)
+            self._staged_layout = self._prelayout(self._staged[1])
+
+    def _prelayout(
+        self, older: list[ChatMessage]
+    ) -> tuple[int, Palette, list[tuple[list[Strip], int]], set[str]] | None:
+        """Lay out a staged page while the reader is elsewhere, exactly as `prepend` would (the page on top
+        of the window), so reaching the top costs no layout: (width, palette, blocks, answered ids)."""
+        if not self.is_mounted or not older or self.scrollable_content_region.width <= 1:
+            return None  # not on screen yet: laid out when it gets its size (on_resize)
+        width, palette, now = self._content_width(), self._resolve_palette(), self._now()
+        saved = self._messages, self._index, self._answered
+        try:
+            self._messages = [*older, *self._messages]
+            self._index = {m.message_id: i for i, m in enumerate(self._messages)}
+            self._answered = im.answered_ids(self._messages)
+            context = self._layout_context
+            blocks = [layout_message(m, context(i, now), width, palette) for i, m in enumerate(older)]
+            return width, palette, blocks, {m.message_id for m in older if m.message_id in self._answered}
+        finally:
+            self._messages, self._index, self._answered = saved
 
     def _request_older(self) -> None:
         """Ask for the page before the first message unless it is here or on its way."""
@@ -204,7 +225,7 @@ class MessageView(ScrollView, can_focus=True):
         first = self._messages[0]
         if self._staged is not None and self._staged[0] == first.message_id:
             return
-        self._staged = None
+        self._staged = self._staged_layout = None
         self._loading_older = True
         self.post_message(self.OlderRequested(first))
 
@@ -212,23 +233,40 @@ class MessageView(ScrollView, can_focus=True):
         """The reader reached the top: the staged page goes on top now, else it is asked for."""
         staged = self._staged
         if staged is not None and self._messages and staged[0] == self._messages[0].message_id:
-            self._staged = None
-            self.prepend(staged[1], has_older=staged[2])
+            self._staged, layout, self._staged_layout = None, self._staged_layout, None
+            self.prepend(staged[1], has_older=staged[2], layout=layout)
         else:
             self._want_older = True
             self._request_older()
 
-    def prepend(self, older: Sequence[ChatMessage], *, has_older: bool) -> None:
-        """Older messages arrived: put them on top without moving what the reader sees."""
+    def prepend(
+        self,
+        older: Sequence[ChatMessage],
+        *,
+        has_older: bool,
+        layout: tuple[int, Palette, list[tuple[list[Strip], int]], set[str]] | None = None,
+    ) -> None:
+        """Older messages arrived: put them on top without moving what the reader sees. `layout` is the
+        page laid out ahead by `_prelayout`, used if still valid (same width and theme, no duplicates)."""
         self._loading_older = self._want_older = False
         self.has_older = has_older
+        given = len(older)
         older = [m for m in older if m.message_id not in self._index]
         if not older:
             return
         anchor, selected_id = self._anchor(), self._selected_id()
         self._messages[:0] = older
-        self._blocks[:0] = [None] * len(older)
+        blocks: list[tuple[list[Strip], int] | None] = [None] * len(older)
+        fits = layout is not None and (layout[0], layout[1]) == (self._width, self._palette)
+        if layout is not None and fits and len(older) == given:
+            blocks = list(layout[2])
+        self._blocks[:0] = blocks
         self._blocks[len(older)] = None  # its date separator may have changed
+        if layout is not None:  # a reply that came in since may have answered a staged message's buttons
+            answered = im.answered_ids(self._messages)
+            for index, message in enumerate(older):
+                if (message.message_id in answered) != (message.message_id in layout[3]):
+                    self._blocks[index] = None
         if len(self._messages) > MAX_MESSAGES:  # drop the far (newest) end
             del self._messages[MAX_MESSAGES:]
             del self._blocks[MAX_MESSAGES:]
@@ -455,6 +493,9 @@ class MessageView(ScrollView, can_focus=True):
             self._jump(self.max_scroll_y)
         else:
             self._restore(anchor)
+        staged = self._staged
+        if staged is not None and (self._staged_layout is None or self._staged_layout[0] != self._width):
+            self._staged_layout = self._prelayout(staged[1])  # the page fetched ahead, for the new width
 
     def on_mount(self) -> None:
         self._relayout()
