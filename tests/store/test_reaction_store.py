@@ -31,7 +31,9 @@ def received(message_id: str, reactor: str, emoji: str, at: int = T0 + 100) -> R
 
 @pytest.fixture
 def chat(db: Database) -> int:
-    apply(db, person("anna"), person("bob"), inbound("m1", "anna", "hi"), own("m2", "anna", "hello", at=T0 + 1))
+    apply(
+        db, person("anna"), person("bob"), inbound("m1", "anna", "hi"), own("m2", "anna", "hello", at=T0 + 1)
+    )
     apply(db, inbound("b1", "bob", "yo"))
     return ChatRepository(db).for_peer(account_id="anna").chat.id
 
@@ -64,7 +66,9 @@ def test_a_new_reaction_replaces_the_old_and_empty_takes_it_back(db, chat) -> No
     assert [r[1] for r in repo.all_for(message_id="m2")] == ["😂"]
     result = apply(db, received("m2", "anna", "", T0 + 300))
     assert result.reactions["m2"].reactions == ()
-    assert repo.fill(messages=MessageRepository(db).latest_page(chat_id=chat), user_id="me")[-1].reactions == ()
+    assert (
+        repo.fill(messages=MessageRepository(db).latest_page(chat_id=chat), user_id="me")[-1].reactions == ()
+    )
 
 
 def test_a_late_reordered_frame_cannot_undo_a_newer_one(db, chat) -> None:
@@ -80,7 +84,9 @@ def test_reactions_to_unknown_hidden_or_deleted_messages_are_dropped(db, chat) -
     with db.write() as session:
         raw(session).execute("UPDATE messages SET hidden = 1 WHERE message_id = 'm1'")
         raw(session).execute("UPDATE messages SET deleted_at = 1 WHERE message_id = 'm2'")
-    result = apply(db, received("nope", "anna", "👍"), received("m1", "anna", "👍"), received("m2", "anna", "👍"))
+    result = apply(
+        db, received("nope", "anna", "👍"), received("m1", "anna", "👍"), received("m2", "anna", "👍")
+    )
     assert result.reactions == {}
     with db.read() as session:
         assert raw(session).execute("SELECT count(*) FROM reactions").fetchone()[0] == 0

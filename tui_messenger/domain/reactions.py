@@ -36,9 +36,7 @@ _ELEMENT = (
 )
 _KEYCAP = "[0-9#*]\ufe0f?\u20e3"
 _FLAG = "[\U0001f1e6-\U0001f1ff]{2}"
-_EMOJI = re.compile(
-    rf"(?:{_FLAG}|{_KEYCAP}|{_ELEMENT}(?:\u200d{_ELEMENT}){{0,{MAX_JOINED - 1}}})"
-)
+_EMOJI = re.compile(rf"(?:{_FLAG}|{_KEYCAP}|{_ELEMENT}(?:\u200d{_ELEMENT}){{0,{MAX_JOINED - 1}}})")
 
 # The picker's row of one-press reactions (the big messengers' defaults).
 QUICK_REACTIONS: tuple[str, ...] = ("👍", "❤️", "😂", "😮", "😢", "🙏", "🎉", "🔥")
