@@ -48,7 +48,7 @@ class RestartedPeer(FakePeer):
         if txn in self.taken_before and txn not in self._txns:
             answer = wire.StatusFrame(
                 message_id=frame.id, status="sent", sender=SERVER, to=self.user_id,
-                timestamp=self._next_ts(), client_txn_id=frame.client_txn_id,
+                timestamp=self.timeline.next_ts(), client_txn_id=frame.client_txn_id,
             )  # type: ignore[call-arg]  # fmt: skip
             self._txns[txn] = self._publish(answer)
             self.note("retry", self.user_id, "taken before the crash", message_id=frame.id)

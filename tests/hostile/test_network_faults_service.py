@@ -85,7 +85,7 @@ class DrivenClock(StepClock):
 
 
 def _delivered_to_client(peer: FakePeer) -> bool:
-    conn = peer._conn  # the bytes on their way to the client
+    conn = peer.timeline.conn  # the bytes on their way to the client
     return conn is None or not conn.open or (not conn.frames and not conn.held)
 
 
@@ -161,7 +161,7 @@ async def _whole_history(service: MessengerService, chat_id: int) -> list:
 def _server_messages(peer: FakePeer) -> list[wire.MessageFrame]:
     """The server's timeline (ground truth): every message to the user, in the server's order."""
     out = []
-    for record in peer._records:
+    for record in peer.timeline.records:
         frame = wire.decode(record.raw)
         if isinstance(frame, wire.MessageFrame) and frame.sender != peer.user_id:
             out.append(frame)
@@ -204,7 +204,7 @@ async def test_ten_thousand_frames_under_faults_lose_nothing_and_repeat_nothing(
             await _advance(service, peer, clock, 0.2)  # retransmissions and delayed frames fall due
 
     for _ in range(2_000):  # the tail: until the network holds nothing un-acked and the outbox is empty
-        if not peer._unacked and service.outbox_repo.all() == [] and peer.next_due() is None:
+        if not peer.timeline.unacked and service.outbox_repo.all() == [] and peer.next_due() is None:
             break
         await _advance(service, peer, clock, 2.0)
     await _catch_up(service, peer)

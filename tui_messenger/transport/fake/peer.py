@@ -5,9 +5,9 @@ Everything crossing it is bytes through `wire.encode`/`wire.decode`. It is deter
 instead of free-running tasks. On a ManualClock time moves only when the caller says so (`step`, `jump`);
 on any other clock a driver task runs actions as they fall due.
 
-Reliability follows Matrix: the server keeps a timeline; every message, receipt and directory frame sent to
-the client stays un-acked until the client's AckFrame names it (`wire.ack_key`), and is sent again after
-`ack_timeout` and on reconnect. Sends are idempotent per client transaction id.
+The server's timeline, its acks, re-sends and delivery through the faults live in `timeline.py`; here are
+the Transport interface, what bots may do, and the rules for what the client sends. Sends are idempotent
+per client transaction id.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 
 from pydantic import ValidationError
 
-from tui_messenger.domain.clock import Clock, ManualClock, from_ms, to_ms
+from tui_messenger.domain.clock import Clock, ManualClock, to_ms
 from tui_messenger.transport import wire
 from tui_messenger.transport.base import Transport, TransportClosed
 from tui_messenger.transport.fake.actions import PeerActions
@@ -34,12 +34,13 @@ from tui_messenger.transport.fake.edits import PeerEdits
 from tui_messenger.transport.fake.faults import FaultDice, FaultPlan
 from tui_messenger.transport.fake.files import refused_upload, upload_problem
 from tui_messenger.transport.fake.reactions import PeerReactions
-from tui_messenger.transport.fake.scheduler import Scheduled, Scheduler
+from tui_messenger.transport.fake.scheduler import Scheduler
+from tui_messenger.transport.fake.seed import seed_consent, seed_history
+from tui_messenger.transport.fake.timeline import Record, Timeline
 from tui_messenger.transport.fake.world import MessageSpec, World
 
 log = logging.getLogger(__name__)
 SERVER = "server"  # the `from` of receipts the network itself gives (sent, failed)
-MAX_RETRY_WAIT = 60.0
 
 
 @dataclass(frozen=True)
@@ -53,17 +54,6 @@ class PeerEvent:
     to: str = ""
     code: int | None = None
     message_id: str | None = None
-
-
-@dataclass
-class _Record:
-    """A frame in the server's timeline. `own` marks the user's own messages: sent only in a full sync."""
-
-    pos: int
-    key: str
-    raw: bytes
-    own: bool = False
-    attempts: int = 0
 
 
 class FakePeer(Transport):
@@ -85,7 +75,6 @@ class FakePeer(Transport):
         self.rng = random.Random(seed)
         self.faults = faults if faults is not None else world.faults
         self.realtime = not isinstance(clock, ManualClock) if realtime is None else realtime
-        self.ack_timeout = ack_timeout
         self.delay_scale = delay_scale
         self.stats = wire.FrameStats()  # client frames that did not decode
         self.log: list[PeerEvent] = []
@@ -93,30 +82,25 @@ class FakePeer(Transport):
         self._dice = FaultDice(self.faults)
         self._sched = Scheduler()
         self._started_at = clock.now()
-        self._epoch = f"{_base36(to_ms(self._started_at))}{seed:x}"
-        self._ids = 0
-        self._last_ts = 0
-        self._records: list[_Record] = []
-        self._unacked: dict[str, _Record] = {}
-        self._retry: dict[str, Scheduled] = {}
-        self._txns: dict[str, _Record] = {}  # client_txn_id -> the receipt we answered it with
-        self._directory_key = ""
-        self._conn: Connection | None = None
-        self._sync_pending = False
+        self.timeline = Timeline(
+            clock=clock, sched=self._sched, dice=self._dice, started_at=self._started_at, seed=seed,
+            ack_timeout=ack_timeout, note=self.note,
+        )  # fmt: skip
+        self._txns: dict[str, Record] = {}  # client_txn_id -> the receipt we answered it with
         self._pumping = False
         self._driver: asyncio.Task[None] | None = None
         self._wake: asyncio.Event | None = None
         self.bots = build_bots(self, world)
         self.actions = PeerActions(self)  # reactions, edits and deletions from the user
         self.edits = PeerEdits(
-            user_id=self.user_id, publish=self._publish, note=self.note, new_id=self._new_id,
-            next_ts=self._next_ts, now=clock.now,
+            user_id=self.user_id, publish=self._publish, note=self.note, new_id=self.timeline.new_id,
+            next_ts=self.timeline.next_ts, now=clock.now,
         )  # fmt: skip
         self.actions.handlers[wire.EditFrame] = self.edits.from_user
         self.actions.handlers[wire.DeleteFrame] = self.edits.from_user
         self.reactions = PeerReactions(
-            user_id=self.user_id, publish=self._publish, note=self.note, new_id=self._new_id,
-            next_ts=self._next_ts,
+            user_id=self.user_id, publish=self._publish, note=self.note, new_id=self.timeline.new_id,
+            next_ts=self.timeline.next_ts,
         )  # fmt: skip
         self.actions.handlers[wire.ReactionFrame] = self.reactions.from_user
         self._seed_world()
@@ -132,15 +116,15 @@ class FakePeer(Transport):
     async def connect(self, account_id: str, *, since: str | None = None) -> None:
         if account_id != self.user_id:
             raise TransportClosed(f"this fake network serves only {self.user_id!r}")
-        if self._conn is not None:
-            self._conn.end(broken=False)
-        self._conn = Connection()
+        timeline = self.timeline
+        if timeline.conn is not None:
+            timeline.conn.end(broken=False)
+        conn = timeline.conn = Connection()
         epoch, _, _ = (since or "").partition("_")
-        full = epoch != self._epoch  # first connect, or a token from another run: a full initial sync
+        full = epoch != timeline.epoch  # first connect, or a token from another run: a full initial sync
         # The sync starts on the next pump, not inside connect: a reconnecting client first flushes the
         # acks a broken connection swallowed, as over a real socket, so a resume never re-sends them.
-        conn = self._conn
-        self._sched.at(self.clock.now(), lambda: self._sync(conn, full), "sync")
+        self._sched.at(self.clock.now(), lambda: timeline.sync(conn, full), "sync")
         asyncio.get_running_loop().call_soon(self.pump)
         if self.realtime and self._driver is None:
             self._wake = asyncio.Event()
@@ -161,13 +145,13 @@ class FakePeer(Transport):
         self.pump()
 
     def incoming(self) -> AsyncIterator[bytes]:
-        if self._conn is None:
+        if self.timeline.conn is None:
             raise TransportClosed("not connected")
-        return self._conn.stream()
+        return self.timeline.conn.stream()
 
     async def close(self) -> None:
-        if self._conn is not None:
-            self._conn.end(broken=False)
+        if self.timeline.conn is not None:
+            self.timeline.conn.end(broken=False)
         if self._driver is not None:
             self._driver.cancel()
             try:
@@ -179,11 +163,12 @@ class FakePeer(Transport):
     # for testers, tests and scripted clients ----------------------------------------------------------
     @property
     def connected(self) -> bool:
-        return self._conn is not None and self._conn.open
+        return self.timeline.connected
 
     def drain(self) -> list[bytes]:
         """Take every frame now waiting for the client (a scripted client's `incoming` without waiting)."""
-        return self._conn.drain() if self._conn is not None else []
+        conn = self.timeline.conn
+        return conn.drain() if conn is not None else []
 
     def pump(self) -> None:
         """Run every action due now, then tell the client the new sync token."""
@@ -195,7 +180,7 @@ class FakePeer(Transport):
                 item.action()
         finally:
             self._pumping = False
-        self._send_sync()
+        self.timeline.send_sync_token()
 
     def next_due(self) -> datetime | None:
         return self._sched.next_due()
@@ -251,11 +236,11 @@ class FakePeer(Transport):
             if code is not None:
                 self._fail(sender, spec, code)
                 return None
-        message_id = self._new_id("m")
+        message_id = self.timeline.new_id("m")
         try:
             frame = build_message(
                 spec, message_id=message_id, sender=sender, to=self.user_id,
-                timestamp=self._next_ts(), context_id=context_id,
+                timestamp=self.timeline.next_ts(), context_id=context_id,
             )  # fmt: skip
         except ValidationError as exc:
             self.note("rejected", sender, f"invalid message: {str(exc).splitlines()[0]}")
@@ -264,8 +249,9 @@ class FakePeer(Transport):
         return message_id
 
     def receipt(self, sender: str, message_id: str, status: str) -> None:
+        ts = self.timeline.next_ts()
         frame = wire.StatusFrame(
-            message_id=message_id, status=status, sender=sender, to=self.user_id, timestamp=self._next_ts()
+            message_id=message_id, status=status, sender=sender, to=self.user_id, timestamp=ts
         )  # type: ignore[arg-type]
         self._publish(frame)
 
@@ -283,13 +269,11 @@ class FakePeer(Transport):
 
     def send_ephemeral(self, frame: wire.Frame) -> None:
         """A frame sent once if connected, never stored or re-sent (typing, acks of the user's actions)."""
-        if self.connected:
-            self._deliver(wire.encode(frame))
+        self.timeline.deliver(wire.encode(frame))
 
     def typing(self, sender: str, on: bool) -> None:
         """Typing is ephemeral: sent once if connected, never stored or re-sent."""
-        if self.connected:
-            self._deliver(wire.encode(wire.TypingFrame(sender=sender, to=self.user_id, typing=on)))
+        self.send_ephemeral(wire.TypingFrame(sender=sender, to=self.user_id, typing=on))
 
     def note(self, kind: str, actor: str, detail: str, **extra) -> None:
         event = PeerEvent(self.clock.now(), kind, actor, detail, **extra)
@@ -298,55 +282,24 @@ class FakePeer(Transport):
 
     # the world --------------------------------------------------------------------------------------
     def _seed_world(self) -> None:
-        for account in self.world.accounts:
-            if account.kind != "business":
-                continue
-            self.consent.register(account.id, tier_limit=account.tier_limit)
-            if account.opt_in or account.claims_opt_in:
-                self.consent.opt_in(account.id, self.user_id)
-            for n in range(account.reached_today):
-                self.consent.mark_reached(account.id, f"~stand-in-{n}", self._started_at)
-        self._publish_directory()
-        self._seed_history()
+        seed_consent(self.consent, self.world, self.user_id, self._started_at)
+        directory = directory_frame(self.world, 1, to_ms(self._started_at) - 30 * 86_400_000)
+        self._publish(directory)
+        last = seed_history(
+            self.world, user_id=self.user_id, started_at=self._started_at, consent=self.consent,
+            store=lambda frame: self._publish(frame, stored_only=True),
+        )  # fmt: skip
+        self.timeline.last_ts = max(self.timeline.last_ts, last)
         for item in self.world.scheduled:
             self.after(item.at, lambda item=item: self.post(item.sender, item), "scheduled")
         for bot in self.bots.values():
             bot.start()
 
-    def _seed_history(self) -> None:
-        start_ms = to_ms(self._started_at)
-        ordered = sorted(enumerate(self.world.history), key=lambda pair: (-pair[1].ago, pair[0]))
-        last = 0
-        for n, item in ordered:
-            ts = max(start_ms - int(item.ago * 1000), last + 1)
-            last = ts
-            mine = item.sender == self.user_id
-            to = item.chat if mine else self.user_id
-            message_id = f"h.{self.world.scenario.name}.{n}"  # stable across runs: re-synced history dedupes
-            frame = build_message(item, message_id=message_id, sender=item.sender, to=to, timestamp=ts)
-            self._publish(frame, stored_only=True)
-            if mine:
-                if self.consent.is_business(item.chat):
-                    self.consent.user_messaged(item.chat, self.user_id, from_ms(ts))
-                read = wire.StatusFrame(
-                    message_id=message_id, status="read", sender=item.chat, to=to, timestamp=ts
-                )
-                self._publish(read, stored_only=True)
-        self._last_ts = max(self._last_ts, last)
-
-    def _publish_directory(self) -> None:
-        version = sum(1 for r in self._records if r.key.startswith("directory:")) + 1
-        if self._directory_key:  # a newer directory replaces the old one, acked or not
-            self._drop_unacked(self._directory_key)
-        frame = directory_frame(self.world, version, to_ms(self._started_at) - 30 * 86_400_000)
-        self._directory_key = wire.ack_key(frame) or ""
-        self._publish(frame)
-
     # from the client --------------------------------------------------------------------------------
     def _from_client(self, frame: wire.Frame) -> None:
         if isinstance(frame, wire.AckFrame):
             for key in frame.ids:
-                self._drop_unacked(key)
+                self.timeline.acked(key)
         elif isinstance(frame, wire.MessageFrame):
             self._user_message(frame)
         elif isinstance(frame, wire.ReactionFrame | wire.EditFrame | wire.DeleteFrame):
@@ -366,11 +319,9 @@ class FakePeer(Transport):
             return
         txn = frame.client_txn_id or frame.id
         if txn in self._txns:  # a retry: answer again, do nothing twice
-            record = self._txns[txn]
-            self._unacked[record.key] = record
-            self._emit(record)
+            self.timeline.resend(self._txns[txn])
             return
-        ts = self._next_ts()
+        ts = self.timeline.next_ts()
         if (problem := upload_problem(frame)) is not None:  # a file must match its size and checksum
             self._txns[txn] = self._publish(refused_upload(frame, ts, SERVER))
             self.note("rejected", self.user_id, problem, to=frame.to, message_id=frame.id)
@@ -396,82 +347,10 @@ class FakePeer(Transport):
             self.consent.user_messaged(frame.to, self.user_id, self.clock.now())
         bot.on_user_message(stored)
 
-    # the timeline and delivery ------------------------------------------------------------------------
-    def _publish(self, frame: wire.Frame, *, own: bool = False, stored_only: bool = False) -> _Record:
-        """Put a frame in the timeline; unless it is the user's own or seeded history, send it now."""
-        record = _Record(len(self._records) + 1, wire.ack_key(frame) or "", wire.encode(frame), own=own)
+    def _publish(self, frame: wire.Frame, *, own: bool = False, stored_only: bool = False) -> Record:
         if isinstance(frame, wire.MessageFrame):
             self.edits.remember(frame)  # author and time, for the edit rules
-        self._records.append(record)
-        if not (own or stored_only):
-            self._unacked[record.key] = record
-            self._emit(record)
-        return record
-
-    def _sync(self, conn: Connection, full: bool) -> None:
-        if conn is not self._conn or not conn.open:
-            return
-        if full:
-            for record in self._records:
-                if record.key.startswith("directory:") and record.key != self._directory_key:
-                    continue
-                self._unacked[record.key] = record
-        # everything the client has not acked, in server order
-        for record in sorted(self._unacked.values(), key=lambda r: r.pos):
-            self._emit(record)
-        self._sync_pending = True
-
-    def _emit(self, record: _Record) -> None:
-        if not self.connected:
-            return  # stays un-acked: sent on reconnect
-        record.attempts += 1
-        self._sync_pending = True
-        self._deliver(record.raw)
-        if record.key in self._retry:
-            self._retry[record.key].cancel()
-        wait = min(self.ack_timeout * 2 ** min(record.attempts - 1, 16), MAX_RETRY_WAIT)  # no overflow
-        due = self.clock.now() + timedelta(seconds=wait)
-        self._retry[record.key] = self._sched.at(due, lambda: self._retransmit(record.key), "retransmit")
-
-    def _retransmit(self, key: str) -> None:
-        record = self._unacked.get(key)
-        if record is not None:
-            self._emit(record)
-
-    def _drop_unacked(self, key: str) -> None:
-        self._unacked.pop(key, None)
-        handle = self._retry.pop(key, None)
-        if handle is not None:
-            handle.cancel()
-
-    def _deliver(self, raw: bytes) -> None:
-        """Bytes on their way to the client, through the fault plan."""
-        conn = self._conn
-        if conn is None or not conn.open:
-            return
-        dice = self._dice
-        if dice.roll("drop"):
-            return
-        if dice.roll("garble"):
-            raw = dice.garble(raw)
-        copies = 2 if dice.roll("duplicate") else 1
-        if dice.roll("delay"):
-            due = self.clock.now() + timedelta(seconds=dice.delay_seconds())
-            self._sched.at(due, lambda: conn.put(raw, copies), "delayed frame")
-        elif dice.roll("reorder"):
-            conn.hold(raw, copies)
-            self._sched.at(self.clock.now(), conn.release_held, "reordered frame")
-        else:
-            conn.put(raw, copies)
-        if dice.roll("disconnect"):
-            self.note("fault", "network", "the connection broke")
-            conn.end(broken=True)
-
-    def _send_sync(self) -> None:
-        if self._sync_pending and self.connected:
-            self._sync_pending = False
-            token = f"{self._epoch}_{len(self._records)}"
-            self._deliver(wire.encode(wire.SyncFrame(token=token)))
+        return self.timeline.publish(frame, own=own, stored_only=stored_only)
 
     def _fail(self, sender: str, spec: MessageSpec, code: int) -> None:
         title = ERROR_TITLES.get(code, "")
@@ -499,21 +378,3 @@ class FakePeer(Transport):
                 await asyncio.wait_for(self._wake.wait(), timeout=min(max(wait, 0.0), 1.0))
             except TimeoutError:
                 pass
-
-    def _next_ts(self) -> int:
-        """Server time in ms, strictly increasing: the server's order is the order."""
-        self._last_ts = max(to_ms(self.clock.now()), self._last_ts + 1)
-        return self._last_ts
-
-    def _new_id(self, prefix: str) -> str:
-        self._ids += 1
-        return f"{prefix}.{self._epoch}.{self._ids}"
-
-
-def _base36(n: int) -> str:
-    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
-    out = ""
-    while n:
-        n, r = divmod(n, 36)
-        out = digits[r] + out
-    return out or "0"
