@@ -7,6 +7,7 @@ from typing import Any
 
 from modal_host import screen_lines
 from textual.pilot import Pilot
+from textual.worker import WorkerCancelled
 
 from tui_messenger.tui.app import MessengerApp
 from tui_messenger.tui.themes import packaged_theme_dirs, register_themes
@@ -24,7 +25,10 @@ async def settle(pilot: Pilot[Any], rounds: int = 3) -> None:
     """Let workers finish and messages drain (several rounds: a worker's result starts more work)."""
     for _ in range(rounds):
         await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
+        try:
+            await pilot.app.workers.wait_for_complete()
+        except WorkerCancelled:
+            pass  # an exclusive worker replaced by a newer one (a chat reopened): it is done; go round again
     await pilot.pause()
 
 
