@@ -105,3 +105,17 @@ async def test_export_into_an_unwritable_place_says_why(tmp_path: Path) -> None:
         await pilot.click("#export-go")
         await wait_for(pilot, lambda: any(t.startswith("Cannot write") for t in toasts(pilot)))
         assert not [n for n in pilot.app._notifications if n.title == "Export"]  # noqa: SLF001
+
+
+async def test_export_without_an_open_chat_says_so(tmp_path: Path) -> None:
+    async with build_test_app(tmp_path).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"export this")
+        await wait_for(pilot, lambda: "Export this chat" in text(pilot))
+        await pilot.pause(0.2)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "Open a chat first." in toasts(pilot))
+        assert not isinstance(pilot.app.screen, ExportModal)
+        assert not (tmp_path / "downloads").exists() or not list((tmp_path / "downloads").iterdir())
