@@ -122,3 +122,9 @@ async def test_pages_of_every_kind_carry_the_chips(messenger, transport, chat) -
     assert all(m.reactions for m in before)
     around = await messenger.page_around(chat, "p3", limit=4)
     assert all(m.reactions for m in around if m.message_id.startswith("p"))
+
+
+def test_the_deferred_messenger_forwards_reactions() -> None:
+    from tui_messenger.services.deferred import _SERVICE_CALLS
+
+    assert {"react", "unreact"} <= _SERVICE_CALLS

@@ -6,10 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from app_helpers import SIZE, settle, text, until_dialog
+from app_helpers import SIZE, text, until_dialog
 from rich.cells import cell_len
 from rich.style import Style
-from test_reactions_ui import open_anna, utc  # noqa: F401 - the fixture sets TZ for the real app
+from test_reactions_ui import open_anna, settle, utc  # noqa: F401 - utc: the autouse TZ fixture
 
 from tui_messenger.bootstrap import build_test_app
 from tui_messenger.domain.models import ReactionCount

@@ -10,9 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from app_helpers import settle, until_dialog, view_text, wait_for
+from app_helpers import settle as settle_once
+from app_helpers import until_dialog, view_text, wait_for
 from textual.pilot import Pilot
 from textual.widgets._footer import FooterKey
+from textual.worker import WorkerCancelled
 
 from tui_messenger.bootstrap import build_test_app
 from tui_messenger.domain.models import ReactionCount
@@ -29,6 +31,18 @@ def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
     monkeypatch.undo()
     time.tzset()
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    """`app_helpers.settle`, tolerant of an exclusive worker (a chat-list refresh) that a newer one of
+    its group cancelled while we waited: that is the app working as meant, not a failure."""
+    for _ in range(5):
+        try:
+            await settle_once(pilot)
+            return
+        except WorkerCancelled:
+            await pilot.pause()
+    await settle_once(pilot)
 
 
 async def service(pilot: Pilot[Any]) -> Any:
