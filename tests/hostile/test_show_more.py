@@ -25,7 +25,7 @@ from modal_host import CONTROL, screen_lines  # noqa: E402
 
 from tui_messenger.domain.models import Account  # noqa: E402
 from tui_messenger.tui.modals.reader import PART_LINES, MessageReaderModal, split_parts  # noqa: E402
-from tui_messenger.tui.widgets.message_layout import COLLAPSED_LINES  # noqa: E402
+from tui_messenger.tui.widgets.message_layout import COLLAPSED_LINES, INLINE_MAX_CHARS  # noqa: E402
 from tui_messenger.tui.widgets.message_view import MessageView  # noqa: E402
 
 MB = 1024 * 1024
@@ -196,3 +196,23 @@ def test_parts_cover_the_text_exactly_and_keep_marks_with_their_letters() -> Non
     assert len(split_parts("a\n" * 1000)) == 5
     one = split_parts(ONE_MB)
     assert all(b - a <= 8_000 for a, b in one) and len(one) >= MB // 8_000
+
+
+async def test_show_more_on_a_body_that_links_push_over_the_inline_limit_opens_the_reader() -> None:
+    # 15,990 characters as sent; the layout shows an IDN link with its punycode after it (24 more), so
+    # what it judged is over INLINE_MAX_CHARS: Show more must open the reader, not expand nothing.
+    body = "see https://пример.рф/x ok\n" + "padding " * 1_995
+    assert INLINE_MAX_CHARS - 30 < len(body) <= INLINE_MAX_CHARS
+    async with make_app(world(body)).run_test(size=SIZE) as pilot:
+        view = await open_view(pilot)
+        await pilot.press("end", "m")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, MessageReaderModal)
+        assert "xn--" not in pilot.app.screen.shown_text()  # the reader shows the body as sent
+        await pilot.press("escape")
+        await pilot.pause()
+        where = control_position(view, "▾ Show more")
+        assert where is not None
+        await pilot.click(view, offset=where)
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, MessageReaderModal)

@@ -78,6 +78,7 @@ class Context:
     day_label: str | None = None  # a date separator goes above this message
     expanded: bool = False  # the reader asked to see all of a long body
     more_row: int | None = None  # set by `layout_message`: the bubble row of the show-more control
+    more_inline: bool = False  # set by `layout_message`: Show more expands in place (else the reader)
     card_rows: range | None = None  # set by `layout_message`: the bubble rows of a document's card
     chip_row: int = 0  # set by `layout_message`: the bubble row of the first reaction chip row
     chips: list[ChipSpan] = field(default_factory=list)  # ... and where each chip is
@@ -262,7 +263,7 @@ def layout_message(
     rows.extend(mark_links(body, links, palette.meta))
     ctx.more_row = None
     if more is not None:
-        ctx.more_row = len(rows)
+        ctx.more_row, ctx.more_inline = len(rows), opens_inline(text)  # the text `_body_lines` judged
         rows.append([(Content(more).truncate(max_inner, ellipsis=True).plain, palette.button)])
     rows.extend(_interactive_rows(message, ctx, max_inner, palette))
     footer = _footer(message, palette)

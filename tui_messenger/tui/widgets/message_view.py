@@ -24,7 +24,7 @@ from textual.strip import Strip
 from tui_messenger.domain.models import ChatMessage, MessageKind, MessageStatus, ReactionCount
 from tui_messenger.tui.widgets import interactive_model as im
 from tui_messenger.tui.widgets.link_marks import link_index_at
-from tui_messenger.tui.widgets.message_layout import Context, Palette, layout_message, opens_inline
+from tui_messenger.tui.widgets.message_layout import Context, Palette, layout_message
 from tui_messenger.tui.widgets.timefmt import day_label, same_day
 
 MAX_MESSAGES = 500
@@ -614,11 +614,12 @@ class MessageView(ScrollView, can_focus=True):
                 return chip.emoji
         return None
 
-    def _more_row(self, index: int) -> int | None:
-        """The bubble row of a message's show-more control (laid out again: one bounded message)."""
+    def _more(self, index: int) -> Context:
+        """Where a message's show-more control is and what it does, as the layout decided (laid out
+        again: one bounded message). Not judged here: the layout shows a caption, annotated links."""
         ctx = self._layout_context(index, self._now())
         layout_message(self._messages[index], ctx, self._width, self._resolve_palette())
-        return ctx.more_row
+        return ctx
 
     def _card_rows(self, index: int) -> range:
         """The bubble rows of a document's card (empty for other messages)."""
@@ -636,11 +637,12 @@ class MessageView(ScrollView, can_focus=True):
     def _show_more(self, index: int) -> None:
         """Expand a long body in place, collapse it again, or ask for the reader for a huge one."""
         message = self._messages[index]
-        if self._more_row(index) is None:
+        more = self._more(index)
+        if more.more_row is None:
             return
         if message.message_id in self._expanded:
             self._expanded.discard(message.message_id)
-        elif opens_inline(message.body):
+        elif more.more_inline:
             self._expanded.add(message.message_id)
         else:
             self.post_message(self.FullTextRequested(message))
@@ -676,7 +678,7 @@ class MessageView(ScrollView, can_focus=True):
         bubble_row = line - self._first_line[index] - self._blocks[index][1]  # type: ignore[index]
         if (emoji := self._chip_at(index, bubble_row, event.x - 1 + int(self.scroll_x))) is not None:
             self.post_message(self.ReactionToggled(message, emoji))
-        elif bubble_row == self._more_row(index):
+        elif bubble_row == self._more(index).more_row:
             self._show_more(index)
         elif message.reply_to and bubble_row == (1 if message.kind.value == "template" else 0):
             self.post_message(self.QuoteActivated(message, message.reply_to))
