@@ -36,6 +36,7 @@ from tui_messenger.store.attachments import StoredFile, insert_files, with_files
 from tui_messenger.store.base import Repository, raw, select_in
 from tui_messenger.store.chats import chat_kind_for, summaries
 from tui_messenger.store.convert import message_from_tuple
+from tui_messenger.store.ingest_filters import acknowledge_echoes, dedupe, drop_blocked
 from tui_messenger.store.messages import StatusChange, apply_status
 from tui_messenger.store.reactions import ReactionUpdate
 from tui_messenger.store.settings import SYNC_TOKEN, put
@@ -127,83 +128,13 @@ class BatchResult:
     conflicts: int = 0
 
 
-def _differs(item: Incoming, body: str, kind: str, sender: str) -> bool:
-    return item.body != body or item.kind != kind or item.sender_id != sender
-
-
-def _dedupe(conn: sqlite3.Connection, items: Sequence[Incoming], result: BatchResult) -> list[Incoming]:
-    first: dict[str, Incoming] = {}
-    for item in items:
-        kept = first.setdefault(item.message_id, item)
-        if kept is not item:
-            result.duplicates += 1
-            if _differs(item, kept.body, kept.kind, kept.sender_id):
-                result.conflicts += 1
-                log.warning("message %r came twice with different content; kept the first", item.message_id)
-    sql = "SELECT message_id, body, kind, sender_id FROM messages WHERE message_id IN ({})"
-    for message_id, body, kind, sender in select_in(conn, sql, first):
-        item = first.pop(message_id)
-        result.duplicates += 1
-        if _differs(item, body, kind, sender):
-            result.conflicts += 1
-            log.warning("message %r came again with different content; kept the stored one", message_id)
-    return list(first.values())
-
-
-def _acknowledge_echoes(
-    conn: sqlite3.Connection, items: list[Incoming], result: BatchResult
-) -> list[Incoming]:
-    """The user's own messages coming back (history sync) under a known client transaction id."""
-    txns = {i.client_txn_id: i for i in items if i.client_txn_id}
-    if not txns:
-        return items
-    known = {
-        r[0]
-        for r in select_in(
-            conn,
-            "SELECT client_txn_id FROM messages WHERE client_txn_id IS NOT NULL AND client_txn_id IN ({})",
-            txns,
-        )
-    }
-    keep: list[Incoming] = []
-    seen: set[str] = set()
-    for item in items:
-        txn = item.client_txn_id
-        if txn and (txn in known or txn in seen):
-            result.duplicates += 1
-            change = StatusChange(item.message_id, MessageStatus.SENT, reporter_id="", client_txn_id=txn)
-            if txn in known and (moved := apply_status(conn, change)) is not None:
-                result.changed.append(moved)
-            continue
-        if txn:
-            seen.add(txn)
-        keep.append(item)
-    return keep
-
-
-def _drop_blocked(conn: sqlite3.Connection, items: list[Incoming], result: BatchResult) -> list[Incoming]:
-    senders = {i.peer_id for i in items if i.direction == "in"}
-    blocked = {
-        r[0] for r in select_in(conn, "SELECT account_id FROM blocks WHERE account_id IN ({})", senders)
-    }
-    if not blocked:
-        return items
-    keep = []
-    for item in items:
-        if item.direction == "in" and item.peer_id in blocked:
-            result.dropped[item.peer_id] = result.dropped.get(item.peer_id, 0) + 1
-        else:
-            keep.append(item)
-    return keep
-
-
 def ingest_messages(
     session: Session, items: Sequence[Incoming], *, now: datetime, admit: Admit, result: BatchResult
 ) -> None:
     """Store `items` (one executemany) and update each touched chat once."""
     conn = raw(session)
     now_ms = convert.ms(now)
-    fresh = _drop_blocked(conn, _acknowledge_echoes(conn, _dedupe(conn, items, result), result), result)
+    fresh = drop_blocked(conn, acknowledge_echoes(conn, dedupe(conn, items, result), result), result)
     if not fresh:
         return
     groups: dict[str, list[Incoming]] = {}
