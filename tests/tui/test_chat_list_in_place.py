@@ -80,3 +80,43 @@ async def test_a_row_that_grows_moves_the_rows_below() -> None:
         assert len(options._lines) == lines_before + 1  # noqa: SLF001
         for chat in chats:  # every row still whole, none drawn over
             assert f"Person {chat.id - 1}" in text
+
+
+async def test_a_tab_shows_its_last_rows_at_once_and_the_refetch_corrects_them() -> None:
+    import asyncio
+
+    from tui_messenger.domain.models import AccountKind, ChatFilter
+    from tui_messenger.tui.widgets.chat_list import ChatList
+
+    m = FakeMessenger()
+    people = [m.add_chat(Account(f"p{i}", f"Person {i}")) for i in range(6)]
+    shops = [m.add_chat(Account(f"b{i}", f"Shop {i}", AccountKind.BUSINESS)) for i in range(2)]
+    for n, chat in enumerate([*people, *shops]):
+        m.put(m.make(chat.id, f"hello {n}", at=at(m)), unread=False)
+    async with make_app(m).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        chat_list = pilot.app.screen.query_one(ChatList)
+        options = pilot.app.screen.query_one(ChatOptions)
+        assert options.option_count == 8
+        chat_list.select_filter(ChatFilter.BUSINESS)
+        await settle(pilot)
+        assert options.option_count == 2
+
+        gate = asyncio.Event()
+        original = m.chat_list
+
+        async def slow(**kwargs: Any) -> Any:
+            await gate.wait()  # the store is slow: the refetch has not come back
+            return await original(**kwargs)
+
+        m.chat_list = slow  # type: ignore[method-assign]
+        m.put(m.make(people[0].id, "news while away", at=at(m)), unread=False)
+        chat_list.select_filter(ChatFilter.ALL)
+        for _ in range(5):
+            await pilot.pause()
+        assert options.option_count == 8  # the rows last shown on this tab, at once
+        assert options.get_option_at_index(0).id == str(shops[-1].id)
+        gate.set()
+        await settle(pilot)
+        assert options.get_option_at_index(0).id == str(people[0].id)  # then corrected by the refetch
+        assert "news while away" in rows_text(options)

@@ -13,10 +13,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
+from textual.css.styles import RulesMap
 from textual.message import Message
 from textual.strip import Strip
 from textual.style import Style
-from textual.visual import VisualType
+from textual.visual import RenderOptions, Visual, VisualType
 from textual.widgets import Input, OptionList, Tab, Tabs
 from textual.widgets.option_list import Option
 
@@ -26,6 +27,27 @@ from tui_messenger.tui.widgets.chat_row import archived_row, back_row, chat_row
 ARCHIVED_ID = "archived"
 KEPT_RENDERS = 4096
 BACK_ID = "back"
+
+
+class _FittedRow(Visual):
+    """A row whose lines were fitted to the list's width when it was built (`chat_row`): its height is its
+    line count. Textual measured a Content row by wrapping it, and its one-entry cache missed on every
+    tab switch as the scrollbar came and went (200 rows wrapped twice: 15-30 ms of a switch)."""
+
+    def __init__(self, content: Content) -> None:
+        self.content = content
+        self.lines = content.plain.count("\n") + 1
+
+    def render_strips(
+        self, width: int, height: int | None, style: Style, options: RenderOptions
+    ) -> list[Strip]:
+        return self.content.render_strips(width, height, style, options)
+
+    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
+        return self.content.get_optimal_width(rules, container_width)
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        return self.lines
 
 
 class ChatOptions(OptionList):
@@ -54,6 +76,11 @@ class ChatOptions(OptionList):
             self._kept.clear()
         self._kept[key] = (option.prompt, strips)
         return strips
+
+    def _get_visual(self, option: Option) -> Visual:
+        if option._visual is None and isinstance(option.prompt, Content):
+            option._visual = _FittedRow(option.prompt)
+        return super()._get_visual(option)
 
     def _replace_option_prompt(self, index: int, prompt: VisualType) -> None:
         """One row's new content. Textual forgets every row's height and render for this (a burst
@@ -113,6 +140,9 @@ class ChatList(Vertical):
         self._by_id: dict[int, ChatSummary] = {}
         self._archived_count = (0, 0)
         self._special: dict[tuple[str, int, int], Option] = {}  # the archived / back rows
+        # The rows last shown per tab (and archived view), without a filter text: a tab switch shows them
+        # at once, and the screen's refetch then corrects them in place if anything changed meanwhile.
+        self._views: dict[tuple[ChatFilter, bool], tuple[list[ChatSummary], tuple[int, int]]] = {}
         self._option_cache: dict[int, tuple[tuple[ChatSummary, int, datetime], Option]] = {}
         self.filter = ChatFilter.ALL
         self.archived = False
@@ -146,6 +176,8 @@ class ChatList(Vertical):
         self._rows = list(rows)
         self._by_id = {r.chat.id: r for r in self._rows}
         self._archived_count = (archived_count, archived_unread)
+        if not self.query:
+            self._views[(self.filter, self.archived)] = (self._rows, self._archived_count)
         self._render_rows()
 
     def update_row(self, summary: ChatSummary) -> bool:
@@ -157,6 +189,8 @@ class ChatList(Vertical):
             return False
         self._rows = [summary if r.chat.id == chat_id else r for r in self._rows]
         self._by_id[chat_id] = summary
+        for view, (rows, counts) in list(self._views.items()):  # the other tabs show it right, too
+            self._views[view] = ([summary if r.chat.id == chat_id else r for r in rows], counts)
         options = self.query_one(ChatOptions)
         option = self._option(summary, self._row_width(), self._minute())
         try:
@@ -209,7 +243,14 @@ class ChatList(Vertical):
             keep = {s.chat.id for s in self._rows}
             self._option_cache = {k: v for k, v in self._option_cache.items() if k in keep}
         if self._update_in_place(options, items):
-            return  # the same chats in the same order: the highlight and the scroll stay as they are
+            # the same chats in the same order: the highlight and the scroll stay as they are, except that
+            # a list without a highlight gets the open chat's, as after setting the rows
+            if highlighted is None and self.current_chat is not None:
+                try:
+                    options.highlighted = options.get_option_index(str(self.current_chat))
+                except Exception:  # the open chat is not in this view
+                    pass
+            return
         options.set_options(items)
         target = highlighted or (str(self.current_chat) if self.current_chat is not None else None)
         if target is not None:
@@ -248,6 +289,12 @@ class ChatList(Vertical):
             self._render_rows()
 
     def _changed(self) -> None:
+        kept = None if self.query else self._views.get((self.filter, self.archived))
+        if kept is not None:  # shown now; the refetch asked for below corrects it if it changed
+            self._rows = list(kept[0])
+            self._by_id = {r.chat.id: r for r in self._rows}
+            self._archived_count = kept[1]
+            self._render_rows()
         self.post_message(self.ViewChanged(self.filter, self.query, self.archived))
 
     @on(Tabs.TabActivated, "#chat-filters")
