@@ -32,6 +32,8 @@ ACTIONS: tuple[tuple[str, str, str], ...] = (
     ("Unmute", "Notifications from the open chat again", "mute_for('unmute')"),
     ("Find in chat", "Find messages in the open chat, next and previous", "find"),
     ("React to message", "Put an emoji under the selected message (+ in the history)", "react"),
+    ("Edit message", "Change your selected message, for 15 minutes after sending (e)", "edit_message"),
+    ("Delete message…", "Delete the selected message for you, or for everyone (x)", "delete_message"),
     ("Send a file…", "Pick a file (up to 1 MB) and send it to the open chat", "send_file"),
     ("Save file", "Save the selected message's file into your downloads folder", "save_file"),
     ("Export this chat…", "Write the open chat to a file, as text or JSON frames", "export_chat"),

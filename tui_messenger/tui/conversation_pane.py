@@ -25,6 +25,7 @@ from tui_messenger.domain.models import (
     WindowState,
 )
 from tui_messenger.services.messenger import Messenger
+from tui_messenger.tui.editing import MessageEditing
 from tui_messenger.tui.widgets import interactive_model as im
 from tui_messenger.tui.widgets.banners import (
     BlockedBar,
@@ -35,6 +36,7 @@ from tui_messenger.tui.widgets.banners import (
 )
 from tui_messenger.tui.widgets.composer import Composer
 from tui_messenger.tui.widgets.conversation_header import ConversationHeader
+from tui_messenger.tui.widgets.edit_strip import EditStrip
 from tui_messenger.tui.widgets.interactive_panel import FeedbackPrompt, InteractivePanel
 from tui_messenger.tui.widgets.message_view import MessageView
 
@@ -43,7 +45,7 @@ DRAFT_DELAY = 0.6
 TYPING_TIMEOUT = 8.0
 
 
-class ConversationPane(Vertical):
+class ConversationPane(MessageEditing, Vertical):
     def __init__(self, messenger: Messenger, *, now: Callable[[], datetime], id: str | None = None) -> None:
         super().__init__(id=id)
         self.messenger = messenger
@@ -72,6 +74,7 @@ class ConversationPane(Vertical):
         yield Static(Content("typing…"), id="typing-indicator")
         yield Vertical(id="panel-slot")
         yield ReplyStrip(id="reply-strip")
+        yield EditStrip(id="edit-strip")
         yield Composer(id="composer")
         yield BlockedBar(id="blocked-bar")
 
@@ -93,6 +96,7 @@ class ConversationPane(Vertical):
         """Show a chat: the newest page, or the page around `select_id` (a search hit, a quote)."""
         m = self.messenger
         if self.summary is not None and self.summary.chat.id != chat_id:
+            self.set_editing(None)  # leaving the chat: the edit is dropped, the draft comes back
             await self._save_draft_now()
         summary = await m.summary(chat_id)
         if select_id is None and summary.chat.unread_count and not summary.blocked:
@@ -311,6 +315,9 @@ class ConversationPane(Vertical):
     def _submitted(self, event: Composer.Submitted) -> None:
         if self.summary is None or self._blocked:
             return
+        if self.editing is not None:
+            self.finish_editing(event.text)
+            return
         reply = self.reply_to.message_id if self.reply_to else None
         self.set_reply_to(None)
         self._send(self.summary.chat.id, event.text, reply)
@@ -350,7 +357,7 @@ class ConversationPane(Vertical):
     # drafts ----------------------------------------------------------------------------------------
     @on(TextArea.Changed, "#composer")
     def _draft_changed(self) -> None:
-        if self._restoring_draft or self.summary is None:
+        if self._restoring_draft or self.summary is None or self.editing is not None:
             return
         if self._draft_timer is not None:
             self._draft_timer.stop()
@@ -363,5 +370,6 @@ class ConversationPane(Vertical):
         if self._draft_timer is not None:
             self._draft_timer.stop()
             self._draft_timer = None
-        if self.summary is not None and self.summary.chat.draft != self.composer.text:
+        unsaved = self.summary is not None and self.summary.chat.draft != self.composer.text
+        if unsaved and self.editing is None:  # the text of a message being edited is no draft
             await self.messenger.save_draft(self.summary.chat.id, self.composer.text)

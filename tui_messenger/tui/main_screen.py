@@ -25,6 +25,7 @@ from tui_messenger.tui import messages as msg
 from tui_messenger.tui.account_actions import AccountActions
 from tui_messenger.tui.chat_tools import ChatTools
 from tui_messenger.tui.conversation_pane import ConversationPane
+from tui_messenger.tui.edit_actions import EditActions
 from tui_messenger.tui.export_actions import ExportActions
 from tui_messenger.tui.file_actions import FileActions
 from tui_messenger.tui.link_actions import LinkActions
@@ -37,7 +38,8 @@ LIST_REFRESH_DELAY = 0.05
 
 
 class MainScreen(
-    ChatTools, AccountActions, LinkActions, ExportActions, FileActions, ReactionActions, Screen[None]
+    ChatTools, AccountActions, LinkActions, ExportActions, FileActions, ReactionActions, EditActions,
+    Screen[None],
 ):
     BINDINGS = [
         Binding("ctrl+f", "search", "Search", id="search-messages"),
@@ -171,7 +173,9 @@ class MainScreen(
         self.query_one("#chat-options").focus()
 
     def action_escape(self) -> None:
-        if self.conversation.reply_to is not None:
+        if self.conversation.editing is not None:
+            self.conversation.set_editing(None)
+        elif self.conversation.reply_to is not None:
             self.conversation.set_reply_to(None)
         else:
             self.action_focus_chats()

@@ -47,6 +47,15 @@ class ChatReactionsChanged(Message):
         return isinstance(message, ChatReactionsChanged) and message.message_id == self.message_id
 
 
+class ChatMessageRemoved(Message):
+    """The user deleted a message for themselves: it leaves the history."""
+
+    def __init__(self, chat_id: int, message_id: str) -> None:
+        super().__init__()
+        self.chat_id = chat_id
+        self.message_id = message_id
+
+
 class ChatSummaryChanged(Message):
     def __init__(self, summary: ChatSummary) -> None:
         super().__init__()
@@ -98,6 +107,8 @@ def to_message(event: ev.MessengerEvent) -> Message | None:
             return ChatMessageChanged(chat_id, message)
         case ev.ReactionsChanged(chat_id=chat_id, message_id=message_id, reactions=reactions):
             return ChatReactionsChanged(chat_id, message_id, reactions)
+        case ev.MessageRemoved(chat_id=chat_id, message_id=message_id):
+            return ChatMessageRemoved(chat_id, message_id)
         case ev.ChatChanged(summary=summary):
             return ChatSummaryChanged(summary)
         case ev.TypingChanged(chat_id=chat_id, typing=typing):

@@ -17,6 +17,7 @@ from rich.style import Style
 from textual.content import Content
 from textual.strip import Strip
 
+from tui_messenger.domain.edits import DELETED_TEXT
 from tui_messenger.domain.files import caption_of
 from tui_messenger.domain.models import ChatMessage, MessageKind, MessageStatus
 from tui_messenger.domain.safe_text import clean_body, clean_name
@@ -172,6 +173,8 @@ def separator(label: str, width: int, palette: Palette) -> Strip:
 
 def _footer(message: ChatMessage, palette: Palette) -> list[Piece]:
     pieces: list[Piece] = [(clock_time(message.sent_at), palette.meta)]
+    if message.edited_at is not None and not message.deleted:
+        pieces.insert(0, ("edited ", palette.meta))
     if message.outgoing:
         status = message.status
         style = palette.read if status is MessageStatus.READ else palette.meta
@@ -189,6 +192,8 @@ def _quote(ctx: Context, inner: int, palette: Palette) -> list[list[Piece]]:
     else:
         who = "You" if ctx.quoted.outgoing else "Them"
         text = clean_name(ctx.quoted.body.replace("\n", " "), max_len=200)
+        if ctx.quoted.deleted:
+            text = DELETED_TEXT
     line = f"▎ {who}: {text}" if who else f"▎ {text}"
     shown = Content(line).truncate(max(inner, 4), ellipsis=True).plain
     return [[(shown, palette.quote)]]
@@ -224,6 +229,19 @@ def _interactive_rows(message: ChatMessage, ctx: Context, inner: int, palette: P
     return rows
 
 
+def _tombstone(message: ChatMessage, width: int, max_inner: int, palette: Palette) -> list[Strip]:
+    """A message deleted for everyone: "This message was deleted" (dim, italic) and its time."""
+    label = Content(f"⊘ {DELETED_TEXT}").truncate(max_inner, ellipsis=True).plain
+    footer = _footer(message, palette)
+    inner = min(max(_cells(label), _pieces_len(footer)), max_inner)
+    pad = max(inner - _pieces_len(footer), 0)
+    bubble = palette.outgoing if message.outgoing else palette.incoming
+    x = max(width - inner - 3, 0) if message.outgoing else 1
+    rows = [([(label, palette.meta + Style(italic=True))], _cells(label)),
+            ([(" " * pad, palette.meta), *footer], pad + _pieces_len(footer))]  # fmt: skip
+    return [_row(pieces, used, x, inner, bubble, width, palette.base).crop(0, width) for pieces, used in rows]
+
+
 def layout_message(
     message: ChatMessage, ctx: Context, width: int, palette: Palette
 ) -> tuple[list[Strip], int]:
@@ -245,6 +263,10 @@ def layout_message(
         return lines, start
 
     max_inner = max(min(width * 3 // 4, width - 6), 8)
+    if message.deleted:  # a tombstone: no text, quote, file, choices or chips are left to show
+        ctx.more_row, ctx.card_rows, ctx.chips = None, None, []
+        lines.extend(_tombstone(message, width, max_inner, palette))
+        return lines, start
     rows: list[list[Piece]] = []
     if message.kind is MessageKind.TEMPLATE:
         category = message.template_category.value if message.template_category else "template"

@@ -63,6 +63,8 @@ class MessageView(ScrollView, can_focus=True):
         Binding("o", "open_link", "Open link", id="history-open-link"),
         Binding("m", "more", "Show more / less", show=False, id="history-more"),
         Binding("plus", "react", "React", id="history-react"),
+        Binding("e", "edit", "Edit", show=False, id="history-edit"),
+        Binding("x,delete", "delete", "Delete", show=False, id="history-delete"),
         Binding("s", "save_file", "Save file", show=False, id="history-save-file"),
     ]
 
@@ -99,6 +101,27 @@ class MessageView(ScrollView, can_focus=True):
             super().__init__()
             self.message = message
             self.index = index
+
+    class EditRequested(Message):
+        """`e` on a message: edit it in the composer (the screen checks the rules first)."""
+
+        def __init__(self, message: ChatMessage) -> None:
+            super().__init__()
+            self.message = message
+
+    class DeleteRequested(Message):
+        """`x` or Delete on a message: ask "for me" or "for everyone"."""
+
+        def __init__(self, message: ChatMessage) -> None:
+            super().__init__()
+            self.message = message
+
+    class MenuRequested(Message):
+        """A right click on a message: its actions (edit, delete) in a dialog, for the mouse."""
+
+        def __init__(self, message: ChatMessage) -> None:
+            super().__init__()
+            self.message = message
 
     class ReactRequested(Message):
         """`+` on a message: open the reaction picker for it."""
@@ -360,6 +383,27 @@ class MessageView(ScrollView, can_focus=True):
         else:
             self._restore(anchor)
 
+    def remove(self, message_id: str) -> None:
+        """A message deleted for me leaves the window; the selection moves to its neighbour."""
+        index = self._index.get(message_id)
+        if index is None:
+            return
+        anchor = None if self._follow else self._anchor()
+        selected_id = self._selected_id()
+        del self._messages[index]
+        del self._blocks[index]
+        if index < len(self._blocks):
+            self._blocks[index] = None  # its date separator may have changed
+        self._reindex()
+        if selected_id == message_id:
+            self.selected = min(index, len(self._messages) - 1) if self._messages else None
+        else:
+            self.selected = self._index.get(selected_id) if selected_id else None
+        if anchor is None or anchor[0] == message_id:
+            self._jump(self.max_scroll_y if anchor is None else self.scroll_y)
+        else:
+            self._restore(anchor)
+
     def get(self, message_id: str) -> ChatMessage | None:
         index = self._index.get(message_id)
         return None if index is None else self._messages[index]
@@ -598,6 +642,14 @@ class MessageView(ScrollView, can_focus=True):
         if self.selected is not None:
             self._show_more(self.selected)
 
+    def action_edit(self) -> None:
+        if (message := self.selected_message) is not None:
+            self.post_message(self.EditRequested(message))
+
+    def action_delete(self) -> None:
+        if (message := self.selected_message) is not None:
+            self.post_message(self.DeleteRequested(message))
+
     def action_react(self) -> None:
         if (message := self.selected_message) is not None:
             self.post_message(self.ReactRequested(message))
@@ -671,6 +723,9 @@ class MessageView(ScrollView, can_focus=True):
         message = self._messages[index]
         was_selected = self.selected == index
         self.selected = index
+        if event.button == 3:  # right click: the message's actions
+            self.post_message(self.MenuRequested(message))
+            return
         link = link_index_at(self._lines[line], event.x - 1 + int(self.scroll_x))  # 1: the cursor gutter
         if link is not None:
             self.post_message(self.LinkRequested(message, link))

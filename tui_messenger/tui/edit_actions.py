@@ -1,0 +1,102 @@
+"""Editing and deleting from the history (mixed into MainScreen): `e` edits the selected message in the
+composer, `x` / Delete asks "Delete for me / Delete for everyone / Cancel" (the second only while the
+rules allow it), and a right click on a message offers Edit and both deletions, for the mouse. The same
+actions are in the palette. The service decides; a refusal is shown as a one-line toast."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from textual import work
+
+from tui_messenger.domain.models import MessageKind
+from tui_messenger.services.errors import MessengerError
+from tui_messenger.tui import messages as msg
+from tui_messenger.tui.widgets.message_view import MessageView
+
+if TYPE_CHECKING:
+    from tui_messenger.domain.models import ChatMessage, ChatSummary
+    from tui_messenger.services.messenger import Messenger
+    from tui_messenger.tui.conversation_pane import ConversationPane
+
+CANNOT_EDIT = "Only your own text messages can be edited, for 15 minutes after sending."
+
+
+class EditActions:
+    """Mixed into MainScreen, which provides `messenger`, `app`, `current`, `conversation`, `notify`."""
+
+    if TYPE_CHECKING:
+        app: Any
+        messenger: Messenger
+        current: ChatSummary | None
+        conversation: ConversationPane
+
+        def notify(self, message: str, **kwargs: Any) -> None: ...
+
+    def on_message_view_edit_requested(self, event: MessageView.EditRequested) -> None:
+        event.stop()
+        self.begin_edit(event.message)
+
+    def on_message_view_delete_requested(self, event: MessageView.DeleteRequested) -> None:
+        event.stop()
+        self.message_actions(event.message, offer_edit=False)
+
+    def on_message_view_menu_requested(self, event: MessageView.MenuRequested) -> None:
+        event.stop()
+        self.message_actions(event.message, offer_edit=True)
+
+    def on_chat_message_removed(self, event: msg.ChatMessageRemoved) -> None:
+        if event.chat_id == self.conversation.chat_id:
+            self.conversation.message_removed(event.message_id)
+
+    def _target(self) -> ChatMessage | None:
+        view = self.conversation.view
+        message = view.selected_message
+        if self.current is None or message is None:
+            self.notify("Open a chat and select a message first.", severity="warning", markup=False)
+        return message
+
+    def action_edit_message(self) -> None:
+        if (message := self._target()) is not None:
+            self.begin_edit(message)
+
+    def action_delete_message(self) -> None:
+        if (message := self._target()) is not None:
+            self.message_actions(message, offer_edit=False)
+
+    @work(group="dialog", exclusive=True, exit_on_error=False)
+    async def begin_edit(self, message: ChatMessage) -> None:
+        if message.kind is MessageKind.SYSTEM or (self.current is not None and self.current.blocked):
+            self.notify(CANNOT_EDIT, severity="warning", markup=False)
+            return
+        try:
+            allowed = await self.messenger.allowed_actions(message.message_id)
+        except MessengerError as exc:
+            self.notify(str(exc), severity="warning", markup=False)
+            return
+        if not allowed.edit:
+            self.notify(CANNOT_EDIT, severity="warning", markup=False)
+            return
+        self.conversation.set_editing(self.conversation.view.get(message.message_id) or message)
+
+    @work(group="dialog", exclusive=True, exit_on_error=False)
+    async def message_actions(self, message: ChatMessage, *, offer_edit: bool) -> None:
+        from tui_messenger.tui.modals.message_actions import MessageActionsModal  # loads on first use
+
+        if message.kind is MessageKind.SYSTEM:
+            return
+        try:
+            allowed = await self.messenger.allowed_actions(message.message_id)
+            if self.current is not None and self.current.blocked:
+                allowed = type(allowed)(edit=False, delete_for_everyone=False)
+            choice = await self.app.push_screen_wait(
+                MessageActionsModal(message, allowed, offer_edit=offer_edit)
+            )
+            if choice == "edit":
+                self.conversation.set_editing(self.conversation.view.get(message.message_id) or message)
+            elif choice == "delete-me":
+                await self.messenger.delete_for_me(message.message_id)  # MessageRemoved drops it
+            elif choice == "delete-everyone":
+                await self.messenger.delete_for_everyone(message.message_id)  # MessageChanged repaints
+        except MessengerError as exc:
+            self.notify(str(exc), severity="warning", markup=False)
