@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -216,3 +217,30 @@ async def test_show_more_on_a_body_that_links_push_over_the_inline_limit_opens_t
         await pilot.click(view, offset=where)
         await pilot.pause()
         assert isinstance(pilot.app.screen, MessageReaderModal)
+
+
+async def test_the_readers_keys_are_in_the_help_and_can_be_remapped(tmp_path) -> None:
+    from tui_messenger.bootstrap import build_test_app
+    from tui_messenger.tui.app import MessengerApp
+    from tui_messenger.tui.keys import key_rows
+
+    rows = {row.binding_id: row for row in key_rows(MessengerApp, {})}
+    assert rows["reader-next"].group == "Long message reader" and rows["reader-next"].keys == "n"
+    assert rows["history-more"].description == "Show more / less"
+    app = build_test_app(tmp_path, keymap={"reader-next": "right_square_bracket", "history-more": "x"})
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        messenger: Any = app.messenger
+        anna = await messenger.chat_for_account("anna")
+        assert anna is not None
+        app.screen.open_chat(anna.chat.id)
+        await settle(pilot)
+        view = app.screen.query_one(MessageView)
+        view.append(replace(view.messages[-1], message_id="huge", body=HUGE_LINES))
+        view.focus()
+        await pilot.press("end", "x")
+        await pilot.pause()
+        reader = app.screen
+        assert isinstance(reader, MessageReaderModal)
+        await pilot.press("right_square_bracket")
+        assert reader.part == 1

@@ -15,6 +15,7 @@ from textual.dom import DOMNode
 from tui_messenger.tui.main_screen import MainScreen
 from tui_messenger.tui.modals.base import DialogModal
 from tui_messenger.tui.modals.reaction_picker import ReactionPickerModal
+from tui_messenger.tui.modals.reader import MessageReaderModal
 from tui_messenger.tui.widgets.chat_list import ChatList
 from tui_messenger.tui.widgets.composer import Composer
 from tui_messenger.tui.widgets.find_bar import FindBar
@@ -48,6 +49,7 @@ def binding_groups(app_cls: type[App[Any]]) -> list[tuple[str, list[Binding]]]:
         ("Find in chat", _own(FindBar)),
         ("Dialogs", _own(DialogModal)),
         ("Reaction picker", _own(ReactionPickerModal)),
+        ("Long message reader", _own(MessageReaderModal)),
     ]
 
 
