@@ -86,6 +86,7 @@ async def test_edit_and_delete_by_keyboard(tmp_path: Path) -> None:
         await pilot.press("escape")  # cancel: the draft comes back, nothing is sent
         await settle(pilot)
         assert composer.text == "a draft I keep" and not pilot.app.screen.query_one(EditStrip).display
+        assert view.has_focus and view.selected_message.message_id == first  # type: ignore[union-attr]
 
         view.focus()
         view.select_message(first)
@@ -215,3 +216,34 @@ async def test_the_peer_edits_and_deletes_its_own_message(tmp_path: Path) -> Non
         await wait_for(pilot, lambda: view.get(sent).deleted)  # type: ignore[union-attr]
         await settle(pilot)
         assert "This message was deleted" in view_text(pilot) and "B20" not in view_text(pilot)
+
+
+async def test_the_palette_edits_and_deletes_and_the_help_lists_the_keys(tmp_path: Path) -> None:
+    from app_helpers import text
+
+    from tui_messenger.tui.app import MessengerApp
+    from tui_messenger.tui.keys import key_rows
+
+    rows = {r.binding_id: r.keys for r in key_rows(MessengerApp, {})}
+    assert rows["history-edit"] == "e" and rows["history-delete"] == "x,delete"
+    async with build_test_app(tmp_path, keymap={"history-edit": "ctrl+e"}).run_test(size=SIZE) as pilot:
+        view = await open_anna(pilot)
+        mine = await send(pilot, "palette test")
+        view.focus()
+        view.select_message(mine)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"edit message")
+        await wait_for(pilot, lambda: "Edit message" in text(pilot))
+        await pilot.pause(0.2)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert pilot.app.screen.query_one(Composer).text == "palette test"
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("e")  # remapped: plain e does nothing now
+        await settle(pilot)
+        assert not pilot.app.screen.query_one(EditStrip).display
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        assert pilot.app.screen.query_one(EditStrip).display

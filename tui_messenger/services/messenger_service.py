@@ -24,8 +24,8 @@ from tui_messenger.domain.clock import Clock
 from tui_messenger.domain.events import ConnectionChanged, MessageChanged, MessengerEvent
 from tui_messenger.domain.models import ChatSummary
 from tui_messenger.services.actions import ActionSender, acked_item
-from tui_messenger.services.files_api import FilesApi
 from tui_messenger.services.edits import EditsApi, register_inbound
+from tui_messenger.services.files_api import FilesApi
 from tui_messenger.services.hub import EventHub
 from tui_messenger.services.messenger_api import MessengerApi
 from tui_messenger.services.outbox import Outbox, RetryPolicy

@@ -60,10 +60,17 @@ class MessageEditing:
         self.composer.text = text
         self._restoring_draft = False
 
+    def stop_editing(self) -> None:
+        """Escape, ✕, or after saving: back to the history, on the message that was edited."""
+        message = self.editing
+        self.set_editing(None)
+        if message is not None and self.view.select_message(message.message_id):
+            self.view.focus()
+
     def finish_editing(self, text: str) -> None:
         """Enter in the composer while editing: save the new text."""
         message = self.editing
-        self.set_editing(None)
+        self.stop_editing()
         if message is not None and text != message.body:
             self._save_edit(message.message_id, text)
 
@@ -82,7 +89,7 @@ class MessageEditing:
     # by name, not `@on`: Textual collects decorated handlers only from the widget classes themselves
     def on_edit_strip_cancelled(self, event: EditStrip.Cancelled) -> None:
         event.stop()
-        self.set_editing(None)
+        self.stop_editing()
 
     def on_edit_strip_saved(self, event: EditStrip.Saved) -> None:
         event.stop()

@@ -174,7 +174,7 @@ class MainScreen(
 
     def action_escape(self) -> None:
         if self.conversation.editing is not None:
-            self.conversation.set_editing(None)
+            self.conversation.stop_editing()
         elif self.conversation.reply_to is not None:
             self.conversation.set_reply_to(None)
         else:

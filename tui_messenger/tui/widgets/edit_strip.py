@@ -24,6 +24,8 @@ class EditStrip(Horizontal):
     }
     EditStrip #edit-text {
         width: 1fr;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
     }
     EditStrip Button {
         width: auto;
@@ -45,10 +47,10 @@ class EditStrip(Horizontal):
         yield Button(Content("✕"), id="edit-cancel", compact=True)
 
     def show(self, message: ChatMessage) -> None:
-        body = clean_name(message.body.replace("\n", " "), max_len=120)
+        body = clean_name(message.body.replace("\n", " "), max_len=80)
         self.query_one("#edit-text", Static).update(
             Content.assemble(
-                ("✎ Editing: ", "bold"), (body, "$text-muted"), ("  Enter saves · Esc cancels", "dim")
+                ("✎ Editing ", "bold"), ("(Enter saves, Esc cancels): ", "dim"), (body, "$text-muted")
             )
         )
 
