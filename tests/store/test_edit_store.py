@@ -172,3 +172,20 @@ def test_an_edit_made_while_the_message_was_queued_is_accepted(db) -> None:
     """The network gave the message its time when it arrived, after the edit was made: no lower bound."""
     _seed(db)
     assert len(apply(db, _remote("a1", "anna", "made before", at=T0 - 10 * 60_000)).changed) == 1
+
+
+def test_the_original_coming_again_after_an_edit_is_a_duplicate_not_a_conflict(db) -> None:
+    _seed(db)
+    apply(db, _remote("a1", "anna", "see you at gate C3", at=T0 + 60_000))
+    again = apply(db, inbound("a1", "anna", "see you at gate B12", at=T0))  # a full sync re-sends it
+    assert (again.duplicates, again.conflicts) == (1, 0)
+    assert _row(db, "a1")[0] == "see you at gate C3"
+    other = apply(db, inbound("a1", "mallory", "see you at gate B12", at=T0))  # another sender: a conflict
+    assert other.conflicts == 1
+
+
+def test_report_evidence_leaves_out_what_the_user_deleted_for_themselves(db) -> None:
+    _seed(db)
+    apply(db, inbound("a2", "anna", "second", at=T0 + 2000))
+    EditRepository(db).delete_for_me(message_id="a2")
+    assert [m.message_id for m in MessageRepository(db).from_account(account_id="anna")] == ["a1"]

@@ -20,8 +20,9 @@ if TYPE_CHECKING:
 log = logging.getLogger("tui_messenger.store.ingest")
 
 
-def _differs(item: Incoming, body: str, kind: str, sender: str) -> bool:
-    return item.body != body or item.kind != kind or item.sender_id != sender
+def _differs(item: Incoming, body: str | None, kind: str, sender: str) -> bool:
+    """`body` None: the stored text was edited or deleted since, so the original's text cannot match."""
+    return (body is not None and item.body != body) or item.kind != kind or item.sender_id != sender
 
 
 def dedupe(conn: sqlite3.Connection, items: Sequence[Incoming], result: BatchResult) -> list[Incoming]:
@@ -33,7 +34,10 @@ def dedupe(conn: sqlite3.Connection, items: Sequence[Incoming], result: BatchRes
             if _differs(item, kept.body, kept.kind, kept.sender_id):
                 result.conflicts += 1
                 log.warning("message %r came twice with different content; kept the first", item.message_id)
-    sql = "SELECT message_id, body, kind, sender_id FROM messages WHERE message_id IN ({})"
+    sql = (
+        "SELECT message_id, CASE WHEN edited_at IS NULL AND deleted_at IS NULL AND hidden = 0 THEN body END,"
+        " kind, sender_id FROM messages WHERE message_id IN ({})"
+    )
     for message_id, body, kind, sender in select_in(conn, sql, first):
         item = first.pop(message_id)
         result.duplicates += 1

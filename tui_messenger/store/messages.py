@@ -244,7 +244,7 @@ class MessageRepository(Repository):
                 return []
             rows = conn.execute(
                 f"SELECT {COLUMNS} FROM messages m WHERE m.chat_id = ? AND m.direction = 'in'"
-                " AND m.sender_id = ? ORDER BY m.position DESC, m.id DESC LIMIT ?",
+                " AND m.sender_id = ? AND m.hidden = 0 ORDER BY m.position DESC, m.id DESC LIMIT ?",
                 (chat[0], account_id, limit),
             ).fetchall()
             return [message_from_tuple(r) for r in rows]
