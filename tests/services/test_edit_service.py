@@ -152,3 +152,64 @@ def test_the_deferred_messenger_forwards_edits_and_deletions() -> None:
     forwarded = {"allowed_actions", "edit_message", "delete_for_everyone", "delete_for_me"}
     assert all(callable(DeferredMessenger.__getattr__(object.__new__(DeferredMessenger), n))
                for n in forwarded)  # fmt: skip
+
+
+async def test_airline_delay_gate_correction_reaches_the_store(db, tmp_path) -> None:
+    from tui_messenger.domain.clock import ManualClock
+    from tui_messenger.domain.models import MessageKind
+    from tui_messenger.services.messenger_service import MessengerService
+    from tui_messenger.store.database import open_database
+    from tui_messenger.transport.fake import FakePeer
+
+    clock = ManualClock()
+    peer = FakePeer.for_scenario("airline-delay", clock=clock)
+    service = MessengerService(db, peer, clock=clock, user_id=peer.user_id)
+    await service.start()
+    try:
+        await until(service, lambda: service.settings.sync_token() is not None and service.idle)
+        chat_id = (await service.open_chat("skyways")).chat.id
+        await service.send_text(chat_id, "Hi, is my flight SK 123 on time?")
+        await service.jump_ahead(5)
+
+        async def newest(kind: MessageKind | None = None, text: str = ""):
+            page = await service.latest_page(chat_id)
+            return [m for m in page if (kind is None or m.kind is kind) and text in m.body]
+
+        await until(service, lambda: service.idle)
+        notice = None
+        for _ in range(50):
+            found = await newest(MessageKind.LIST)
+            if found:
+                notice = found[-1]
+                break
+            await service.jump_ahead(1)
+        assert notice is not None
+        await service.send_choice(chat_id, notice, "sk125")
+        gate = None
+        for _ in range(100):
+            await service.jump_ahead(2)
+            await until(service, lambda: service.idle)
+            found = await newest(text="boards at gate")
+            if found and found[-1].edited_at is not None:
+                gate = found[-1]
+                break
+        assert gate is not None and gate.body == "SK 125 boards at gate B20 from 13:35 (gate changed)."
+        assert not (await newest(text="gate B18 from"))  # only the latest text is kept
+
+        # The user's own edit is kept by the network: a second device's full sync shows it edited.
+        mine = await service.send_text(chat_id, "thanks, on my way")
+        await until(service, lambda: service.outbox_repo.all() == [])
+        await service.edit_message(mine.message_id, "thanks, on my way to B20")
+        await until(service, lambda: service.action_repo.all() == [])
+    finally:
+        await service.stop()
+    other_db = open_database(tmp_path / "second-device.db")
+    other = MessengerService(other_db, peer, clock=clock, user_id=peer.user_id)
+    await other.start()
+    try:
+        await until(other, lambda: other.settings.sync_token() is not None and other.idle)
+        copy = await other.message(mine.message_id)
+        assert copy is not None and copy.body == "thanks, on my way to B20" and copy.edited_at is not None
+    finally:
+        await other.stop()
+        other_db.close()
