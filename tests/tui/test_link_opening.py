@@ -329,3 +329,14 @@ async def test_a_link_hiding_a_zero_width_character_is_shown_and_refused(opened:
         await pilot.press("enter")
         await settle(pilot)
         assert opened == []
+
+
+def test_a_note_never_lands_inside_an_escape_sequence() -> None:
+    """An OSC 8 hyperlink's target is not a link of the message: its text stays whole, with no note."""
+    from tui_messenger.tui.widgets.link_marks import annotate
+
+    body = "link \x1b]8;;http://evil.example/x\x07click me\x1b]8;;\x07 and https://bücher.example/"
+    shown, links = annotate(body)
+    assert [link.text for link in links] == ["https://bücher.example/"]
+    assert "click me and https://bücher.example/ (xn--bcher-kva.example)" in shown
+    assert "\x1b" not in shown

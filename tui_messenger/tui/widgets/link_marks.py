@@ -32,24 +32,36 @@ def link_source(message: ChatMessage) -> str:
     return caption_of(message.body) if message.kind is MessageKind.DOCUMENT else message.body
 
 
+def _shown_head(body: str) -> str:
+    """The head of a body as the bubble shows it: escape sequences gone (an OSC 8 target is not a
+    link of the message), hidden characters as `⟨U+200B⟩` markers (a link holding one is refused)."""
+    return clean_body(body[:SCAN_CHARS])
+
+
 def links_in(body: str) -> list[Link]:
-    """The links of a message body, in order (the indexes the marks carry)."""
-    prefix = body[:SCAN_CHARS]
-    return find_links(prefix) if may_hold_links(prefix) else []
+    """The links of a message body as shown, in order (the indexes the marks carry)."""
+    if not may_hold_links(body[:SCAN_CHARS]):
+        return []
+    return find_links(_shown_head(body))
 
 
 def annotate(body: str) -> tuple[str, list[Link]]:
-    """The body with " (note)" after each link that needs one (`Link.annotation`), and its links."""
+    """The body with " (note)" after each link that needs one (`Link.annotation`), and its links.
+
+    Links are found in the cleaned head, never in the raw text: a note must not land inside an escape
+    sequence (it would split the text around it once the sequence is removed). A body with no note
+    comes back as it is."""
     links = links_in(body)
     if not any(link.annotation() for link in links):
         return body, links
+    head = _shown_head(body)
     parts: list[str] = []
     pos = 0
     for link in links:
         if note := link.annotation():
-            parts.extend((body[pos : link.end], f" ({note})"))
+            parts.extend((head[pos : link.end], f" ({note})"))
             pos = link.end
-    parts.append(body[pos:])
+    parts.extend((head[pos:], body[SCAN_CHARS:]))
     return "".join(parts), links
 
 
