@@ -30,6 +30,7 @@ class ReactionPickerModal(DialogModal[str]):
     }
     ReactionPickerModal #quick-reactions {
         height: auto;
+        margin: 1 0;
     }
     ReactionPickerModal #quick-reactions Button {
         min-width: 6;

@@ -1,0 +1,82 @@
+"""Snapshots of reactions in each built-in theme: chips under the bubbles in Anna's chat (the user's own
+highlighted, Anna's plain), and the reaction picker with the user's current reaction marked.
+
+Update after an intended change with `pytest tests/snapshots --snapshot-update`, then look at the SVGs.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from dialog_host import T0, DialogHost
+from textual.pilot import Pilot
+
+from tui_messenger.bootstrap import build_test_app
+from tui_messenger.domain.models import ChatMessage, Direction, MessageKind, ReactionCount
+from tui_messenger.tui.modals.reaction_picker import ReactionPickerModal
+from tui_messenger.tui.widgets.message_view import MessageView
+
+SIZE = (120, 40)
+THEMES = ["tui-dark", "tui-light", "tui-high-contrast"]
+
+
+@pytest.fixture(autouse=True)
+def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+async def quiet(pilot: Pilot[Any], rounds: int = 4) -> None:
+    for _ in range(rounds):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_chips_under_the_bubbles(snap_compare, theme: str, tmp_path: Path) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await pilot.pause()
+        await quiet(pilot)
+        app: Any = pilot.app
+        summary = await app.messenger.chat_for_account("anna")
+        app.screen.open_chat(summary.chat.id)
+        await quiet(pilot)
+        view = app.screen.query_one(MessageView)
+        first, mine = view.messages[0], next(m for m in reversed(view.messages) if m.outgoing)
+        await app.messenger.react(first.message_id, ":heart:")
+        real = await app.messenger.service() if hasattr(app.messenger, "service") else app.messenger
+        real.transport.react("anna", mine.message_id, "😂")
+        real.transport.react("anna", first.message_id, "❤️")
+        real.transport.pump()
+        for _ in range(50):
+            if view.get(mine.message_id).reactions:
+                break
+            await pilot.pause(0.02)
+        view.focus()
+        await quiet(pilot)
+
+    app = build_test_app(tmp_path, theme=theme)
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_reaction_picker(snap_compare, theme: str) -> None:
+    message = ChatMessage(
+        message_id="m1", chat_id=1, sender_id="anna", direction=Direction.INBOUND, kind=MessageKind.TEXT,
+        body="Are you coming to my birthday on Saturday? 🎂", sent_at=T0,
+        reactions=(ReactionCount("❤️", 2, mine=True),),
+    )  # fmt: skip
+    app = DialogHost(ReactionPickerModal(message, mine="❤️"), theme=theme)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
