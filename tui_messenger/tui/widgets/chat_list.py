@@ -26,6 +26,7 @@ from tui_messenger.tui.widgets.chat_row import archived_row, back_row, chat_row
 
 ARCHIVED_ID = "archived"
 KEPT_RENDERS = 4096
+IN_PLACE_MAX = 16  # rows replaced one by one at most; more are set again at once
 BACK_ID = "back"
 
 
@@ -167,9 +168,17 @@ class ChatList(Vertical):
         return self._by_id.get(chat_id)
 
     def _row_width(self) -> int:
+        """The width the rows will be shown at: without or with a vertical scrollbar as they fit or not.
+        Textual shows the scrollbar only after the rows are set; fitting them to the width before that
+        built all 200 rows twice on each switch to a long tab (and their cache missed every time)."""
         options = self.query_one(ChatOptions)
-        width = options.scrollable_content_region.width
-        return (width - 2) if width > 10 else 34
+        region = options.scrollable_content_region
+        if region.width <= 10:
+            return 34
+        bar = options.styles.scrollbar_size_vertical
+        full = region.width + (bar if options.show_vertical_scrollbar else 0)
+        lines = sum(2 + bool(r.looks_like) + bool(r.peer.scam) for r in self._rows) + 1  # + archived row
+        return full - (bar if lines > region.height else 0) - 2
 
     def show(self, rows: Sequence[ChatSummary], *, archived_count: int = 0, archived_unread: int = 0) -> None:
         """Replace the rows, keeping the highlighted chat where it is."""
@@ -265,6 +274,8 @@ class ChatList(Vertical):
         shown = options.options
         if len(shown) != len(items) or any(a.id != b.id for a, b in zip(shown, items, strict=True)):
             return False
+        if sum(1 for a, b in zip(shown, items, strict=True) if a is not b) > IN_PLACE_MAX:
+            return False  # most rows changed (a new width): setting them all at once is cheaper
         for index, (old, new) in enumerate(zip(shown, items, strict=True)):
             if old is not new:
                 options.replace_option_prompt_at_index(index, new.prompt)
