@@ -128,3 +128,14 @@ def test_the_deferred_messenger_forwards_reactions() -> None:
     from tui_messenger.services.deferred import _SERVICE_CALLS
 
     assert {"react", "unreact"} <= _SERVICE_CALLS
+
+
+async def test_the_text_export_lists_each_message_s_reactions(messenger, transport, chat) -> None:
+    from tui_messenger.services.export import export_text
+
+    await messenger.react("m1", "👍")
+    transport.push(reaction("r1", "anna", "m1", "👍"))
+    await settle(messenger, transport)
+    lines = [line async for line in export_text(messenger, chat, title="Anna")]
+    assert lines[-1] == "    👍 2"
+    assert lines[-2].endswith("Anna: hello")

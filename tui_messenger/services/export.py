@@ -90,3 +90,5 @@ async def export_text(messenger: Messenger, chat_id: int, *, title: str) -> Asyn
         tick = f" [{message.status.value}]" if message.outgoing else ""
         body = clean_body(message.body).replace("\n", "\n    ")
         yield f"{when}  {who}{tick}: {body}"
+        if message.reactions:  # each chip passed the one-emoji check in the store
+            yield "    " + "  ".join(f"{r.emoji} {r.count}" for r in message.reactions)
