@@ -12,7 +12,7 @@ from textual.content import Content
 from textual.widgets import Button, Input, Static
 
 from tui_messenger.domain.models import ChatMessage
-from tui_messenger.domain.reactions import QUICK_REACTIONS, matching_shortcodes, resolve
+from tui_messenger.domain.reactions import QUICK_REACTIONS, SHORTCODES, matching_shortcodes, resolve
 from tui_messenger.domain.safe_text import clean_name
 from tui_messenger.tui.modals.base import DialogModal, SafeInput, as_content
 
@@ -58,7 +58,9 @@ class ReactionPickerModal(DialogModal[str]):
             yield Static(Content(f"“{quoted}”"), classes="hint")
             with Horizontal(id="quick-reactions"):
                 for n, emoji in enumerate(QUICK_REACTIONS):
-                    button = Button(Content(emoji), id=f"react-{n}", compact=True)
+                    name = next((k for k, v in SHORTCODES.items() if v == emoji), "")
+                    tip = f":{name}:" if name else None  # for the mouse: what to type next time
+                    button = Button(Content(emoji), id=f"react-{n}", compact=True, tooltip=tip)
                     button.set_class(emoji == self._mine, "-mine")
                     yield button
             yield SafeInput(
