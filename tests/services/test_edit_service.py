@@ -213,3 +213,18 @@ async def test_airline_delay_gate_correction_reaches_the_store(db, tmp_path) -> 
     finally:
         await other.stop()
         other_db.close()
+
+
+async def test_the_text_export_shows_edited_and_deleted(messenger, transport) -> None:
+    from tui_messenger.services.export import export_text
+
+    chat_id = await _chat(messenger, transport)
+    kept = await messenger.send_text(chat_id, "meet at 5")
+    gone = await messenger.send_text(chat_id, "secret plan")
+    await settle(messenger, transport)
+    await messenger.edit_message(kept.message_id, "meet at 6")
+    await messenger.delete_for_everyone(gone.message_id)
+    lines = [line async for line in export_text(messenger, chat_id, title="Anna")]
+    assert lines[-2].endswith("me [sent]: meet at 6 (edited)")
+    assert lines[-1].endswith("me [sent]: (This message was deleted)")
+    assert not any("secret" in line or "meet at 5" in line for line in lines)

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from tui_messenger.domain.clock import to_ms
+from tui_messenger.domain.edits import DELETED_TEXT
 from tui_messenger.domain.models import ChatMessage, MessageKind, MessageStatus, PageCursor
 from tui_messenger.domain.safe_text import clean_body, clean_name
 from tui_messenger.services.messenger import Messenger
@@ -89,6 +90,10 @@ async def export_text(messenger: Messenger, chat_id: int, *, title: str) -> Asyn
         when = message.sent_at.strftime("%Y-%m-%d %H:%M")
         tick = f" [{message.status.value}]" if message.outgoing else ""
         body = clean_body(message.body).replace("\n", "\n    ")
+        if message.deleted:
+            body = f"({DELETED_TEXT})"
+        elif message.edited_at is not None:
+            body += " (edited)"
         yield f"{when}  {who}{tick}: {body}"
         if message.reactions:  # each chip passed the one-emoji check in the store
             yield "    " + "  ".join(f"{r.emoji} {r.count}" for r in message.reactions)
