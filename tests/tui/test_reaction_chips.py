@@ -3,16 +3,19 @@ the React binding in help, remappable; the palette command."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from app_helpers import SIZE, text, until_dialog
+from app_helpers import SIZE, make_app, open_chat_by_keyboard, text, until_dialog, view_text
+from fake_messenger import demo_world
 from rich.cells import cell_len
 from rich.style import Style
 from test_reactions_ui import open_anna, settle, utc  # noqa: F401 - utc: the autouse TZ fixture
 
 from tui_messenger.bootstrap import build_test_app
-from tui_messenger.domain.models import ReactionCount
+from tui_messenger.domain import events as ev
+from tui_messenger.domain.models import MessageStatus, ReactionCount
 from tui_messenger.tui.app import MessengerApp
 from tui_messenger.tui.keys import binding_groups, known_ids
 from tui_messenger.tui.modals.help import HelpModal
@@ -118,3 +121,25 @@ async def test_palette_react_to_message(tmp_path: Path) -> None:
         await pilot.click("#react-6")  # 🎉
         await settle(pilot)
         assert view.get(newest.message_id).reactions == (ReactionCount("🎉", 1, mine=True),)
+
+
+async def test_chips_survive_a_status_change_and_go_with_the_last_reaction() -> None:
+    m = demo_world()
+    async with make_app(m).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_chat_by_keyboard(pilot, 1)
+        await pilot.press(*"lunch at 1?", "enter")
+        await settle(pilot)
+        mine = next(msg for msg in reversed(m.messages[1]) if msg.outgoing)
+        chips = (ReactionCount("👍", 1),)
+        m.emit(ev.ReactionsChanged(1, mine.message_id, chips))
+        await settle(pilot)
+        assert " 👍 1 " in view_text(pilot)
+        m.emit(ev.MessageChanged(1, replace(mine, status=MessageStatus.READ)))  # carries no chips
+        await settle(pilot)
+        view = pilot.app.screen.query_one("#message-view")
+        assert view.get(mine.message_id).status is MessageStatus.READ
+        assert view.get(mine.message_id).reactions == chips and " 👍 1 " in view_text(pilot)
+        m.emit(ev.ReactionsChanged(1, mine.message_id, ()))
+        await settle(pilot)
+        assert view.get(mine.message_id).reactions == () and "👍 1" not in view_text(pilot)
