@@ -120,3 +120,24 @@ async def test_a_tab_shows_its_last_rows_at_once_and_the_refetch_corrects_them()
         await settle(pilot)
         assert options.get_option_at_index(0).id == str(people[0].id)  # then corrected by the refetch
         assert "news while away" in rows_text(options)
+
+
+def test_row_lines_counts_the_lines_chat_row_draws() -> None:
+    from dataclasses import replace
+
+    from tui_messenger.domain.models import ChatSummary
+    from tui_messenger.tui.widgets.chat_list import row_lines
+    from tui_messenger.tui.widgets.chat_row import chat_row
+
+    m = FakeMessenger()
+    chat = m.add_chat(Account("p1", "Person 1"))
+    base = m._summary(chat.id)  # noqa: SLF001
+    scam = replace(base.peer, scam=True)
+    for summary in (
+        base,
+        ChatSummary(base.chat, base.peer, looks_like="Nordbank"),
+        ChatSummary(base.chat, scam),
+        ChatSummary(base.chat, scam, blocked=True, looks_like="Nordbank"),
+    ):
+        content = chat_row(summary, 40, m.clock.now())
+        assert row_lines(summary) == content.plain.count("\n") + 1

@@ -24,6 +24,13 @@ from textual.widgets.option_list import Option
 from tui_messenger.domain.models import ChatFilter, ChatSummary
 from tui_messenger.tui.widgets.chat_row import archived_row, back_row, chat_row
 
+
+def row_lines(summary: ChatSummary) -> int:
+    """The lines `chat_row` draws for a chat: name, preview, then a warning line each for a look-alike
+    name and a reported scam (tests/tui/test_chat_list_in_place.py keeps the two in step)."""
+    return 2 + bool(summary.looks_like) + bool(summary.peer.scam)
+
+
 ARCHIVED_ID = "archived"
 KEPT_RENDERS = 4096
 IN_PLACE_MAX = 16  # rows replaced one by one at most; more are set again at once
@@ -46,6 +53,37 @@ class _FittedRow(Visual):
 
     def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
         return self.content.get_optimal_width(rules, container_width)
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        return self.lines
+
+
+class _LazyRow(Visual):
+    """A chat row built when it is first drawn: a list of 200 chats is laid out from the rows' line
+    counts and draws the twenty or so on screen (building all 200 cost 30-60 ms of the first frame)."""
+
+    def __init__(self, summary: ChatSummary, width: int, minute: datetime) -> None:
+        self.summary, self.width, self.minute = summary, width, minute
+        self.lines = row_lines(summary)
+        self._content: Content | None = None
+
+    @property
+    def content(self) -> Content:
+        if self._content is None:
+            self._content = chat_row(self.summary, self.width, self.minute)
+        return self._content
+
+    @property
+    def plain(self) -> str:
+        return self.content.plain
+
+    def render_strips(
+        self, width: int, height: int | None, style: Style, options: RenderOptions
+    ) -> list[Strip]:
+        return self.content.render_strips(width, height, style, options)
+
+    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
+        return self.width
 
     def get_height(self, rules: RulesMap, width: int) -> int:
         return self.lines
@@ -177,7 +215,7 @@ class ChatList(Vertical):
             return 34
         bar = options.styles.scrollbar_size_vertical
         full = region.width + (bar if options.show_vertical_scrollbar else 0)
-        lines = sum(2 + bool(r.looks_like) + bool(r.peer.scam) for r in self._rows) + 1  # + archived row
+        lines = sum(row_lines(r) for r in self._rows) + 1  # + the archived row
         return full - (bar if lines > region.height else 0) - 2
 
     def show(self, rows: Sequence[ChatSummary], *, archived_count: int = 0, archived_unread: int = 0) -> None:
@@ -223,7 +261,7 @@ class ChatList(Vertical):
         cached = self._option_cache.get(summary.chat.id)
         if cached is not None and cached[0] == key:
             return cached[1]
-        option = Option(chat_row(summary, width, minute), id=str(summary.chat.id))
+        option = Option(_LazyRow(summary, width, minute), id=str(summary.chat.id))
         self._option_cache[summary.chat.id] = (key, option)
         return option
 
