@@ -12,7 +12,8 @@ from textual.app import App, ComposeResult
 
 from tui_messenger.domain.models import Account, MessageStatus, PageCursor
 from tui_messenger.tui.themes import THEME_VARIABLE_DEFAULTS
-from tui_messenger.tui.widgets.message_view import MAX_MESSAGES, MessageView
+from tui_messenger.tui.widgets.history_window import MAX_MESSAGES
+from tui_messenger.tui.widgets.message_view import MessageView
 
 
 def big_world(n: int = 100_000) -> FakeMessenger:

@@ -1,0 +1,149 @@
+"""What the reader's keys and clicks do in a `MessageView`: move the selection, page, and ask the screen
+for an action on the selected or clicked message (reply or retry, jump to the quote, open a link, react,
+edit, delete, save a file, show more); a click is mapped to the link, reaction chip, show-more control,
+quote or document card under it.
+
+A part of `MessageView` split out by concern: a mixin over the view's state, with none of its own. The
+messages it posts are defined on `MessageView`.
+"""
+
+from __future__ import annotations
+
+from textual import events
+
+from tui_messenger.domain.models import MessageStatus
+from tui_messenger.tui.widgets.link_marks import link_index_at
+from tui_messenger.tui.widgets.message_layout import Context, layout_message
+
+
+class HistoryActions:
+    """Key actions and clicks for `MessageView` (see the module docstring)."""
+
+    def action_select(self, step: int) -> None:
+        if not self._messages:
+            return
+        if self.selected is None:
+            self.selected = len(self._messages) - 1
+        else:
+            target = self.selected + step
+            if target < 0 and self.has_older:
+                self._jump(0)
+            self.selected = min(max(target, 0), len(self._messages) - 1)
+        self._scroll_to_selected()
+
+    def action_page(self, direction: int) -> None:
+        height = self.scrollable_content_region.height
+        self._jump(self.scroll_y + direction * max(height - 2, 1))
+        top = int(self.scroll_y)
+        if direction > 0 and self.has_newer and self.scroll_y >= self.max_scroll_y:
+            self.post_message(self.NewestRequested())
+        visible = [o for o in self._owners[top : top + height] if o >= 0]
+        if visible:
+            self.selected = visible[0] if direction < 0 else visible[-1]
+
+    def action_first(self) -> None:
+        if self._messages:
+            self.selected = 0
+        self._jump(0)
+
+    def action_last(self) -> None:
+        if self._messages:
+            self.selected = len(self._messages) - 1
+        self._jump(self.max_scroll_y)
+        if self.has_newer:
+            self.post_message(self.NewestRequested())
+
+    def action_activate(self) -> None:
+        if (message := self.selected_message) is not None:
+            self.post_message(self.MessageActivated(message))
+
+    def action_more(self) -> None:
+        if self.selected is not None:
+            self._show_more(self.selected)
+
+    def action_edit(self) -> None:
+        if (message := self.selected_message) is not None:
+            self.post_message(self.EditRequested(message))
+
+    def action_delete(self) -> None:
+        if (message := self.selected_message) is not None:
+            self.post_message(self.DeleteRequested(message))
+
+    def action_react(self) -> None:
+        if (message := self.selected_message) is not None:
+            self.post_message(self.ReactRequested(message))
+
+    def _laid_out(self, index: int) -> Context:
+        """Where a message's controls are (show more and what it does, a document's card, reaction chips),
+        as the layout decided: laid out again, one bounded message. Not judged here: the layout shows a
+        caption, annotated links."""
+        ctx = self._layout_context(index, self._now())
+        layout_message(self._messages[index], ctx, self._width, self._resolve_palette())
+        return ctx
+
+    def action_save_file(self) -> None:
+        message = self.selected_message
+        if message is not None and message.attachment is not None:
+            self.post_message(self.FileRequested(message, ask=False))
+
+    def _show_more(self, index: int) -> None:
+        """Expand a long body in place, collapse it again, or ask for the reader for a huge one."""
+        message = self._messages[index]
+        more = self._laid_out(index)
+        if more.more_row is None:
+            return
+        if message.message_id in self._expanded:
+            self._expanded.discard(message.message_id)
+        elif more.more_inline:
+            self._expanded.add(message.message_id)
+        else:
+            self.post_message(self.FullTextRequested(message))
+            return
+        anchor = self._anchor()
+        self._blocks[index] = None
+        self._reindex()
+        self._restore(anchor)
+        self.selected = index
+        self._scroll_to_selected()
+
+    def action_jump_quoted(self) -> None:
+        message = self.selected_message
+        if message is not None and message.reply_to:
+            self.post_message(self.QuoteActivated(message, message.reply_to))
+
+    def action_open_link(self) -> None:
+        if (message := self.selected_message) is not None:
+            self.post_message(self.LinkRequested(message, None))
+
+    def on_click(self, event: events.Click) -> None:
+        line = event.y + int(self.scroll_y)
+        if not 0 <= line < len(self._owners) or self._owners[line] < 0:
+            return
+        index = self._owners[line]
+        message = self._messages[index]
+        was_selected = self.selected == index
+        self.selected = index
+        if event.button == 3:  # right click: the message's actions
+            self.post_message(self.MenuRequested(message))
+            return
+        x = event.x - 1 + int(self.scroll_x)  # 1: the cursor gutter
+        if (link := link_index_at(self._lines[line], x)) is not None:
+            self.post_message(self.LinkRequested(message, link))
+            return
+        bubble_row = line - self._first_line[index] - self._blocks[index][1]  # type: ignore[index]
+        ctx = self._laid_out(index)
+        chip = next(
+            (c for c in ctx.chips if bubble_row == ctx.chip_row + c.row and c.start <= x < c.end), None
+        )
+        if chip is not None:
+            self.post_message(self.ReactionToggled(message, chip.emoji))
+        elif bubble_row == ctx.more_row:
+            self._show_more(index)
+        elif message.reply_to and bubble_row == (1 if message.kind.value == "template" else 0):
+            self.post_message(self.QuoteActivated(message, message.reply_to))
+        elif message.status is MessageStatus.FAILED and message.outgoing:
+            self.post_message(self.MessageActivated(message))
+        elif message.attachment is not None and bubble_row in (ctx.card_rows or range(0)):
+            self.post_message(self.FileRequested(message, ask=True))
+        elif was_selected and event.chain >= 2:
+            self.post_message(self.MessageActivated(message))
