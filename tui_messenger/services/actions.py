@@ -18,7 +18,6 @@ read (also one it refuses by its rules), so only a lost connection keeps an entr
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable
 from datetime import timedelta
@@ -151,7 +150,8 @@ class ActionSender:
             try:
                 await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
             finally:
+                # Not `suppress(CancelledError)` around each await: a stop() that lands while this
+                # waits for its own timers would be swallowed there and the loop would never end.
                 for task in tasks:
                     task.cancel()
-                    with contextlib.suppress(asyncio.CancelledError):
-                        await task
+                await asyncio.gather(*tasks, return_exceptions=True)

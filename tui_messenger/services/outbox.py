@@ -11,7 +11,6 @@ nothing is counted as an attempt; after a reconnect every waiting entry is sent 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -125,10 +124,11 @@ class Outbox:
             try:
                 await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
             finally:
+                # Not `suppress(CancelledError)` around each await: a stop() that lands while this
+                # waits for its own timers would be swallowed there and the loop would never end.
                 for task in tasks:
                     task.cancel()
-                    with contextlib.suppress(asyncio.CancelledError):
-                        await task
+                await asyncio.gather(*tasks, return_exceptions=True)
 
     def reconnected(self) -> None:
         """Resend every waiting entry now (the next pass takes them all)."""
