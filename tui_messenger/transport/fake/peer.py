@@ -348,8 +348,10 @@ class FakePeer(Transport):
         bot.on_user_message(stored)
 
     def _publish(self, frame: wire.Frame, *, own: bool = False, stored_only: bool = False) -> Record:
+        """Put a frame in the timeline (see `Timeline.publish`); a message's author and time are kept for
+        the edit rules."""
         if isinstance(frame, wire.MessageFrame):
-            self.edits.remember(frame)  # author and time, for the edit rules
+            self.edits.remember(frame)
         return self.timeline.publish(frame, own=own, stored_only=stored_only)
 
     def _fail(self, sender: str, spec: MessageSpec, code: int) -> None:
