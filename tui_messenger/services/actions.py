@@ -18,12 +18,11 @@ read (also one it refuses by its rules), so only a lost connection keeps an entr
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime
 
 from tui_messenger.domain.clock import Clock
-from tui_messenger.services.outbox import RetryPolicy
+from tui_messenger.services.retry_loop import RetryLoop, RetryPolicy
 from tui_messenger.store.action_outbox import (
     ActionEntry,
     ActionOutboxRepository,
@@ -31,9 +30,7 @@ from tui_messenger.store.action_outbox import (
     OutgoingAction,
 )
 from tui_messenger.transport import wire
-from tui_messenger.transport.base import Transport, TransportClosed
-
-log = logging.getLogger(__name__)
+from tui_messenger.transport.base import Transport
 
 ActionFrame = wire.ReactionFrame | wire.EditFrame | wire.DeleteFrame
 
@@ -48,7 +45,10 @@ def acked_item(frame: wire.AckFrame) -> ActionsAcked:
     return ActionsAcked(tuple(frame.ids))
 
 
-class ActionSender:
+class ActionSender(RetryLoop[ActionEntry]):
+    label = "action outbox"
+    _repo: ActionOutboxRepository
+
     def __init__(
         self,
         *,
@@ -58,24 +58,12 @@ class ActionSender:
         policy: RetryPolicy,
         online: Callable[[], bool],
     ) -> None:
-        self._repo = repo
-        self._transport = transport
-        self._clock = clock
-        self.policy = policy
-        self._online = online
-        self._wake = asyncio.Event()
-        self._lock = asyncio.Lock()
-        self._resend_all = True  # the first pass sends everything left from the last run
+        super().__init__(repo=repo, transport=transport, clock=clock, policy=policy, online=online)
         self._sent_on_this_connection: set[str] = set()  # a reconnect pass need not send these again
-        self.on_pass: Callable[[], None] = lambda: None
-
-    def wake(self) -> None:
-        self._wake.set()
 
     def reconnected(self) -> None:
-        self._resend_all = True
         self._sent_on_this_connection.clear()
-        self._wake.set()
+        super().reconnected()
 
     async def enqueue(self, frame: ActionFrame, *, supersedes: tuple[str, ...] = ()) -> OutgoingAction:
         """Store an action that has no local effect of its own, then send it."""
@@ -99,59 +87,15 @@ class ActionSender:
                 entry = ActionEntry(
                     action.frame_id, action.kind, action.message_id, action.frame, 0, self._clock.now()
                 )
-                await self._attempt(entry)
+                await self.attempt(entry)
         self._wake.set()
 
-    async def _attempt(self, entry: ActionEntry) -> bool:
-        try:
-            await self._transport.send(entry.frame)
-        except TransportClosed:
-            return False
+    async def _record(self, entry: ActionEntry, attempts: int, next_at: datetime) -> None:
         self._sent_on_this_connection.add(entry.frame_id)
-        attempts = entry.attempts + 1
-        delay = self.policy.delay(min(attempts, self.policy.max_attempts))
-        next_at = self._clock.now() + timedelta(seconds=delay)
         await asyncio.to_thread(
             self._repo.attempted, frame_id=entry.frame_id, attempts=attempts, next_attempt_at=next_at
         )
-        return True
 
-    async def run_due(self, *, everything: bool = False) -> float | None:
-        """Send what is due (everything after a reconnect); seconds until the next is due, or None."""
-        async with self._lock:
-            now = self._clock.now()
-            for entry in await asyncio.to_thread(self._repo.entries, due_by=None if everything else now):
-                if entry.next_attempt_at > now and entry.frame_id in self._sent_on_this_connection:
-                    continue  # sent since the reconnect, and not due again yet
-                if not self._online() or not await self._attempt(entry):
-                    break
-            waiting = await asyncio.to_thread(self._repo.entries)
-            self.on_pass()
-            if not waiting:
-                return None
-            due = min(e.next_attempt_at for e in waiting)
-            return max((due - self._clock.now()).total_seconds(), 0.0)
-
-    async def run(self) -> None:
-        """The background loop: wake on new work, on a reconnect, or when the next retry falls due."""
-        while True:
-            self._wake.clear()
-            everything, self._resend_all = self._resend_all, False
-            try:
-                wait = await self.run_due(everything=everything)
-            except Exception:
-                log.exception("action outbox pass failed")
-                wait = self.policy.max_delay
-            if self._wake.is_set():
-                continue
-            tasks = {asyncio.ensure_future(self._wake.wait())}
-            if wait is not None and self._online():
-                tasks.add(asyncio.ensure_future(self._clock.sleep(wait)))
-            try:
-                await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
-            finally:
-                # Not `suppress(CancelledError)` around each await: a stop() that lands while this
-                # waits for its own timers would be swallowed there and the loop would never end.
-                for task in tasks:
-                    task.cancel()
-                await asyncio.gather(*tasks, return_exceptions=True)
+    async def _passed_over(self, entry: ActionEntry, now: datetime) -> bool:
+        """Sent since the reconnect, and not due again yet."""
+        return entry.next_attempt_at > now and entry.frame_id in self._sent_on_this_connection

@@ -28,9 +28,10 @@ from tui_messenger.services.edits import EditsApi, register_inbound
 from tui_messenger.services.files_api import FilesApi
 from tui_messenger.services.hub import EventHub
 from tui_messenger.services.messenger_api import MessengerApi
-from tui_messenger.services.outbox import Outbox, RetryPolicy
+from tui_messenger.services.outbox import Outbox
 from tui_messenger.services.reactions import ReactionService, received_item
 from tui_messenger.services.receive import MAX_BATCH, Receiver
+from tui_messenger.services.retry_loop import RetryPolicy
 from tui_messenger.services.safety import Safety
 from tui_messenger.store.accounts import AccountRepository, ContactRepository
 from tui_messenger.store.action_outbox import ActionOutboxRepository
