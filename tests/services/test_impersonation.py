@@ -6,6 +6,7 @@ import random
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from confusable_homoglyphs.utils import load
@@ -193,3 +194,21 @@ def test_checks_are_fast(check: ImpersonationCheck) -> None:
     elapsed = time.perf_counter() - start
     assert flagged == {}
     assert elapsed < 1.0  # ~0.1 ms a name, uncached
+
+
+def test_table_read_without_the_library_loader(tmp_path, monkeypatch) -> None:
+    """The data file is the one the library's loader reads ($CONFUSABLE_DATA honoured), found without
+    importing the loader (it imports urllib.request: ~40 ms of the app's startup)."""
+    from confusable_homoglyphs.utils import path
+
+    from tui_messenger.services.impersonation import _confusables_file
+
+    assert _confusables_file() == Path(path("confusables.json"))
+    code = (
+        "import sys, tui_messenger.services.impersonation as m; "
+        "assert m.skeleton('N0rdbank') == 'nordbank'; "
+        "assert 'confusable_homoglyphs.utils' not in sys.modules and 'urllib.request' not in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+    monkeypatch.setenv("CONFUSABLE_DATA", str(tmp_path))
+    assert _confusables_file() == tmp_path / "confusables.json"

@@ -12,9 +12,13 @@ Badges come from the directory; names are only compared. A name is reduced twice
 from __future__ import annotations
 
 import functools
+import importlib.util
+import json
+import os
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 
 __all__ = ["ImpersonationCheck", "normalize_name", "skeleton"]
 
@@ -65,18 +69,18 @@ def normalize_name(name: str) -> str:
 
 @functools.cache
 def _prototypes() -> dict[int, str]:
-    """TR39 source → prototype, as a `str.translate` table, loaded on first use (~0.1 s).
+    """TR39 source → prototype, as a `str.translate` table, loaded on first use (~20 ms).
 
     confusable-homoglyphs stores confusables.txt as an undirected graph (each line as both a→b and b→a)
     and wraps RTL characters in U+200E. The direction is recovered from TR39's structure: a source
     appears on exactly one line and is never a prototype, so a character with several partners is a
     prototype; a pair of two single-partner characters is ordered as the file listed it (source first).
     """
-    from confusable_homoglyphs.utils import load  # the library's loader honours $CONFUSABLE_DATA
-
+    with _confusables_file().open(encoding="utf-8") as file:
+        data = json.load(file)
     graph = {
         key.replace("\u200e", ""): [entry["c"].replace("\u200e", "") for entry in entries]
-        for key, entries in load("confusables.json").items()
+        for key, entries in data.items()
     }
     order = {key: i for i, key in enumerate(graph)}
     table: dict[int, str] = {}
@@ -87,6 +91,18 @@ def _prototypes() -> dict[int, str]:
         if len(other) > 1 or len(graph.get(other, ())) > 1 or order[key] < order.get(other, -1):
             table[ord(key)] = other
     return table
+
+
+def _confusables_file() -> Path:
+    """The library's confusables.json where its own loader looks ($CONFUSABLE_DATA, else its package
+    folder), found without importing it: its loader module imports urllib.request (~40 ms at startup)."""
+    folder = os.environ.get("CONFUSABLE_DATA")
+    if not folder:
+        spec = importlib.util.find_spec("confusable_homoglyphs")
+        if spec is None or not spec.submodule_search_locations:
+            raise ModuleNotFoundError("confusable_homoglyphs")
+        folder = spec.submodule_search_locations[0]
+    return Path(folder) / "confusables.json"
 
 
 def _tr39(text: str) -> str:
