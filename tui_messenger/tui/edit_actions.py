@@ -5,34 +5,23 @@ actions are in the palette. The service decides; a refusal is shown as a one-lin
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual import work
 
 from tui_messenger.domain.models import MessageKind
 from tui_messenger.services.errors import MessengerError
 from tui_messenger.tui import messages as msg
+from tui_messenger.tui.main_screen_mixin import MainScreenMixin
 from tui_messenger.tui.widgets.message_view import MessageView
 
 if TYPE_CHECKING:
-    from tui_messenger.domain.models import ChatMessage, ChatSummary
-    from tui_messenger.services.messenger import Messenger
-    from tui_messenger.tui.conversation_pane import ConversationPane
+    from tui_messenger.domain.models import ChatMessage
 
 CANNOT_EDIT = "Only your own text messages can be edited, for 15 minutes after sending."
 
 
-class EditActions:
-    """Mixed into MainScreen, which provides `messenger`, `app`, `current`, `conversation`, `notify`."""
-
-    if TYPE_CHECKING:
-        app: Any
-        messenger: Messenger
-        current: ChatSummary | None
-        conversation: ConversationPane
-
-        def notify(self, message: str, **kwargs: Any) -> None: ...
-
+class EditActions(MainScreenMixin):
     def on_message_view_edit_requested(self, event: MessageView.EditRequested) -> None:
         event.stop()
         self.begin_edit(event.message)
@@ -49,13 +38,6 @@ class EditActions:
         if event.chat_id == self.conversation.chat_id:
             self.conversation.message_removed(event.message_id)
 
-    def _target(self) -> ChatMessage | None:
-        view = self.conversation.view
-        message = view.selected_message
-        if self.current is None or message is None:
-            self.notify("Open a chat and select a message first.", severity="warning", markup=False)
-        return message
-
     def action_edit_message(self) -> None:
         if (message := self._target()) is not None:
             self.begin_edit(message)
@@ -67,17 +49,17 @@ class EditActions:
     @work(group="dialog", exclusive=True, exit_on_error=False)
     async def begin_edit(self, message: ChatMessage) -> None:
         if message.kind is MessageKind.SYSTEM or (self.current is not None and self.current.blocked):
-            self.notify(CANNOT_EDIT, severity="warning", markup=False)
+            self._warn(CANNOT_EDIT)
             return
         try:
             allowed = await self.messenger.allowed_actions(message.message_id)
         except MessengerError as exc:
-            self.notify(str(exc), severity="warning", markup=False)
+            self._warn(str(exc))
             return
         if not allowed.edit:
-            self.notify(CANNOT_EDIT, severity="warning", markup=False)
+            self._warn(CANNOT_EDIT)
             return
-        self.conversation.set_editing(self.conversation.view.get(message.message_id) or message)
+        self.conversation.set_editing(self._fresh(message))
 
     @work(group="dialog", exclusive=True, exit_on_error=False)
     async def message_actions(self, message: ChatMessage, *, offer_edit: bool) -> None:
@@ -93,10 +75,10 @@ class EditActions:
                 MessageActionsModal(message, allowed, offer_edit=offer_edit)
             )
             if choice == "edit":
-                self.conversation.set_editing(self.conversation.view.get(message.message_id) or message)
+                self.conversation.set_editing(self._fresh(message))
             elif choice == "delete-me":
                 await self.messenger.delete_for_me(message.message_id)  # MessageRemoved drops it
             elif choice == "delete-everyone":
                 await self.messenger.delete_for_everyone(message.message_id)  # MessageChanged repaints
         except MessengerError as exc:
-            self.notify(str(exc), severity="warning", markup=False)
+            self._warn(str(exc))

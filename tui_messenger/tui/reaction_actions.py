@@ -4,7 +4,7 @@ The service stores and sends; `ChatReactionsChanged` repaints the message in the
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual import work
 
@@ -12,32 +12,21 @@ from tui_messenger.domain.models import MessageKind
 from tui_messenger.domain.reactions import toggled
 from tui_messenger.services.errors import MessengerError
 from tui_messenger.tui import messages as msg
+from tui_messenger.tui.main_screen_mixin import MainScreenMixin
 from tui_messenger.tui.widgets.message_view import MessageView
 
 if TYPE_CHECKING:
-    from tui_messenger.domain.models import ChatMessage, ChatSummary
-    from tui_messenger.services.messenger import Messenger
-    from tui_messenger.tui.conversation_pane import ConversationPane
+    from tui_messenger.domain.models import ChatMessage
 
 
-class ReactionActions:
-    """Mixed into MainScreen, which provides `messenger`, `app`, `current`, `conversation`, `notify`."""
-
-    if TYPE_CHECKING:
-        app: Any
-        messenger: Messenger
-        current: ChatSummary | None
-        conversation: ConversationPane
-
-        def notify(self, message: str, **kwargs: Any) -> None: ...
-
+class ReactionActions(MainScreenMixin):
     def on_message_view_react_requested(self, event: MessageView.ReactRequested) -> None:
         event.stop()
         self.pick_reaction(event.message)
 
     def on_message_view_reaction_toggled(self, event: MessageView.ReactionToggled) -> None:
         event.stop()
-        current = self.conversation.view.get(event.message.message_id) or event.message
+        current = self._fresh(event.message)
         self.send_reaction(current.message_id, toggled(current.reactions, event.emoji))
 
     def on_chat_reactions_changed(self, event: msg.ChatReactionsChanged) -> None:
@@ -46,12 +35,8 @@ class ReactionActions:
 
     def action_react(self) -> None:
         """The palette's "React to message": the selected message, else the newest one."""
-        view = self.conversation.view
-        message = view.selected_message or (view.messages[-1] if view.messages else None)
-        if self.current is None or message is None:
-            self.notify("Open a chat and select a message first.", severity="warning", markup=False)
-            return
-        self.pick_reaction(message)
+        if (message := self._target(or_newest=True)) is not None:
+            self.pick_reaction(message)
 
     @work(group="dialog", exclusive=True, exit_on_error=False)
     async def pick_reaction(self, message: ChatMessage) -> None:
@@ -61,9 +46,9 @@ class ReactionActions:
             self.notify("Notices take no reactions.", markup=False)
             return
         if self.current is not None and self.current.blocked:
-            self.notify("This contact is blocked; unblock to react.", severity="warning", markup=False)
+            self._warn("This contact is blocked; unblock to react.")
             return
-        message = self.conversation.view.get(message.message_id) or message
+        message = self._fresh(message)
         mine = next((r.emoji for r in message.reactions if r.mine), None)
         chosen = await self.app.push_screen_wait(ReactionPickerModal(message, mine=mine))
         if chosen is None:
@@ -81,6 +66,6 @@ class ReactionActions:
             else:
                 chips = await self.messenger.unreact(message_id)
         except MessengerError as exc:
-            self.notify(str(exc), severity="warning", markup=False)
+            self._warn(str(exc))
             return
         self.conversation.view.set_reactions(message_id, chips)
