@@ -9,6 +9,7 @@ been lost). Each frame id is handled once; what it does is up to the handler reg
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from tui_messenger.transport import wire
@@ -22,6 +23,18 @@ class ActionHost(Protocol):
     def note(self, kind: str, actor: str, detail: str, **extra: Any) -> None: ...
 
     def send_ephemeral(self, frame: wire.Frame) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class PeerHooks:
+    """What a kind of action (edits.py, reactions.py) uses of the peer: the user's id, the timeline's
+    `publish`, `new_id` and `next_ts`, and the log's `note`."""
+
+    user_id: str
+    publish: Callable[..., Any]
+    note: Callable[..., None]
+    new_id: Callable[[str], str]
+    next_ts: Callable[[], int]
 
 
 class PeerActions:

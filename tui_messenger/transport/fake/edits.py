@@ -15,32 +15,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
 from tui_messenger.domain.clock import from_ms
 from tui_messenger.domain.edits import EDITABLE_KINDS, accepts_remote
 from tui_messenger.transport import wire
+from tui_messenger.transport.fake.actions import PeerHooks
 
 ChangeFrame = wire.EditFrame | wire.DeleteFrame
 _EDITABLE_WIRE_KINDS = {kind.value for kind in EDITABLE_KINDS}
 
 
 class PeerEdits:
-    def __init__(
-        self,
-        *,
-        user_id: str,
-        publish: Callable[..., Any],
-        note: Callable[..., None],
-        new_id: Callable[[str], str],
-        next_ts: Callable[[], int],
-        now: Callable[[], datetime],
-    ) -> None:
-        self._user_id = user_id
-        self._publish = publish
-        self._note = note
-        self._new_id = new_id
-        self._next_ts = next_ts
+    def __init__(self, peer: PeerHooks, *, now: Callable[[], datetime]) -> None:
+        self._peer = peer
         self._now = now
         self._messages: dict[str, tuple[str, int, str]] = {}  # id -> (author, network time, wire kind)
         self.deleted: set[str] = set()
@@ -75,31 +62,31 @@ class PeerEdits:
         edit = isinstance(frame, wire.EditFrame)
         problem = self._problem(frame.sender, frame.message_id, frame.timestamp, edit=edit)
         if problem is not None:
-            self._note(
-                "rejected", self._user_id, f"{frame.type} of {frame.message_id}: {problem}", to=frame.to
+            self._peer.note(
+                "rejected", self._peer.user_id, f"{frame.type} of {frame.message_id}: {problem}", to=frame.to
             )
             return
         self._apply(frame)
-        self._publish(frame, own=True)  # the client's own time: a new device judges it as this one did
+        self._peer.publish(frame, own=True)  # the client's own time: a new device judges it as this one did
         detail = frame.body if isinstance(frame, wire.EditFrame) else "deleted for everyone"
-        self._note(frame.type, self._user_id, detail, to=frame.to, message_id=frame.message_id)
+        self._peer.note(frame.type, self._peer.user_id, detail, to=frame.to, message_id=frame.message_id)
 
     # from a bot ----------------------------------------------------------------------------------------
     def change(self, sender: str, message_id: str, body: str | None) -> str | None:
         """`sender` edits (`body`) or deletes (None) its message; the frame id, or None if refused."""
-        ts = self._next_ts()
+        ts = self._peer.next_ts()
         problem = self._problem(sender, message_id, ts, edit=body is not None)
         if problem is not None:
             what = "delete" if body is None else "edit"
-            self._note("rejected", sender, f"{what} of {message_id}: {problem}")
+            self._peer.note("rejected", sender, f"{what} of {message_id}: {problem}")
             return None
-        common = {"id": self._new_id("x"), "sender": sender, "to": self._user_id, "message_id": message_id,
-                  "timestamp": ts}  # fmt: skip
+        common = {"id": self._peer.new_id("x"), "sender": sender, "to": self._peer.user_id,
+                  "message_id": message_id, "timestamp": ts}  # fmt: skip
         frame: ChangeFrame = (
             wire.DeleteFrame(**common) if body is None else wire.EditFrame(body=body, **common)  # type: ignore[arg-type]
         )
         self._apply(frame)
-        self._publish(frame)
-        self._note(frame.type, sender, body if body is not None else "deleted for everyone",
-                   to=self._user_id, message_id=message_id)  # fmt: skip
+        self._peer.publish(frame)
+        self._peer.note(frame.type, sender, body if body is not None else "deleted for everyone",
+                        to=self._peer.user_id, message_id=message_id)  # fmt: skip
         return frame.id

@@ -24,7 +24,7 @@ from pydantic import ValidationError
 from tui_messenger.domain.clock import Clock, ManualClock, to_ms
 from tui_messenger.transport import wire
 from tui_messenger.transport.base import Transport, TransportClosed
-from tui_messenger.transport.fake.actions import PeerActions
+from tui_messenger.transport.fake.actions import PeerActions, PeerHooks
 from tui_messenger.transport.fake.bots import build_bots
 from tui_messenger.transport.fake.connection import Connection
 from tui_messenger.transport.fake.consent import ERROR_TITLES, ConsentLedger
@@ -92,16 +92,14 @@ class FakePeer(Transport):
         self._wake: asyncio.Event | None = None
         self.bots = build_bots(self, world)
         self.actions = PeerActions(self)  # reactions, edits and deletions from the user
-        self.edits = PeerEdits(
-            user_id=self.user_id, publish=self._publish, note=self.note, new_id=self.timeline.new_id,
-            next_ts=self.timeline.next_ts, now=clock.now,
-        )  # fmt: skip
-        self.actions.handlers[wire.EditFrame] = self.edits.from_user
-        self.actions.handlers[wire.DeleteFrame] = self.edits.from_user
-        self.reactions = PeerReactions(
+        hooks = PeerHooks(
             user_id=self.user_id, publish=self._publish, note=self.note, new_id=self.timeline.new_id,
             next_ts=self.timeline.next_ts,
         )  # fmt: skip
+        self.edits = PeerEdits(hooks, now=clock.now)
+        self.actions.handlers[wire.EditFrame] = self.edits.from_user
+        self.actions.handlers[wire.DeleteFrame] = self.edits.from_user
+        self.reactions = PeerReactions(hooks)
         self.actions.handlers[wire.ReactionFrame] = self.reactions.from_user
         self._seed_world()
 

@@ -8,54 +8,41 @@ account's scenario entry), a business in a flow step (`react = {message = "user"
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from tui_messenger.domain.reactions import is_emoji
 from tui_messenger.transport import wire
+from tui_messenger.transport.fake.actions import PeerHooks
 
 DEFAULT_EMOJI = ("❤️", "👍", "😂")  # what a person reacts with when the scenario names none
 
 
 class PeerReactions:
-    def __init__(
-        self,
-        *,
-        user_id: str,
-        publish: Callable[..., Any],
-        note: Callable[..., None],
-        new_id: Callable[[str], str],
-        next_ts: Callable[[], int],
-    ) -> None:
-        self._user_id = user_id
-        self._publish = publish
-        self._note = note
-        self._new_id = new_id
-        self._next_ts = next_ts
+    def __init__(self, peer: PeerHooks) -> None:
+        self._peer = peer
         self.given: dict[tuple[str, str], str] = {}  # (message id, reactor) -> emoji, as the network has it
 
     def from_user(self, frame: wire.ReactionFrame) -> None:
         """A reaction from the user (the frame's id is handled once; PeerActions acks it)."""
         if frame.emoji and not is_emoji(frame.emoji):
-            self._note("rejected", self._user_id, "a reaction that is not one emoji", to=frame.to)
+            self._peer.note("rejected", self._peer.user_id, "a reaction that is not one emoji", to=frame.to)
             return
-        stored = frame.model_copy(update={"timestamp": self._next_ts()})
-        self._publish(stored, own=True)
-        self.given[(frame.message_id, self._user_id)] = frame.emoji
-        self._note(
-            "reaction", self._user_id, frame.emoji or "taken back", to=frame.to, message_id=frame.message_id
-        )
+        self._keep(frame.model_copy(update={"timestamp": self._peer.next_ts()}), own=True)
 
     def react(self, sender: str, message_id: str, emoji: str) -> str | None:
         """`sender` reacts to `message_id` ("" takes it back); returns the frame id, None if refused."""
         if emoji and not is_emoji(emoji):
-            self._note("rejected", sender, f"reaction {emoji[:20]!r} is not one emoji")
+            self._peer.note("rejected", sender, f"reaction {emoji[:20]!r} is not one emoji")
             return None
         frame = wire.ReactionFrame(
-            id=self._new_id("r"), sender=sender, to=self._user_id, message_id=message_id, emoji=emoji,
-            timestamp=self._next_ts(),
+            id=self._peer.new_id("r"), sender=sender, to=self._peer.user_id, message_id=message_id,
+            emoji=emoji, timestamp=self._peer.next_ts(),
         )  # type: ignore[call-arg]  # fmt: skip
-        self._publish(frame)
-        self.given[(message_id, sender)] = emoji
-        self._note("reaction", sender, emoji or "taken back", to=self._user_id, message_id=message_id)
+        self._keep(frame)
         return frame.id
+
+    def _keep(self, frame: wire.ReactionFrame, *, own: bool = False) -> None:
+        """Into the timeline (`own`: the user's, sent again only in a full sync), `given` and the log."""
+        self._peer.publish(frame, own=own)
+        self.given[(frame.message_id, frame.sender)] = frame.emoji
+        self._peer.note(
+            "reaction", frame.sender, frame.emoji or "taken back", to=frame.to, message_id=frame.message_id
+        )
