@@ -284,16 +284,24 @@ def run_app(settings: AppSettings) -> int:
     path = settings.db_path or default_db_path()
     with ThreadPoolExecutor(max_workers=1) as pool:
         checking = pool.submit(preflight, path, exclusive=True, defer_history=True)
-        from tui_messenger.domain.clock import VirtualClock
-        from tui_messenger.services.deferred import DeferredMessenger
+        from tui_messenger.services.deferred import DeferredMessenger, read_first_screen
         from tui_messenger.store.chat_rows import QuickChatList
+
+        # Then, in the same thread, what the first frame shows (read-only, from the tables just checked).
+        reading = pool.submit(lambda: read_first_screen(QuickChatList(checking.result().path)))
+        from tui_messenger.domain.clock import VirtualClock
         from tui_messenger.tui.app import MessengerApp
         from tui_messenger.tui.themes import register_themes
 
         try:
             checked = checking.result()
         except StoreError as exc:
+            reading.cancel()
             raise BootError(str(exc)) from exc
+        try:
+            first = reading.result()
+        except Exception:  # read again by the screen, where a failure is one literal line, not a traceback
+            first = None
     opened: list[Database] = []
     try:
         # A tester's own file is checked now; a built-in is known good and loads with the service.
@@ -323,7 +331,9 @@ def run_app(settings: AppSettings) -> int:
             return service
 
         downloads = _downloads(settings)
-        messenger = DeferredMessenger(build, quick=QuickChatList(checked.path), user_id="me", clock=clock)
+        messenger = DeferredMessenger(
+            build, quick=QuickChatList(checked.path), user_id="me", clock=clock, first=first
+        )
         theme, remember = _ui_theme(settings)
         app = MessengerApp(
             messenger,

@@ -71,3 +71,29 @@ async def test_a_new_file_lists_nothing_and_other_calls_build_the_service(tmp_pa
     await deferred.stop()
     for db in dbs:
         db.close()
+
+
+async def test_the_first_screen_read_ahead_is_what_the_quick_path_reads(tmp_path: Path) -> None:
+    """`read_first_screen` (run by run_app while the screens import) gives the same rows, look-alike
+    warnings and counts as the quick path, and the messenger answers from it without reading the file."""
+    from tui_messenger.services.deferred import read_first_screen
+
+    path = tmp_path / "m.db"
+    await _seeded_db(path)
+    first = read_first_screen(QuickChatList(path))
+    quick = DeferredMessenger(lambda: None, quick=QuickChatList(path), user_id="me", clock=ManualClock())
+    for archived in (False, True):
+        assert first.lists[ChatFilter.ALL, archived] == await quick.chat_list(archived=archived)
+    assert first.counts == await quick.filter_counts()
+    impostor = next(r for r in first.lists[ChatFilter.ALL, False] if r.peer.id == "nordbank-support")
+    assert impostor.looks_like == "Nordbank"
+
+    class Unreadable(QuickChatList):
+        def _query(self, sql: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+            raise AssertionError("read again")
+
+    ahead = DeferredMessenger(
+        lambda: None, quick=Unreadable(path), user_id="me", clock=ManualClock(), first=first
+    )
+    assert await ahead.chat_list() == first.lists[ChatFilter.ALL, False]
+    assert await ahead.filter_counts() == first.counts

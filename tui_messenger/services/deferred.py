@@ -3,6 +3,10 @@ service (SQLAlchemy, pydantic, the network) is imported and built in a thread.
 
 A person sees their chats in about the time a bare Textual app takes to start; everything else waits
 for the service, which is ready a moment later. Only the chat list and its counts have a quick path.
+What the first frame shows (the list, the archived row, the counts, each row's look-alike warning) can be
+read ahead (`read_first_screen`), in the thread that checks the file while the screens import: the first frame
+then has its rows, with no thread hop and no frame drawn without them. Until the service is built nothing
+writes the file, so what was read ahead is what the file holds.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from tui_messenger.domain.clock import Clock
@@ -22,6 +27,39 @@ FIRST_FRAME_WAIT = 2.0  # seconds: start the service anyway if the screen never 
 PAINT_GRACE = 0.1  # seconds for the list to be laid out and painted
 
 
+@dataclass(frozen=True)
+class FirstScreen:
+    """What the first frame shows, read ahead: the chat list and the archived chats (each row with its
+    look-alike warning), and the filter counts."""
+
+    lists: dict[tuple[ChatFilter, bool], list[ChatSummary]]
+    counts: dict[ChatFilter, int]
+
+
+def read_first_screen(quick: QuickChatList) -> FirstScreen:
+    """The first frame's reads and look-alike checks (blocking: `run_app` calls it in the thread that
+    checks the file, while the screens import)."""
+    check = _look_alike_check(quick)
+    lists = {
+        (ChatFilter.ALL, archived): _with_look_alikes(check, quick.chat_list(archived=archived))
+        for archived in (False, True)
+    }
+    return FirstScreen(lists, quick.counts())
+
+
+def _look_alike_check(quick: QuickChatList) -> Any:
+    from tui_messenger.services.impersonation import ImpersonationCheck
+
+    return ImpersonationCheck(quick.verified_names())
+
+
+def _with_look_alikes(check: Any, summaries: list[ChatSummary]) -> list[ChatSummary]:
+    return [
+        ChatSummary(s.chat, s.peer, s.blocked, check.looks_like(s.peer.id, s.peer.display_name))
+        for s in summaries
+    ]
+
+
 class DeferredMessenger:
     """A `Messenger` whose service is built on first need (at the latest by `start`)."""
 
@@ -32,6 +70,7 @@ class DeferredMessenger:
         quick: QuickChatList,
         user_id: str,
         clock: Clock,
+        first: FirstScreen | None = None,
     ) -> None:
         self.user_id = user_id
         self.clock = clock
@@ -42,6 +81,7 @@ class DeferredMessenger:
         self._listeners: dict[int, tuple[Listener, Callable[[], None] | None]] = {}
         self._looks_like: Any = None
         self._listed: asyncio.Event | None = None
+        self._first = first
         # The build refused the database (damage the check after the first frame found): nothing was
         # written; `on_refused` tells the app, which closes with this one line.
         self.refused: StoreError | None = None
@@ -108,28 +148,28 @@ class DeferredMessenger:
     # the quick path -------------------------------------------------------------------------------------
     def _quick_looks_like(self, summaries: list[ChatSummary]) -> list[ChatSummary]:
         if self._looks_like is None:
-            from tui_messenger.services.impersonation import ImpersonationCheck
-
-            self._looks_like = ImpersonationCheck(self._quick.verified_names())
-        check = self._looks_like
-        return [
-            ChatSummary(s.chat, s.peer, s.blocked, check.looks_like(s.peer.id, s.peer.display_name))
-            for s in summaries
-        ]
+            self._looks_like = _look_alike_check(self._quick)
+        return _with_look_alikes(self._looks_like, summaries)
 
     async def chat_list(
         self, *, filter: ChatFilter = ChatFilter.ALL, query: str = "", archived: bool = False
     ) -> list[ChatSummary]:
         if self._real is not None or query:
             return await (await self.service()).chat_list(filter=filter, query=query, archived=archived)
-        rows = await asyncio.to_thread(self._quick.chat_list, filter=filter, archived=archived)
-        rows = self._quick_looks_like(rows)
+        rows = self._first.lists.get((filter, archived)) if self._first is not None else None
+        if rows is None:
+            rows = await asyncio.to_thread(self._quick_rows, filter, archived)
         self._first_list().set()
-        return rows
+        return list(rows)
+
+    def _quick_rows(self, filter: ChatFilter, archived: bool) -> list[ChatSummary]:
+        return self._quick_looks_like(self._quick.chat_list(filter=filter, archived=archived))
 
     async def filter_counts(self) -> dict[ChatFilter, int]:
         if self._real is not None:
             return await self._real.filter_counts()
+        if self._first is not None:
+            return dict(self._first.counts)
         return await asyncio.to_thread(self._quick.counts)
 
     # everything else waits for the service -------------------------------------------------------------
