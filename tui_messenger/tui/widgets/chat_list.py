@@ -13,80 +13,20 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.css.styles import RulesMap
 from textual.message import Message
 from textual.strip import Strip
 from textual.style import Style
-from textual.visual import RenderOptions, Visual, VisualType
+from textual.visual import Visual, VisualType
 from textual.widgets import Input, OptionList, Tab, Tabs
 from textual.widgets.option_list import Option
 
 from tui_messenger.domain.models import ChatFilter, ChatSummary
-from tui_messenger.tui.widgets.chat_row import archived_row, back_row, chat_row
-
-
-def row_lines(summary: ChatSummary) -> int:
-    """The lines `chat_row` draws for a chat: name, preview, then a warning line each for a look-alike
-    name and a reported scam (tests/tui/test_chat_list_in_place.py keeps the two in step)."""
-    return 2 + bool(summary.looks_like) + bool(summary.peer.scam)
-
+from tui_messenger.tui.widgets.chat_row import FittedRow, LazyRow, archived_row, back_row, row_lines
 
 ARCHIVED_ID = "archived"
 KEPT_RENDERS = 4096
 IN_PLACE_MAX = 16  # rows replaced one by one at most; more are set again at once
 BACK_ID = "back"
-
-
-class _FittedRow(Visual):
-    """A row whose lines were fitted to the list's width when it was built (`chat_row`): its height is its
-    line count. Textual measured a Content row by wrapping it, and its one-entry cache missed on every
-    tab switch as the scrollbar came and went (200 rows wrapped twice: 15-30 ms of a switch)."""
-
-    def __init__(self, content: Content) -> None:
-        self.content = content
-        self.lines = content.plain.count("\n") + 1
-
-    def render_strips(
-        self, width: int, height: int | None, style: Style, options: RenderOptions
-    ) -> list[Strip]:
-        return self.content.render_strips(width, height, style, options)
-
-    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
-        return self.content.get_optimal_width(rules, container_width)
-
-    def get_height(self, rules: RulesMap, width: int) -> int:
-        return self.lines
-
-
-class _LazyRow(Visual):
-    """A chat row built when it is first drawn: a list of 200 chats is laid out from the rows' line
-    counts and draws the twenty or so on screen (building all 200 cost 30-60 ms of the first frame)."""
-
-    def __init__(self, summary: ChatSummary, width: int, minute: datetime) -> None:
-        self.summary, self.width, self.minute = summary, width, minute
-        self.lines = row_lines(summary)
-        self._content: Content | None = None
-
-    @property
-    def content(self) -> Content:
-        if self._content is None:
-            self._content = chat_row(self.summary, self.width, self.minute)
-        return self._content
-
-    @property
-    def plain(self) -> str:
-        return self.content.plain
-
-    def render_strips(
-        self, width: int, height: int | None, style: Style, options: RenderOptions
-    ) -> list[Strip]:
-        return self.content.render_strips(width, height, style, options)
-
-    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
-        return self.width
-
-    def get_height(self, rules: RulesMap, width: int) -> int:
-        return self.lines
 
 
 class ChatOptions(OptionList):
@@ -118,7 +58,7 @@ class ChatOptions(OptionList):
 
     def _get_visual(self, option: Option) -> Visual:
         if option._visual is None and isinstance(option.prompt, Content):
-            option._visual = _FittedRow(option.prompt)
+            option._visual = FittedRow(option.prompt)
         return super()._get_visual(option)
 
     def _replace_option_prompt(self, index: int, prompt: VisualType) -> None:
@@ -185,7 +125,7 @@ class ChatList(Vertical):
         self._option_cache: dict[int, tuple[tuple[ChatSummary, int, datetime], Option]] = {}
         self.filter = ChatFilter.ALL
         self.archived = False
-        self.current_chat: int | None = None
+        self._current_chat: int | None = None
 
     def compose(self) -> ComposeResult:
         yield Tabs(
@@ -204,6 +144,28 @@ class ChatList(Vertical):
 
     def summary(self, chat_id: int) -> ChatSummary | None:
         return self._by_id.get(chat_id)
+
+    @property
+    def current_chat(self) -> int | None:
+        """The open chat: its row is the highlighted one (opened from the palette or a search too)."""
+        return self._current_chat
+
+    @current_chat.setter
+    def current_chat(self, chat_id: int | None) -> None:
+        self._current_chat = chat_id
+        if self.is_mounted:
+            self._highlight_current(self.query_one(ChatOptions))
+
+    def _highlight_current(self, options: ChatOptions) -> bool:
+        """Highlight the open chat's row; False if it is not in this view."""
+        if self._current_chat is None:
+            return False
+        try:
+            index = options.get_option_index(str(self._current_chat))
+        except Exception:  # the open chat is not in this view (archived, filtered out, not fetched yet)
+            return False
+        options.highlighted = index
+        return True
 
     def _row_width(self) -> int:
         """The width the rows will be shown at: without or with a vertical scrollbar as they fit or not.
@@ -261,7 +223,7 @@ class ChatList(Vertical):
         cached = self._option_cache.get(summary.chat.id)
         if cached is not None and cached[0] == key:
             return cached[1]
-        option = Option(_LazyRow(summary, width, minute), id=str(summary.chat.id))
+        option = Option(LazyRow(summary, width, minute), id=str(summary.chat.id))
         self._option_cache[summary.chat.id] = (key, option)
         return option
 
@@ -289,20 +251,20 @@ class ChatList(Vertical):
         if len(self._option_cache) > 4 * max(len(self._rows), 256):
             keep = {s.chat.id for s in self._rows}
             self._option_cache = {k: v for k, v in self._option_cache.items() if k in keep}
+        # The highlight shows the open chat, unless the user is moving it in the focused list: a refetch
+        # (a new message, a tab switch) then leaves it where they put it.
+        moving = options.has_focus and highlighted is not None
         if self._update_in_place(options, items):
-            # the same chats in the same order: the highlight and the scroll stay as they are, except that
-            # a list without a highlight gets the open chat's, as after setting the rows
-            if highlighted is None and self.current_chat is not None:
-                try:
-                    options.highlighted = options.get_option_index(str(self.current_chat))
-                except Exception:  # the open chat is not in this view
-                    pass
+            # the same chats in the same order: the rows changed in place and the scroll stays
+            if not moving:
+                self._highlight_current(options)
             return
         options.set_options(items)
-        target = highlighted or (str(self.current_chat) if self.current_chat is not None else None)
-        if target is not None:
+        if not moving and self._highlight_current(options):
+            return
+        if highlighted is not None:
             try:
-                options.highlighted = options.get_option_index(target)
+                options.highlighted = options.get_option_index(highlighted)
             except Exception:  # the chat left this view (archived, filtered out)
                 options.highlighted = 0 if items else None
 
