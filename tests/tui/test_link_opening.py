@@ -13,6 +13,7 @@ from app_helpers import SIZE, make_app, open_chat_by_keyboard, settle, text, unt
 from fake_messenger import FakeMessenger
 from textual.pilot import Pilot
 from textual.widgets import Button, OptionList
+from textual.widgets._footer import FooterKey
 
 from tui_messenger.domain.models import Account
 from tui_messenger.tui.modals.link import LinkChooserModal, LinkModal
@@ -231,15 +232,33 @@ async def test_markup_and_actions_in_a_link_stay_text(opened: list[str]) -> None
         assert quits == [] and opened == []
 
 
-async def test_o_on_a_message_without_links_says_so(opened: list[str]) -> None:
-    async with make_app(world("just words")).run_test(size=SIZE) as pilot:
+def footer(pilot: Pilot[Any]) -> str:
+    """The footer's keys as drawn."""
+    keys = pilot.app.screen.query(FooterKey)
+    return "  ".join(key.render_line(0).text.strip() for key in keys if key.display)
+
+
+async def test_open_link_is_offered_only_on_a_message_with_a_link(opened: list[str]) -> None:
+    async with make_app(world(IDN, "just words")).run_test(size=SIZE) as pilot:
         await settle(pilot)
         await open_chat_by_keyboard(pilot, 1)
-        await select_last(pilot)
-        await pilot.press("o")
+        pilot.app.screen.query_one(MessageView).focus()
         await settle(pilot)
-        assert [n.message for n in pilot.app._notifications] == ["This message has no link."]  # noqa: SLF001
+        assert "Reply" in footer(pilot)  # the history's keys, but none for a message not selected
+        assert "React" not in footer(pilot) and "Open link" not in footer(pilot)
+        view = await select_last(pilot)
+        await settle(pilot)
+        assert "React" in footer(pilot) and "Open link" not in footer(pilot)
+        await pilot.press("o")  # the key does nothing here: no dialog, no toast
+        await settle(pilot)
         assert not isinstance(pilot.app.screen, LinkModal) and opened == []
+        assert [n.message for n in pilot.app._notifications] == []  # noqa: SLF001
+        await pilot.press("up")  # the message with a link
+        await settle(pilot)
+        assert view.selected == 0 and "Open link" in footer(pilot)
+        await pilot.press("o")
+        await until_dialog(pilot)
+        assert isinstance(pilot.app.screen, LinkModal)
 
 
 async def test_chooser_by_mouse(opened: list[str]) -> None:

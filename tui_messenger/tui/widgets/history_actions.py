@@ -12,12 +12,22 @@ from __future__ import annotations
 from textual import events
 
 from tui_messenger.domain.models import MessageStatus
-from tui_messenger.tui.widgets.link_marks import link_index_at
+from tui_messenger.tui.widgets.link_marks import link_index_at, link_source, links_in
 from tui_messenger.tui.widgets.message_layout import Context, layout_message
 
 
 class HistoryActions:
     """Key actions and clicks for `MessageView` (see the module docstring)."""
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """'Open link' (and its key) only on a selected message that has a link, 'React' only on a
+        selected message: the footer shows what the key would do here (`watch_selected` refreshes it)."""
+        if action == "open_link":
+            message = self.selected_message
+            return message is not None and bool(links_in(link_source(message)))
+        if action == "react":
+            return self.selected_message is not None
+        return super().check_action(action, parameters)  # type: ignore[misc]
 
     def action_select(self, step: int) -> None:
         if not self._messages:

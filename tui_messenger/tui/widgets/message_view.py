@@ -317,6 +317,7 @@ class MessageView(HistoryWindow, HistoryActions, ScrollView, can_focus=True):
 
     def watch_selected(self, old: int | None, new: int | None) -> None:
         self.refresh()
+        self.refresh_bindings()  # 'Open link' and 'React' depend on the selected message
 
     def _scroll_to_selected(self, *, center: bool = False) -> None:
         if self.selected is None or self.selected >= len(self._first_line):
