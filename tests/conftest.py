@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -151,6 +152,17 @@ def clock() -> StepClock:
 @pytest.fixture
 def transport() -> ScriptedTransport:
     return ScriptedTransport()
+
+
+@pytest.fixture
+def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The screen shows local times: pin the zone to UTC so expected text and snapshots hold on any
+    machine. A module takes it for all its tests with `pytestmark = pytest.mark.usefixtures("utc")`."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
 
 
 @pytest.fixture

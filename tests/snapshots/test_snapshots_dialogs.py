@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 from dialog_host import DialogHost, evidence
+from snap_helpers import SIZE, THEMES
 
 from tui_messenger.domain.models import (
     Account,
@@ -18,9 +19,6 @@ from tui_messenger.domain.models import (
     QualityReport,
 )
 from tui_messenger.tui.modals import BlockModal, ProfileModal, ReportModal
-
-SIZE = (120, 40)
-THEMES = ["tui-dark", "tui-light", "tui-high-contrast"]
 
 
 async def settle(pilot) -> None:

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import pytest
 from dialog_host import DialogHost
+from snap_helpers import SIZE, THEMES
 
 from tui_messenger.domain.links import parse_link
 from tui_messenger.tui.modals.export import ExportModal
 from tui_messenger.tui.modals.link import LinkModal
-
-SIZE = (120, 40)
-THEMES = ["tui-dark", "tui-light", "tui-high-contrast"]
 
 
 async def settle(pilot) -> None:

@@ -7,37 +7,18 @@ Update after an intended change with `pytest tests/snapshots --snapshot-update`,
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from snap_helpers import SIZE, THEMES, settle
 from textual.pilot import Pilot
 
 from tui_messenger.bootstrap import build_test_app
 from tui_messenger.domain.models import BlockReason
 
-SIZE = (120, 40)
-THEMES = ["tui-dark", "tui-light", "tui-high-contrast"]
-
-
-@pytest.fixture(autouse=True)
-def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    # The screen shows local times: pin the zone so the snapshots match on every machine.
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
-
-
-async def settle(pilot: Pilot[Any], rounds: int = 4) -> None:
-    """Let the peer answer and the screen catch up: a worker's result often starts more work."""
-    for _ in range(rounds):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+pytestmark = pytest.mark.usefixtures("utc")
 
 
 def steady_cursors(pilot: Pilot[Any]) -> None:

@@ -6,13 +6,12 @@ Update after an intended change with `pytest tests/snapshots --snapshot-update`,
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from dialog_host import T0, DialogHost
+from snap_helpers import SIZE, THEMES, settle
 from textual.pilot import Pilot
 
 from tui_messenger.bootstrap import build_test_app
@@ -20,35 +19,18 @@ from tui_messenger.domain.models import ChatMessage, Direction, MessageKind, Rea
 from tui_messenger.tui.modals.reaction_picker import ReactionPickerModal
 from tui_messenger.tui.widgets.message_view import MessageView
 
-SIZE = (120, 40)
-THEMES = ["tui-dark", "tui-light", "tui-high-contrast"]
-
-
-@pytest.fixture(autouse=True)
-def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
-
-
-async def quiet(pilot: Pilot[Any], rounds: int = 4) -> None:
-    for _ in range(rounds):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+pytestmark = pytest.mark.usefixtures("utc")
 
 
 @pytest.mark.parametrize("theme", THEMES)
 def test_chips_under_the_bubbles(snap_compare, theme: str, tmp_path: Path) -> None:
     async def run_before(pilot: Pilot[Any]) -> None:
         await pilot.pause()
-        await quiet(pilot)
+        await settle(pilot)
         app: Any = pilot.app
         summary = await app.messenger.chat_for_account("anna")
         app.screen.open_chat(summary.chat.id)
-        await quiet(pilot)
+        await settle(pilot)
         view = app.screen.query_one(MessageView)
         first, mine = view.messages[0], next(m for m in reversed(view.messages) if m.outgoing)
         await app.messenger.react(first.message_id, ":heart:")
@@ -61,7 +43,7 @@ def test_chips_under_the_bubbles(snap_compare, theme: str, tmp_path: Path) -> No
                 break
             await pilot.pause(0.02)
         view.focus()
-        await quiet(pilot)
+        await settle(pilot)
 
     app = build_test_app(tmp_path, theme=theme)
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

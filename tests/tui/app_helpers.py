@@ -1,4 +1,5 @@
-"""Helpers for the messenger's Pilot tests: wait until quiet, read what is on screen, find rows."""
+"""Helpers for the messenger's Pilot tests: wait until quiet, read what is on screen, find rows, open a
+chat, reach the service behind the app."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from textual.worker import WorkerCancelled
 
 from tui_messenger.tui.app import MessengerApp
 from tui_messenger.tui.themes import packaged_theme_dirs, register_themes
+from tui_messenger.tui.widgets.message_view import MessageView
 
 SIZE = (120, 40)
 
@@ -74,3 +76,27 @@ async def open_chat_by_keyboard(pilot: Pilot[Any], chat_id: int) -> None:
         await pilot.press(key)
     await pilot.press("enter")
     await settle(pilot)
+
+
+async def chat_id(pilot: Pilot[Any], account_id: str) -> int:
+    summary = await pilot.app.messenger.chat_for_account(account_id)  # type: ignore[attr-defined]
+    assert summary is not None, account_id
+    return summary.chat.id
+
+
+async def open_account_chat(pilot: Pilot[Any], account_id: str, *, focus: bool = False) -> MessageView:
+    """Open the chat with `account_id` once start-up is quiet; its history view (`focus`: focused)."""
+    await settle(pilot)
+    pilot.app.screen.open_chat(await chat_id(pilot, account_id))  # type: ignore[attr-defined]
+    await settle(pilot)
+    view = pilot.app.screen.query_one(MessageView)
+    if focus:
+        view.focus()
+        await pilot.pause()
+    return view
+
+
+async def real_service(pilot: Pilot[Any]) -> Any:
+    """The MessengerService behind the app (`build_test_app` wraps it; a plain service is itself)."""
+    messenger = pilot.app.messenger  # type: ignore[attr-defined]
+    return await messenger.service() if hasattr(messenger, "service") else messenger

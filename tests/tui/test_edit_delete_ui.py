@@ -5,13 +5,11 @@ deleted" on screen; the peer's own edits arriving; the 15-minute window on the a
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from app_helpers import settle, until_dialog, view_text, wait_for
+from app_helpers import SIZE, open_account_chat, real_service, settle, until_dialog, view_text, wait_for
 from textual.pilot import Pilot
 from textual.widgets import Button
 
@@ -21,30 +19,8 @@ from tui_messenger.tui.widgets.composer import Composer
 from tui_messenger.tui.widgets.edit_strip import EditStrip
 from tui_messenger.tui.widgets.message_view import MessageView
 
-SIZE = (120, 40)
+pytestmark = pytest.mark.usefixtures("utc")
 ONLY_FOR_ME = ["message-action-delete-me", "message-action-cancel"]
-
-
-@pytest.fixture(autouse=True)
-def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
-
-
-async def service(pilot: Pilot[Any]) -> Any:
-    messenger = pilot.app.messenger  # type: ignore[attr-defined]
-    return await messenger.service() if hasattr(messenger, "service") else messenger
-
-
-async def open_anna(pilot: Pilot[Any]) -> MessageView:
-    await settle(pilot)
-    summary = await pilot.app.messenger.chat_for_account("anna")  # type: ignore[attr-defined]
-    pilot.app.screen.open_chat(summary.chat.id)
-    await settle(pilot)
-    return pilot.app.screen.query_one(MessageView)
 
 
 async def send(pilot: Pilot[Any], text: str) -> str:
@@ -56,7 +32,7 @@ async def send(pilot: Pilot[Any], text: str) -> str:
     await pilot.press("enter")
     await settle(pilot)
     mine = next(m for m in reversed(view.messages) if m.outgoing and m.body == text)
-    real = await service(pilot)
+    real = await real_service(pilot)
     await wait_for(pilot, lambda: real.outbox_repo.all() == [])
     return mine.message_id
 
@@ -72,8 +48,8 @@ def cell_of(view: MessageView, text: str) -> tuple[int, int]:
 
 async def test_edit_and_delete_by_keyboard(tmp_path: Path) -> None:
     async with build_test_app(tmp_path).run_test(size=SIZE) as pilot:
-        view = await open_anna(pilot)
-        real = await service(pilot)
+        view = await open_account_chat(pilot, "anna")
+        real = await real_service(pilot)
         first = await send(pilot, "see you at 5")
         composer = pilot.app.screen.query_one(Composer)
         composer.text = "a draft I keep"
@@ -138,8 +114,8 @@ async def test_edit_and_delete_by_keyboard(tmp_path: Path) -> None:
 
 async def test_edit_and_delete_by_mouse(tmp_path: Path) -> None:
     async with build_test_app(tmp_path).run_test(size=SIZE) as pilot:
-        view = await open_anna(pilot)
-        real = await service(pilot)
+        view = await open_account_chat(pilot, "anna")
+        real = await real_service(pilot)
         first = await send(pilot, "meet at the gate")
         second = await send(pilot, "bring the tickets")
         await pilot.click(MessageView, offset=cell_of(view, "meet at the gate"), button=3)  # right click
@@ -182,9 +158,9 @@ async def test_edit_and_delete_by_mouse(tmp_path: Path) -> None:
 
 async def test_the_window_closes_after_15_minutes(tmp_path: Path) -> None:
     async with build_test_app(tmp_path).run_test(size=SIZE) as pilot:
-        view = await open_anna(pilot)
+        view = await open_account_chat(pilot, "anna")
         mine = await send(pilot, "running late")
-        real = await service(pilot)
+        real = await real_service(pilot)
         real.clock.advance(15 * 60 + 1)  # 15:01 after sending
         view.focus()
         view.select_message(mine)
@@ -202,8 +178,8 @@ async def test_the_window_closes_after_15_minutes(tmp_path: Path) -> None:
 
 async def test_the_peer_edits_and_deletes_its_own_message(tmp_path: Path) -> None:
     async with build_test_app(tmp_path).run_test(size=SIZE) as pilot:
-        view = await open_anna(pilot)
-        real = await service(pilot)
+        view = await open_account_chat(pilot, "anna")
+        real = await real_service(pilot)
         sent = real.transport.push_text("anna", "the gate is B18")
         await wait_for(pilot, lambda: view.get(sent) is not None)
         real.transport.edit_message("anna", sent, "the gate is B20")
@@ -227,7 +203,7 @@ async def test_the_palette_edits_and_deletes_and_the_help_lists_the_keys(tmp_pat
     rows = {r.binding_id: r.keys for r in key_rows(MessengerApp, {})}
     assert rows["history-edit"] == "e" and rows["history-delete"] == "x,delete"
     async with build_test_app(tmp_path, keymap={"history-edit": "ctrl+e"}).run_test(size=SIZE) as pilot:
-        view = await open_anna(pilot)
+        view = await open_account_chat(pilot, "anna")
         mine = await send(pilot, "palette test")
         view.focus()
         view.select_message(mine)

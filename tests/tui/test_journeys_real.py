@@ -4,13 +4,11 @@ zero delay, the real MessengerService). By keyboard and by mouse."""
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from app_helpers import SIZE, settle, text, until_dialog, view_text, wait_for
+from app_helpers import SIZE, chat_id, settle, text, until_dialog, view_text, wait_for
 from textual.pilot import Pilot
 
 from tui_messenger.bootstrap import build_test_app
@@ -18,20 +16,7 @@ from tui_messenger.tui.widgets.composer import Composer
 from tui_messenger.tui.widgets.interactive_panel import InteractivePanel
 from tui_messenger.tui.widgets.message_view import MessageView
 
-
-@pytest.fixture(autouse=True)
-def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
-
-
-async def chat_id(pilot: Pilot[Any], account_id: str) -> int:
-    summary = await pilot.app.messenger.chat_for_account(account_id)  # type: ignore[attr-defined]
-    assert summary is not None
-    return summary.chat.id
+pytestmark = pytest.mark.usefixtures("utc")
 
 
 async def palette(pilot: Pilot[Any], query: str) -> None:

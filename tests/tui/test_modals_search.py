@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta
 
-import pytest
 from modal_host import HOSTILE, HOSTILE_VISIBLE, T0, ModalHost, assert_no_controls, message, screen_text
 from textual.pilot import Pilot
 from textual.widgets import Input
@@ -37,16 +34,6 @@ class StubSearch:
         if self.fail:
             raise RuntimeError('fts5: syntax error near "["')
         return [hit for hit in self.hits if query.lower() in hit.message.body.lower()][:limit]
-
-
-@pytest.fixture
-def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Times are shown in local time: pin the zone so the expected strings hold on any machine."""
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 def modal(source: StubSearch) -> SearchModal:

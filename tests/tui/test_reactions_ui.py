@@ -4,61 +4,18 @@ chip), the chips under the bubble, and a bot's reaction arriving."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from app_helpers import settle as settle_once
-from app_helpers import until_dialog, view_text, wait_for
-from textual.pilot import Pilot
+from app_helpers import SIZE, open_account_chat, real_service, settle, until_dialog, view_text, wait_for
 from textual.widgets._footer import FooterKey
-from textual.worker import WorkerCancelled
 
 from tui_messenger.bootstrap import build_test_app
 from tui_messenger.domain.models import ReactionCount
 from tui_messenger.tui.modals.reaction_picker import ReactionPickerModal
 from tui_messenger.tui.widgets.message_view import MessageView
 
-SIZE = (120, 40)
-
-
-@pytest.fixture(autouse=True)
-def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    """`app_helpers.settle`, tolerant of an exclusive worker (a chat-list refresh) that a newer one of
-    its group cancelled while we waited: that is the app working as meant, not a failure."""
-    for _ in range(5):
-        try:
-            await settle_once(pilot)
-            return
-        except WorkerCancelled:
-            await pilot.pause()
-    await settle_once(pilot)
-
-
-async def service(pilot: Pilot[Any]) -> Any:
-    messenger = pilot.app.messenger  # type: ignore[attr-defined]
-    return await messenger.service() if hasattr(messenger, "service") else messenger
-
-
-async def open_anna(pilot: Pilot[Any]) -> MessageView:
-    await settle(pilot)
-    summary = await pilot.app.messenger.chat_for_account("anna")  # type: ignore[attr-defined]
-    pilot.app.screen.open_chat(summary.chat.id)
-    await settle(pilot)
-    view = pilot.app.screen.query_one(MessageView)
-    view.focus()
-    await pilot.pause()
-    return view
+pytestmark = pytest.mark.usefixtures("utc")
 
 
 def chips_of(view: MessageView, message_id: str) -> tuple[ReactionCount, ...]:
@@ -82,7 +39,7 @@ def view_text_lines(view: MessageView) -> str:
 
 async def test_react_by_keyboard_quick_emoji_then_shortcode_then_take_back(tmp_path: Path) -> None:
     async with build_test_app(tmp_path).run_test(size=SIZE) as pilot:
-        view = await open_anna(pilot)
+        view = await open_account_chat(pilot, "anna", focus=True)
         await pilot.press("up")  # select the newest message
         target = view.selected_message
         assert target is not None
@@ -93,7 +50,7 @@ async def test_react_by_keyboard_quick_emoji_then_shortcode_then_take_back(tmp_p
         await settle(pilot)
         assert chips_of(view, target.message_id) == (ReactionCount("👍", 1, mine=True),)
         assert " 👍 1 " in view_text(pilot)
-        real = await service(pilot)
+        real = await real_service(pilot)
         await wait_for(pilot, lambda: real.action_repo.all() == [])  # the network acked it
 
         await pilot.press("plus")
@@ -121,7 +78,7 @@ async def test_react_by_keyboard_quick_emoji_then_shortcode_then_take_back(tmp_p
 
 async def test_react_by_mouse_footer_key_picker_button_and_chip(tmp_path: Path) -> None:
     async with build_test_app(tmp_path).run_test(size=SIZE) as pilot:
-        view = await open_anna(pilot)
+        view = await open_account_chat(pilot, "anna", focus=True)
         target = view.messages[-1]
         await pilot.click(MessageView, offset=(10, view.size.height - 3))  # the newest bubble's last row
         await pilot.pause()
@@ -143,8 +100,8 @@ async def test_react_by_mouse_footer_key_picker_button_and_chip(tmp_path: Path) 
 
 async def test_a_bot_reaction_shows_under_the_bubble_and_a_click_joins_it(tmp_path: Path) -> None:
     async with build_test_app(tmp_path).run_test(size=SIZE) as pilot:
-        view = await open_anna(pilot)
-        real = await service(pilot)
+        view = await open_account_chat(pilot, "anna", focus=True)
+        real = await real_service(pilot)
         mine = next(m for m in reversed(view.messages) if m.outgoing)
         real.transport.react("anna", mine.message_id, "😂")
         real.transport.pump()

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from app_helpers import SIZE, make_app, open_chat_by_keyboard, settle, text
 from fake_messenger import demo_world
+from textual.pilot import Pilot
 from textual.widgets import Static
 
 from tui_messenger.tui.widgets.composer import Composer
@@ -18,13 +19,7 @@ NOW = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)  # a Monday
 BANK = 2
 
 
-@pytest.fixture(autouse=True)
-def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
+pytestmark = pytest.mark.usefixtures("utc")
 
 
 @pytest.mark.parametrize(
@@ -58,14 +53,19 @@ def test_window_text_around_midnight_in_another_zone(monkeypatch: pytest.MonkeyP
     assert window_text(True, now + timedelta(hours=24), now) == "Window open until tomorrow 05:00"
 
 
+async def write_to_the_bank_by_keyboard(pilot: Pilot[Any]) -> None:
+    """Open the bank's chat from the list and send a message: that opens its service window."""
+    await settle(pilot)
+    await open_chat_by_keyboard(pilot, BANK)
+    pilot.app.screen.query_one(Composer).text = "hello bank"
+    await pilot.press("enter")
+    await settle(pilot)
+
+
 async def test_header_says_the_day_the_window_closes_by_keyboard() -> None:
     m = demo_world()
     async with make_app(m).run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await open_chat_by_keyboard(pilot, BANK)
-        pilot.app.screen.query_one(Composer).text = "hello bank"
-        await pilot.press("enter")
-        await settle(pilot)
+        await write_to_the_bank_by_keyboard(pilot)
         assert "Window open until tomorrow 09:00" in text(pilot)
 
 
@@ -92,11 +92,7 @@ async def test_header_says_the_day_the_window_closes_by_mouse() -> None:
 async def test_the_day_moves_on_with_the_clock_while_the_chat_is_open() -> None:
     m = demo_world()
     async with make_app(m).run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await open_chat_by_keyboard(pilot, BANK)
-        pilot.app.screen.query_one(Composer).text = "hello bank"
-        await pilot.press("enter")
-        await settle(pilot)
+        await write_to_the_bank_by_keyboard(pilot)
         status = pilot.app.screen.query_one("#header-status", Static)
         assert "Window open until tomorrow 09:00" in str(status.render())
         m.clock.moment = m.clock.moment + timedelta(hours=15)  # past midnight
