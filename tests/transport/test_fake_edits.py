@@ -4,8 +4,9 @@ client's; its bots edit and delete their own messages from scenario steps."""
 from __future__ import annotations
 
 import pytest
+from transport_helpers import connected_peer, frames_of, user_text
 
-from tui_messenger.domain.clock import ManualClock, to_ms
+from tui_messenger.domain.clock import to_ms
 from tui_messenger.transport import wire
 from tui_messenger.transport.fake import FakePeer, load_world, parse_world
 from tui_messenger.transport.fake.loader import ScenarioError
@@ -51,18 +52,6 @@ end = true
 """
 
 
-def _frames(peer: FakePeer, kind: type) -> list:
-    return [f for raw in peer.drain() if isinstance(f := wire.decode(raw), kind)]
-
-
-def _user_text(message_id: str, to: str, body: str) -> bytes:
-    frame = wire.MessageFrame(
-        id=message_id, sender="me", to=to, timestamp=0, kind="text", text=wire.TextContent(body=body),
-        client_txn_id=f"t-{message_id}",
-    )  # fmt: skip
-    return wire.encode(frame)
-
-
 def _change(frame_id: str, message_id: str, at: int, body: str | None = None, sender: str = "me") -> bytes:
     common = {"id": frame_id, "sender": sender, "to": "anna", "message_id": message_id, "timestamp": at}
     frame = wire.DeleteFrame(**common) if body is None else wire.EditFrame(body=body, **common)  # type: ignore[arg-type]
@@ -71,15 +60,11 @@ def _change(frame_id: str, message_id: str, at: int, body: str | None = None, se
 
 @pytest.fixture
 async def peer() -> FakePeer:
-    fake = FakePeer(parse_world(WORLD, "editing.toml"), clock=ManualClock())
-    await fake.connect("me")
-    fake.pump()
-    fake.drain()
-    return fake
+    return await connected_peer(parse_world(WORLD, "editing.toml"))
 
 
 async def test_the_users_edits_are_acked_and_kept_within_the_window(peer: FakePeer) -> None:
-    await peer.send(_user_text("u1", "anna", "see you at 5"))
+    await peer.send(user_text("u1", "anna", "see you at 5"))
     now = to_ms(peer.clock.now())
     await peer.send(_change("e1", "u1", now + 60_000, "see you at 6"))
     await peer.send(_change("e1", "u1", now + 60_000, "see you at 6"))  # a retry: acked again, kept once
@@ -87,7 +72,7 @@ async def test_the_users_edits_are_acked_and_kept_within_the_window(peer: FakePe
     await peer.send(_change("e3", "nope", now, "x"))  # no such message
     peer.clock.advance(17 * 60)  # type: ignore[attr-defined]
     await peer.send(_change("e4", "u1", to_ms(peer.clock.now()), "too late"))
-    acks = [i for f in _frames(peer, wire.AckFrame) for i in f.ids]
+    acks = [i for f in frames_of(peer, wire.AckFrame) for i in f.ids]
     assert acks.count("e1") == 2 and {"e2", "e3", "e4"} <= set(acks)  # every frame it read is acked
     assert peer.edits.edits == {"u1": "see you at 6"}
     rejected = [e.detail for e in peer.log if e.kind == "rejected"]
@@ -102,7 +87,7 @@ async def test_the_users_edits_are_acked_and_kept_within_the_window(peer: FakePe
 
 async def test_a_bot_edits_then_is_refused_after_the_window(peer: FakePeer, client_cls) -> None:
     client = client_cls(peer)
-    await peer.send(_user_text("u1", "shop", "where is my order"))
+    await peer.send(user_text("u1", "shop", "where is my order"))
     await client.settle()  # acks everything, so the peer falls quiet
     (ask,) = [m for m in client.messages.values() if m.body == "Your order ships Monday."]
     assert peer.edits.edits == {ask.id: "Your order ships Tuesday."}
@@ -115,9 +100,9 @@ async def test_bot_changes_are_re_sent_until_acked(peer: FakePeer) -> None:
     assert message_id is not None
     frame_id = peer.edit_message("anna", message_id, "meet at 6")
     assert frame_id is not None
-    first = _frames(peer, wire.EditFrame)
+    first = frames_of(peer, wire.EditFrame)
     assert [(f.id, f.body, f.sender) for f in first] == [(frame_id, "meet at 6", "anna")]
-    while not _frames(peer, wire.EditFrame):  # not acked: the network sends it again
+    while not frames_of(peer, wire.EditFrame):  # not acked: the network sends it again
         assert peer.step()
     await peer.send(wire.encode(wire.AckFrame(ids=[frame_id])))
     assert peer.delete_message("shop", message_id) is None  # not the author

@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 import pytest
+from transport_helpers import connected_peer, frames_of, user_text
 
-from tui_messenger.domain.clock import ManualClock
 from tui_messenger.transport import wire
 from tui_messenger.transport.fake import FakePeer, load_world, parse_world
 from tui_messenger.transport.fake.loader import ScenarioError
@@ -52,24 +52,6 @@ end = true
 """
 
 
-def frames_of(peer: FakePeer, kind: type) -> list:
-    return [f for raw in peer.drain() if isinstance(f := wire.decode(raw), kind)]
-
-
-def user_text(frame_id: str, to: str, body: str) -> bytes:
-    return wire.encode(
-        wire.MessageFrame(
-            id=frame_id,
-            sender="me",
-            to=to,
-            timestamp=0,
-            kind="text",
-            text=wire.TextContent(body=body),
-            client_txn_id=f"t-{frame_id}",
-        )  # fmt: skip
-    )
-
-
 def user_reaction(frame_id: str, message_id: str, emoji: str, sender: str = "me") -> bytes:
     frame = wire.ReactionFrame(
         id=frame_id, sender=sender, to="anna", message_id=message_id, emoji=emoji, timestamp=0
@@ -79,11 +61,7 @@ def user_reaction(frame_id: str, message_id: str, emoji: str, sender: str = "me"
 
 @pytest.fixture
 async def peer() -> FakePeer:
-    peer = FakePeer(parse_world(WORLD, "reacting.toml"), clock=ManualClock(), seed=1)
-    await peer.connect("me")
-    peer.pump()
-    peer.drain()
-    return peer
+    return await connected_peer(parse_world(WORLD, "reacting.toml"), seed=1)
 
 
 async def test_the_user_s_reaction_is_acked_once_handled_and_kept_for_a_full_sync(peer) -> None:
