@@ -132,23 +132,29 @@ class EditRepository(Repository):
         self, *, message_id: str, body: str, at: datetime, action: OutgoingAction, check: Check
     ) -> Change:
         """The user edits their message: new body, `edited_at`, and the edit frame, atomically."""
-        with self.db.write() as session:
-            conn = raw(session)
-            loaded = _load(conn, message_id)
-            if loaded is None or loaded[1]:
-                return Change(None, None)
-            if (refused := check(loaded[0])) is not None:
-                return Change(loaded[0], None, refused)
-            message = edit_row(conn, loaded[0], body, convert.ms(at))
-            enqueue_action(conn, action, at, supersedes=("edit",))
-            session.expire_all()
-            return Change(message, summary(session, message.chat_id))
+        return self._own_change(
+            message_id, at, action, check,
+            change=lambda conn, message: edit_row(conn, message, body, convert.ms(at)),
+            supersedes=("edit",),
+        )  # fmt: skip
 
     def delete_for_everyone(
         self, *, message_id: str, at: datetime, action: OutgoingAction, check: Check
     ) -> Change:
         """The user deletes their message for everyone: a tombstone and the delete frame, atomically.
         Waiting edits of it are never sent now."""
+        return self._own_change(
+            message_id, at, action, check,
+            change=lambda conn, message: tombstone_row(conn, message, convert.ms(at)),
+            supersedes=("edit", "reaction"),
+        )  # fmt: skip
+
+    def _own_change(
+        self, message_id: str, at: datetime, action: OutgoingAction, check: Check, *,
+        change: Callable[[sqlite3.Connection, ChatMessage], ChatMessage], supersedes: tuple[str, ...],
+    ) -> Change:  # fmt: skip
+        """A change of the user's own message that `check` allows, with its frame (which makes the
+        waiting frames of the `supersedes` kinds for that message unsent), in one transaction."""
         with self.db.write() as session:
             conn = raw(session)
             loaded = _load(conn, message_id)
@@ -156,8 +162,8 @@ class EditRepository(Repository):
                 return Change(None, None)
             if (refused := check(loaded[0])) is not None:
                 return Change(loaded[0], None, refused)
-            message = tombstone_row(conn, loaded[0], convert.ms(at))
-            enqueue_action(conn, action, at, supersedes=("edit", "reaction"))
+            message = change(conn, loaded[0])
+            enqueue_action(conn, action, at, supersedes=supersedes)
             session.expire_all()
             return Change(message, summary(session, message.chat_id))
 
