@@ -5,43 +5,32 @@ Every outcome is one literal toast: the path written, or the service's reason (F
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual import work
 
 from tui_messenger.domain.files import FileRefused
 from tui_messenger.domain.safe_text import clean_body, clean_name
+from tui_messenger.tui.main_screen_mixin import MainScreenMixin
 from tui_messenger.tui.widgets.message_view import MessageView
 
 if TYPE_CHECKING:
     from tui_messenger.domain.models import ChatMessage, ChatSummary
-    from tui_messenger.services.messenger import Messenger
-    from tui_messenger.tui.conversation_pane import ConversationPane
 
 
 def _shown_path(path: Path) -> str:
     return clean_body(str(path)).replace("\n", " ")[:300]
 
 
-class FileActions:
-    """Mixed into MainScreen, which provides `messenger`, `current`, `conversation`, `app`, `notify`."""
-
+class FileActions(MainScreenMixin):
     file_picker_start: Path | None = None  # where the picker opens (default: the working folder)
-
-    if TYPE_CHECKING:
-        messenger: Messenger
-        app: Any
-        current: ChatSummary | None
-        conversation: ConversationPane
-
-        def notify(self, message: str, **kwargs: Any) -> None: ...
 
     # sending -----------------------------------------------------------------------------------------
     def action_send_file(self) -> None:
         if self.current is None:
-            self.notify("Open a chat first.", severity="warning", markup=False)
+            self._warn("Open a chat first.")
         elif self.current.blocked:
-            self.notify("Unblock this contact to send files.", severity="warning", markup=False)
+            self._warn("Unblock this contact to send files.")
         else:
             self._pick_and_send(self.current)
 

@@ -1,4 +1,4 @@
-"""The base of the mixins that give MainScreen its actions (edit_actions.py, reaction_actions.py): what
+"""The base of the mixins that give MainScreen its actions (edit, reaction and file actions): what
 the screen provides them, and the steps they share: the message an action is for, its freshest copy, a
 warning toast."""
 
