@@ -7,11 +7,19 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from app_helpers import SIZE, make_app, open_chat_by_keyboard, text, until_dialog, view_text
+from app_helpers import (
+    SIZE,
+    make_app,
+    open_account_chat,
+    open_chat_by_keyboard,
+    settle,
+    text,
+    until_dialog,
+    view_text,
+)
 from fake_messenger import demo_world
 from rich.cells import cell_len
 from rich.style import Style
-from test_reactions_ui import open_anna, settle, utc  # noqa: F401 - utc: the autouse TZ fixture
 
 from tui_messenger.bootstrap import build_test_app
 from tui_messenger.domain import events as ev
@@ -22,6 +30,7 @@ from tui_messenger.tui.modals.help import HelpModal
 from tui_messenger.tui.modals.reaction_picker import ReactionPickerModal
 from tui_messenger.tui.widgets.reaction_chips import chip_lines
 
+pytestmark = pytest.mark.usefixtures("utc")
 MINE = Style(bold=True)
 CHIP = Style(italic=True)
 
@@ -91,7 +100,7 @@ async def test_react_is_remappable_and_listed_in_help(tmp_path: Path) -> None:
     (tmp_path / "config").mkdir()
     (tmp_path / "config" / "config.toml").write_text('[keys]\nhistory-react = "r"\n')
     async with build_test_app(tmp_path).run_test(size=SIZE) as pilot:
-        view = await open_anna(pilot)
+        view = await open_account_chat(pilot, "anna", focus=True)
         await pilot.press("up", "plus")  # no longer bound
         await pilot.pause()
         assert not isinstance(pilot.app.screen, ReactionPickerModal)
@@ -109,7 +118,7 @@ async def test_react_is_remappable_and_listed_in_help(tmp_path: Path) -> None:
 
 async def test_palette_react_to_message(tmp_path: Path) -> None:
     async with build_test_app(tmp_path).run_test(size=SIZE) as pilot:
-        view = await open_anna(pilot)
+        view = await open_account_chat(pilot, "anna", focus=True)
         newest = view.messages[-1]
         await pilot.press("ctrl+p")
         await pilot.pause()
