@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from rich.cells import cell_len
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Button, Static
 
 from tui_messenger.domain.models import ChatSummary, WindowState
@@ -16,16 +18,49 @@ from tui_messenger.domain.safe_text import clean_name
 from tui_messenger.tui.widgets.chat_row import BADGE
 from tui_messenger.tui.widgets.timefmt import window_text
 
+KIND_LABEL = " · business"
+MIN_NAME = 12  # cells of the name kept before the kind label gives up its room
 
-def header_title(summary: ChatSummary) -> Content:
+
+def header_title(summary: ChatSummary, width: int | None = None) -> Content:
+    """Badge, name and " · business", on one line of `width` cells when given: the name is cut with '…'
+    first, and the kind label goes only when the name would keep fewer than `MIN_NAME` cells (the
+    status line below and the chat list still say business)."""
     peer = summary.peer
+    badge = f"{BADGE} " if peer.badge else ""
+    name = clean_name(peer.display_name or summary.chat.title)
+    kind = KIND_LABEL if peer.is_business else ""
+    if width is not None:
+        room = max(width - cell_len(badge), 0)
+        if kind and room - cell_len(kind) < min(cell_len(name), MIN_NAME):
+            kind = ""
+        name = Content(name).truncate(max(room - cell_len(kind), 0), ellipsis=True).plain
     parts: list[Content | tuple[str, str] | str] = []
-    if peer.badge:
-        parts.append((f"{BADGE} ", "bold $badge"))
-    parts.append((clean_name(peer.display_name or summary.chat.title), "bold"))
-    if peer.is_business:
-        parts.append((" · business", "italic $business-mark"))
+    if badge:
+        parts.append((badge, "bold $badge"))
+    parts.append((name, "bold"))
+    if kind:
+        parts.append((kind, "italic $business-mark"))
     return Content.assemble(*parts)
+
+
+class HeaderTitle(Widget):
+    """The title, fitted to the width it gets beside the buttons (it is drawn again on a resize)."""
+
+    DEFAULT_CSS = "HeaderTitle { height: 1; }"
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.summary: ChatSummary | None = None
+
+    def show(self, summary: ChatSummary) -> None:
+        self.summary = summary
+        self.refresh()
+
+    def render(self) -> Content:
+        if self.summary is None:
+            return Content("")
+        return header_title(self.summary, self.content_region.width)
 
 
 def header_status(summary: ChatSummary, window: WindowState | None, now: datetime | None = None) -> Content:
@@ -60,7 +95,7 @@ class ConversationHeader(Vertical):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="header-row"):
-            yield Static(id="header-title", markup=False)
+            yield HeaderTitle(id="header-title")
             yield Button(Content("Profile"), id="header-profile", compact=True)
             yield Button(Content("Stop promotions"), id="header-stop-promotions", compact=True)
             yield Button(Content("Resume promotions"), id="header-resume-promotions", compact=True)
@@ -77,7 +112,7 @@ class ConversationHeader(Vertical):
         now: datetime | None = None,
     ) -> None:
         """`now` is the app's clock (the day the window closes is said relative to it)."""
-        self.query_one("#header-title", Static).update(header_title(summary))
+        self.query_one(HeaderTitle).show(summary)
         self.query_one("#header-status", Static).update(header_status(summary, window, now))
         business = summary.peer.is_business and marketing_stopped is not None and not summary.blocked
         self.query_one("#header-stop-promotions", Button).display = business and not marketing_stopped
