@@ -78,6 +78,28 @@ async def open_chat_by_keyboard(pilot: Pilot[Any], chat_id: int) -> None:
     await settle(pilot)
 
 
+async def choose_command(pilot: Pilot[Any], query: str, *, shown: str | None = None) -> None:
+    """Type `query` in the command palette and press Enter once `shown` is listed (by default the
+    query, after any "open chat:"-style prefix, in any case). Does not wait for the command's work: it
+    may open a dialog."""
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    await pilot.press(*query)
+    if shown is None:
+        wanted = query.lower().split(":")[-1].strip()
+        await wait_for(pilot, lambda: wanted in text(pilot).lower())
+    else:
+        await wait_for(pilot, lambda: shown in text(pilot))
+    await pilot.pause(0.2)
+    await pilot.press("enter")
+
+
+async def palette(pilot: Pilot[Any], query: str) -> None:
+    """Run a palette command (`choose_command`) and wait until its work is done."""
+    await choose_command(pilot, query)
+    await settle(pilot)
+
+
 async def chat_id(pilot: Pilot[Any], account_id: str) -> int:
     summary = await pilot.app.messenger.chat_for_account(account_id)  # type: ignore[attr-defined]
     assert summary is not None, account_id

@@ -9,7 +9,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from app_helpers import SIZE, open_account_chat, real_service, settle, until_dialog, view_text, wait_for
+from app_helpers import (
+    SIZE,
+    choose_command,
+    open_account_chat,
+    real_service,
+    settle,
+    until_dialog,
+    view_text,
+    wait_for,
+)
 from textual.pilot import Pilot
 from textual.widgets import Button
 
@@ -195,8 +204,6 @@ async def test_the_peer_edits_and_deletes_its_own_message(tmp_path: Path) -> Non
 
 
 async def test_the_palette_edits_and_deletes_and_the_help_lists_the_keys(tmp_path: Path) -> None:
-    from app_helpers import text
-
     from tui_messenger.tui.app import MessengerApp
     from tui_messenger.tui.keys import key_rows
 
@@ -207,12 +214,7 @@ async def test_the_palette_edits_and_deletes_and_the_help_lists_the_keys(tmp_pat
         mine = await send(pilot, "palette test")
         view.focus()
         view.select_message(mine)
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"edit message")
-        await wait_for(pilot, lambda: "Edit message" in text(pilot))
-        await pilot.pause(0.2)
-        await pilot.press("enter")
+        await choose_command(pilot, "edit message", shown="Edit message")
         await settle(pilot)
         assert pilot.app.screen.query_one(Composer).text == "palette test"
         await pilot.press("escape")

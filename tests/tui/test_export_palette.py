@@ -7,8 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from app_helpers import SIZE, settle, text, until_dialog, wait_for
-from test_journeys_real import palette
+from app_helpers import SIZE, choose_command, palette, settle, text, until_dialog, wait_for
 from textual.pilot import Pilot
 from textual.widgets import Input
 
@@ -24,12 +23,7 @@ def toasts(pilot: Pilot[Any]) -> list[str]:
 async def open_export(pilot: Pilot[Any]) -> ExportModal:
     await settle(pilot)
     await palette(pilot, "open chat: anna")
-    await pilot.press("ctrl+p")
-    await pilot.pause()
-    await pilot.press(*"export this")
-    await wait_for(pilot, lambda: "Export this chat" in text(pilot))
-    await pilot.pause(0.2)
-    await pilot.press("enter")
+    await choose_command(pilot, "export this", shown="Export this chat")
     await until_dialog(pilot)
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, ExportModal))
     return pilot.app.screen  # type: ignore[return-value]
@@ -110,12 +104,7 @@ async def test_export_into_an_unwritable_place_says_why(tmp_path: Path) -> None:
 async def test_export_without_an_open_chat_says_so(tmp_path: Path) -> None:
     async with build_test_app(tmp_path).run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"export this")
-        await wait_for(pilot, lambda: "Export this chat" in text(pilot))
-        await pilot.pause(0.2)
-        await pilot.press("enter")
+        await choose_command(pilot, "export this", shown="Export this chat")
         await wait_for(pilot, lambda: "Open a chat first." in toasts(pilot))
         assert not isinstance(pilot.app.screen, ExportModal)
         assert not (tmp_path / "downloads").exists() or not list((tmp_path / "downloads").iterdir())

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app_helpers import SIZE, settle, text
-from test_journeys_real import chat_id, send
+from app_helpers import SIZE, chat_id, settle, text
+from test_journeys_real import send
 
 from tui_messenger.bootstrap import build_test_app
 from tui_messenger.tui.widgets.find_bar import FindBar

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from app_helpers import SIZE, chat_id, settle, text, until_dialog, view_text, wait_for
+from app_helpers import SIZE, chat_id, palette, settle, text, until_dialog, view_text, wait_for
 from textual.pilot import Pilot
 
 from tui_messenger.bootstrap import build_test_app
@@ -17,16 +17,6 @@ from tui_messenger.tui.widgets.interactive_panel import InteractivePanel
 from tui_messenger.tui.widgets.message_view import MessageView
 
 pytestmark = pytest.mark.usefixtures("utc")
-
-
-async def palette(pilot: Pilot[Any], query: str) -> None:
-    await pilot.press("ctrl+p")
-    await pilot.pause()
-    await pilot.press(*query)
-    await wait_for(pilot, lambda: query.lower().split(":")[-1].strip() in text(pilot).lower())
-    await pilot.pause(0.2)
-    await pilot.press("enter")
-    await settle(pilot)
 
 
 async def advance(pilot: Pilot[Any], seconds: float = 10) -> None:

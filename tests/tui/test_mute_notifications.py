@@ -7,8 +7,7 @@ from datetime import timedelta
 from functools import partial
 from pathlib import Path
 
-from app_helpers import SIZE, settle, until_dialog
-from test_journeys_real import chat_id, palette
+from app_helpers import SIZE, chat_id, palette, settle, until_dialog
 
 from tui_messenger.bootstrap import build_test_app
 from tui_messenger.domain.events import Notified

@@ -6,8 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from app_helpers import SIZE, settle, text, wait_for
-from test_journeys_real import chat_id
+from app_helpers import SIZE, chat_id, settle, text, wait_for
 from textual.pilot import Pilot
 
 from tui_messenger.bootstrap import build_test_app
