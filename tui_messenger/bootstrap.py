@@ -340,6 +340,7 @@ def run_app(settings: AppSettings) -> int:
             theme=theme,
             on_theme_changed=remember,
             register_themes=register_themes,
+            defer_conversation=True,
             **_ui_config(settings.config_dir or config_dir()),
         )
         messenger.on_refused = lambda _: app.exit(return_code=2)

@@ -50,6 +50,7 @@ class MessengerApp(App[None]):
         keymap: Mapping[str, str] | None = None,
         bell: bool = False,
         config_problems: Sequence[str] = (),
+        defer_conversation: bool = False,
     ) -> None:
         super().__init__()
         self.keymap: dict[str, str] = dict(keymap or {})
@@ -60,6 +61,7 @@ class MessengerApp(App[None]):
         self._on_theme_changed = on_theme_changed
         self._unsubscribe: Callable[[], None] | None = None
         self._main: MainScreen | None = None
+        self._defer_conversation = defer_conversation  # see MainScreen: the pane after the first frame
         problems = register_themes(self) if register_themes is not None else None
         self._theme_problems = (
             [p for p in problems if isinstance(p, str)] if isinstance(problems, list) else []
@@ -77,7 +79,7 @@ class MessengerApp(App[None]):
 
     def on_mount(self) -> None:
         self._apply_keymap()
-        self._main = MainScreen(self.messenger, now=self.now)
+        self._main = MainScreen(self.messenger, now=self.now, defer_conversation=self._defer_conversation)
         self.install_screen(self._main, "main")
         self.push_screen("main")
         self._unsubscribe = self.messenger.subscribe(self._on_event)
@@ -110,9 +112,9 @@ class MessengerApp(App[None]):
     def _on_event(self, event: MessengerEvent) -> None:
         message = to_message(event)
         if message is not None and self._main is not None:
-            self._main.post_message(message)
+            self._main.post_event(message)
             if isinstance(event, Notified) and self.bell_on_notify:
-                if not (event.chat_id == self._main.conversation.chat_id and self.app_focus):
+                if not (event.chat_id == self._main.open_chat_id and self.app_focus):
                     self.bell()  # with the toast; same rule: not for the chat being read
 
     def _theme_changed(self, theme: Any) -> None:

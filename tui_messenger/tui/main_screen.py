@@ -2,21 +2,32 @@
 
 It is the controller for everything that is not the conversation itself: the chat list and its flags,
 the dialogs (block, report, profile, blocked list, search) and the tester tools. Messenger events arrive
-as messages from `tui.messages`, posted here by the App.
+as messages from `tui.messages`, posted here by the App (`post_event`).
+
+At startup (`defer_conversation`, what `run_app` asks) the first frame holds only what it shows: the chat
+list, the footer, and in the right pane the words of the conversation pane's empty state. The conversation
+pane (its module, its dozen widgets and their styles: about a fifth of the time to the first frame) is
+mounted just after that frame, hidden until composed, then swapped in for the placeholder in one update:
+nothing on screen changes. Until then messenger events wait, a chat chosen is opened once the pane is
+there, and the pane's key actions are skipped (`SkipAction`), as keys pressed before a screen exists are.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from textual import on, work
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.content import Content
+from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer
+from textual.widgets import Footer, Static
 
 from tui_messenger.domain.models import ChatFilter, ChatSummary
 from tui_messenger.domain.safe_text import clean_name, preview
@@ -24,7 +35,6 @@ from tui_messenger.services.messenger import Messenger
 from tui_messenger.tui import messages as msg
 from tui_messenger.tui.account_actions import AccountActions
 from tui_messenger.tui.chat_tools import ChatTools
-from tui_messenger.tui.conversation_pane import ConversationPane
 from tui_messenger.tui.edit_actions import EditActions
 from tui_messenger.tui.export_actions import ExportActions
 from tui_messenger.tui.file_actions import FileActions
@@ -34,7 +44,25 @@ from tui_messenger.tui.widgets.banners import BannerPressed
 from tui_messenger.tui.widgets.chat_list import ChatList
 from tui_messenger.tui.widgets.conversation_header import ConversationHeader
 
+if TYPE_CHECKING:
+    from tui_messenger.tui.conversation_pane import ConversationPane
+
 LIST_REFRESH_DELAY = 0.05
+EMPTY_STATE = "Choose a chat on the left, or press ctrl+p to find one."  # the pane's own empty state
+
+
+class ConversationPlaceholder(Static):
+    """The right pane of the first frame: the conversation pane's empty state, drawn as it draws it."""
+
+    DEFAULT_CSS = """
+    ConversationPlaceholder {
+        width: 1fr;
+        height: 1fr;
+        background: $background;
+        content-align: center middle;
+        color: $text-muted;
+    }
+    """
 
 
 class MainScreen(
@@ -54,23 +82,64 @@ class MainScreen(
         Binding("escape", "escape", "Back", show=False, id="back"),
     ]
 
-    def __init__(self, messenger: Messenger, *, now: Callable[[], datetime]) -> None:
+    def __init__(
+        self, messenger: Messenger, *, now: Callable[[], datetime], defer_conversation: bool = False
+    ) -> None:
         super().__init__(id="main")
         self.messenger = messenger
         self.now = now
         self._list_timer: Timer | None = None
         self._chat_list: ChatList | None = None
         self._conversation: ConversationPane | None = None
+        self._defer_conversation = defer_conversation
+        self._early_events: list[Message] = []  # messenger events that came before the pane
+        self._early_choice: tuple[int, str | None] | None = None  # a chat chosen before the pane
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
             yield ChatList(now=self.now, id="chat-list")
-            yield ConversationPane(self.messenger, now=self.now, id="conversation")
+            if self._defer_conversation:
+                yield ConversationPlaceholder(Content(EMPTY_STATE), id="conversation-placeholder")
+            else:
+                self._conversation = self._new_conversation()
+                yield self._conversation
         yield Footer()
 
     def on_mount(self) -> None:
         self.refresh_chat_list()
         self.query_one("#chat-options").focus()
+        if self._defer_conversation:
+            self.call_after_refresh(self._mount_conversation)
+
+    def _new_conversation(self) -> ConversationPane:
+        from tui_messenger.tui.conversation_pane import ConversationPane
+
+        return ConversationPane(self.messenger, now=self.now, id="conversation")
+
+    async def _mount_conversation(self) -> None:
+        """The conversation pane in place of the placeholder: composed hidden, then swapped in one update."""
+        pane = self._new_conversation()
+        pane.display = False
+        pane.add_class("-empty")  # as its on_mount would: the first frame it is in shows the empty state
+        placeholder = self.query_one(ConversationPlaceholder)
+        await self.query_one("#panes").mount(pane, after=placeholder)
+        with self.app.batch_update():
+            pane.display = True
+            await placeholder.remove()
+        self._conversation = pane
+        early, self._early_events = self._early_events, []
+        for message in early:
+            self.post_message(message)
+        if self._early_choice is not None:
+            self.open_chat(*self._early_choice)
+            self._early_choice = None
+
+    def post_event(self, message: Message) -> None:
+        """A messenger event for this screen; held back until the conversation pane is mounted."""
+        if self._conversation is None:
+            self._early_events.append(message)
+        else:
+            self.post_message(message)
 
     @property
     def chat_list(self) -> ChatList:
@@ -80,13 +149,18 @@ class MainScreen(
 
     @property
     def conversation(self) -> ConversationPane:
-        if self._conversation is None:
-            self._conversation = self.query_one(ConversationPane)
+        if self._conversation is None:  # an action of the pane before the pane is there: not yet
+            raise SkipAction("the conversation pane is mounted just after the first frame")
         return self._conversation
 
     @property
+    def open_chat_id(self) -> int | None:
+        """The chat shown on the right (None: none, or the pane is not mounted yet)."""
+        return self._conversation.chat_id if self._conversation is not None else None
+
+    @property
     def current(self) -> ChatSummary | None:
-        return self.conversation.summary
+        return self._conversation.summary if self._conversation is not None else None
 
     # chat list -------------------------------------------------------------------------------------
     @work(group="chat-list", exclusive=True, exit_on_error=False)
@@ -122,6 +196,9 @@ class MainScreen(
 
     def open_chat(self, chat_id: int, select_id: str | None = None) -> None:
         self.chat_list.current_chat = chat_id
+        if self._conversation is None:
+            self._early_choice = (chat_id, select_id)  # opened once the pane is mounted
+            return
         self.conversation.open_chat(chat_id, select_id)
         if select_id is not None:
             self.conversation.view.focus()
@@ -182,21 +259,21 @@ class MainScreen(
 
     # messenger events ------------------------------------------------------------------------------
     def on_chat_message_added(self, event: msg.ChatMessageAdded) -> None:
-        if event.chat_id == self.conversation.chat_id:
+        if event.chat_id == self.open_chat_id:
             self.conversation.message_added(event.message)
 
     def on_chat_message_changed(self, event: msg.ChatMessageChanged) -> None:
-        if event.chat_id == self.conversation.chat_id:
+        if event.chat_id == self.open_chat_id:
             self.conversation.message_changed(event.message)
 
     def on_chat_summary_changed(self, event: msg.ChatSummaryChanged) -> None:
         self.chat_list.update_row(event.summary)
         self._schedule_list_refresh()
-        if event.summary.chat.id == self.conversation.chat_id:
+        if event.summary.chat.id == self.open_chat_id:
             self.conversation.summary_changed(event.summary)
 
     def on_typing_changed(self, event: msg.TypingChanged) -> None:
-        if event.chat_id == self.conversation.chat_id:
+        if event.chat_id == self.open_chat_id:
             self.conversation.show_typing(event.typing)
 
     def on_account_changed(self, event: msg.AccountChanged) -> None:
@@ -205,7 +282,7 @@ class MainScreen(
             self.conversation.refresh_state()
 
     def on_notification_raised(self, event: msg.NotificationRaised) -> None:
-        if event.chat_id == self.conversation.chat_id and self.app.app_focus:
+        if event.chat_id == self.open_chat_id and self.app.app_focus:
             return
         # Toasts are literal (markup=False) and built from cleaned text: title and body are network data.
         self.app.notify(preview(event.body[:4000], 120), title=clean_name(event.title), markup=False)

@@ -1,0 +1,148 @@
+"""The real app's start (`run_app`): the first frame has the chat list and, on the right, the words of the
+conversation pane's empty state; the pane itself is mounted just after it, and nothing on screen changes
+when it is swapped in. A chat chosen and messenger events that come before the pane are not lost."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from app_helpers import SIZE, make_app, settle, wait_for
+from modal_host import screen_text
+from textual.widgets import OptionList
+
+from tui_messenger.bootstrap import build_messenger, load_world
+from tui_messenger.domain.clock import ManualClock
+from tui_messenger.services.deferred import DeferredMessenger, read_first_screen
+from tui_messenger.store.chat_rows import QuickChatList
+from tui_messenger.store.database import open_database
+from tui_messenger.tui import messages as msg
+from tui_messenger.tui.main_screen import EMPTY_STATE, ConversationPlaceholder, MainScreen
+
+
+async def _seeded(path: Path) -> None:
+    db = open_database(path)
+    service = build_messenger(db, load_world("default"), clock=ManualClock(), seed=1)
+    await service.start()
+    await wait_for_service(service)
+    await service.stop()
+    db.close()
+
+
+async def wait_for_service(service: Any) -> None:
+    import asyncio
+
+    for _ in range(500):
+        if service.settings.sync_token() is not None and service.idle:
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the first sync did not finish")
+
+
+def _deferred_app(path: Path, opened: list[Any]) -> Any:
+    """The app as run_app builds it: the list read ahead, the service built after the first frame."""
+    clock = ManualClock()
+
+    def build() -> Any:
+        db = open_database(path)
+        opened.append(db)
+        return build_messenger(db, load_world("default"), clock=clock, seed=1)
+
+    quick = QuickChatList(path)
+    messenger = DeferredMessenger(build, quick=quick, user_id="me", clock=clock, first=read_first_screen(quick))
+    return make_app(messenger, defer_conversation=True)
+
+
+def right_pane(screen: Any) -> str:
+    """The screen right of the chat list and above the footer, cell by cell with styles, as the terminal
+    gets it. (The footer's own first frame lacks its palette key, with or without the deferred pane.)"""
+    width = screen.query_one("#chat-list").outer_size.width
+    panes = screen.query_one("#panes").region
+    update = screen._compositor.render_update(full=True)
+    cells = []
+    for line in update.strips[panes.y : panes.bottom]:
+        segments = [seg for strip in line for seg in strip]
+        x = 0
+        for seg in segments:
+            for ch in seg.text:
+                if x >= width:
+                    cells.append(f"{ch}{seg.style}\x00")
+                x += 1
+        cells.append("\n")
+    return "".join(cells)
+
+
+class Frames:
+    """What each painted frame showed: the placeholder or the pane, the rows, the screen as text."""
+
+    def __init__(self, app: Any) -> None:
+        self.seen: list[tuple[bool, int, str]] = []
+        original = app._display
+
+        def display(screen: Any, renderable: Any) -> None:
+            original(screen, renderable)
+            if renderable is None or not isinstance(screen, MainScreen):
+                return
+            placeholder = bool(screen.query(ConversationPlaceholder))
+            rows = screen.query_one("#chat-options", OptionList).option_count
+            self.seen.append((placeholder, rows, right_pane(screen)))
+
+        app._display = display
+
+
+async def test_first_frame_has_the_rows_and_the_pane_comes_after_without_a_change(tmp_path: Path) -> None:
+    path = tmp_path / "m.db"
+    await _seeded(path)
+    opened: list[Any] = []
+    app = _deferred_app(path, opened)
+    frames = Frames(app)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            screen = app.screen
+            await wait_for(pilot, lambda: screen.query("#conversation") and screen.open_chat_id is None)
+            await settle(pilot)
+            assert frames.seen, "no frame painted"
+            placeholder, rows, first = frames.seen[0]
+            assert placeholder and rows > 0, "the first frame has the chat list and the placeholder"
+            assert EMPTY_STATE in "".join(cell[:1] for cell in first.split("\x00"))
+            after = [shot for has_placeholder, _, shot in frames.seen if not has_placeholder]
+            assert after, "the pane was swapped in"
+            assert after[0] == [shot for has_placeholder, _, shot in frames.seen if has_placeholder][-1]
+            assert not screen.query(ConversationPlaceholder)
+            pane = screen.query_one("#conversation")
+            assert pane.has_class("-empty") and pane.query_one("#empty-state").render().plain == EMPTY_STATE
+    finally:
+        for db in opened:
+            db.close()
+
+
+async def test_a_chat_chosen_and_events_before_the_pane_are_kept(tmp_path: Path) -> None:
+    path = tmp_path / "m.db"
+    await _seeded(path)
+    opened: list[Any] = []
+    app = _deferred_app(path, opened)
+    done: list[bool] = []
+    first_rows = read_first_screen(QuickChatList(path)).lists
+    anna = next(r for r in next(iter(first_rows.values())) if r.peer.id == "anna")
+    original = app._display
+
+    def display(screen: Any, renderable: Any) -> None:
+        original(screen, renderable)
+        if renderable is not None and isinstance(screen, MainScreen) and not done:
+            done.append(True)
+            assert screen.open_chat_id is None and screen.current is None
+            screen.post_event(msg.NotificationRaised(anna.chat.id, "Early Title", "early body"))
+            screen.open_chat(anna.chat.id)  # what Enter on a row does, before the pane is there
+
+    app._display = display
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            screen = app.screen
+            await wait_for(pilot, lambda: screen.open_chat_id == anna.chat.id)
+            await settle(pilot)
+            assert done
+            assert screen.current is not None and screen.current.peer.id == "anna"
+            assert any("early body" in str(n.message) for n in app._notifications)
+    finally:
+        for db in opened:
+            db.close()
