@@ -146,3 +146,26 @@ async def test_a_chat_chosen_and_events_before_the_pane_are_kept(tmp_path: Path)
     finally:
         for db in opened:
             db.close()
+
+
+async def test_quitting_at_the_first_frame_is_clean(tmp_path: Path) -> None:
+    """Quit before the pane is mounted: no error (the pane's mount finds the screen closing)."""
+    path = tmp_path / "m.db"
+    await _seeded(path)
+    opened: list[Any] = []
+    app = _deferred_app(path, opened)
+    original = app._display
+
+    def display(screen: Any, renderable: Any) -> None:
+        original(screen, renderable)
+        if renderable is not None and isinstance(screen, MainScreen):
+            app.exit()
+
+    app._display = display
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause(0.2)
+        assert app.return_code == 0 and app._exception is None
+    finally:
+        for db in opened:
+            db.close()

@@ -118,11 +118,16 @@ class MainScreen(
 
     async def _mount_conversation(self) -> None:
         """The conversation pane in place of the placeholder: composed hidden, then swapped in one update."""
+        found, placeholder = self.query("#panes"), self.query(ConversationPlaceholder)
+        if not found or not placeholder or not found.first().is_attached:
+            return  # the app is closing (quit right after the first frame): nothing to mount into
+        panes = found.first()
         pane = self._new_conversation()
         pane.display = False
         pane.add_class("-empty")  # as its on_mount would: the first frame it is in shows the empty state
-        placeholder = self.query_one(ConversationPlaceholder)
-        await self.query_one("#panes").mount(pane, after=placeholder)
+        await panes.mount(pane, after=placeholder.first())
+        if not pane.is_attached:
+            return
         with self.app.batch_update():
             pane.display = True
             await placeholder.remove()
