@@ -91,3 +91,24 @@ def test_damage_in_the_history_found_after_the_first_frame_closes_the_app_untouc
     assert f"tui-messenger: {path}: database is damaged (quick_check: " in last
     assert last.endswith(")")
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+
+
+def test_the_collector_is_off_only_while_the_app_starts(tmp_path: Path) -> None:
+    """run_app turns the cyclic collector off for the imports and the first frame; tune_gc (once the service
+    is built) and any way out of run_app turn it back on."""
+    import gc
+
+    from tui_messenger.bootstrap import run_app, tune_gc
+
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(b"not a database, " * 512)
+    with pytest.raises(BootError):
+        run_app(AppSettings(db_path=bad, config_dir=tmp_path / "cfg"))
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        tune_gc()
+        assert gc.isenabled()
+    finally:
+        gc.unfreeze()
+        gc.enable()
