@@ -7,7 +7,7 @@ as messages from `tui.messages`, posted here by the App (`post_event`).
 At startup (`defer_conversation`, what `run_app` asks) the first frame holds only what it shows: the chat
 list, the footer, and in the right pane the words of the conversation pane's empty state. The conversation
 pane (its module, its dozen widgets and their styles: about a fifth of the time to the first frame) is
-mounted just after that frame, hidden until composed, then swapped in for the placeholder in one update:
+mounted just after that frame (`PANE_AFTER`), hidden until composed, then swapped in for the placeholder in one update:
 nothing on screen changes. Until then messenger events wait, a chat chosen is opened once the pane is
 there, and the pane's key actions are skipped (`SkipAction`), as keys pressed before a screen exists are.
 """
@@ -49,6 +49,9 @@ if TYPE_CHECKING:
 
 LIST_REFRESH_DELAY = 0.05
 EMPTY_STATE = "Choose a chat on the left, or press ctrl+p to find one."  # the pane's own empty state
+# Seconds from the first frame to mounting the pane: the frame is written and drawn by the terminal while
+# the process is idle (composing the pane at once delayed its arrival on a busy machine by ~40 ms).
+PANE_AFTER = 0.1
 
 
 class ConversationPlaceholder(Static):
@@ -109,7 +112,7 @@ class MainScreen(
         self.refresh_chat_list()
         self.query_one("#chat-options").focus()
         if self._defer_conversation:
-            self.call_after_refresh(self._mount_conversation)
+            self.call_after_refresh(lambda: self.set_timer(PANE_AFTER, self._mount_conversation))
 
     def _new_conversation(self) -> ConversationPane:
         from tui_messenger.tui.conversation_pane import ConversationPane
