@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from app_helpers import SIZE, make_app, settle, wait_for
-from modal_host import screen_text
 from textual.widgets import OptionList
 
 from tui_messenger.bootstrap import build_messenger, load_world
@@ -49,7 +48,9 @@ def _deferred_app(path: Path, opened: list[Any]) -> Any:
         return build_messenger(db, load_world("default"), clock=clock, seed=1)
 
     quick = QuickChatList(path)
-    messenger = DeferredMessenger(build, quick=quick, user_id="me", clock=clock, first=read_first_screen(quick))
+    messenger = DeferredMessenger(
+        build, quick=quick, user_id="me", clock=clock, first=read_first_screen(quick)
+    )
     return make_app(messenger, defer_conversation=True)
 
 

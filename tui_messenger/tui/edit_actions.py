@@ -13,10 +13,10 @@ from tui_messenger.domain.models import MessageKind
 from tui_messenger.services.errors import MessengerError
 from tui_messenger.tui import messages as msg
 from tui_messenger.tui.main_screen_mixin import MainScreenMixin
-from tui_messenger.tui.widgets.message_view import MessageView
 
 if TYPE_CHECKING:
     from tui_messenger.domain.models import ChatMessage
+    from tui_messenger.tui.widgets.message_view import MessageView  # annotations only: not at startup
 
 CANNOT_EDIT = "Only your own text messages can be edited, for 15 minutes after sending."
 

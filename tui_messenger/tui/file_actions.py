@@ -12,10 +12,10 @@ from textual import work
 from tui_messenger.domain.files import FileRefused
 from tui_messenger.domain.safe_text import clean_body, clean_name
 from tui_messenger.tui.main_screen_mixin import MainScreenMixin
-from tui_messenger.tui.widgets.message_view import MessageView
 
 if TYPE_CHECKING:
     from tui_messenger.domain.models import ChatMessage, ChatSummary
+    from tui_messenger.tui.widgets.message_view import MessageView  # annotations only: not at startup
 
 
 def _shown_path(path: Path) -> str:

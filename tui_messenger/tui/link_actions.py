@@ -13,10 +13,10 @@ from textual import work
 
 from tui_messenger.domain.links import Link
 from tui_messenger.tui.widgets.link_marks import link_source, links_in
-from tui_messenger.tui.widgets.message_view import MessageView
 
 if TYPE_CHECKING:
     from tui_messenger.domain.models import ChatMessage
+    from tui_messenger.tui.widgets.message_view import MessageView  # annotations only: not at startup
 
 
 class LinkActions:

@@ -7,9 +7,10 @@ as messages from `tui.messages`, posted here by the App (`post_event`).
 At startup (`defer_conversation`, what `run_app` asks) the first frame holds only what it shows: the chat
 list, the footer, and in the right pane the words of the conversation pane's empty state. The conversation
 pane (its module, its dozen widgets and their styles: about a fifth of the time to the first frame) is
-mounted just after that frame (`PANE_AFTER`), hidden until composed, then swapped in for the placeholder in one update:
-nothing on screen changes. Until then messenger events wait, a chat chosen is opened once the pane is
-there, and the pane's key actions are skipped (`SkipAction`), as keys pressed before a screen exists are.
+mounted just after that frame (`PANE_AFTER`), hidden until composed, then swapped in for the placeholder
+in one update: nothing on screen changes. Until then messenger events wait, a chat chosen is opened once
+the pane is there, and the pane's key actions are skipped (`SkipAction`), as keys pressed before a screen
+exists are.
 """
 
 from __future__ import annotations
