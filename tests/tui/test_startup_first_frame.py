@@ -170,3 +170,23 @@ async def test_quitting_at_the_first_frame_is_clean(tmp_path: Path) -> None:
     finally:
         for db in opened:
             db.close()
+
+
+def test_the_first_frame_imports_neither_the_pane_nor_the_history_view() -> None:
+    """What run_app imports before the first frame leaves out the conversation pane and the message view
+    (they come with the pane, after the frame) and the look-alike library's loader (urllib)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from tui_messenger.services.deferred import DeferredMessenger, read_first_screen\n"
+        "from tui_messenger.tui.app import MessengerApp\n"
+        "from tui_messenger.tui.themes import register_themes\n"
+        "loaded = [m for m in ('tui_messenger.tui.conversation_pane',"
+        " 'tui_messenger.tui.widgets.message_view', 'tui_messenger.tui.widgets.composer',"
+        " 'sqlalchemy', 'sqlmodel', 'pydantic', 'urllib.request')"
+        " if m in sys.modules]\n"
+        "assert not loaded, loaded\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
