@@ -190,3 +190,55 @@ def test_the_first_frame_imports_neither_the_pane_nor_the_history_view() -> None
         "assert not loaded, loaded\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+FIRST_FRAME_PROBE = """
+import asyncio, sys
+from pathlib import Path
+from tui_messenger.domain.clock import ManualClock
+from tui_messenger.services.deferred import DeferredMessenger, read_first_screen
+from tui_messenger.store.chat_rows import QuickChatList
+from tui_messenger.tui.app import MessengerApp
+from tui_messenger.tui.main_screen import MainScreen
+from tui_messenger.tui.themes import packaged_theme_dirs, register_themes
+
+HEAVY = ("tui_messenger.tui.keys", "tui_messenger.tui.conversation_pane",
+         "tui_messenger.tui.widgets.message_view", "tui_messenger.tui.widgets.composer", "sqlalchemy")
+
+def build():
+    raise RuntimeError("not built in this probe")
+
+async def main():
+    quick = QuickChatList(Path({db!r}))
+    messenger = DeferredMessenger(build, quick=quick, user_id="me", clock=ManualClock(),
+                                  first=read_first_screen(quick))
+    app = MessengerApp(messenger, register_themes=lambda a: register_themes(a, packaged_theme_dirs()),
+                       defer_conversation=True)
+    seen = []
+    original = app._display
+
+    def display(screen, renderable):
+        original(screen, renderable)
+        if renderable is not None and isinstance(screen, MainScreen) and not seen:
+            seen.append(sorted(m for m in HEAVY if m in sys.modules))
+            app.exit()
+
+    app._display = display
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(0.05)
+    assert seen == [[]], seen
+
+asyncio.run(main())
+"""
+
+
+async def test_the_first_frame_path_imports_nothing_it_does_not_draw(tmp_path: Path) -> None:
+    """Up to the first frame of the deferred app (a fresh interpreter): no keys table (it imports every
+    screen), no conversation pane, message view or composer, no SQLAlchemy."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "m.db"
+    await _seeded(path)
+    code = FIRST_FRAME_PROBE.format(db=str(path))
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)

@@ -92,6 +92,8 @@ class MessengerApp(App[None]):
 
     def _apply_keymap(self) -> None:
         """The user's `[keys]` remapping by binding id; an id the app does not have is a problem."""
+        if not self.keymap:
+            return  # nothing remapped: keys.py (it imports every screen and widget) waits for F1
         from tui_messenger.tui.keys import known_ids  # keys.py imports the screens
 
         known = known_ids(type(self))
