@@ -212,3 +212,41 @@ def test_table_read_without_the_library_loader(tmp_path, monkeypatch) -> None:
     subprocess.run([sys.executable, "-c", code], check=True)
     monkeypatch.setenv("CONFUSABLE_DATA", str(tmp_path))
     assert _confusables_file() == tmp_path / "confusables.json"
+
+
+def test_the_table_is_kept_and_read_back(tmp_path, monkeypatch) -> None:
+    """The derived table is kept in the cache folder and read back the same; a damaged or foreign file is
+    not trusted (derived again and rewritten); another library file gets another name."""
+    from tui_messenger.services import impersonation as im
+
+    original = Path(_library_file()).read_bytes()
+    monkeypatch.setenv("CONFUSABLE_DATA", str(tmp_path / "lib"))
+    monkeypatch.setenv("TUI_MESSENGER_CACHE_DIR", str(tmp_path / "cache"))
+    (tmp_path / "lib").mkdir()
+    source = tmp_path / "lib" / "confusables.json"
+    source.write_bytes(original)
+    derived = im._derive(source)
+    im._prototypes.cache_clear()
+    try:
+        assert im._prototypes() == derived
+        (kept,) = (tmp_path / "cache").iterdir()
+        assert im._read_cache(kept) == derived
+        kept.write_text('{"a": "b"}', encoding="utf-8")
+        im._prototypes.cache_clear()
+        assert im._prototypes() == {ord("a"): "b"}  # read from the kept file, not derived again
+        kept.write_text("{not json", encoding="utf-8")
+        im._prototypes.cache_clear()
+        assert im._prototypes() == derived and im._read_cache(kept) == derived  # derived and rewritten
+        for damage in ('{"ab": "c"}', "[1, 2]", "{not json", '{"a": 3}'):
+            kept.write_text(damage, encoding="utf-8")
+            assert im._read_cache(kept) is None
+        source.write_bytes(source.read_bytes() + b" ")
+        assert im._cache_file(source) != kept  # another size: another name
+    finally:
+        im._prototypes.cache_clear()
+
+
+def _library_file() -> str:
+    from confusable_homoglyphs.utils import path
+
+    return path("confusables.json")

@@ -14,9 +14,11 @@ from __future__ import annotations
 import functools
 import importlib.util
 import json
+import marshal
 import os
 import re
 import unicodedata
+import zlib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -69,14 +71,28 @@ def normalize_name(name: str) -> str:
 
 @functools.cache
 def _prototypes() -> dict[int, str]:
-    """TR39 source → prototype, as a `str.translate` table, loaded on first use (~20 ms).
+    """TR39 source → prototype, as a `str.translate` table, loaded on first use: from the table derived
+    earlier and kept in the user's cache folder (~2 ms), else derived from the library's data (~20 ms, a
+    cost the first frame of a store with a verified business pays) and kept there."""
+    source = _confusables_file()
+    cache = _cache_file(source)
+    table = _read_cache(cache) if cache is not None else None
+    if table is None:
+        table = _derive(source)
+        if cache is not None:
+            _write_cache(cache, table)
+    return table
+
+
+def _derive(source: Path) -> dict[int, str]:
+    """The table from the library's data.
 
     confusable-homoglyphs stores confusables.txt as an undirected graph (each line as both a→b and b→a)
     and wraps RTL characters in U+200E. The direction is recovered from TR39's structure: a source
     appears on exactly one line and is never a prototype, so a character with several partners is a
     prototype; a pair of two single-partner characters is ordered as the file listed it (source first).
     """
-    with _confusables_file().open(encoding="utf-8") as file:
+    with source.open(encoding="utf-8") as file:
         data = json.load(file)
     graph = {
         key.replace("\u200e", ""): [entry["c"].replace("\u200e", "") for entry in entries]
@@ -91,6 +107,49 @@ def _prototypes() -> dict[int, str]:
         if len(other) > 1 or len(graph.get(other, ())) > 1 or order[key] < order.get(other, -1):
             table[ord(key)] = other
     return table
+
+
+def _cache_file(source: Path) -> Path | None:
+    """Where the derived table is kept ($TUI_MESSENGER_CACHE_DIR, else the user's cache folder), named by
+    the library file's size and time and by the code of `_derive`: a new library or a changed derivation
+    is never served an old table."""
+    try:
+        stat = source.stat()
+    except OSError:
+        return None
+    folder = os.environ.get("TUI_MESSENGER_CACHE_DIR")
+    if not folder:
+        import platformdirs
+
+        folder = str(platformdirs.user_cache_path("tui-messenger"))
+    digest = zlib.crc32(marshal.dumps(_derive.__code__))  # the code, its constants and nested code
+    return Path(folder) / f"confusables-{stat.st_size}-{stat.st_mtime_ns}-{digest:08x}.json"
+
+
+def _read_cache(path: Path) -> dict[int, str] | None:
+    """The kept table, or None if missing, unreadable or not a table of one character to a string."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    table = {}
+    for key, value in data.items():
+        if len(key) != 1 or not isinstance(value, str):
+            return None
+        table[ord(key)] = value
+    return table
+
+
+def _write_cache(path: Path, table: dict[int, str]) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({chr(k): v for k, v in table.items()}), encoding="utf-8")
+        tmp.replace(path)  # whole or not at all: a reader never sees half a table
+    except (OSError, ValueError):
+        pass  # not kept: derived again next time
 
 
 def _confusables_file() -> Path:
