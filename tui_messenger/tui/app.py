@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.worker import Worker, WorkerState
@@ -18,6 +19,7 @@ from tui_messenger.tui.commands import MessengerCommands
 from tui_messenger.tui.main_screen import MainScreen
 from tui_messenger.tui.messages import to_message
 from tui_messenger.tui.modals.help import HelpModal, key_display
+from tui_messenger.tui.quiet_gc import CHECK_EVERY_S, QuietCollector
 from tui_messenger.tui.themes import DEFAULT_THEME, THEME_VARIABLE_DEFAULTS
 
 
@@ -62,6 +64,7 @@ class MessengerApp(App[None]):
         self._unsubscribe: Callable[[], None] | None = None
         self._main: MainScreen | None = None
         self._defer_conversation = defer_conversation  # see MainScreen: the pane after the first frame
+        self._quiet_gc = QuietCollector()
         problems = register_themes(self) if register_themes is not None else None
         self._theme_problems = (
             [p for p in problems if isinstance(p, str)] if isinstance(problems, list) else []
@@ -84,6 +87,7 @@ class MessengerApp(App[None]):
         self.push_screen("main")
         self._unsubscribe = self.messenger.subscribe(self._on_event)
         self.run_worker(self.messenger.start(), group="messenger", exit_on_error=False)
+        self.set_interval(CHECK_EVERY_S, self._quiet_gc.tick)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         for problem in self._theme_problems:
             self.notify(problem, severity="warning", markup=False)
@@ -111,7 +115,13 @@ class MessengerApp(App[None]):
 
         self.push_screen(HelpModal(key_rows(type(self), self.keymap), key_display(self.get_key_display)))
 
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseDown):
+            self._quiet_gc.busy()
+        await super().on_event(event)
+
     def _on_event(self, event: MessengerEvent) -> None:
+        self._quiet_gc.busy()
         message = to_message(event)
         if message is not None and self._main is not None:
             self._main.post_event(message)
