@@ -168,35 +168,33 @@ def test_a_name_that_looks_like_a_url_is_that_file(tmp_path: Path, name: str) ->
 
 
 def test_a_query_in_the_name_does_not_bypass_the_checks_of_the_other_file(tmp_path: Path) -> None:
-    # q.db is from a newer version and held by another instance; "q.db?timeout=1" is another file
+    # q.db is from a newer version, in rollback-journal mode; "q.db?timeout=1" is another file
     newer = tmp_path / "q.db"
     ours(newer)
     conn = sqlite3.connect(newer)
+    conn.execute("PRAGMA journal_mode=DELETE")
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     conn.commit()
     conn.close()
     before = digest(newer)
     db = open_database(tmp_path / "q.db?timeout=1", exclusive=True)
-    second = None
     try:
-        with pytest.raises(Exception, match="in use"):  # the lock is on exactly the file named
-            second = open_database(tmp_path / "q.db?timeout=1", exclusive=True)
+        with db.read() as session:
+            raw = session.connection().connection.dbapi_connection
+            assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     finally:
         db.close()
-        if second is not None:
-            second.close()
     assert_untouched(newer, before)
 
 
-def test_two_instances_on_one_name_with_a_query_are_refused(tmp_path: Path) -> None:
-    from tui_messenger.store.database import DatabaseLockedError
-
-    path = tmp_path / "m.db?timeout=1"
-    first = open_database(path, exclusive=True)
+def test_a_second_instance_with_a_query_in_the_name_writes_its_own_file(tmp_path: Path) -> None:
+    first = open_database(tmp_path / "q.db", exclusive=True)
+    second = open_database(tmp_path / "q.db?timeout=1", exclusive=True)  # another file: its own lock
     try:
-        with pytest.raises(DatabaseLockedError):
-            open_database(path, exclusive=True)
+        SettingsRepository(second).set_sync_token(token="second")
+        assert SettingsRepository(first).sync_token() is None  # not the same database underneath
     finally:
+        second.close()
         first.close()
 
 
