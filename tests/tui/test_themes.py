@@ -4,11 +4,11 @@ skipped; the wheel ships them; the App registers them and the palette's picker c
 from __future__ import annotations
 
 import importlib.util
+import os
 import subprocess
 import sys
 import time
 import zipfile
-import os
 from pathlib import Path
 
 import pytest
