@@ -3,7 +3,11 @@
 They run before any screen is drawn, and before SQLAlchemy is even imported, so the app can refuse a bad
 file at once and start importing its screens while the checks run (`sqlite3` releases the GIL).
 A file that is not ours, damaged, from a newer version, locked by another instance or read-only is refused
-with a `StoreError` before anything is written: the file stays byte-identical.
+with a `StoreError` before anything is written: the file stays byte-identical. "Ours" is the schema
+(store/schema.py): only our tables and indexes, our triggers and full-text table word for word, no view;
+another program's SQLite file, or ours with a table dropped or a trigger planted, is refused before
+SQLite's journal mode or anything else changes. Every connection names exactly the file given (a `?` or
+`%41` in the name is part of it), and a file that passed is kept private: 0600 with its side files.
 
 The integrity check in two steps (`defer_history=True`, what the app does). A full `PRAGMA quick_check`
 reads every page: about 0.5 s for a million messages, which would double the time to the first frame.
