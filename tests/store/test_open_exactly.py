@@ -289,3 +289,29 @@ def test_a_name_that_is_not_utf8_hides_no_chat(db, db_path: Path) -> None:
     full = ChatRepository(db).list()
     for chats in (quick, full):
         assert sorted(s.peer.display_name for s in chats) == ["Anna\ufffd", "Bob"]
+
+
+def test_a_hostile_name_in_the_schema_is_one_printable_line(tmp_path: Path) -> None:
+    escape = tmp_path / "escape.db"
+    ours(escape)
+    conn = sqlite3.connect(escape)
+    conn.execute('CREATE TABLE "evil\x1b]2;pwn\x07\u202e" (x)')
+    conn.commit()
+    conn.close()
+    not_utf8 = tmp_path / "not-utf8.db"
+    ours(not_utf8)
+    conn = sqlite3.connect(not_utf8)
+    conn.execute("CREATE TABLE extra (x)")
+    conn.execute("PRAGMA writable_schema=ON")  # only another program can write such a name
+    conn.execute(
+        "UPDATE sqlite_master SET name = CAST(X'6578741b5dff' AS TEXT),"
+        " tbl_name = CAST(X'6578741b5dff' AS TEXT) WHERE name = 'extra'"
+    )
+    conn.commit()
+    conn.close()
+    for path in (escape, not_utf8):
+        before = digest(path)
+        with pytest.raises(NotOursError) as info:
+            preflight(path, exclusive=True, defer_history=True)
+        assert str(info.value).isprintable(), str(info.value)
+        assert digest(path) == before

@@ -93,7 +93,7 @@ class Preflight:
         conn = _read_only(self.path)
         try:
             _quick_check(conn, self.path, "PRAGMA quick_check(1)")
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
             raise classify(self.path, exc) from exc
         finally:
             conn.close()
@@ -105,8 +105,15 @@ class Preflight:
             self.lock = None
 
 
-def classify(path: Path, exc: sqlite3.Error) -> StoreError:
-    text = " ".join(str(exc).split())
+def _decode(value: bytes) -> str:
+    return value.decode("utf-8", "replace")
+
+
+def classify(path: Path, exc: sqlite3.Error | UnicodeDecodeError) -> StoreError:
+    if isinstance(exc, UnicodeDecodeError):  # SQLite's message quoted a name that is not UTF-8
+        return NotOursError(f"{path}: not a tui-messenger database or damaged (a name is not UTF-8)")
+    # One line of printable text: SQLite's messages quote names from the file, which may hold anything.
+    text = "".join(ch if ch.isprintable() else "?" for ch in " ".join(str(exc).split()))
     if "readonly" in text or "read-only" in text:
         return ReadOnlyDatabaseError(f"{path}: database is read-only")
     if "locked" in text or "busy" in text:
@@ -131,6 +138,7 @@ def _read_only(path: Path) -> sqlite3.Connection:
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)  # as_uri quotes ? and %
         conn.execute("PRAGMA trusted_schema=OFF")
+        conn.text_factory = _decode  # a name that is not UTF-8 is reported, not a traceback
         return conn
     except sqlite3.Error as exc:
         raise DatabaseOpenError(f"{path}: cannot open: {exc}") from exc
@@ -180,7 +188,7 @@ def _read_checks(path: Path, *, defer_history: bool = False) -> int:
         else:
             _quick_check(conn, path, "PRAGMA quick_check(1)")
         return version
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
         raise classify(path, exc) from exc
     finally:
         conn.close()
@@ -198,7 +206,7 @@ def _write_probe(path: Path, version: int) -> None:
             conn.execute(f"PRAGMA user_version = {version}")
         finally:
             conn.execute("ROLLBACK")
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, UnicodeDecodeError) as exc:
         raise classify(path, exc) from exc
     finally:
         conn.close()
