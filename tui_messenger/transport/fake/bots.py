@@ -63,6 +63,11 @@ class Bot:
     def on_user_message(self, frame: wire.MessageFrame) -> None:
         """The user sent this account a message (already accepted by the network)."""
 
+    def takes(self, text: str) -> bool:
+        """Whether a message with this text would be answered by more than a receipt (`scenario play`
+        says a spare reply only to someone who takes it)."""
+        return True
+
     def _receipts(self, message_id: str, delivered: float, read: float) -> None:
         self.host.after(delivered, lambda: self.host.receipt(self.id, message_id, "delivered"), "delivered")
         self.host.after(read, lambda: self.host.receipt(self.id, message_id, "read"), "read")
@@ -139,6 +144,10 @@ class BusinessBot(Bot):
                 self.runner.start(flow)
                 return
         self._fallback(frame)
+
+    def takes(self, text: str) -> bool:
+        """A flow waits for an answer, or this text starts one."""
+        return self.runner.waiting is not None or self._flow_for(text) is not None
 
     def _flow_for(self, text: str):  # -> FlowSpec | None
         keyed = [f for f in self.flows if f.trigger == "message" and f.keywords]
