@@ -75,7 +75,8 @@ def test_play_output_carries_no_tag_or_hidden_characters_raw(tmp_path) -> None:
     path.write_text(
         '[scenario]\nname = "t"\n[[accounts]]\nid = "x"\n'
         f'display_name = "Nord{TAGS}bank\\u200b"\n'
-        f'[[scheduled]]\nfrom = "x"\nat = 1\ntext = "hi{TAGS} \\u2066there\\u2069 \\u00ad ok \\u001b[31m red"\n',
+        f'[[scheduled]]\nfrom = "x"\nat = 1\n'
+        f'text = "hi{TAGS} \\u2066there\\u2069 \\u00ad ok \\u001b[31m red"\n',
         encoding="utf-8",
     )
     for extra in ((), ("--json",)):
