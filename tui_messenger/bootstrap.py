@@ -336,7 +336,8 @@ def _run_app(settings: AppSettings) -> int:
     opened: list[Database] = []
     try:
         # A tester's own file is checked now; a built-in is known good and loads with the service.
-        world = load_world(settings.scenario) if Path(settings.scenario).suffix == ".toml" else None
+        own = Path(settings.scenario).suffix == ".toml" or Path(settings.scenario).is_file()
+        world = load_world(settings.scenario) if own else None
         clock = resumed_clock(checked.path, speed=settings.speed)
 
         def build() -> MessengerService:
