@@ -13,7 +13,6 @@ from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -239,7 +238,8 @@ async def headless_messenger(settings: AppSettings) -> AsyncIterator[MessengerSe
 
     db = open_store(settings.db_path, exclusive=False)
     try:
-        service = build_messenger(db, load_world(settings.scenario), clock=ManualClock(datetime.now(UTC)))
+        now = resumed_clock(db.path, speed=1.0).now()  # the tester's clock, its stored jumps included
+        service = build_messenger(db, load_world(settings.scenario), clock=ManualClock(now))
         if service.settings.sync_token() is None:
             await service.start()
             try:
