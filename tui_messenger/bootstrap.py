@@ -15,14 +15,13 @@ from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import platformdirs
 
 if TYPE_CHECKING:
-    from tui_messenger.domain.clock import Clock
+    from tui_messenger.domain.clock import Clock, VirtualClock
     from tui_messenger.services.messenger_service import MessengerService
     from tui_messenger.store.database import Database
     from tui_messenger.transport.fake import World
@@ -165,6 +164,18 @@ def load_world(scenario: str) -> World:
         raise BootError(f"{scenario}: cannot read scenario: {exc.strerror}") from exc
 
 
+def resumed_clock(path: Path, *, speed: float) -> VirtualClock:
+    """The tester's virtual clock, going on from where the database's last run left it: its stored jumps
+    again, and never before the newest activity on record (one "Today" per chat, nothing in the future)."""
+    from tui_messenger.domain.clock import VirtualClock
+    from tui_messenger.store.chat_rows import QuickChatList
+
+    clock = VirtualClock(speed=speed)
+    jumped, newest = QuickChatList(path).clock_state()
+    clock.resume(jumped=jumped, not_before=newest)
+    return clock
+
+
 def build_messenger(
     db: Database,
     world: World,
@@ -175,12 +186,16 @@ def build_messenger(
     downloads: Path | None = None,
 ) -> MessengerService:
     from tui_messenger.services.messenger_service import MessengerService
+    from tui_messenger.store.messages import MessageRepository
     from tui_messenger.transport.fake import FakePeer, FaultPlan
+    from tui_messenger.transport.fake.seed import once_ids
 
     plan = None
     if faults and any(faults.values()):
         plan = FaultPlan(**{name: rate for name, rate in faults.items() if rate}, seed=seed)
-    peer = FakePeer(world, clock=clock, seed=seed, faults=plan)
+    # What the world sends once and this database already holds is not sent again by a restarted network.
+    delivered = MessageRepository(db).existing(message_ids=once_ids(world))
+    peer = FakePeer(world, clock=clock, seed=seed, faults=plan, delivered=delivered)
     return MessengerService(db, peer, clock=clock, user_id=peer.user_id, downloads=downloads)
 
 
@@ -213,12 +228,11 @@ def _downloads(settings: AppSettings) -> Path | None:
 
 def build_app(settings: AppSettings, db: Database) -> MessengerApp:
     """The real app on an open database: the fake network on a running virtual clock."""
-    from tui_messenger.domain.clock import VirtualClock
     from tui_messenger.tui.app import MessengerApp
     from tui_messenger.tui.themes import register_themes
 
     world = load_world(settings.scenario)
-    clock = VirtualClock(speed=settings.speed)
+    clock = resumed_clock(db.path, speed=settings.speed)
     messenger = build_messenger(
         db, world, clock=clock, seed=settings.seed, faults=settings.faults, downloads=_downloads(settings)
     )
@@ -279,7 +293,8 @@ async def headless_messenger(settings: AppSettings) -> AsyncIterator[MessengerSe
 
     db = open_store(settings.db_path, exclusive=False)
     try:
-        service = build_messenger(db, load_world(settings.scenario), clock=ManualClock(datetime.now(UTC)))
+        now = resumed_clock(db.path, speed=1.0).now()  # the tester's clock, its stored jumps included
+        service = build_messenger(db, load_world(settings.scenario), clock=ManualClock(now))
         if service.settings.sync_token() is None:
             await service.start()
             try:
@@ -362,7 +377,6 @@ def _run_app(settings: AppSettings) -> int:
 
         # Then, in the same thread, what the first frame shows (read-only, from the tables just checked).
         reading = pool.submit(lambda: read_first_screen(QuickChatList(checking.result().path)))
-        from tui_messenger.domain.clock import VirtualClock
         from tui_messenger.tui.app import MessengerApp
         from tui_messenger.tui.themes import register_themes
 
@@ -379,8 +393,9 @@ def _run_app(settings: AppSettings) -> int:
     opened: list[Database] = []
     try:
         # A tester's own file is checked now; a built-in is known good and loads with the service.
-        world = load_world(settings.scenario) if Path(settings.scenario).suffix == ".toml" else None
-        clock = VirtualClock(speed=settings.speed)
+        own = Path(settings.scenario).suffix == ".toml" or Path(settings.scenario).is_file()
+        world = load_world(settings.scenario) if own else None
+        clock = resumed_clock(checked.path, speed=settings.speed)
 
         def build() -> MessengerService:
             # The history's integrity check in its own thread (sqlite3 releases the GIL) while this one

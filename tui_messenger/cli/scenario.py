@@ -1,34 +1,58 @@
 """`tui-messenger scenario list|check|play`: tools for testers' scenario files.
 
-Errors end with one line on stderr and exit code 2, never a traceback. Text from scenarios is untrusted:
-it is made safe for the terminal before it is printed (JSON output escapes it instead).
+Errors end with one line on stderr and exit code 2, never a traceback; a play that leaves `--reply` values
+unused exits 1 and names them. Text from scenarios is untrusted: every line printed goes through the
+project's safe-text path (domain/safe_text.py); JSON output escapes what that path would change instead.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-import re
 import sys
+from functools import lru_cache
 
 import click
 
+from tui_messenger.domain.safe_text import clean_body, has_controls
 from tui_messenger.transport.fake import FaultPlan, ScenarioError, list_builtins, load_world
-from tui_messenger.transport.fake.player import TranscriptLine, play
+from tui_messenger.transport.fake.player import DEFAULT_UNTIL, TranscriptLine, play_world
+from tui_messenger.transport.fake.world import parse_duration
 
-# C0 except tab and newline, DEL, C1, and bidi or invisible format characters.
-_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+_CONTROL_MARK = "<U+{:04X}>"
 
 
 def _safe(text: str) -> str:
-    """Terminal-safe: unsafe characters shown as <U+XXXX>, newlines as a visible mark."""
-    return _UNSAFE.sub(lambda m: f"<U+{ord(m.group()):04X}>", text).replace("\n", " ⏎ ").replace("\t", " ")
+    """One terminal-safe line: control characters shown as <U+XXXX> (so a tester sees an attack was
+    there), then the safe-text path (ESC sequences, C1, bidi, invisible and tag characters), newlines as
+    a visible mark."""
+    if has_controls(text):
+        text = "".join(_CONTROL_MARK.format(ord(c)) if has_controls(c) else c for c in text)
+    return clean_body(text).replace("\n", " ⏎ ")
+
+
+@lru_cache(maxsize=4096)
+def _json_char(char: str) -> str:
+    """A character as it may appear in a JSON line on a terminal: itself if the safe-text path keeps it
+    as it is, else its `\\uXXXX` escape (a surrogate pair above U+FFFF)."""
+    if char.isascii() and char.isprintable() or clean_body(char) == char:
+        return char
+    return json.dumps(char, ensure_ascii=True)[1:-1]
 
 
 def _json_line(obj: dict[str, object]) -> str:
-    text = json.dumps(obj, ensure_ascii=False)
-    # json.dumps escapes C0 only; escape DEL, C1 and bidi controls too so the line is safe on a terminal.
-    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    text = json.dumps(obj, ensure_ascii=False)  # escapes C0 itself; the rest goes through the safe path
+    return "".join(_json_char(c) for c in text)
+
+
+def _duration(value: str) -> float:
+    try:
+        seconds = parse_duration(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    if seconds <= 0:
+        raise click.BadParameter("the play needs some time: give a positive duration such as 90m, 30h or 7d")
+    return seconds
 
 
 def _fail(message: str) -> None:
@@ -77,6 +101,13 @@ def check_command(file: str) -> None:
 @click.option("--flow", default=None, help="The flow to open with its opening line.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
 @click.option("--seed", default=0, show_default=True, type=int)
+@click.option(
+    "--until",
+    "until",
+    default="7d",
+    show_default=True,
+    help="Virtual time the play may take at most (90m, 30h, 7d); replies still unused then exit 1.",
+)
 @click.option("--drop", default=0.0, type=click.FloatRange(0, 1), help="Fault rate (0..1).")
 @click.option("--duplicate", default=0.0, type=click.FloatRange(0, 1))
 @click.option("--reorder", default=0.0, type=click.FloatRange(0, 1))
@@ -84,9 +115,21 @@ def check_command(file: str) -> None:
 @click.option("--garble", default=0.0, type=click.FloatRange(0, 1))
 @click.option("--disconnect", default=0.0, type=click.FloatRange(0, 1))
 def play_command(
-    name_or_file: str, replies: tuple[str, ...], flow: str | None, as_json: bool, seed: int, **rates: float
+    name_or_file: str,
+    replies: tuple[str, ...],
+    flow: str | None,
+    as_json: bool,
+    seed: int,
+    until: str,
+    **rates: float,
 ) -> None:
-    """Play a scenario headless against the fake peer and print the transcript."""
+    """Play a scenario headless against the fake peer and print the transcript.
+
+    It runs until every flow has ended and every --reply is used, or until --until of virtual time."""
+    try:
+        seconds = _duration(until) if until else DEFAULT_UNTIL
+    except click.BadParameter as exc:
+        _fail(f"error: --until: {exc.message}")
     try:
         world = load_world(name_or_file)
         faults = world.faults
@@ -94,13 +137,21 @@ def play_command(
             faults = FaultPlan(
                 **{**faults.model_dump(), **{k: v for k, v in rates.items() if v}, "seed": seed}
             )
-        lines = asyncio.run(play(world, list(replies), seed=seed, faults=faults, flow=flow))
+        played = asyncio.run(
+            play_world(world, list(replies), seed=seed, faults=faults, flow=flow, until=seconds)
+        )
     except ScenarioError as exc:
         _fail(str(exc.issues[0]) if len(exc.issues) == 1 else str(exc).replace("\n", "; "))
     except Exception as exc:  # noqa: BLE001 - one clear line, no traceback
         _fail(f"error: {exc}")
-    for line in lines:
+    for line in played.lines:
         click.echo(_json_line(line.as_dict()) if as_json else _format(line))
+    if played.unused:
+        left = ", ".join(repr(reply) for reply in played.unused)
+        hours = f"{played.elapsed / 3600:.1f} virtual hours in"
+        ended = f"--until {until} reached" if played.reached_until else f"no flow took them; ended {hours}"
+        click.echo(_safe(f"error: --reply not used: {left} ({ended})"), err=True)
+        sys.exit(1)
 
 
 def _format(line: TranscriptLine) -> str:

@@ -59,7 +59,20 @@ class VirtualClock:
         return self._start + self._offset + timedelta(seconds=elapsed)
 
     def jump(self, seconds: float) -> None:
-        self._offset += timedelta(seconds=seconds)
+        """Move ahead (never back: a message stamped before a jump must stay in the past)."""
+        self._offset += timedelta(seconds=max(0.0, seconds))
+
+    @property
+    def jumped(self) -> float:
+        """Seconds this clock was moved ahead in all: what a restart must restore (see `resume`)."""
+        return self._offset.total_seconds()
+
+    def resume(self, *, jumped: float = 0.0, not_before: datetime | None = None) -> None:
+        """Continue a clock of an earlier run: its stored jumps again, and no earlier than `not_before`
+        (the newest time already on record), so nothing already shown lies in the future."""
+        self._offset = max(self._offset, timedelta(seconds=max(0.0, jumped)))
+        if not_before is not None and self.now() < not_before:
+            self._offset += not_before - self.now()
 
     async def sleep(self, seconds: float) -> None:
         await asyncio.sleep(max(0.0, seconds) / self.speed)

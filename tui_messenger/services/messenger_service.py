@@ -305,5 +305,8 @@ class MessengerService(MessengerApi, FilesApi, EditsApi):
             result = jump(seconds)
             if inspect.isawaitable(result):
                 await result
+        jumped = getattr(self.clock, "jumped", None)
+        if jumped is not None:  # stored, so a restart goes on from the same time (VirtualClock.resume)
+            await asyncio.to_thread(self.settings.set_clock_jumped, seconds=jumped)
         self.outbox.wake()
         self.actions.wake()

@@ -139,6 +139,19 @@ class QuickChatList:
         rows = self._query(COUNTS_SQL)
         return counts_from_row(rows[0]) if rows else counts_from_row((0, 0, 0, 0))
 
+    def clock_state(self) -> tuple[float, datetime | None]:
+        """The virtual clock's stored jumps (seconds) and the newest activity on record, for the clock of
+        a new run (`VirtualClock.resume`): a jump is not forgotten, and nothing shown lies ahead of now."""
+        from tui_messenger.store.settings import CLOCK_JUMPED
+
+        rows = self._query("SELECT value FROM settings WHERE key = ?", (CLOCK_JUMPED,))
+        try:
+            jumped = float(rows[0][0]) if rows else 0.0
+        except (TypeError, ValueError):
+            jumped = 0.0
+        newest = self._query("SELECT MAX(last_activity) FROM chats")
+        return jumped, dt(newest[0][0]) if newest and newest[0][0] else None
+
     def verified_names(self) -> dict[str, str]:
         """account id -> the name the directory confirmed, for every verified account."""
         rows = self._query("SELECT id, verified_name FROM accounts WHERE verified = 1")

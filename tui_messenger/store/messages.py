@@ -116,6 +116,19 @@ class MessageRepository(Repository):
             )
             return attach_infos(raw(session), [message_from_tuple(row)])[0] if row else None
 
+    def existing(self, *, message_ids: Sequence[str]) -> set[str]:
+        """Which of these ids are stored (a restarted fake network skips what it already delivered)."""
+        found: set[str] = set()
+        with self.db.read() as session:
+            for start in range(0, len(message_ids), 500):
+                chunk = list(message_ids[start : start + 500])
+                marks = ", ".join("?" * len(chunk))
+                rows = raw(session).execute(
+                    f"SELECT message_id FROM messages WHERE message_id IN ({marks})", chunk
+                )
+                found.update(row[0] for row in rows)
+        return found
+
     def latest_page(self, *, chat_id: int, limit: int = 50) -> list[ChatMessage]:
         """The newest `limit` messages of the chat, oldest first."""
         with self.db.read() as session:

@@ -7,6 +7,7 @@ import sqlite3
 from tui_messenger.store.base import Repository, raw
 
 SYNC_TOKEN = "sync_token"
+CLOCK_JUMPED = "virtual_clock_jumped"  # seconds the tester's virtual clock was moved ahead, in all
 
 
 def put(conn: sqlite3.Connection, key: str, value: str | None) -> None:
@@ -35,3 +36,7 @@ class SettingsRepository(Repository):
 
     def set_sync_token(self, *, token: str) -> None:
         self.set(key=SYNC_TOKEN, value=token)
+
+    def set_clock_jumped(self, *, seconds: float) -> None:
+        """Remember the virtual clock's jumps, so the next run's clock goes on from there."""
+        self.set(key=CLOCK_JUMPED, value=repr(float(seconds)))

@@ -32,7 +32,11 @@ class BotHost(Protocol):
 
     def after(self, seconds: float, action: Callable[[], None], label: str = "") -> None: ...
 
-    def post(self, sender: str, spec: MessageSpec, *, context_id: str | None = None) -> str | None: ...
+    def post(
+        self, sender: str, spec: MessageSpec, *, context_id: str | None = None, message_id: str | None = None
+    ) -> str | None: ...
+
+    def once(self, *parts: str) -> str | None: ...
 
     def receipt(self, sender: str, message_id: str, status: str) -> None: ...
 
@@ -63,6 +67,11 @@ class Bot:
     def on_user_message(self, frame: wire.MessageFrame) -> None:
         """The user sent this account a message (already accepted by the network)."""
 
+    def takes(self, text: str) -> bool:
+        """Whether a message with this text would be answered by more than a receipt (`scenario play`
+        says a spare reply only to someone who takes it)."""
+        return True
+
     def _receipts(self, message_id: str, delivered: float, read: float) -> None:
         self.host.after(delivered, lambda: self.host.receipt(self.id, message_id, "delivered"), "delivered")
         self.host.after(read, lambda: self.host.receipt(self.id, message_id, "read"), "read")
@@ -83,7 +92,10 @@ class PersonBot(Bot):
     def start(self) -> None:
         if self.account.writes_first and self.host.rng.random() < self.account.writes_first:
             opener = self.host.rng.choice(OPENERS)
-            self._say(self.host.rng.uniform(30.0, 600.0), opener)
+            delay = self.host.rng.uniform(30.0, 600.0)  # drawn either way: the same seed, the same world
+            message_id = self.host.once("o", self.id)
+            if message_id is not None:  # not already said in an earlier run
+                self._say(delay, opener, message_id=message_id)
 
     def on_user_message(self, frame: wire.MessageFrame) -> None:
         rng = self.host.rng
@@ -103,13 +115,15 @@ class PersonBot(Bot):
             return line
         return reply_for(text, self.host.rng)
 
-    def _say(self, delay: float, line: str, context_id: str | None = None) -> None:
+    def _say(
+        self, delay: float, line: str, context_id: str | None = None, message_id: str | None = None
+    ) -> None:
         typing_time = min(0.5 + len(line) * 0.05, 4.0)
         self.host.after(max(0.0, delay - typing_time), lambda: self.host.typing(self.id, True), "typing")
 
         def send() -> None:
             self.host.typing(self.id, False)
-            self.host.post(self.id, text_spec(line), context_id=context_id)
+            self.host.post(self.id, text_spec(line), context_id=context_id, message_id=message_id)
             self._replying = False
 
         self.host.after(delay, send, "reply")
@@ -126,7 +140,9 @@ class BusinessBot(Bot):
     def start(self) -> None:
         for flow in self.flows:
             if flow.trigger == "start":
-                self.runner.start(flow)
+                message_id = self.host.once("f", flow.id)
+                if message_id is not None:  # an earlier run on this database did not already start it
+                    self.runner.start(flow, first_id=message_id)
 
     def on_user_message(self, frame: wire.MessageFrame) -> None:
         self._receipts(frame.id, 0.3, 1.0)
@@ -139,6 +155,10 @@ class BusinessBot(Bot):
                 self.runner.start(flow)
                 return
         self._fallback(frame)
+
+    def takes(self, text: str) -> bool:
+        """A flow waits for an answer, or this text starts one."""
+        return self.runner.waiting is not None or self._flow_for(text) is not None
 
     def _flow_for(self, text: str):  # -> FlowSpec | None
         keyed = [f for f in self.flows if f.trigger == "message" and f.keywords]
@@ -160,7 +180,11 @@ class MarketerBot(BusinessBot):
     def start(self) -> None:
         super().start()
         for n, promo in enumerate(self.account.promotions, start=1):
-            self.host.after(n * self.account.every, lambda p=promo: self.host.post(self.id, p), "promotion")
+            message_id = self.host.once("p", self.id, str(n - 1))
+            if message_id is None:  # delivered in an earlier run
+                continue
+            send = lambda p=promo, mid=message_id: self.host.post(self.id, p, message_id=mid)  # noqa: E731
+            self.host.after(n * self.account.every, send, "promotion")
 
 
 class ImpersonatorBot(BusinessBot):

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from tui_messenger.transport import wire
 from tui_messenger.transport.fake.toml_lines import Path
+from tui_messenger.transport.fake.wire_checks import check_wire
 from tui_messenger.transport.fake.world import FlowSpec, MessageSpec, World
 
 Problem = tuple[Path, str]
@@ -14,7 +15,10 @@ MAX_LIST_BUTTON = 20  # the label of the button that opens a list
 
 
 def check_world(world: World) -> list[Problem]:
-    return [*_accounts(world), *_messages(world), *_history(world), *_flows(world)]
+    found = [*_accounts(world), *_messages(world), *_history(world), *_flows(world)]
+    reported = {path[:4] if path[:1] == ("flows",) else path[:2] for path, _ in found}  # one spec's report
+    reported |= {path[:4] for path, _ in found if path[:1] == ("accounts",)}  # promotions
+    return found + list(check_wire(world, reported))
 
 
 def _accounts(world: World) -> Iterator[Problem]:

@@ -31,17 +31,29 @@ class FlowRunner:
         self.last_user_message: str | None = None  # what a `react = {message = "user"}` step reacts to
         self._sent: dict[str, str] = {}  # step id -> the message it sent (for react steps naming a step)
 
-    def start(self, flow: FlowSpec) -> None:
+    def start(self, flow: FlowSpec, *, first_id: str | None = None) -> None:
+        """Start `flow`; its first message gets `first_id` (a start flow's stable id) if given."""
         self._generation += 1
         self.waiting = None
         self.host.note("flow", self.business, f"flow {flow.id!r} starts")
-        self._schedule(flow, flow.first_step)
+        self._schedule(flow, flow.first_step, message_id=first_id)
 
-    def _schedule(self, flow: FlowSpec, step: StepSpec, context_id: str | None = None) -> None:
+    def _schedule(
+        self, flow: FlowSpec, step: StepSpec, context_id: str | None = None, message_id: str | None = None
+    ) -> None:
         generation = self._generation
-        self.host.after(step.delay, lambda: self._send(flow, step, generation, context_id), f"step {step.id}")
+        self.host.after(
+            step.delay, lambda: self._send(flow, step, generation, context_id, message_id), f"step {step.id}"
+        )
 
-    def _send(self, flow: FlowSpec, step: StepSpec, generation: int, context_id: str | None) -> None:
+    def _send(
+        self,
+        flow: FlowSpec,
+        step: StepSpec,
+        generation: int,
+        context_id: str | None,
+        message_id: str | None = None,
+    ) -> None:
         if generation != self._generation:
             return
         if step.edit is not None or step.delete is not None:
@@ -54,7 +66,7 @@ class FlowRunner:
             if not step.text and getattr(step, "file", None) is None:  # only reacts: straight on
                 self._after_send(flow, step)
                 return
-        message_id = self.host.post(self.business, step, context_id=context_id)
+        message_id = self.host.post(self.business, step, context_id=context_id, message_id=message_id)
         if message_id is None:  # refused by the consent rules: the flow cannot go on
             self.host.note("flow", self.business, f"flow {flow.id!r} stops at step {step.id!r}: send failed")
             return

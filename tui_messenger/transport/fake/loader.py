@@ -15,6 +15,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from tui_messenger.transport.fake.checks import check_world
+from tui_messenger.transport.fake.partial import partial_problems
 from tui_messenger.transport.fake.toml_lines import index_lines, line_of
 from tui_messenger.transport.fake.world import World
 
@@ -96,7 +97,11 @@ def parse_world(text: str, source: str = "<scenario>") -> World:
             Issue(source, line_of(lines, err["loc"]), _field(err["loc"]), _message(err))
             for err in exc.errors(include_url=False)
         ]
-        raise ScenarioError(_sorted(issues)) from None
+        # A type error must not hide the rest: check whatever parts did validate, too.
+        issues += [
+            Issue(source, line_of(lines, loc), _field(loc), msg) for loc, msg in partial_problems(data)
+        ]
+        raise ScenarioError(_sorted(list(dict.fromkeys(issues)))) from None
     problems = check_world(world)
     if problems:
         issues = [Issue(source, line_of(lines, loc), _field(loc), msg) for loc, msg in problems]

@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -35,7 +35,7 @@ from tui_messenger.transport.fake.faults import FaultDice, FaultPlan
 from tui_messenger.transport.fake.files import refused_upload, upload_problem
 from tui_messenger.transport.fake.reactions import PeerReactions
 from tui_messenger.transport.fake.scheduler import Scheduler
-from tui_messenger.transport.fake.seed import seed_consent, seed_history
+from tui_messenger.transport.fake.seed import once_id, seed_consent, seed_history
 from tui_messenger.transport.fake.timeline import Record, Timeline
 from tui_messenger.transport.fake.world import MessageSpec, World
 
@@ -68,8 +68,12 @@ class FakePeer(Transport):
         realtime: bool | None = None,
         ack_timeout: float = 5.0,
         delay_scale: float = 1.0,
+        delivered: Collection[str] = (),
     ) -> None:
         self.world = world
+        # Ids of what the world sends once (see seed.once_id) that the client already stored in an earlier
+        # run: a restart must not send a scheduled message or a start flow again.
+        self.delivered = frozenset(delivered)
         self.clock = clock
         self.user_id = user_id or world.user_id
         self.rng = random.Random(seed)
@@ -225,8 +229,17 @@ class FakePeer(Transport):
         if self._wake is not None:
             self._wake.set()
 
-    def post(self, sender: str, spec: MessageSpec, *, context_id: str | None = None) -> str | None:
-        """Send a message from `sender` to the user; None when the network refuses it."""
+    def once(self, *parts: str) -> str | None:
+        """The stable id of a message the world sends once (`seed.once_id`), or None when an earlier run
+        already delivered it: then it is not sent again."""
+        message_id = once_id(self.world, *parts)
+        return None if message_id in self.delivered else message_id
+
+    def post(
+        self, sender: str, spec: MessageSpec, *, context_id: str | None = None, message_id: str | None = None
+    ) -> str | None:
+        """Send a message from `sender` to the user (with `message_id`, else a new id); None when the
+        network refuses it."""
         now = self.clock.now()
         if self.consent.is_business(sender):
             category = spec.category if spec.template is not None else None
@@ -234,7 +247,7 @@ class FakePeer(Transport):
             if code is not None:
                 self._fail(sender, spec, code)
                 return None
-        message_id = self.timeline.new_id("m")
+        message_id = message_id or self.timeline.new_id("m")
         try:
             frame = build_message(
                 spec, message_id=message_id, sender=sender, to=self.user_id,
@@ -288,8 +301,10 @@ class FakePeer(Transport):
             store=lambda frame: self._publish(frame, stored_only=True),
         )  # fmt: skip
         self.timeline.last_ts = max(self.timeline.last_ts, last)
-        for item in self.world.scheduled:
-            self.after(item.at, lambda item=item: self.post(item.sender, item), "scheduled")
+        for n, item in enumerate(self.world.scheduled):
+            if (message_id := self.once("s", str(n))) is not None:
+                send = lambda item=item, mid=message_id: self.post(item.sender, item, message_id=mid)  # noqa: E731
+                self.after(item.at, send, "scheduled")
         for bot in self.bots.values():
             bot.start()
 

@@ -5,12 +5,16 @@ sends in an outbox until the network answers `sent`, reconnects from its sync to
 incoming interactive message with the next scripted reply: a button or list row title (or id) becomes an
 interactive reply, anything else is sent as text. Replies left when the world falls quiet are sent as text
 to the business being played. Runs on a ManualClock, so the same seed gives the same transcript.
+
+There is no hidden horizon: the play goes on, jumping from one scheduled action to the next, until the world
+is quiet and every reply is used, or until `until` seconds of virtual time have passed. Replies still left
+then are `unused`, for the caller to report.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from tui_messenger.domain.clock import ManualClock, from_ms, to_ms
 from tui_messenger.transport import wire
@@ -20,6 +24,7 @@ from tui_messenger.transport.fake.world import FlowSpec, World
 
 _PREFERENCES = {"stop promotions": "stop", "stop": "stop", "resume promotions": "resume"}
 RETRY_AFTER = 5.0  # seconds without a `sent` before the outbox tries again
+DEFAULT_UNTIL = 7 * 86400.0  # a week of virtual time: longer than any window or tier rule
 
 
 @dataclass(frozen=True)
@@ -54,13 +59,20 @@ class ScriptedClient:
         self._sent = 0
         self._log_seen = 0
         self._start_ms = 0  # messages older than the play are history: never answered
+        self.reached_until = False
 
     @property
     def user(self) -> str:
         return self.peer.user_id
 
-    async def run(self, *, opening: FlowSpec | None, horizon: float) -> list[TranscriptLine]:
+    @property
+    def unused(self) -> list[str]:
+        """The replies never said: the play reached its `until` first, or no flow was left to take them."""
+        return list(self.replies)
+
+    async def run(self, *, opening: FlowSpec | None, until: float) -> list[TranscriptLine]:
         start = self.peer.clock.now()
+        end = start + timedelta(seconds=until)
         self._start_ms = to_ms(start)
         await self.peer.connect(self.user)
         self.peer.pump()
@@ -69,20 +81,32 @@ class ScriptedClient:
             self.focus = opening.business
             if opening.opening and opening.trigger == "message":  # a "start" flow needs no prompt
                 await self._send_text(opening.business, opening.opening)
-        while (self.peer.clock.now() - start).total_seconds() <= horizon:
+        self.reached_until = False
+        while self.peer.clock.now() <= end:
             if await self._process():
                 continue
             await self._retry_outbox()
+            due = self.peer.next_due()
+            if due is not None and due > end:
+                self.reached_until = True  # the next action falls after `until`: stop, not one step beyond
+                break
             if self.peer.step():
                 continue
-            if self.replies and self.focus:  # quiet world, words left: say them
-                reply = self.replies.pop(0)
-                if reply.strip().casefold() in _PREFERENCES:
-                    await self._preferences(self.focus, _PREFERENCES[reply.strip().casefold()])
-                else:
+            if self.replies and self.focus:  # quiet world, words left: say them to a flow that takes them
+                reply = self.replies[0]
+                wanted = reply.strip().casefold()
+                if wanted in _PREFERENCES:
+                    self.replies.pop(0)
+                    await self._preferences(self.focus, _PREFERENCES[wanted])
+                    continue
+                bot = self.peer.bots.get(self.focus)
+                if bot is not None and bot.takes(reply):
+                    self.replies.pop(0)
                     await self._send_text(self.focus, reply)
-                continue
+                    continue
             break
+        else:
+            self.reached_until = True
         await self.peer.close()
         return self.lines
 
@@ -228,28 +252,44 @@ class ScriptedClient:
                 await self.peer.send(raw)
 
 
-async def play(
+async def play(world: World, replies: list[str], **options: object) -> list[TranscriptLine]:
+    """The transcript of `play_world` (replies left unused are dropped: use `play_world` to see them)."""
+    return (await play_world(world, replies, **options)).lines  # type: ignore[arg-type]
+
+
+async def play_world(
     world: World,
     replies: list[str],
     *,
     seed: int = 0,
     faults: FaultPlan | None = None,
     flow: str | None = None,
-    horizon: float = 6 * 3600.0,
-) -> list[TranscriptLine]:
-    """Play `world` headless and return the transcript. `flow` names the flow to open (its `opening`
-    line is sent); by default the scenario's `play` flow, else none (business-initiated flows run anyway)."""
+    until: float = DEFAULT_UNTIL,
+) -> Played:
+    """Play `world` headless for at most `until` seconds of virtual time: the transcript and the replies
+    left unused. `flow` names the flow to open (its `opening` line is sent); by default the scenario's
+    `play` flow, else none (business-initiated flows run anyway)."""
     flow_id = flow or world.scenario.play
     opening = next((f for f in world.flows if f.id == flow_id), None)
     if flow_id is not None and opening is None:
         raise ValueError(f"no flow {flow_id!r} in scenario {world.scenario.name!r}")
     peer = FakePeer(world, clock=ManualClock(), seed=seed, faults=faults)
+    client = ScriptedClient(peer, replies)
     if opening is None:  # focus on the first business that starts a flow by itself
         starter = next((f for f in world.flows if f.trigger == "start"), None)
-        client = ScriptedClient(peer, replies)
         client.focus = starter.business if starter else None
-        return await client.run(opening=None, horizon=horizon)
-    return await ScriptedClient(peer, replies).run(opening=opening, horizon=horizon)
+    started = peer.clock.now()
+    lines = await client.run(opening=opening, until=until)
+    elapsed = (peer.clock.now() - started).total_seconds()
+    return Played(lines, client.unused, elapsed, client.reached_until)
+
+
+@dataclass(frozen=True)
+class Played:
+    lines: list[TranscriptLine]
+    unused: list[str]  # replies never said: the play reached `until` first, or nobody was there to hear
+    elapsed: float = 0.0  # virtual seconds the play took
+    reached_until: bool = False  # stopped by `until` with work still scheduled
 
 
 def _iso(ms: int) -> str:

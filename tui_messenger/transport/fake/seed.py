@@ -3,6 +3,7 @@ in, users already reached today) and the history before now, put in the timeline
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from datetime import datetime
 
@@ -51,3 +52,25 @@ def seed_history(
                 wire.StatusFrame(message_id=message_id, status="read", sender=item.chat, to=to, timestamp=ts)
             )
     return last
+
+
+def once_id(world: World, *parts: str) -> str:
+    """The stable id of a message the world sends once when it starts (a scheduled message, the opening
+    of a `trigger = "start"` flow, a marketer's promotion, a person's first words): the same in every run,
+    so a restarted network knows what it delivered before (`FakePeer(delivered=...)`) and the client
+    dedupes one that was in flight."""
+    message_id = ".".join(("w", world.scenario.name, *parts))
+    if len(message_id) > 200:  # the wire's limit on ids
+        message_id = "w." + hashlib.sha256(message_id.encode()).hexdigest()[:40]
+    return message_id
+
+
+def once_ids(world: World) -> list[str]:
+    """Every id `once_id` may give for this world: what to look up in the client's store on a restart."""
+    ids = [once_id(world, "s", str(n)) for n in range(len(world.scheduled))]
+    ids += [once_id(world, "f", flow.id) for flow in world.flows if flow.trigger == "start"]
+    for account in world.accounts:
+        ids += [once_id(world, "p", account.id, str(n)) for n in range(len(account.promotions))]
+        if account.writes_first:
+            ids.append(once_id(world, "o", account.id))
+    return ids

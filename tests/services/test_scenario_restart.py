@@ -1,0 +1,108 @@
+"""A restart with the same scenario on the same database sends nothing the world sends once a second time:
+a `trigger = "start"` flow, a scheduled message, a marketer's promotion, a person's first words."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import timedelta
+
+from service_helpers import START, until
+
+from tui_messenger.bootstrap import build_messenger
+from tui_messenger.domain.clock import ManualClock
+from tui_messenger.services.messenger_service import MessengerService
+from tui_messenger.store.database import open_database
+from tui_messenger.transport.fake import FakePeer, parse_world
+
+WORLD = """
+[scenario]
+name = "restart"
+
+[[accounts]]
+id = "power"
+display_name = "City Power"
+kind = "business"
+verified = true
+opt_in = "app"
+bot = "marketer"
+every = "10m"
+
+[[accounts.promotions]]
+template = "green"
+category = "marketing"
+text = "Switch to green power"
+
+[[accounts]]
+id = "anna"
+display_name = "Anna"
+contact = true
+writes_first = 1.0
+
+[[scheduled]]
+from = "anna"
+at = "20m"
+text = "Saturday still on?"
+
+[[flows]]
+id = "bill"
+business = "power"
+trigger = "start"
+
+[[flows.steps]]
+id = "remind"
+template = "bill_reminder"
+category = "utility"
+text = "Your bill of EUR 80.00 is due on Friday."
+buttons = [{ id = "pay", title = "Pay now" }]
+branches = [{ choice = "pay", goto = "thanks" }]
+
+[[flows.steps]]
+id = "thanks"
+text = "Thank you."
+end = true
+"""
+ONCE = ("Your bill of EUR 80.00 is due on Friday.", "Switch to green power", "Saturday still on?")
+
+
+async def run_once(db_path, clock: ManualClock, *, forgetful: bool = False) -> None:
+    """One run of the app: sync, an hour of virtual time, quit. A `forgetful` network is not told what the
+    database holds (as after a crash between its send and the client's store): it sends all again."""
+    db = open_database(db_path)
+    try:
+        if forgetful:
+            peer = FakePeer(parse_world(WORLD), clock=clock)
+            service = MessengerService(db, peer, clock=clock, user_id=peer.user_id)
+        else:
+            service = build_messenger(db, parse_world(WORLD), clock=clock)
+        await service.start()
+        await until(service, lambda: service.settings.sync_token() is not None and service.idle)
+        await service.jump_ahead(3600)
+        await until(service, lambda: service.idle)
+        await service.stop()
+    finally:
+        db.close()
+
+
+def rows(db_path, body: str) -> int:
+    with sqlite3.connect(db_path) as conn:
+        return conn.execute("SELECT COUNT(*) FROM messages WHERE body = ?", (body,)).fetchone()[0]
+
+
+def openers(db_path) -> int:
+    with sqlite3.connect(db_path) as conn:
+        query = "SELECT COUNT(*) FROM messages WHERE sender_id = 'anna' AND body != ?"
+        return conn.execute(query, (ONCE[2],)).fetchone()[0]
+
+
+async def test_three_runs_deliver_each_once_sent_message_once(db_path) -> None:
+    for run in range(3):
+        await run_once(db_path, ManualClock(START + timedelta(hours=2 * run)))
+        assert [rows(db_path, body) for body in ONCE] == [1, 1, 1], f"after run {run + 1}"
+        assert openers(db_path) == 1
+
+
+async def test_a_message_sent_again_keeps_its_id_and_is_stored_once(db_path) -> None:
+    await run_once(db_path, ManualClock(START))
+    await run_once(db_path, ManualClock(START + timedelta(hours=2)), forgetful=True)
+    assert [rows(db_path, body) for body in ONCE] == [1, 1, 1]
+    assert openers(db_path) == 1
