@@ -214,7 +214,10 @@ def _write_probe(path: Path, version: int) -> None:
 
 def _lock_instance(path: Path) -> IO[bytes]:
     """One messenger per database: an advisory lock that SQLite's own locks do not see."""
-    handle = open(path, "rb")  # noqa: SIM115 - held for the life of the Database
+    try:
+        handle = open(path, "rb")  # noqa: SIM115 - held for the life of the Database
+    except OSError as exc:
+        raise DatabaseOpenError(f"{path}: cannot open database: {exc.strerror}") from exc
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError as exc:
