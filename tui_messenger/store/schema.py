@@ -4,7 +4,7 @@ A file is ours if every table, index, trigger and view in it is one of ours (tri
 table word for word): an empty file, or one at schema version 0 with nothing in it, is a new database; a
 file at the current version holds all of them; an older one a subset, which its migrations complete.
 Anything else (another program's SQLite file, a view or trigger planted in ours, a table of ours dropped)
-is refused before a byte is written. `tests/store/test_schema_check.py` checks these names against what
+is refused before a byte is written. `tests/store/test_open_exactly.py` checks these names against what
 the migrations make.
 """
 
