@@ -112,3 +112,63 @@ def test_the_collector_is_off_only_while_the_app_starts(tmp_path: Path) -> None:
     finally:
         gc.unfreeze()
         gc.enable()
+
+
+# Issue 12: state.json is a small private file of ours ----------------------------------------------------
+def test_state_is_saved_0600_in_a_0700_folder_through_a_fresh_temporary_name(tmp_path: Path) -> None:
+    import os
+
+    folder = tmp_path / "cfg" / "deeper"
+    old = os.umask(0o022)
+    try:
+        os.makedirs(tmp_path / "elsewhere")
+        victim = tmp_path / "elsewhere" / "victim"
+        victim.write_text("keep", encoding="utf-8")
+        folder.mkdir(parents=True, mode=0o700)
+        (folder / "state.tmp").symlink_to(victim)  # the fixed name the old code wrote through
+        UiState(folder).save(theme="tui-light")
+        assert victim.read_text(encoding="utf-8") == "keep"
+        assert UiState(folder).load() == {"theme": "tui-light"}
+        assert (folder / "state.json").stat().st_mode & 0o777 == 0o600
+        assert sorted(p.name for p in folder.iterdir()) == ["state.json", "state.tmp"]  # no temp left
+        fresh = tmp_path / "new" / "cfg"
+        UiState(fresh).save(theme="tui-dark")
+        assert fresh.stat().st_mode & 0o777 == 0o700 and fresh.parent.stat().st_mode & 0o777 == 0o700
+    finally:
+        os.umask(old)
+
+
+def test_a_hostile_state_file_is_ignored_at_once(tmp_path: Path) -> None:
+    import os
+    import threading
+
+    folder = tmp_path / "cfg"
+    folder.mkdir()
+    state = folder / "state.json"
+    os.mkfifo(state)  # a FIFO would block the start-up for ever
+    result: list[dict[str, str]] = []
+    reader = threading.Thread(target=lambda: result.append(UiState(folder).load()), daemon=True)
+    reader.start()
+    reader.join(timeout=5)
+    assert result == [{}], "loading a FIFO as state.json blocked"
+    state.unlink()
+    state.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")  # RecursionError in json
+    assert UiState(folder).load() == {}
+    state.write_text('{"theme": "' + "x" * 300_000 + '"}', encoding="utf-8")  # over the size cap
+    assert UiState(folder).load() == {}
+
+
+def test_loosened_config_and_cache_folders_are_tightened_with_a_notice(tmp_path: Path, monkeypatch) -> None:
+    import os
+
+    from tui_messenger.bootstrap import private_folders
+
+    config, cache = tmp_path / "cfg", tmp_path / "cache"
+    for folder in (config, cache):
+        folder.mkdir()
+        os.chmod(folder, 0o755)
+    monkeypatch.setenv("TUI_MESSENGER_CACHE_DIR", str(cache))
+    notices = private_folders(AppSettings(config_dir=config))
+    assert len(notices) == 2 and all("0755" in line and "now 0700" in line for line in notices), notices
+    assert config.stat().st_mode & 0o777 == cache.stat().st_mode & 0o777 == 0o700
+    assert private_folders(AppSettings(config_dir=config)) == []

@@ -101,3 +101,65 @@ def test_read_only_database_is_refused_untouched(tmp_path: Path) -> None:
     if "No module named" in result.stderr:
         pytest.skip("the package is not readable by the user nobody here")
     _assert_refused(result, path, before, "")
+
+
+# Issue 12: only what is ours, exactly the file named, private ------------------------------------------
+def _places_like(path: Path, version: int) -> None:
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA journal_mode=WAL")  # as a browser keeps it
+    conn.execute("CREATE TABLE moz_places (id INTEGER PRIMARY KEY, url TEXT)")
+    conn.execute("INSERT INTO moz_places (url) VALUES ('https://example.org/')")
+    conn.execute(f"PRAGMA user_version = {version}")
+    conn.commit()
+    conn.close()
+
+
+@pytest.mark.parametrize("command", [(), ("report",)])
+@pytest.mark.parametrize("version", [0, 1])
+def test_another_programs_sqlite_file_is_refused_untouched(
+    tmp_path: Path, command: tuple, version: int
+) -> None:
+    path = tmp_path / "places.sqlite"
+    _places_like(path, version)
+    before = digest(path)
+    _assert_refused(run_cli("--db", str(path), *command), path, before, "not a tui-messenger database")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["places.sqlite"]  # no side file left either
+
+
+def test_a_new_database_and_its_data_folder_are_private(tmp_path: Path) -> None:
+    folder = tmp_path / "data" / "tui-messenger"
+    result = subprocess.run(
+        ["sh", "-c", 'umask 022 && exec "$0" -m tui_messenger report', sys.executable],
+        capture_output=True, text=True, timeout=120,
+        env={**os.environ, "TUI_MESSENGER_DATA_DIR": str(folder)},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert oct(os.stat(folder / "messenger.db").st_mode & 0o777) == oct(0o600)
+    assert oct(os.stat(folder).st_mode & 0o777) == oct(0o700)
+    assert oct(os.stat(folder.parent).st_mode & 0o777) == oct(0o700)  # every folder it had to make
+
+
+def test_a_loosened_data_folder_and_database_are_tightened_with_a_notice(tmp_path: Path) -> None:
+    from tui_messenger.store.database import open_database
+
+    folder = tmp_path / "data"
+    folder.mkdir()
+    open_database(folder / "messenger.db").close()
+    os.chmod(folder, 0o755)
+    os.chmod(folder / "messenger.db", 0o644)
+    result = run_cli("report", env={"TUI_MESSENGER_DATA_DIR": str(folder)})
+    assert result.returncode == 0, result.stderr
+    assert os.stat(folder).st_mode & 0o777 == 0o700
+    assert os.stat(folder / "messenger.db").st_mode & 0o777 == 0o600
+    notices = result.stderr.strip().splitlines()
+    assert len(notices) == 2 and all("now 0" in line for line in notices), result.stderr
+
+
+def test_a_database_path_that_cannot_be_looked_up_is_one_line(tmp_path: Path) -> None:
+    # a folder the user cannot traverse needs another user; a name too long fails the same lookup as root
+    path = tmp_path / ("x" * 300) / "m.db"
+    for command in ((), ("report",)):
+        result = run_cli("--db", str(path), *command)
+        assert result.returncode == 2, result.stderr
+        assert "Traceback" not in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1, result.stderr

@@ -9,6 +9,8 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import stat
+import sys
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
@@ -56,8 +58,34 @@ def config_dir() -> Path:
     return Path(os.environ.get("TUI_MESSENGER_CONFIG_DIR") or platformdirs.user_config_path(APP_NAME))
 
 
+def cache_dir() -> Path:
+    return Path(os.environ.get("TUI_MESSENGER_CACHE_DIR") or platformdirs.user_cache_path(APP_NAME))
+
+
 def default_db_path() -> Path:
     return data_dir() / "messenger.db"
+
+
+STATE_MAX_BYTES = 256 * 1024  # state.json holds a theme name: a larger file is not ours to parse
+
+
+def tell(notices: list[str]) -> None:
+    """Notices that do not stop the app (permissions tightened), one line each on stderr."""
+    for notice in notices:
+        print(notice, file=sys.stderr)
+
+
+def private_folders(settings: AppSettings) -> list[str]:
+    """The config and cache folders, where they exist, tightened to 0700 (the data folder is the
+    database's, tightened by its checks): the notices. Created 0700 when first needed."""
+    from tui_messenger.domain.private import tighten
+
+    notices = []
+    for folder in (settings.config_dir or config_dir(), cache_dir()):
+        notice = tighten(folder, mode=0o700, what="folder")
+        if notice:
+            notices.append(notice)
+    return notices
 
 
 class UiState:
@@ -67,31 +95,58 @@ class UiState:
         self._file = folder / "state.json"
 
     def load(self) -> dict[str, str]:
+        """The remembered choices; {} for a missing, unreadable, oversized, non-regular (a FIFO would
+        block) or malformed file, including one nested too deeply to parse."""
         try:
-            data = json.loads(self._file.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            fd = os.open(self._file, os.O_RDONLY | os.O_NONBLOCK)
+            with open(fd, "rb") as handle:
+                if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                    return {}
+                raw = handle.read(STATE_MAX_BYTES + 1)
+            if len(raw) > STATE_MAX_BYTES:
+                return {}
+            data = json.loads(raw.decode("utf-8"))
+        except (OSError, ValueError, RecursionError):
             return {}
         return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
 
     def save(self, **values: str) -> None:
+        """Written whole or not at all, through a fresh temporary file in the folder (never a fixed name
+        a planted symlink could point elsewhere), 0600 in a folder made 0700."""
+        import tempfile
+
+        from tui_messenger.domain.private import make_private_folder
+
         data = self.load() | values
+        tmp = None
         try:
-            self._file.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self._file.with_suffix(".tmp")
-            tmp.write_text(json.dumps(data, indent=2), encoding="utf-8")
-            tmp.replace(self._file)
+            make_private_folder(self._file.parent)
+            fd, tmp = tempfile.mkstemp(prefix=".state-", suffix=".tmp", dir=self._file.parent)
+            with open(fd, "w", encoding="utf-8") as handle:
+                handle.write(json.dumps(data, indent=2))
+            os.replace(tmp, self._file)
+            tmp = None
         except OSError:
             pass  # a theme that is not remembered is no reason to stop the messenger
+        finally:
+            if tmp is not None:
+                try:
+                    os.unlink(tmp)
+                except OSError:
+                    pass
 
 
 def open_store(path: Path | None, *, exclusive: bool = True) -> Database:
-    """Open the database or raise BootError (exit 2) with the store's one-line reason."""
+    """Open the database or raise BootError (exit 2) with the store's one-line reason. The default
+    database's folder (the app's data folder) is kept 0700; any permission tightened is told on stderr."""
     from tui_messenger.store.database import StoreError, open_database
 
     try:
-        return open_database(path or default_db_path(), exclusive=exclusive)
+        db = open_database(path or default_db_path(), exclusive=exclusive, own_folder=path is None)
     except StoreError as exc:
         raise BootError(str(exc)) from exc
+    tell(db.notices)
+    return db
 
 
 def load_world(scenario: str) -> World:
@@ -315,7 +370,8 @@ def _run_app(settings: AppSettings) -> int:
 
     path = settings.db_path or default_db_path()
     with ThreadPoolExecutor(max_workers=1) as pool:
-        checking = pool.submit(preflight, path, exclusive=True, defer_history=True)
+        own = settings.db_path is None  # the app's data folder: kept 0700
+        checking = pool.submit(preflight, path, exclusive=True, defer_history=True, own_folder=own)
         from tui_messenger.services.deferred import DeferredMessenger, read_first_screen
         from tui_messenger.store.chat_rows import QuickChatList
 
@@ -329,6 +385,7 @@ def _run_app(settings: AppSettings) -> int:
         except StoreError as exc:
             reading.cancel()
             raise BootError(str(exc)) from exc
+        tell(checked.notices + private_folders(settings))
         try:
             first = reading.result()
         except Exception:  # read again by the screen, where a failure is one literal line, not a traceback

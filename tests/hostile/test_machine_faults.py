@@ -163,8 +163,8 @@ def _real_db(path: Path, messages: int = 400) -> None:
 
     open_database(path).close()
     conn = sqlite3.connect(path)
-    conn.execute("CREATE TABLE filler(x TEXT)")
-    conn.executemany("INSERT INTO filler VALUES (?)", [("x" * 500,) for _ in range(messages)])
+    # filler in one of our tables: a table not ours would be refused as such, before the check under test
+    conn.executemany("INSERT INTO settings VALUES (?, ?)", [(f"k{i}", "x" * 500) for i in range(messages)])
     conn.commit()
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.execute("PRAGMA journal_mode=DELETE")

@@ -250,3 +250,28 @@ def _library_file() -> str:
     from confusable_homoglyphs.utils import path
 
     return path("confusables.json")
+
+
+def test_the_kept_table_is_written_privately_and_never_through_a_planted_link(tmp_path) -> None:
+    """Issue 12: the cache folder is made 0700; the table goes through a fresh temporary file, so a
+    symbolic link planted at a predictable name (the old `<name>.<pid>.tmp`) is never followed."""
+    import os
+
+    from tui_messenger.services import impersonation as im
+
+    victim = tmp_path / "victim"
+    victim.write_text("keep", encoding="utf-8")
+    folder = tmp_path / "cache" / "tui-messenger"
+    kept = folder / "confusables-1-2-3.json"
+    old = os.umask(0o022)
+    try:
+        im._write_cache(kept, {ord("a"): "b"})
+        assert folder.stat().st_mode & 0o777 == folder.parent.stat().st_mode & 0o777 == 0o700
+        assert kept.stat().st_mode & 0o777 == 0o600
+        kept.unlink()
+        (folder / f"{kept.name}.{os.getpid()}.tmp").symlink_to(victim)
+        im._write_cache(kept, {ord("c"): "d"})
+    finally:
+        os.umask(old)
+    assert victim.read_text(encoding="utf-8") == "keep"
+    assert im._read_cache(kept) == {ord("c"): "d"}

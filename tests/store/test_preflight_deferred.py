@@ -23,9 +23,8 @@ def damaged(path: Path, table: str, rows: int = 300) -> None:
             " status) VALUES (?, 1, 'x', 'inbound', 'text', ?, ?, 0, 'delivered')",
             [(f"m{i}", "hello " * 20, i) for i in range(rows)],
         )
-    else:
-        conn.execute(f"CREATE TABLE {table} (x TEXT)")
-        conn.executemany(f"INSERT INTO {table} VALUES (?)", [("x" * 100,) for _ in range(rows)])
+    else:  # one of our small tables (a table not ours is refused as such, before any integrity check)
+        conn.executemany(f"INSERT INTO {table} VALUES (?, ?)", [(f"k{i}", "x" * 100) for i in range(rows)])
     conn.commit()
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.execute("PRAGMA journal_mode=DELETE")
@@ -45,7 +44,8 @@ def digest(path: Path) -> str:
 
 def test_damage_in_a_small_table_is_found_before_the_first_frame(tmp_path: Path) -> None:
     path = tmp_path / "small.db"
-    damaged(path, "filler")
+    assert "settings" not in HISTORY_TABLES
+    damaged(path, "settings")
     before = digest(path)
     with pytest.raises(CorruptDatabaseError, match="damaged"):
         preflight(path, exclusive=True, defer_history=True)

@@ -4,6 +4,7 @@ skipped; the wheel ships them; the App registers them and the palette's picker c
 from __future__ import annotations
 
 import importlib.util
+import os
 import subprocess
 import sys
 import time
@@ -51,7 +52,12 @@ def test_user_theme_dir_is_not_created_unless_asked(tmp_path: Path, monkeypatch:
     path = user_theme_dir()
     assert path == tmp_path / "tui-messenger" / "themes"
     assert not path.exists()
-    assert user_theme_dir(create=True).is_dir()
+    old = os.umask(0o022)
+    try:
+        assert user_theme_dir(create=True).is_dir()
+    finally:
+        os.umask(old)
+    assert path.stat().st_mode & 0o777 == path.parent.stat().st_mode & 0o777 == 0o700  # issue 12: private
 
 
 def test_user_theme_dir_follows_the_config_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

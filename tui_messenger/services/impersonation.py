@@ -11,6 +11,7 @@ Badges come from the directory; names are only compared. A name is reduced twice
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib.util
 import json
@@ -143,13 +144,24 @@ def _read_cache(path: Path) -> dict[int, str] | None:
 
 
 def _write_cache(path: Path, table: dict[int, str]) -> None:
+    import tempfile
+
+    from tui_messenger.domain.private import make_private_folder
+
+    tmp = None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({chr(k): v for k, v in table.items()}), encoding="utf-8")
-        tmp.replace(path)  # whole or not at all: a reader never sees half a table
+        make_private_folder(path.parent)  # 0700, as the data and config folders
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)  # never a link
+        with open(fd, "w", encoding="utf-8") as handle:
+            handle.write(json.dumps({chr(k): v for k, v in table.items()}))
+        os.replace(tmp, path)  # whole or not at all: a reader never sees half a table
+        tmp = None
     except (OSError, ValueError):
         pass  # not kept: derived again next time
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
 
 
 def _confusables_file() -> Path:

@@ -114,9 +114,18 @@ class QuickChatList:
     def _query(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         try:
             conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
+            conn.execute("PRAGMA trusted_schema=OFF")
         except sqlite3.Error:
             return []
         try:
+            try:
+                return conn.execute(sql, params).fetchall()
+            except sqlite3.OperationalError as exc:
+                if "decode" not in str(exc):
+                    raise
+            # Text that is not UTF-8 (only another program can have written it) must not hide every row:
+            # read again with U+FFFD for the bad bytes (only then: decoding in Python costs on every value).
+            conn.text_factory = lambda value: value.decode("utf-8", "replace")
             return conn.execute(sql, params).fetchall()
         except sqlite3.OperationalError:
             return []

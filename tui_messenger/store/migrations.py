@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from pathlib import Path
 
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.schema import CreateIndex, CreateTable
 
 from tui_messenger.store import tables
-from tui_messenger.store.preflight import SCHEMA_VERSION
+from tui_messenger.store.preflight import SCHEMA_VERSION, check_schema
 
 
 def _v1_initial(conn: sqlite3.Connection) -> None:
@@ -54,7 +55,11 @@ def _v3_content(conn: sqlite3.Connection) -> None:
             if not column.nullable:
                 if not isinstance(default, bool | int | str):
                     raise RuntimeError(f"column {table.name}.{column.name} needs a default to be added")
-                literal = int(default) if isinstance(default, bool | int) else "'" + default.replace("'", "''") + "'"
+                literal = (
+                    int(default)
+                    if isinstance(default, bool | int)
+                    else "'" + default.replace("'", "''") + "'"
+                )
                 ddl += f" NOT NULL DEFAULT {literal}"
             conn.execute(ddl)
 
@@ -69,12 +74,16 @@ MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
 def migrate(conn: sqlite3.Connection) -> None:
     """Bring the database to SCHEMA_VERSION. The connection must be in autocommit mode.
 
-    The first statement is a write probe, so a read-only or locked file fails here, before any change.
+    The first statement is a write probe, so a read-only or locked file fails here, before any change;
+    then, under the write lock, the schema is checked once more (NotOursError): the file may have changed
+    since the checks before opening.
     """
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     conn.execute("BEGIN IMMEDIATE")
     try:
         conn.execute(f"PRAGMA user_version = {int(version)}")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        check_schema(conn, Path(conn.execute("PRAGMA database_list").fetchone()[2] or ":memory:"), version)
     finally:
         conn.execute("ROLLBACK")
     for target in range(version + 1, SCHEMA_VERSION + 1):

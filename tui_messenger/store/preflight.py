@@ -3,7 +3,11 @@
 They run before any screen is drawn, and before SQLAlchemy is even imported, so the app can refuse a bad
 file at once and start importing its screens while the checks run (`sqlite3` releases the GIL).
 A file that is not ours, damaged, from a newer version, locked by another instance or read-only is refused
-with a `StoreError` before anything is written: the file stays byte-identical.
+with a `StoreError` before anything is written: the file stays byte-identical. "Ours" is the schema
+(store/schema.py): only our tables and indexes, our triggers and full-text table word for word, no view;
+another program's SQLite file, or ours with a table dropped or a trigger planted, is refused before
+SQLite's journal mode or anything else changes. Every connection names exactly the file given (a `?` or
+`%41` in the name is part of it), and a file that passed is kept private: 0600 with its side files.
 
 The integrity check in two steps (`defer_history=True`, what the app does). A full `PRAGMA quick_check`
 reads every page: about 0.5 s for a million messages, which would double the time to the first frame.
@@ -23,10 +27,15 @@ the app then closes with the same one line and exit code 2 as a damage found bef
 from __future__ import annotations
 
 import fcntl
+import os
 import sqlite3
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
+
+from tui_messenger.domain.private import FILE_MODE, make_private_folder, private_folder, tighten
+from tui_messenger.store.schema import SCHEMA_SQL, schema_problem
 
 SCHEMA_VERSION = 3
 BUSY_TIMEOUT_MS = 5000
@@ -60,6 +69,13 @@ class ReadOnlyDatabaseError(StoreError):
     pass
 
 
+class NotOursError(CorruptDatabaseError):
+    """Another program's SQLite file, or ours with a table dropped or a trigger or view planted."""
+
+
+SIDE_FILES = ("-wal", "-shm", "-journal")
+
+
 @dataclass
 class Preflight:
     """A database that passed the checks; with `exclusive`, it holds the one-instance lock."""
@@ -68,6 +84,7 @@ class Preflight:
     version: int
     lock: IO[bytes] | None = field(default=None, repr=False)
     verified: bool = True  # False: the history tables and the page accounting are not checked yet
+    notices: list[str] = field(default_factory=list)  # permissions tightened: one line each for stderr
 
     def verify(self) -> None:
         """The full `quick_check`, read-only (see the module docstring); raises CorruptDatabaseError."""
@@ -76,7 +93,7 @@ class Preflight:
         conn = _read_only(self.path)
         try:
             _quick_check(conn, self.path, "PRAGMA quick_check(1)")
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
             raise classify(self.path, exc) from exc
         finally:
             conn.close()
@@ -88,8 +105,15 @@ class Preflight:
             self.lock = None
 
 
-def classify(path: Path, exc: sqlite3.Error) -> StoreError:
-    text = " ".join(str(exc).split())
+def _decode(value: bytes) -> str:
+    return value.decode("utf-8", "replace")
+
+
+def classify(path: Path, exc: sqlite3.Error | UnicodeDecodeError) -> StoreError:
+    if isinstance(exc, UnicodeDecodeError):  # SQLite's message quoted a name that is not UTF-8
+        return NotOursError(f"{path}: not a tui-messenger database or damaged (a name is not UTF-8)")
+    # One line of printable text: SQLite's messages quote names from the file, which may hold anything.
+    text = "".join(ch if ch.isprintable() else "?" for ch in " ".join(str(exc).split()))
     if "readonly" in text or "read-only" in text:
         return ReadOnlyDatabaseError(f"{path}: database is read-only")
     if "locked" in text or "busy" in text:
@@ -101,11 +125,34 @@ def classify(path: Path, exc: sqlite3.Error) -> StoreError:
     return DatabaseOpenError(f"{path}: cannot open database: {text}")
 
 
+def connect(path: Path, **kwargs: object) -> sqlite3.Connection:
+    """A connection to exactly the file `path`: never read as a URI or a URL (`?`, `%41`, `file:`).
+
+    Connections that write keep `trusted_schema` on: our own FTS5 triggers write to a virtual table,
+    which SQLite refuses with it off ("unsafe use of virtual table"). What guards them is `check_schema`:
+    no trigger or view but ours, word for word, before anything opens the file for writing."""
+    return sqlite3.connect(os.path.abspath(path), **kwargs)  # type: ignore[arg-type]
+
+
 def _read_only(path: Path) -> sqlite3.Connection:
     try:
-        return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)  # as_uri quotes ? and %
+        conn.execute("PRAGMA trusted_schema=OFF")
+        conn.text_factory = _decode  # a name that is not UTF-8 is reported, not a traceback
+        return conn
     except sqlite3.Error as exc:
         raise DatabaseOpenError(f"{path}: cannot open: {exc}") from exc
+
+
+def check_schema(conn: sqlite3.Connection, path: Path, version: int) -> list[tuple[str, str, str | None]]:
+    """Refuse (NotOursError) a schema that is not ours at `version` (see store/schema.py); the rows."""
+    rows = conn.execute(SCHEMA_SQL).fetchall()
+    problem = schema_problem(rows, version, SCHEMA_VERSION)
+    if problem is not None:
+        raise NotOursError(
+            f"{path}: not a tui-messenger database or damaged ({problem}); refusing to open it"
+        )
+    return rows
 
 
 def _quick_check(conn: sqlite3.Connection, path: Path, sql: str) -> None:
@@ -115,13 +162,12 @@ def _quick_check(conn: sqlite3.Connection, path: Path, sql: str) -> None:
         raise CorruptDatabaseError(f"{path}: database is damaged (quick_check: {first[:160]})")
 
 
-def _check_small_tables(conn: sqlite3.Connection, path: Path) -> None:
+def _check_small_tables(
+    conn: sqlite3.Connection, path: Path, rows: list[tuple[str, str, str | None]]
+) -> None:
     """Each table outside HISTORY_TABLES with its indexes (virtual tables have no b-tree of their own)."""
-    tables = conn.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND coalesce(sql, '') NOT LIKE 'CREATE VIRTUAL%'"
-    ).fetchall()
-    for (name,) in tables:
-        if name not in HISTORY_TABLES:
+    for kind, name, sql in rows:
+        if kind == "table" and not (sql or "").startswith("CREATE VIRTUAL") and name not in HISTORY_TABLES:
             quoted = name.replace('"', '""')
             _quick_check(conn, path, f'PRAGMA quick_check("{quoted}")')
 
@@ -136,12 +182,13 @@ def _read_checks(path: Path, *, defer_history: bool = False) -> int:
                 f"{path}: database is from a newer tui-messenger (schema {version}, this version knows "
                 f"{SCHEMA_VERSION}); refusing to open it"
             )
+        rows = check_schema(conn, path, version)
         if defer_history:
-            _check_small_tables(conn, path)
+            _check_small_tables(conn, path, rows)
         else:
             _quick_check(conn, path, "PRAGMA quick_check(1)")
         return version
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
         raise classify(path, exc) from exc
     finally:
         conn.close()
@@ -150,7 +197,7 @@ def _read_checks(path: Path, *, defer_history: bool = False) -> int:
 def _write_probe(path: Path, version: int) -> None:
     """A write that is rolled back: a read-only or locked file fails here, before any change."""
     try:
-        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        conn = connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     except sqlite3.Error as exc:
         raise classify(path, exc) from exc
     try:
@@ -159,7 +206,7 @@ def _write_probe(path: Path, version: int) -> None:
             conn.execute(f"PRAGMA user_version = {version}")
         finally:
             conn.execute("ROLLBACK")
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, UnicodeDecodeError) as exc:
         raise classify(path, exc) from exc
     finally:
         conn.close()
@@ -167,7 +214,10 @@ def _write_probe(path: Path, version: int) -> None:
 
 def _lock_instance(path: Path) -> IO[bytes]:
     """One messenger per database: an advisory lock that SQLite's own locks do not see."""
-    handle = open(path, "rb")  # noqa: SIM115 - held for the life of the Database
+    try:
+        handle = open(path, "rb")  # noqa: SIM115 - held for the life of the Database
+    except OSError as exc:
+        raise DatabaseOpenError(f"{path}: cannot open database: {exc.strerror}") from exc
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError as exc:
@@ -176,29 +226,94 @@ def _lock_instance(path: Path) -> IO[bytes]:
     return handle
 
 
-def preflight(path: str | Path, *, exclusive: bool = False, defer_history: bool = False) -> Preflight:
+def _create(path: Path) -> None:
+    """A new, empty database file, 0600, in a folder made 0700 if it has to be made."""
+    try:
+        make_private_folder(path.parent)
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, FILE_MODE))
+    except FileExistsError:
+        pass  # made meanwhile: checked like any other file
+    except OSError as exc:
+        raise DatabaseOpenError(f"{path}: cannot create database: {exc.strerror}") from exc
+
+
+def _private(path: Path, *, folder: bool) -> list[str]:
+    """The database and its side files 0600 (and with `folder`, its folder 0700): the notices."""
+    notices = private_folder(path.parent) if folder else []
+    for name in (path, *(Path(f"{path}{suffix}") for suffix in SIDE_FILES)):
+        notice = tighten(name, mode=FILE_MODE, what="file")
+        if notice:
+            notices.append(notice)
+    return notices
+
+
+def preflight(
+    path: str | Path, *, exclusive: bool = False, defer_history: bool = False, own_folder: bool = False
+) -> Preflight:
     """Check (or create) the database file at `path`. Raises StoreError subclasses.
 
-    With `defer_history`, the history tables are left to `Preflight.verify` (see the module docstring)."""
+    With `defer_history`, the history tables are left to `Preflight.verify` (see the module docstring).
+    A file that passed is made private: 0600, its side files too, and with `own_folder` (the app's
+    own data folder) the folder 0700; each loosened permission taken back is a line in `notices`."""
     path = Path(path).expanduser()
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        info = None
+    except OSError as exc:
+        raise DatabaseOpenError(f"{path}: cannot open database: {exc.strerror}") from exc
+    # Reading a WAL file, even read-only, makes its -wal and -shm; a refusal takes back those it made
+    # (not when another instance holds the file: they may be its own by now).
+    made = {suffix for suffix in ("-wal", "-shm") if not os.path.lexists(f"{path}{suffix}")}
+    try:
+        return _preflight(path, info, exclusive=exclusive, defer_history=defer_history, own_folder=own_folder)
+    except DatabaseLockedError:
+        raise
+    except StoreError:
+        _take_back(path, made)
+        raise
+
+
+def _take_back(path: Path, made: set[str]) -> None:
+    """The side files that refused checks made: an empty -wal (they never write) and its -shm."""
+    wal, shm = Path(f"{path}-wal"), Path(f"{path}-shm")
+    try:
+        if "-wal" in made and wal.exists():
+            if wal.stat().st_size:
+                return
+            wal.unlink()
+        if "-shm" in made and shm.exists():
+            shm.unlink()
+    except OSError:
+        pass
+
+
+def _preflight(
+    path: Path, info: os.stat_result | None, *, exclusive: bool, defer_history: bool, own_folder: bool
+) -> Preflight:
     deferred = False
-    if path.exists():
-        if not path.is_file():
+    if info is not None:
+        if not stat.S_ISREG(info.st_mode):
             raise DatabaseOpenError(f"{path}: not a regular file")
-        deferred = defer_history and path.stat().st_size > 0
-        version = _read_checks(path, defer_history=deferred) if path.stat().st_size else 0
+        if not os.access(path, os.R_OK):
+            raise DatabaseOpenError(f"{path}: cannot open database: permission denied")
+        if not os.access(path, os.W_OK):  # before SQLite opens it: it would leave a read-only -shm behind
+            raise ReadOnlyDatabaseError(f"{path}: database is read-only")
+        deferred = defer_history and info.st_size > 0
+        version = _read_checks(path, defer_history=deferred) if info.st_size else 0
     else:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.touch()
-        except OSError as exc:
-            raise DatabaseOpenError(f"{path}: cannot create database: {exc.strerror}") from exc
+        _create(path)
         version = 0
     lock = _lock_instance(path) if exclusive else None
     try:
         _write_probe(path, version)
+        notices = _private(path, folder=own_folder)
     except StoreError:
         if lock is not None:
             lock.close()
         raise
-    return Preflight(path, version, lock, verified=not deferred)
+    except OSError as exc:
+        if lock is not None:
+            lock.close()
+        raise DatabaseOpenError(f"{path}: cannot open database: {exc.strerror}") from exc
+    return Preflight(path, version, lock, verified=not deferred, notices=notices)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from sqlalchemy import text
 from sqlmodel import Field, Index, SQLModel
 
+from tui_messenger.store.schema import FTS_DDL  # noqa: F401 - the migrations read it from here
+
 
 class AccountRow(SQLModel, table=True):
     __tablename__ = "accounts"
@@ -206,23 +208,5 @@ class SettingRow(SQLModel, table=True):
     value: str
 
 
-# Full-text search over bodies: an external-content FTS5 index kept by triggers.
-# The batch ingest path pauses the insert trigger inside its own transaction (a row in `fts_pause`) and
-# indexes the whole batch with one INSERT ... SELECT: row by row, the trigger costs ~85 % of the insert
-# time (13k vs 56k rows/s measured). Other connections never see the pause: it lives and dies inside one
-# BEGIN IMMEDIATE transaction.
-FTS_DDL = (
-    "CREATE VIRTUAL TABLE message_fts USING fts5(body, content='messages', content_rowid='id')",
-    "CREATE TABLE fts_pause (one INTEGER PRIMARY KEY CHECK (one = 1))",
-    """CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages
-       WHEN NOT EXISTS (SELECT 1 FROM fts_pause) BEGIN
-         INSERT INTO message_fts(rowid, body) VALUES (new.id, new.body);
-       END""",
-    """CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
-         INSERT INTO message_fts(message_fts, rowid, body) VALUES ('delete', old.id, old.body);
-       END""",
-    """CREATE TRIGGER messages_fts_update AFTER UPDATE OF body ON messages BEGIN
-         INSERT INTO message_fts(message_fts, rowid, body) VALUES ('delete', old.id, old.body);
-         INSERT INTO message_fts(rowid, body) VALUES (new.id, new.body);
-       END""",
-)
+# Full-text search over bodies (FTS_DDL): in store/schema.py, which the checks before opening read without
+# importing SQLAlchemy.

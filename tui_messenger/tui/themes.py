@@ -93,7 +93,9 @@ def user_theme_dir(*, create: bool = False) -> Path:
     base = os.environ.get(CONFIG_DIR_ENV) or user_config_dir(APP_NAME)
     path = Path(base) / "themes"
     if create:
-        path.mkdir(parents=True, exist_ok=True)
+        from tui_messenger.domain.private import make_private_folder
+
+        make_private_folder(path)  # 0700, and the config folder with it if it is made now
     return path
 
 
