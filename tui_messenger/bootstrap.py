@@ -136,6 +136,15 @@ class UiState:
                     pass
 
 
+def needs_terminal() -> None:
+    """Refuse to open the messenger without a terminal on stdin and stdout (started from a script, a pipe
+    or a service): BootError, exit 2, at once. Textual would wait for input that never comes."""
+    if not (sys.stdin is not None and sys.stdin.isatty() and sys.stdout is not None and sys.stdout.isatty()):
+        raise BootError(
+            "needs a terminal: run it in one (subcommands such as report, export and scenario work without)"
+        )
+
+
 def open_store(path: Path | None, *, exclusive: bool = True) -> Database:
     """Open the database or raise BootError (exit 2) with the store's one-line reason. The default
     database's folder (the app's data folder) is kept 0700; any permission tightened is told on stderr."""
@@ -386,6 +395,11 @@ def _run_app(settings: AppSettings) -> int:
             reading.cancel()
             raise BootError(str(exc)) from exc
         tell(checked.notices + private_folders(settings))
+        try:
+            needs_terminal()  # after the database's checks (a bad file is told first), before any work
+        except BootError:
+            checked.release()
+            raise
         try:
             first = reading.result()
         except Exception:  # read again by the screen, where a failure is one literal line, not a traceback

@@ -33,6 +33,7 @@ __all__ = [
     "packaged_theme_dirs",
     "register_themes",
     "theme_dirs",
+    "theme_names",
     "user_theme_dir",
 ]
 
@@ -229,3 +230,12 @@ def register_themes(app: App[Any], dirs: Sequence[Path] | None = None) -> list[s
     for theme in themes:
         app.register_theme(theme)
     return problems
+
+
+def theme_names(dirs: Sequence[Path] | None = None) -> list[str]:
+    """Every theme `--theme` may name: the theme files' (ours first), then Textual's built-in ones."""
+    from textual.theme import BUILTIN_THEMES
+
+    themes, _ = load_themes(theme_dirs() if dirs is None else dirs)
+    names = [theme.name for theme in themes]
+    return names + sorted(name for name in BUILTIN_THEMES if name not in names)
