@@ -9,7 +9,7 @@ import click
 
 from tui_messenger.bootstrap import AppSettings, BootError, headless_messenger
 from tui_messenger.cli.options import fail
-from tui_messenger.domain.safe_text import clean_name
+from tui_messenger.domain.safe_text import clean_name, json_safe
 
 
 @click.command()
@@ -23,7 +23,7 @@ def report(ctx: click.Context, as_json: bool) -> None:
     except BootError as exc:
         fail(str(exc), code=exc.exit_code)
     if as_json:
-        click.echo(json.dumps({"businesses": rows}, ensure_ascii=False, indent=2))
+        click.echo(json_safe(json.dumps({"businesses": rows}, ensure_ascii=False, indent=2)))
         return
     columns = ("delivered", "replies", "useful_feedback", "negative_feedback", "blocks", "reports")
     titles = ("sent", "replies", "useful", "negative", "blocks", "reports")
