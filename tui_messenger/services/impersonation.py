@@ -23,6 +23,8 @@ import zlib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from tui_messenger.domain.lookalike import fold_lookalikes
+
 __all__ = ["ImpersonationCheck", "normalize_name", "skeleton"]
 
 # Glyphs that fake the verified badge inside a name. Most are symbols and would become spaces anyway;
@@ -182,10 +184,12 @@ def _tr39(text: str) -> str:
 
 
 def _fold(text: str) -> str:
-    # TR39 prototypes keep case ("0" → "O", "Ν" → "N"), so map, casefold, and map again for what
-    # casefolding produced; then drop combining marks, which only decorate a look-alike.
-    text = _tr39(_tr39(text).casefold()).casefold()
-    return "".join(ch for ch in text if not unicodedata.combining(ch)).translate(_SWAPS).replace("vv", "w")
+    # Look-alike letters to the Latin letters they imitate first (κ → k: TR39's prototype for κ is ĸ, which
+    # no verified name has), then TR39. Its prototypes keep case ("0" → "O", "Ν" → "N"), so map, casefold,
+    # and map again for what casefolding produced; then fold what TR39 left outside Latin (ĸ, ɴ) and drop
+    # combining marks, which only decorate a look-alike.
+    text = _tr39(_tr39(fold_lookalikes(text)).casefold()).casefold()
+    return fold_lookalikes(text).translate(_SWAPS).replace("vv", "w")
 
 
 @functools.lru_cache(maxsize=4096)
