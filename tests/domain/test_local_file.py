@@ -82,13 +82,18 @@ def test_bytes_that_are_not_utf8_name_their_line(tmp_path: Path) -> None:
         "a = " + "{b = " * 3_000 + "1" + "}" * 3_000,
         "a = " + "[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1),  # parses, but too deep for what reads it
     ],
+    ids=["arrays-100000", "inline-tables-3000", "one-level-too-deep"],
 )
 def test_deep_toml_is_one_error_never_a_recursion_error(text: str) -> None:
     with pytest.raises(LocalFileError, match="nested more than"):
         loads_toml(text, "deep.toml")
 
 
-@pytest.mark.parametrize("text", ["[" * 100_000 + "]" * 100_000, '{"a":' * 40 + "1" + "}" * 40])
+@pytest.mark.parametrize(
+    "text",
+    ["[" * 100_000 + "]" * 100_000, '{"a":' * 40 + "1" + "}" * 40],
+    ids=["arrays-100000", "objects-40"],
+)
 def test_deep_json_is_one_error_never_a_recursion_error(text: str) -> None:
     with pytest.raises(LocalFileError, match="nested more than"):
         loads_json(text, "state.json")
