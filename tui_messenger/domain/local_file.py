@@ -10,6 +10,8 @@ TOML is checked before tomllib sees it: tomllib's cost grows with the square of 
 MAX_KEY_PARTS parts. Parsed TOML and JSON may nest at most MAX_DEPTH levels (a deeper file would recurse
 in whatever reads it next); tomllib and json recurse once per level themselves, so their RecursionError
 on a few thousand `[` is caught and reported the same way.
+Even within these limits tomllib holds up to ~200 bytes of memory per byte of a crafted file (2 MiB of
+8-part keys: 411 MB), so each caller's `max_bytes` is what bounds it.
 
 Every problem is one LocalFileError naming the file (and the line where there is one); nothing here
 prints, and a RecursionError never escapes. Standard library only.

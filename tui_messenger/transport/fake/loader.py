@@ -19,7 +19,7 @@ from tui_messenger.transport.fake.toml_lines import index_lines, line_of
 from tui_messenger.transport.fake.world import World
 
 BUILTINS = ("default", "bank-fraud-alert", "airline-delay", "spam-wave", "impersonation")
-SCENARIO_MAX_BYTES = 8 * 1024 * 1024  # 100,000 steps fit; the built-ins are under 12 KB
+SCENARIO_MAX_BYTES = 2 * 1024 * 1024  # ~40,000 short steps; the built-ins are under 12 KB (see local_file.py)
 
 
 @dataclass(frozen=True)
