@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import stat
 import sys
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -97,16 +96,11 @@ class UiState:
     def load(self) -> dict[str, str]:
         """The remembered choices; {} for a missing, unreadable, oversized, non-regular (a FIFO would
         block) or malformed file, including one nested too deeply to parse."""
+        from tui_messenger.domain.local_file import LocalFileError, load_json
+
         try:
-            fd = os.open(self._file, os.O_RDONLY | os.O_NONBLOCK)
-            with open(fd, "rb") as handle:
-                if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                    return {}
-                raw = handle.read(STATE_MAX_BYTES + 1)
-            if len(raw) > STATE_MAX_BYTES:
-                return {}
-            data = json.loads(raw.decode("utf-8"))
-        except (OSError, ValueError, RecursionError):
+            data = load_json(self._file, max_bytes=STATE_MAX_BYTES)
+        except LocalFileError:
             return {}
         return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
 
