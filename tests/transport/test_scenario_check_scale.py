@@ -78,7 +78,8 @@ end = true
 """
 
 
-def test_an_edit_too_large_for_a_frame_is_reported_at_its_line(tmp_path) -> None:
+def test_an_edit_too_large_for_a_frame_is_reported_at_its_line(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(wire, "MAX_FRAME_BYTES", 64 * 1024)  # the file itself stays under the scenario cap
     path = tmp_path / "edits.toml"
     path.write_text(SCENARIO.format(text="x" * (wire.MAX_FRAME_BYTES + 1)), encoding="utf-8")
     check = CliRunner().invoke(main, ["scenario", "check", str(path)])
