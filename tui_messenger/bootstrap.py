@@ -7,8 +7,6 @@ Nothing here runs at import time; folders are created only when first needed.
 from __future__ import annotations
 
 import asyncio
-import json
-import os
 import sys
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -17,7 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import platformdirs
+from tui_messenger.folders import cache_dir, config_dir, default_db_path
+from tui_messenger.ui_state import UiState
 
 if TYPE_CHECKING:
     from tui_messenger.domain.clock import Clock, VirtualClock
@@ -25,8 +24,6 @@ if TYPE_CHECKING:
     from tui_messenger.store.database import Database
     from tui_messenger.transport.fake import World
     from tui_messenger.tui.app import MessengerApp
-
-APP_NAME = "tui-messenger"
 
 
 class BootError(Exception):
@@ -49,25 +46,6 @@ class AppSettings:
     downloads: Path | None = None  # where saved files go; else config.toml [files], else the system's
 
 
-def data_dir() -> Path:
-    return Path(os.environ.get("TUI_MESSENGER_DATA_DIR") or platformdirs.user_data_path(APP_NAME))
-
-
-def config_dir() -> Path:
-    return Path(os.environ.get("TUI_MESSENGER_CONFIG_DIR") or platformdirs.user_config_path(APP_NAME))
-
-
-def cache_dir() -> Path:
-    return Path(os.environ.get("TUI_MESSENGER_CACHE_DIR") or platformdirs.user_cache_path(APP_NAME))
-
-
-def default_db_path() -> Path:
-    return data_dir() / "messenger.db"
-
-
-STATE_MAX_BYTES = 256 * 1024  # state.json holds a theme name: a larger file is not ours to parse
-
-
 def tell(notices: list[str]) -> None:
     """Notices that do not stop the app (permissions tightened), one line each on stderr."""
     for notice in notices:
@@ -85,49 +63,6 @@ def private_folders(settings: AppSettings) -> list[str]:
         if notice:
             notices.append(notice)
     return notices
-
-
-class UiState:
-    """Small remembered choices (the theme) in the user's config folder, written only on change."""
-
-    def __init__(self, folder: Path) -> None:
-        self._file = folder / "state.json"
-
-    def load(self) -> dict[str, str]:
-        """The remembered choices; {} for a missing, unreadable, oversized, non-regular (a FIFO would
-        block) or malformed file, including one nested too deeply to parse."""
-        from tui_messenger.domain.local_file import LocalFileError, load_json
-
-        try:
-            data = load_json(self._file, max_bytes=STATE_MAX_BYTES)
-        except LocalFileError:
-            return {}
-        return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
-
-    def save(self, **values: str) -> None:
-        """Written whole or not at all, through a fresh temporary file in the folder (never a fixed name
-        a planted symlink could point elsewhere), 0600 in a folder made 0700."""
-        import tempfile
-
-        from tui_messenger.domain.private import make_private_folder
-
-        data = self.load() | values
-        tmp = None
-        try:
-            make_private_folder(self._file.parent)
-            fd, tmp = tempfile.mkstemp(prefix=".state-", suffix=".tmp", dir=self._file.parent)
-            with open(fd, "w", encoding="utf-8") as handle:
-                handle.write(json.dumps(data, indent=2))
-            os.replace(tmp, self._file)
-            tmp = None
-        except OSError:
-            pass  # a theme that is not remembered is no reason to stop the messenger
-        finally:
-            if tmp is not None:
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
 
 
 def needs_terminal() -> None:
