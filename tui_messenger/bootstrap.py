@@ -48,6 +48,7 @@ class AppSettings:
     faults: dict[str, float] = field(default_factory=dict)
     config_dir: Path | None = None
     downloads: Path | None = None  # where saved files go; else config.toml [files], else the system's
+    scenario_given: bool = False  # `--scenario` on the command line: scenario mode, for testers
 
 
 def data_dir() -> Path:
@@ -226,6 +227,14 @@ def _downloads(settings: AppSettings) -> Path | None:
     return load_config(settings.config_dir or config_dir()).downloads
 
 
+def show_refusals(settings: AppSettings) -> bool:
+    """config.toml's [testers] show_refusals; by default on in scenario mode (`--scenario` given)."""
+    from tui_messenger.tui.config import load_config
+
+    chosen = load_config(settings.config_dir or config_dir()).show_refusals
+    return settings.scenario_given if chosen is None else chosen
+
+
 def build_app(settings: AppSettings, db: Database) -> MessengerApp:
     """The real app on an open database: the fake network on a running virtual clock."""
     from tui_messenger.tui.app import MessengerApp
@@ -236,6 +245,7 @@ def build_app(settings: AppSettings, db: Database) -> MessengerApp:
     messenger = build_messenger(
         db, world, clock=clock, seed=settings.seed, faults=settings.faults, downloads=_downloads(settings)
     )
+    messenger.show_refusals = show_refusals(settings)
     theme, remember = _ui_theme(settings)
     return MessengerApp(
         messenger,
@@ -256,6 +266,7 @@ def build_test_app(
     keymap: dict[str, str] | None = None,
     bell: bool | None = None,
     downloads: Path | None = None,
+    refusals: bool | None = None,
 ) -> MessengerApp:
     """The app for tests: its own database and settings folder (`tmp_path/config`, whose config.toml is
     read if a test wrote one), a fixed clock, a zero-delay peer. `keymap` and `bell` override the file.
@@ -269,6 +280,9 @@ def build_test_app(
     folder = downloads or _downloads(AppSettings(config_dir=tmp_path / "config")) or tmp_path / "downloads"
     messenger = build_messenger(
         db, load_world(scenario), clock=clock or ManualClock(), seed=seed, downloads=folder
+    )
+    messenger.show_refusals = (
+        show_refusals(AppSettings(config_dir=tmp_path / "config")) if refusals is None else refusals
     )
     state = UiState(tmp_path / "config")
     config = _ui_config(tmp_path / "config")
@@ -416,10 +430,12 @@ def _run_app(settings: AppSettings) -> int:
                 faults=settings.faults,
                 downloads=downloads,
             )
+            service.show_refusals = refusals
             tune_gc()  # everything imported and built: what exists now lives as long as the app
             return service
 
         downloads = _downloads(settings)
+        refusals = show_refusals(settings)
         messenger = DeferredMessenger(
             build, quick=QuickChatList(checked.path), user_id="me", clock=clock, first=first
         )

@@ -233,6 +233,8 @@ class MessengerApi:
 
     async def set_unread(self, chat_id: int) -> None:
         summary = await self.summary(chat_id)
+        if summary.blocked:
+            return  # nothing of a blocked account is counted, not even a mark the user sets
         await self._update(chat_id, unread_count=max(summary.chat.unread_count, 1))
 
     async def set_pinned(self, chat_id: int, pinned: bool) -> None:

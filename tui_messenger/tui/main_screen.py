@@ -182,7 +182,7 @@ class MainScreen(
         chats.show(
             rows,
             archived_count=len(archived),
-            archived_unread=sum(1 for a in archived if a.chat.unread_count),
+            archived_unread=sum(1 for a in archived if a.chat.unread_count and not a.blocked),
         )
         chats.set_counts(counts)
 
