@@ -25,10 +25,11 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from tui_messenger.domain.clock import Clock
-    from tui_messenger.domain.models import ChatSummary
+    from tui_messenger.domain.models import ChatSummary, QualityReport
     from tui_messenger.services.hub import EventHub
     from tui_messenger.services.receive import Receiver
     from tui_messenger.store.consent import ConsentRepository
+    from tui_messenger.store.database import Database
     from tui_messenger.store.messages import MessageRepository
 
 
@@ -57,6 +58,7 @@ class ConsentActions:
     """Needs the attributes below, which `MessengerService.__init__` sets."""
 
     user_id: str
+    db: Database
     clock: Clock
     hub: EventHub
     consents: ConsentRepository
@@ -68,6 +70,9 @@ class ConsentActions:
         raise NotImplementedError
 
     async def _send_preference(self, business_id: str, stopped: bool) -> bool:
+        raise NotImplementedError
+
+    async def quality(self) -> list[QualityReport]:
         raise NotImplementedError
 
     async def _remember_preference(self, business_id: str, stopped: bool) -> None:
@@ -98,6 +103,14 @@ class ConsentActions:
             self.hub.emit(MessageAdded(added.chat_id, added))
         if not await self._send_preference(business_id, stopped):
             await self._remember_preference(business_id, stopped)  # sent on the next connect
+
+    async def pilot_report(self) -> dict[str, object]:
+        """Do users feel disturbed? The pilot's figures per business and per category (services/pilot.py)."""
+        from tui_messenger.services.pilot import pilot_report
+        from tui_messenger.store.pilot import PilotRepository
+
+        chats = await asyncio.to_thread(PilotRepository(self.db).chats)
+        return pilot_report(chats, await self.quality())
 
     async def stop_promotions(self, chat_id: int) -> Consent:
         """The "Stop promotions" quick reply or control of a business chat."""
