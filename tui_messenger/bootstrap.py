@@ -48,7 +48,6 @@ class AppSettings:
     faults: dict[str, float] = field(default_factory=dict)
     config_dir: Path | None = None
     downloads: Path | None = None  # where saved files go; else config.toml [files], else the system's
-    scenario_given: bool = False  # `--scenario` on the command line: scenario mode, for testers
 
 
 def data_dir() -> Path:
@@ -228,11 +227,12 @@ def _downloads(settings: AppSettings) -> Path | None:
 
 
 def show_refusals(settings: AppSettings) -> bool:
-    """config.toml's [testers] show_refusals; by default on in scenario mode (`--scenario` given)."""
+    """config.toml's [testers] show_refusals; on by default: the app always runs a scenario (the demo world
+    is one) on the fake network, which tells testers what it refused."""
     from tui_messenger.tui.config import load_config
 
     chosen = load_config(settings.config_dir or config_dir()).show_refusals
-    return settings.scenario_given if chosen is None else chosen
+    return True if chosen is None else chosen
 
 
 def build_app(settings: AppSettings, db: Database) -> MessengerApp:
@@ -274,6 +274,7 @@ def build_test_app(
     from tui_messenger.domain.clock import ManualClock
     from tui_messenger.store.database import open_database
     from tui_messenger.tui.app import MessengerApp
+    from tui_messenger.tui.config import load_config
     from tui_messenger.tui.themes import packaged_theme_dirs, register_themes
 
     db = open_database(tmp_path / "messenger.db")
@@ -281,9 +282,9 @@ def build_test_app(
     messenger = build_messenger(
         db, load_world(scenario), clock=clock or ManualClock(), seed=seed, downloads=folder
     )
-    messenger.show_refusals = (
-        show_refusals(AppSettings(config_dir=tmp_path / "config")) if refusals is None else refusals
-    )
+    # Tests start quiet: the file's setting, else off (`refusals` overrides both).
+    chosen = load_config(tmp_path / "config").show_refusals if refusals is None else refusals
+    messenger.show_refusals = bool(chosen)
     state = UiState(tmp_path / "config")
     config = _ui_config(tmp_path / "config")
     if keymap is not None:

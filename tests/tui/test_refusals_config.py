@@ -1,12 +1,9 @@
-"""`[testers] show_refusals` in config.toml: the "Refused by the platform" lines, on by default only in
-scenario mode (`--scenario` given)."""
+"""`[testers] show_refusals` in config.toml: the "Refused by the platform" lines, shown by default (the app
+always runs a scenario on the fake network); the test app starts without them unless asked."""
 
 from __future__ import annotations
 
 from pathlib import Path
-
-import pytest
-from click.testing import CliRunner
 
 from tui_messenger.bootstrap import AppSettings, build_test_app, show_refusals
 from tui_messenger.tui.config import parse_config
@@ -23,29 +20,32 @@ def test_the_setting_is_read_and_a_bad_one_reported() -> None:
         )
 
 
-def test_default_is_scenario_mode_and_the_file_wins(tmp_path: Path) -> None:
-    assert show_refusals(AppSettings(config_dir=tmp_path)) is False
-    assert show_refusals(AppSettings(config_dir=tmp_path, scenario_given=True)) is True
+def test_shown_by_default_and_the_file_decides(tmp_path: Path) -> None:
+    assert show_refusals(AppSettings(config_dir=tmp_path)) is True
     (tmp_path / "config.toml").write_text("[testers]\nshow_refusals = false\n")
-    assert show_refusals(AppSettings(config_dir=tmp_path, scenario_given=True)) is False
+    assert show_refusals(AppSettings(config_dir=tmp_path)) is False
     (tmp_path / "config.toml").write_text("[testers]\nshow_refusals = true\n")
     assert show_refusals(AppSettings(config_dir=tmp_path)) is True
 
 
 def test_the_test_app_follows_the_file(tmp_path: Path) -> None:
     assert build_test_app(tmp_path).messenger.show_refusals is False  # type: ignore[attr-defined]
+    assert build_test_app(tmp_path, refusals=True).messenger.show_refusals is True  # type: ignore[attr-defined]
     (tmp_path / "config").mkdir()
     (tmp_path / "config" / "config.toml").write_text("[testers]\nshow_refusals = true\n")
     assert build_test_app(tmp_path).messenger.show_refusals is True  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize(("args", "given"), [((), False), (("--scenario", "default"), True)])
-def test_the_command_line_tells_scenario_mode(monkeypatch, args: tuple[str, ...], given: bool) -> None:
-    from tui_messenger import bootstrap
-    from tui_messenger.cli import main
+def test_the_real_app_shows_them_unless_the_file_says_no(tmp_path: Path) -> None:
+    from tui_messenger.bootstrap import build_app
+    from tui_messenger.store.database import open_database
 
-    seen: list[AppSettings] = []
-    monkeypatch.setattr(bootstrap, "run_app", lambda settings: seen.append(settings) or 0)
-    result = CliRunner().invoke(main, list(args))
-    assert result.exit_code == 0, result.output
-    assert seen[0].scenario_given is given
+    db = open_database(tmp_path / "m.db")
+    try:
+        settings = AppSettings(db_path=tmp_path / "m.db", config_dir=tmp_path / "config")
+        assert build_app(settings, db).messenger.show_refusals is True  # type: ignore[attr-defined]
+        (tmp_path / "config").mkdir()
+        (tmp_path / "config" / "config.toml").write_text("[testers]\nshow_refusals = false\n")
+        assert build_app(settings, db).messenger.show_refusals is False  # type: ignore[attr-defined]
+    finally:
+        db.close()

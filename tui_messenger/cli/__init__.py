@@ -86,7 +86,6 @@ def main(ctx: click.Context, db_path: Path | None, **options: object) -> None:
         speed=float(options["speed"]),  # type: ignore[arg-type]
         theme=options["theme"],  # type: ignore[arg-type]
         faults=faults,  # type: ignore[arg-type]
-        scenario_given=ctx.get_parameter_source("scenario") is not click.core.ParameterSource.DEFAULT,
     )
     try:
         code = run_app(settings)

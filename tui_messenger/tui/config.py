@@ -10,8 +10,8 @@
     downloads = "~/Downloads"   # where saved files go (default: the system's downloads folder)
 
     [testers]
-    show_refusals = true        # "Refused by the platform (131050): ..." lines in business chats
-                                # (default: on with --scenario, off otherwise)
+    show_refusals = false       # hide the testers' "Refused by the platform (131050): ..." lines
+                                # in business chats (default: shown)
 
 A bad file (unreadable, not TOML, wrong types) is reported once as a toast and ignored in part or whole;
 it never stops the messenger. Binding ids are checked against the app's bindings when it starts.
@@ -36,7 +36,7 @@ class UiConfig:
     bell: bool = False
     problems: tuple[str, ...] = ()
     downloads: Path | None = None  # [files] downloads; None: the system's downloads folder
-    show_refusals: bool | None = None  # [testers] show_refusals; None: on in scenario mode only
+    show_refusals: bool | None = None  # [testers] show_refusals; None: the default (shown)
 
 
 def load_config(folder: Path) -> UiConfig:
