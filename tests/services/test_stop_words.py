@@ -30,6 +30,7 @@ def test_not_stop_words(text: str) -> None:
 
 def test_stop_promotions_quick_reply() -> None:
     assert is_stop_reply("Stop promotions") and is_stop_reply("STOP") and not is_stop_reply("Shop now")
+    assert is_stop_reply(" stop  PROMOTIONS. ") and not is_stop_reply("stop promotions please")
 
 
 async def _world(db, clock: ManualClock) -> tuple[MessengerService, FakePeer]:
@@ -141,3 +142,24 @@ async def test_stop_promotions_quick_reply_stops_too(db) -> None:
     assert any(body.startswith("You stopped promotions from MegaDeals 24.") for body in lines)
     assert (await service.summary(chat.chat.id)).chat.is_request
     await service.stop()
+
+
+async def test_typing_the_quick_reply_text_stops_too(messenger, transport) -> None:
+    transport.push(directory(business("shop")), template("t1", "shop", "SALE", category="marketing"))
+    await settle(messenger, transport)
+    chat = await messenger.chat_for_account("shop")
+    await messenger.send_text(chat.chat.id, "Stop promotions")
+    assert (await messenger.consent("shop")).marketing_stopped
+    (prefs,) = transport.sent_of(wire.UserPreferencesFrame)
+    assert (prefs.to, prefs.marketing) == ("shop", "stop")
+
+
+async def test_stop_to_a_person_is_just_a_message(messenger, transport) -> None:
+    from service_helpers import person, text
+
+    transport.push(directory(person("anna")), text("a1", "anna", "stop by later?"))
+    await settle(messenger, transport)
+    chat = await messenger.chat_for_account("anna")
+    await messenger.send_text(chat.chat.id, "STOP")
+    assert transport.sent_of(wire.UserPreferencesFrame) == []
+    assert [m.kind for m in await messenger.latest_page(chat.chat.id)] == [MessageKind.TEXT, MessageKind.TEXT]

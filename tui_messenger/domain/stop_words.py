@@ -37,7 +37,8 @@ def is_stop_word(text: str) -> bool:
 
 
 def is_stop_reply(title: str) -> bool:
-    """True for the quick reply that stops promotions ("Stop promotions"), or a stop word as a button."""
+    """True for the quick reply that stops promotions ("Stop promotions", chosen or typed), or a stop
+    word alone."""
     bare = " ".join(_bare(title).split())
     return bare == STOP_BUTTON or bare in STOP_WORDS
 

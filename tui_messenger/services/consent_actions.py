@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from tui_messenger.domain.events import MessageAdded
 from tui_messenger.domain.models import Consent, MessageKind
-from tui_messenger.domain.stop_words import is_stop_reply, is_stop_word, preference_line, refusal_line
+from tui_messenger.domain.stop_words import is_stop_reply, preference_line, refusal_line
 from tui_messenger.services.errors import InvalidMessageError
 from tui_messenger.store.refusals import RefusalItem
 from tui_messenger.transport import wire
@@ -37,9 +37,8 @@ def is_opt_out(summary: ChatSummary, kind: MessageKind, body: str) -> bool:
     """A message to a business that stops its promotions (and so is no reply)."""
     if not summary.peer.is_business:
         return False
-    if kind is MessageKind.TEXT:
-        return is_stop_word(body)
-    return kind is MessageKind.INTERACTIVE_REPLY and is_stop_reply(body)
+    # Typed or chosen: a stop word alone, or the "Stop promotions" quick reply's text.
+    return kind in (MessageKind.TEXT, MessageKind.INTERACTIVE_REPLY) and is_stop_reply(body)
 
 
 def refusal_item(frame: wire.RefusalFrame) -> RefusalItem:

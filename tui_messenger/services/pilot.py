@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from tui_messenger.domain.models import MessageKind, QualityReport
 from tui_messenger.domain.safe_text import clean_name
-from tui_messenger.domain.stop_words import is_stop_reply, is_stop_word
+from tui_messenger.domain.stop_words import is_stop_reply
 from tui_messenger.store.pilot import PilotChat
 
 CATEGORIES = ("marketing", "utility", "authentication", "service")
@@ -71,9 +71,10 @@ def _bump(table: dict[str, int], key: str) -> None:
 
 
 def _is_opt_out(message_kind: str, body: str) -> bool:
-    if message_kind == MessageKind.TEXT.value:
-        return is_stop_word(body)
-    return message_kind == MessageKind.INTERACTIVE_REPLY.value and is_stop_reply(body)
+    """As services/consent_actions.py `is_opt_out`: a stop word alone, or "Stop promotions"."""
+    return message_kind in (MessageKind.TEXT.value, MessageKind.INTERACTIVE_REPLY.value) and is_stop_reply(
+        body
+    )
 
 
 def chat_figures(chat: PilotChat) -> dict[str, Figures]:
