@@ -89,3 +89,27 @@ async def test_report_command_after_the_subcommand_db_and_documented_keys(db, db
     assert "delivered" in header and "sent" not in header  # named as in the JSON
     line = next(line for line in text.stdout.splitlines() if line.startswith("MegaDeals 24"))
     assert "refused: 131050 1" in text.stdout and line
+
+
+async def test_spam_wave_refusals_are_lines_and_figures(db) -> None:
+    """131049 (no opt-in), 131048 (tier) and 131047 (free-form outside the window): each a dimmed line in
+    the business's chat (a chat opened as a request when there was none) and a figure with its code."""
+    clock = ManualClock()
+    peer = FakePeer.for_scenario("spam-wave", clock=clock)
+    service = MessengerService(db, peer, clock=clock, user_id=peer.user_id)
+    await service.start()
+    await until(service, lambda: service.settings.sync_token() is not None and service.idle)
+    await service.jump_ahead(3600)
+    await until(service, lambda: service.idle)
+    expected = {(e.actor, e.code) for e in peer.failures()}
+    assert {code for _, code in expected} >= {131047, 131048, 131049}
+    rows = {row["id"]: row for row in (await service.pilot_report())["businesses"]}
+    for business, code in expected:
+        assert rows[business]["refused_codes"].get(str(code)), (business, code)
+    prize = await service.chat_for_account("prizeclub")
+    assert prize is not None and prize.chat.is_request and prize.chat.unread_count == 0
+    (line,) = await service.latest_page(prize.chat.id)
+    assert line.kind is MessageKind.SYSTEM and line.body.startswith("Refused by the platform (131049):")
+    assert rows["prizeclub"]["delivered"] == 0 and rows["prizeclub"]["negative_per_100"] is None
+    assert rows["megadeals"]["categories"]["service"]["refused_codes"] == {"131047": 1}
+    await service.stop()
