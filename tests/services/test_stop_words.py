@@ -163,3 +163,20 @@ async def test_stop_to_a_person_is_just_a_message(messenger, transport) -> None:
     await messenger.send_text(chat.chat.id, "STOP")
     assert transport.sent_of(wire.UserPreferencesFrame) == []
     assert [m.kind for m in await messenger.latest_page(chat.chat.id)] == [MessageKind.TEXT, MessageKind.TEXT]
+
+
+async def test_export_shows_the_stop_line_as_a_line_not_a_message(messenger, transport) -> None:
+    from tui_messenger.services.export import export_frames, export_text
+
+    transport.push(directory(business("shop")), template("t1", "shop", "SALE", category="marketing"))
+    await settle(messenger, transport)
+    chat = await messenger.chat_for_account("shop")
+    await messenger.send_text(chat.chat.id, "stop")
+    lines = [line async for line in export_text(messenger, chat.chat.id, title="Shop")]
+    assert lines[-1].endswith(
+        "--: You stopped promotions from Shop. They can still send you service messages."
+    )
+    frames = [wire.decode(f.encode()) async for f in export_frames(messenger, chat.chat.id, user_id="me",
+                                                                    peer_id="shop")]  # fmt: skip
+    line_id = next(f.id for f in frames if isinstance(f, wire.MessageFrame) and f.kind == "system")
+    assert not any(isinstance(f, wire.StatusFrame) and f.message_id == line_id for f in frames)
