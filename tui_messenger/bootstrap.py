@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import stat
 import sys
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -97,16 +96,11 @@ class UiState:
     def load(self) -> dict[str, str]:
         """The remembered choices; {} for a missing, unreadable, oversized, non-regular (a FIFO would
         block) or malformed file, including one nested too deeply to parse."""
+        from tui_messenger.domain.local_file import LocalFileError, load_json
+
         try:
-            fd = os.open(self._file, os.O_RDONLY | os.O_NONBLOCK)
-            with open(fd, "rb") as handle:
-                if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                    return {}
-                raw = handle.read(STATE_MAX_BYTES + 1)
-            if len(raw) > STATE_MAX_BYTES:
-                return {}
-            data = json.loads(raw.decode("utf-8"))
-        except (OSError, ValueError, RecursionError):
+            data = load_json(self._file, max_bytes=STATE_MAX_BYTES)
+        except LocalFileError:
             return {}
         return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
 
@@ -134,6 +128,15 @@ class UiState:
                     os.unlink(tmp)
                 except OSError:
                     pass
+
+
+def needs_terminal() -> None:
+    """Refuse to open the messenger without a terminal on stdin and stdout (started from a script, a pipe
+    or a service): BootError, exit 2, at once. Textual would wait for input that never comes."""
+    if not (sys.stdin is not None and sys.stdin.isatty() and sys.stdout is not None and sys.stdout.isatty()):
+        raise BootError(
+            "needs a terminal: run it in one (subcommands such as report, export and scenario work without)"
+        )
 
 
 def open_store(path: Path | None, *, exclusive: bool = True) -> Database:
@@ -401,6 +404,11 @@ def _run_app(settings: AppSettings) -> int:
             reading.cancel()
             raise BootError(str(exc)) from exc
         tell(checked.notices + private_folders(settings))
+        try:
+            needs_terminal()  # after the database's checks (a bad file is told first), before any work
+        except BootError:
+            checked.release()
+            raise
         try:
             first = reading.result()
         except Exception:  # read again by the screen, where a failure is one literal line, not a traceback

@@ -11,7 +11,7 @@ import click
 
 from tui_messenger.bootstrap import AppSettings, BootError, headless_messenger
 from tui_messenger.cli.options import fail
-from tui_messenger.domain.safe_text import clean_name
+from tui_messenger.domain.safe_text import clean_name, json_safe
 
 # (JSON key, column title): the text table names each column as the JSON does, only shorter where long.
 COLUMNS = (
@@ -53,7 +53,7 @@ def report(ctx: click.Context, as_json: bool, db_path: Path | None) -> None:
     except BootError as exc:
         fail(str(exc), code=exc.exit_code)
     if as_json:
-        click.echo(json.dumps(figures, ensure_ascii=False, indent=2))
+        click.echo(json_safe(json.dumps(figures, ensure_ascii=False, indent=2)))
         return
     for line in text_report(figures):
         click.echo(line)

@@ -8,7 +8,7 @@ from typing import Any
 from tui_messenger.domain.clock import to_ms
 from tui_messenger.domain.edits import DELETED_TEXT
 from tui_messenger.domain.models import ChatMessage, MessageKind, MessageStatus, PageCursor
-from tui_messenger.domain.safe_text import clean_body, clean_name
+from tui_messenger.domain.safe_text import clean_body, clean_name, json_safe
 from tui_messenger.services.messenger import Messenger
 from tui_messenger.transport import wire
 
@@ -73,13 +73,14 @@ def status_frame(message: ChatMessage, *, peer: str) -> wire.StatusFrame | None:
 async def export_frames(
     messenger: Messenger, chat_id: int, *, user_id: str, peer_id: str
 ) -> AsyncIterator[str]:
-    """One JSON envelope per line: each message, then the receipt of each outgoing one."""
+    """One JSON envelope per line: each message, then the receipt of each outgoing one. Safe to write to a
+    terminal: controls, bidi, tag and invisible characters are `\\uXXXX` escapes (`json_safe`)."""
     async for message in history(messenger, chat_id):
         to = peer_id if message.outgoing else user_id
-        yield wire.encode(message_frame(message, to=to)).decode()
+        yield json_safe(wire.encode(message_frame(message, to=to)).decode())
         receipt = status_frame(message, peer=peer_id)
         if receipt is not None:
-            yield wire.encode(receipt).decode()
+            yield json_safe(wire.encode(receipt).decode())
 
 
 async def export_text(messenger: Messenger, chat_id: int, *, title: str) -> AsyncIterator[str]:

@@ -13,18 +13,21 @@
     show_refusals = false       # hide the testers' "Refused by the platform (131050): ..." lines
                                 # in business chats (default: shown)
 
-A bad file (unreadable, not TOML, wrong types) is reported once as a toast and ignored in part or whole;
-it never stops the messenger. Binding ids are checked against the app's bindings when it starts.
+A bad file (unreadable, not a regular file, over 64 KiB, not TOML, nested too deeply, wrong types) is
+reported once as a toast and ignored in part or whole; it never stops the messenger. Binding ids are
+checked against the app's bindings when it starts.
 """
 
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tui_messenger.domain.local_file import LocalFileError, load_toml
+
 CONFIG_FILE = "config.toml"
+CONFIG_MAX_BYTES = 64 * 1024  # a few key bindings and switches; a larger file is not read
 _ONE_KEY = r"[A-Za-z0-9_+\-?/!@#$%^&*()\[\]{};:'\",.<>=|\\`~]+"
 _KEY = re.compile(rf"^{_ONE_KEY}(,{_ONE_KEY})*$")
 _SECTIONS = {"keys", "notifications", "files", "testers"}
@@ -43,15 +46,9 @@ def load_config(folder: Path) -> UiConfig:
     """Read `folder/config.toml`; a missing file is the defaults, a bad one the defaults and a problem."""
     path = folder / CONFIG_FILE
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return UiConfig()
-    except (OSError, UnicodeDecodeError) as exc:
-        return UiConfig(problems=(f"{path}: cannot read settings ({type(exc).__name__}); using defaults.",))
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        return UiConfig(problems=(f"{path}: not valid TOML ({exc}); using defaults.",))
+        data = load_toml(path, max_bytes=CONFIG_MAX_BYTES)
+    except LocalFileError as exc:  # not a regular file, too large, not UTF-8, not TOML, too deep
+        return UiConfig() if exc.missing else UiConfig(problems=(f"{exc}; using defaults.",))
     return parse_config(data, str(path))
 
 
