@@ -31,6 +31,7 @@ def test_not_stop_words(text: str) -> None:
 def test_stop_promotions_quick_reply() -> None:
     assert is_stop_reply("Stop promotions") and is_stop_reply("STOP") and not is_stop_reply("Shop now")
     assert is_stop_reply(" stop  PROMOTIONS. ") and not is_stop_reply("stop promotions please")
+    assert is_stop_reply("Opt out")
 
 
 async def _world(db, clock: ManualClock) -> tuple[MessengerService, FakePeer]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import unicodedata
 
 STOP_WORDS = frozenset({"stop", "unsubscribe", "stopp"})
-STOP_BUTTON = "stop promotions"  # the quick-reply title of marketing templates
+STOP_BUTTONS = frozenset({"stop promotions", "opt out"})  # quick-reply titles of marketing templates
 REFUSAL_SENDER = "server"  # the sender id of a "Refused by the platform" line: the network, not the business
 
 
@@ -40,7 +40,7 @@ def is_stop_reply(title: str) -> bool:
     """True for the quick reply that stops promotions ("Stop promotions", chosen or typed), or a stop
     word alone."""
     bare = " ".join(_bare(title).split())
-    return bare == STOP_BUTTON or bare in STOP_WORDS
+    return bare in STOP_BUTTONS or bare in STOP_WORDS
 
 
 def preference_line(name: str, *, stopped: bool, changed: bool = True) -> str:
