@@ -164,6 +164,15 @@ def _downloads(settings: AppSettings) -> Path | None:
     return load_config(settings.config_dir or config_dir()).downloads
 
 
+def show_refusals(settings: AppSettings) -> bool:
+    """config.toml's [testers] show_refusals; on by default: the app always runs a scenario (the demo world
+    is one) on the fake network, which tells testers what it refused."""
+    from tui_messenger.tui.config import load_config
+
+    chosen = load_config(settings.config_dir or config_dir()).show_refusals
+    return True if chosen is None else chosen
+
+
 def build_app(settings: AppSettings, db: Database) -> MessengerApp:
     """The real app on an open database: the fake network on a running virtual clock."""
     from tui_messenger.tui.app import MessengerApp
@@ -174,6 +183,7 @@ def build_app(settings: AppSettings, db: Database) -> MessengerApp:
     messenger = build_messenger(
         db, world, clock=clock, seed=settings.seed, faults=settings.faults, downloads=_downloads(settings)
     )
+    messenger.show_refusals = show_refusals(settings)
     theme, remember = _ui_theme(settings)
     return MessengerApp(
         messenger,
@@ -194,6 +204,7 @@ def build_test_app(
     keymap: dict[str, str] | None = None,
     bell: bool | None = None,
     downloads: Path | None = None,
+    refusals: bool | None = None,
 ) -> MessengerApp:
     """The app for tests: its own database and settings folder (`tmp_path/config`, whose config.toml is
     read if a test wrote one), a fixed clock, a zero-delay peer. `keymap` and `bell` override the file.
@@ -201,6 +212,7 @@ def build_test_app(
     from tui_messenger.domain.clock import ManualClock
     from tui_messenger.store.database import open_database
     from tui_messenger.tui.app import MessengerApp
+    from tui_messenger.tui.config import load_config
     from tui_messenger.tui.themes import packaged_theme_dirs, register_themes
 
     db = open_database(tmp_path / "messenger.db")
@@ -208,6 +220,9 @@ def build_test_app(
     messenger = build_messenger(
         db, load_world(scenario), clock=clock or ManualClock(), seed=seed, downloads=folder
     )
+    # Tests start quiet: the file's setting, else off (`refusals` overrides both).
+    chosen = load_config(tmp_path / "config").show_refusals if refusals is None else refusals
+    messenger.show_refusals = bool(chosen)
     state = UiState(tmp_path / "config")
     config = _ui_config(tmp_path / "config")
     if keymap is not None:
@@ -359,10 +374,12 @@ def _run_app(settings: AppSettings) -> int:
                 faults=settings.faults,
                 downloads=downloads,
             )
+            service.show_refusals = refusals
             tune_gc()  # everything imported and built: what exists now lives as long as the app
             return service
 
         downloads = _downloads(settings)
+        refusals = show_refusals(settings)
         messenger = DeferredMessenger(
             build, quick=QuickChatList(checked.path), user_id="me", clock=clock, first=first
         )

@@ -56,8 +56,8 @@ def message_frame(message: ChatMessage, *, to: str) -> wire.MessageFrame:
 
 def status_frame(message: ChatMessage, *, peer: str) -> wire.StatusFrame | None:
     """Where an outgoing message got to, as the receipt that took it there."""
-    if not message.outgoing or message.status is MessageStatus.PENDING:
-        return None
+    if not message.outgoing or message.status is MessageStatus.PENDING or message.kind is MessageKind.SYSTEM:
+        return None  # a system line (a stop, a refusal) is no message anyone received
     error = wire.ErrorInfo(code=message.error_code) if message.error_code else None
     return wire.StatusFrame(
         message_id=message.message_id,
@@ -87,9 +87,10 @@ async def export_text(messenger: Messenger, chat_id: int, *, title: str) -> Asyn
     """One line per message (continuation lines indented), safe for a terminal."""
     name = clean_name(title)
     async for message in history(messenger, chat_id):
-        who = "me" if message.outgoing else name
+        system = message.kind is MessageKind.SYSTEM  # a line of the app's or the network's, not a message
+        who = "--" if system else "me" if message.outgoing else name
         when = message.sent_at.strftime("%Y-%m-%d %H:%M")
-        tick = f" [{message.status.value}]" if message.outgoing else ""
+        tick = f" [{message.status.value}]" if message.outgoing and not system else ""
         body = clean_body(message.body).replace("\n", "\n    ")
         if message.deleted:
             body = f"({DELETED_TEXT})"
