@@ -13,8 +13,8 @@ from textual.binding import Binding, BindingType
 from textual.worker import Worker, WorkerState
 
 from tui_messenger.domain.events import MessengerEvent, Notified
-from tui_messenger.domain.safe_text import clean_name
 from tui_messenger.services.messenger import Messenger
+from tui_messenger.tui import workers
 from tui_messenger.tui.commands import MessengerCommands
 from tui_messenger.tui.main_screen import MainScreen
 from tui_messenger.tui.messages import to_message
@@ -86,7 +86,7 @@ class MessengerApp(App[None]):
         self.install_screen(self._main, "main")
         self.push_screen("main")
         self._unsubscribe = self.messenger.subscribe(self._on_event)
-        self.run_worker(self.messenger.start(), group="messenger", exit_on_error=False)
+        workers.start(self, self.messenger.start, group="messenger", failed="Offline")
         self.set_interval(CHECK_EVERY_S, self._quiet_gc.tick)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         for problem in self._theme_problems:
@@ -140,10 +140,6 @@ class MessengerApp(App[None]):
         await self.messenger.stop()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """The one place worker errors end up: logged, and shown as one literal line."""
-        if event.state is not WorkerState.ERROR:
-            return
-        error = event.worker.error
-        self.log.error(f"worker {event.worker.group}/{event.worker.name} failed: {error!r}")
-        text = clean_name(str(error) or type(error).__name__, max_len=200)
-        self.notify(f"Something went wrong: {text}", severity="error", markup=False)
+        """A worker not started through `tui.workers` (Textual's own) that failed: reported the same way."""
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            workers.report(self, event.worker.error)
