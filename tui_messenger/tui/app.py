@@ -3,6 +3,8 @@ starts and stops it, registers themes, and is the one place that handles worker 
 
 from __future__ import annotations
 
+import asyncio
+import signal
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, ClassVar
@@ -21,6 +23,9 @@ from tui_messenger.tui.messages import to_message
 from tui_messenger.tui.modals.help import HelpModal, key_display
 from tui_messenger.tui.quiet_gc import CHECK_EVERY_S, QuietCollector
 from tui_messenger.tui.themes import DEFAULT_THEME, THEME_VARIABLE_DEFAULTS
+
+# Not on Windows (no SIGHUP there): the ones this platform has.
+QUIT_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
 
 
 def clock_of(messenger: Messenger) -> Callable[[], datetime]:
@@ -65,6 +70,7 @@ class MessengerApp(App[None]):
         self._main: MainScreen | None = None
         self._defer_conversation = defer_conversation  # see MainScreen: the pane after the first frame
         self._quiet_gc = QuietCollector()
+        self._signals: list[signal.Signals] = []
         problems = register_themes(self) if register_themes is not None else None
         self._theme_problems = (
             [p for p in problems if isinstance(p, str)] if isinstance(problems, list) else []
@@ -81,6 +87,7 @@ class MessengerApp(App[None]):
         return dict(THEME_VARIABLE_DEFAULTS)
 
     def on_mount(self) -> None:
+        self._quit_on_signals()
         self._apply_keymap()
         self._main = MainScreen(self.messenger, now=self.now, defer_conversation=self._defer_conversation)
         self.install_screen(self._main, "main")
@@ -133,7 +140,25 @@ class MessengerApp(App[None]):
         if self._on_theme_changed is not None:
             self._on_theme_changed(theme.name)
 
+    def _quit_on_signals(self) -> None:
+        """SIGTERM (kill, shutdown) and SIGHUP (the terminal closed) quit as ctrl+q does: the messenger
+        stops and the terminal is given back (normal screen, mouse reporting off, cursor shown). Their
+        default action ends the process at once and leaves the terminal in the app's modes."""
+        if self.is_headless:
+            return  # Pilot tests: the test runner's signals are its own
+        loop = asyncio.get_running_loop()
+        for signum in QUIT_SIGNALS:
+            try:
+                loop.add_signal_handler(signum, self.exit)
+            except (NotImplementedError, RuntimeError, ValueError):  # no such signal, or not the main thread
+                continue
+            self._signals.append(signum)
+
     async def on_unmount(self) -> None:
+        loop = asyncio.get_running_loop()
+        for signum in self._signals:
+            loop.remove_signal_handler(signum)
+        self._signals.clear()
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
