@@ -18,12 +18,14 @@ from tui_messenger.domain.events import MessengerEvent, Notified
 from tui_messenger.services.messenger import Messenger
 from tui_messenger.tui import workers
 from tui_messenger.tui.commands import MessengerCommands
+from tui_messenger.tui.config import problems_text
 from tui_messenger.tui.main_screen import MainScreen
 from tui_messenger.tui.messages import to_message
 from tui_messenger.tui.modals.help import HelpModal, key_display
 from tui_messenger.tui.quiet_gc import CHECK_EVERY_S, QuietCollector
 from tui_messenger.tui.themes import DEFAULT_THEME, THEME_VARIABLE_DEFAULTS
 
+QUIT_KEY = "ctrl+q"
 # Not on Windows (no SIGHUP there): the ones this platform has.
 QUIT_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
 
@@ -42,7 +44,7 @@ class MessengerApp(App[None]):
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {MessengerCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+        Binding(QUIT_KEY, "quit", "Quit", id="quit", priority=True),
         # Not a priority binding: a `?` typed into the composer or a search field stays text.
         Binding("f1,question_mark", "help", "Help", id="help"),
     ]
@@ -96,10 +98,9 @@ class MessengerApp(App[None]):
         workers.start(self, self.messenger.start, group="messenger", failed="Offline")
         self.set_interval(CHECK_EVERY_S, self._quiet_gc.tick)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
-        for problem in self._theme_problems:
-            self.notify(problem, severity="warning", markup=False)
-        if self._config_problems:  # one toast for the whole file, literal: it quotes the user's text
-            self.notify("\n".join(self._config_problems[:5]), severity="warning", markup=False, timeout=10)
+        problems = [*self._theme_problems, *self._config_problems]
+        if problems:  # one toast, each line cleaned: it quotes file names and the user's own text
+            self.notify(problems_text(problems), severity="warning", markup=False, timeout=10)
 
     def _apply_keymap(self) -> None:
         """The user's `[keys]` remapping by binding id; an id the app does not have is a problem."""
@@ -112,6 +113,13 @@ class MessengerApp(App[None]):
         if unknown:
             self._config_problems.append(f"config.toml [keys]: no binding {', '.join(unknown)}; ignored.")
         self.keymap = {k: v for k, v in self.keymap.items() if k in known}
+        quit_keys = set(self.keymap.get("quit", QUIT_KEY).split(","))
+        taking = sorted(k for k, v in self.keymap.items() if k != "quit" and quit_keys & set(v.split(",")))
+        if taking:  # Textual would drop quit's own binding for the clash: the app could not be left
+            self._config_problems.append(
+                f"config.toml [keys]: {', '.join(taking)} would take quit's key; ignored."
+            )
+            self.keymap = {k: v for k, v in self.keymap.items() if k not in taking}
         if self.keymap:
             self.set_keymap(self.keymap)
 
