@@ -123,6 +123,11 @@ async def test_a_failed_draft_save_is_reported(tmp_path: Path, monkeypatch: pyte
         await settle(pilot)
         assert composer.text == "hi"
         assert "Draft not saved: the disk is full" in toasts(pilot)
+        await pilot.press("!")  # fails again while the toast is up: not a second toast
+        await pilot.pause(1.0)
+        await settle(pilot)
+        assert composer.text == "hi!"
+        assert toasts(pilot).count("Draft not saved: the disk is full") == 1
 
 
 async def test_a_choice_that_cannot_be_stored_is_offered_again(

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import errno
 import sqlite3
+import time
 from collections.abc import Awaitable, Callable, Iterator
 from functools import partial, wraps
 from typing import Any, Concatenate, ParamSpec, TypeVar, cast
+from weakref import WeakKeyDictionary
 
 from textual.dom import DOMNode
 from textual.worker import Worker
@@ -32,6 +34,8 @@ N = TypeVar("N")  # a widget, or a mixin of one
 R = TypeVar("R")
 
 FAILED = "Something went wrong"
+TOAST_S = 8.0
+_shown: WeakKeyDictionary[Any, dict[str, float]] = WeakKeyDictionary()  # app -> line -> when shown
 REASON_MAX_LEN = 200
 
 # What SQLite and the OS say, and the line the user reads. SQLAlchemy wraps the sqlite3 error (`.orig`,
@@ -82,10 +86,18 @@ def reason(error: BaseException) -> str:
 
 
 def report(node: DOMNode, error: BaseException, failed: str = FAILED) -> None:
-    """Log the error and show it as one literal toast: `failed` (what did not happen) and the reason."""
+    """Log the error and show it as one literal toast: `failed` (what did not happen) and the reason.
+    The same line again while its toast is still up is only logged (a full disk fails every draft save)."""
     try:
         node.log.error(f"worker failed ({failed}): {error!r}")
-        node.app.notify(f"{failed}: {reason(error)}", severity="error", markup=False, timeout=8)
+        app = node.app
+        line = f"{failed}: {reason(error)}"
+        shown = _shown.setdefault(app, {})
+        now = time.monotonic()
+        if now - shown.get(line, -TOAST_S) < TOAST_S:
+            return
+        shown[line] = now
+        app.notify(line, severity="error", markup=False, timeout=TOAST_S)
     except Exception:  # noqa: BLE001 - the app is gone (closing): nothing is left to show it on
         pass
 
