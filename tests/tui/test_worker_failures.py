@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from app_helpers import SIZE, open_chat_by_keyboard, settle, wait_for
+from app_helpers import SIZE, make_app, open_chat_by_keyboard, settle, wait_for
 from textual.pilot import Pilot
 from textual.widgets import Button
 
@@ -192,3 +192,30 @@ def test_reason_is_one_plain_line_and_never_the_sql() -> None:
     odd = OperationalError("SELECT 1", ("secret body",), sqlite3.OperationalError("no such table: x"))
     assert "secret" not in reason(odd) and "\n" not in reason(odd)
     assert reason(RuntimeError("\x1b]0;pwned\x07boom\nsecond line")) == "boom"
+
+
+async def test_a_retry_that_cannot_be_stored_says_why_and_stays_failed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from fake_messenger import demo_world
+
+    from tui_messenger.domain.models import MessageStatus
+    from tui_messenger.tui.widgets.message_view import MessageView
+
+    m = demo_world()
+    failed = m.put(m.make(1, "lost in space", outgoing=True, status=MessageStatus.FAILED))
+
+    async def busy(_message_id: str) -> None:
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(m, "retry", busy)
+    async with make_app(m).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_chat_by_keyboard(pilot, 1)
+        view = pilot.app.screen.query_one(MessageView)
+        view.focus()
+        view.select_message(failed.message_id)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "Not sent again: the database is busy" in toasts(pilot)
+        assert view.get(failed.message_id).status is MessageStatus.FAILED  # ✗ and its retry stay
