@@ -219,3 +219,27 @@ async def test_a_retry_that_cannot_be_stored_says_why_and_stays_failed(
         await settle(pilot)
         assert "Not sent again: the database is busy" in toasts(pilot)
         assert view.get(failed.message_id).status is MessageStatus.FAILED  # ✗ and its retry stay
+
+
+async def test_leaving_a_chat_while_the_database_is_busy_keeps_its_draft(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(database, "BUSY_TIMEOUT_MS", 300)
+    db = tmp_path / "messenger.db"
+    async with build_test_app(tmp_path).run_test(size=SIZE) as pilot:
+        composer = await open_anna(pilot)
+        anna = pilot.app.screen.conversation.chat_id
+        jonas = await pilot.app.messenger.chat_for_account("jonas")  # type: ignore[attr-defined]
+        holder = sqlite3.connect(db, timeout=0, isolation_level=None, check_same_thread=False)
+        holder.execute("BEGIN IMMEDIATE")
+        try:
+            composer.text = "half a thought"
+            await open_chat_by_keyboard(pilot, jonas.chat.id)  # the draft cannot be stored on the way
+            await settle(pilot)
+            assert pilot.app.screen.conversation.chat_id == jonas.chat.id  # the user got where they went
+            assert "Draft not saved: the database is busy" in toasts(pilot)
+        finally:
+            holder.rollback()
+            holder.close()
+        await open_chat_by_keyboard(pilot, anna)
+        assert composer.text == "half a thought"

@@ -97,7 +97,7 @@ class ConversationPane(MessageEditing, Drafts, Vertical):
         m = self.messenger
         if self.summary is not None and self.summary.chat.id != chat_id:
             self.set_editing(None)  # leaving the chat: the edit is dropped, the draft comes back
-            await self._save_draft_now()
+            await self.leave_draft()
         summary = await m.summary(chat_id)
         if select_id is None and summary.chat.unread_count and not summary.blocked:
             select_id = await m.first_unread(chat_id)  # open at the first unread message
@@ -121,7 +121,7 @@ class ConversationPane(MessageEditing, Drafts, Vertical):
         self._refresh_chrome()
         await self._refresh_panels()
         if summary.chat.unread_count and not summary.blocked:
-            await m.mark_read(chat_id)
+            self._mark_read(chat_id)  # its own worker: a failure there is no failure to open
 
     async def _load_business_state(self) -> None:
         summary = self.summary
@@ -240,7 +240,7 @@ class ConversationPane(MessageEditing, Drafts, Vertical):
             elif self.summary is not None:
                 self._refresh_chrome()  # at midnight "tomorrow 09:00" becomes "today 09:00"
 
-    @worker(group="mark-read", exclusive=True)
+    @worker(group="mark-read", exclusive=True, failed="Not marked as read")
     async def _mark_read(self, chat_id: int) -> None:
         await self.messenger.mark_read(chat_id)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tui_messenger.tui.workers import start, worker
+from tui_messenger.tui.workers import report, start, worker
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -45,10 +45,22 @@ class Drafts:
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self._unsent: dict[int, str] = {}  # chat id -> text not sent, after the user left the chat
+        self._unsaved: dict[int, str] = {}  # chat id -> a draft that could not be stored on leaving
 
     def draft_for(self, chat_id: int, draft: str) -> str:
-        """What the composer shows on opening a chat: a send that failed there, then the saved draft."""
-        return joined(self._unsent.pop(chat_id, ""), draft)
+        """What the composer shows on opening a chat: a send that failed there, then the draft (the one
+        that could not be stored when the user left, else the saved one)."""
+        return joined(self._unsent.pop(chat_id, ""), self._unsaved.pop(chat_id, draft))
+
+    async def leave_draft(self) -> None:
+        """Leaving the chat: its draft is saved. If it cannot be (the database is busy), that is said,
+        the draft is kept here to come back with the chat, and the user still gets where they were going."""
+        try:
+            await self._save_draft_now()
+        except Exception as error:  # noqa: BLE001 - reported, and the draft is kept
+            if self.summary is not None:
+                self._unsaved[self.summary.chat.id] = self.composer.text
+            report(self, error, "Draft not saved")  # type: ignore[arg-type]
 
     def draft_changed(self) -> None:
         if self._restoring_draft or self.summary is None or self.editing is not None:
