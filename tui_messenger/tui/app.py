@@ -1,5 +1,6 @@
 """The App: thin. It holds the Messenger, turns its events into Textual messages for the main screen,
-starts and stops it, registers themes, and is the one place that handles worker errors."""
+starts and stops it (ctrl+q, SIGTERM, SIGHUP), registers themes and shows the settings' problems. Worker
+errors are reported in one place, `tui.workers`."""
 
 from __future__ import annotations
 
@@ -95,7 +96,7 @@ class MessengerApp(App[None]):
         self.install_screen(self._main, "main")
         self.push_screen("main")
         self._unsubscribe = self.messenger.subscribe(self._on_event)
-        workers.start(self, self.messenger.start, group="messenger", failed="Offline")
+        workers.start(self, self.messenger.start, group="messenger", failed="Could not start")
         self.set_interval(CHECK_EVERY_S, self._quiet_gc.tick)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         problems = [*self._theme_problems, *self._config_problems]
