@@ -13,7 +13,6 @@ re-raises; the report still happens here, once. Cancellation is not a failure an
 from __future__ import annotations
 
 import errno
-import sqlite3
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from functools import partial, wraps
@@ -72,11 +71,10 @@ def reason(error: BaseException) -> str:
     for item in _chain(error):
         if isinstance(item, OSError) and item.errno in _ERRNO_REASONS:
             return _ERRNO_REASONS[item.errno]
-        if isinstance(item, sqlite3.Error | OSError) or type(item).__name__.endswith("Error"):
-            said = str(item).lower()
-            for needles, line in _REASONS:
-                if any(needle in said for needle in needles):
-                    return line
+        said = str(item).lower()
+        for needles, line in _REASONS:
+            if any(needle in said for needle in needles):
+                return line
     if isinstance(error, MessengerError | FileRefused):
         text = str(error)  # written to be shown
     else:
