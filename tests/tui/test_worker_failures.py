@@ -243,3 +243,38 @@ async def test_leaving_a_chat_while_the_database_is_busy_keeps_its_draft(
             holder.close()
         await open_chat_by_keyboard(pilot, anna)
         assert composer.text == "half a thought"
+
+
+async def test_a_send_that_fails_after_the_user_left_the_chat_becomes_its_draft(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncio
+
+    async with build_test_app(tmp_path).run_test(size=SIZE) as pilot:
+        composer = await open_anna(pilot)
+        anna = pilot.app.screen.conversation.chat_id
+        jonas = await pilot.app.messenger.chat_for_account("jonas")  # type: ignore[attr-defined]
+        service = pilot.app.messenger  # type: ignore[attr-defined]
+        release = asyncio.Event()
+
+        async def slow_then_full(*_args: Any, **_kwargs: Any) -> Any:
+            await release.wait()
+            raise sqlite3.OperationalError("database or disk is full")
+
+        monkeypatch.setattr(service, "send_text", slow_then_full)
+        await type_and_send(pilot, composer, BODY)
+        # While the send is still under way (so no `settle`: it would wait for the send): by keys.
+        options = pilot.app.screen.query_one("#chat-options")
+        options.focus()
+        target = options.get_option_index(str(jonas.chat.id))
+        steps = target - (options.highlighted or 0)
+        await pilot.press(*(["down"] * steps if steps > 0 else ["up"] * -steps), "enter")
+        await wait_for(pilot, lambda: pilot.app.screen.conversation.chat_id == jonas.chat.id)
+        release.set()
+        await settle(pilot)
+        assert composer.text == ""  # Jonas's composer is not given Anna's text
+        assert "Not sent: the disk is full" in toasts(pilot)
+        summary = await service.chat_for_account("anna")
+        assert summary.chat.draft == BODY  # stored as Anna's draft
+        await open_chat_by_keyboard(pilot, anna)
+        assert composer.text == BODY
