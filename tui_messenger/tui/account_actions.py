@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from textual import work
-
 from tui_messenger.domain.models import ChatSummary, ReportReason
 from tui_messenger.domain.safe_text import clean_name
+from tui_messenger.tui.workers import worker
 
 if TYPE_CHECKING:
     from tui_messenger.services.messenger import Messenger
@@ -50,7 +49,7 @@ class AccountActions:
         if (summary := self._need_chat()) is not None:
             self._block(summary)
 
-    @work(group="dialog", exclusive=True, exit_on_error=False)
+    @worker(group="dialog", exclusive=True)
     async def _block(self, summary: ChatSummary) -> None:
         from tui_messenger.tui.modals import BlockModal
 
@@ -73,7 +72,7 @@ class AccountActions:
         if (summary := self._need_chat()) is not None:
             self._report(summary)
 
-    @work(group="dialog", exclusive=True, exit_on_error=False)
+    @worker(group="dialog", exclusive=True)
     async def _report(self, summary: ChatSummary) -> None:
         from tui_messenger.tui.modals import ReportModal
 
@@ -90,7 +89,7 @@ class AccountActions:
         if (summary := self._need_chat()) is not None:
             self._unblock(summary)
 
-    @work(group="dialog", exclusive=True, exit_on_error=False)
+    @worker(group="dialog", exclusive=True)
     async def _unblock(self, summary: ChatSummary) -> None:
         await self.messenger.unblock(summary.peer.id)
         await self._after_account_change(summary.chat.id)
@@ -110,7 +109,7 @@ class AccountActions:
             return bool(current is not None and current.chat.is_request and not current.blocked)
         return super().check_action(action, parameters)  # type: ignore[misc]
 
-    @work(group="dialog", exclusive=True, exit_on_error=False)
+    @worker(group="dialog", exclusive=True)
     async def _accept(self, summary: ChatSummary, *, add_contact: bool = False) -> None:
         await self.messenger.accept_request(summary.chat.id, add_contact=add_contact)
         if add_contact:
@@ -123,7 +122,7 @@ class AccountActions:
         if (summary := self._need_chat()) is not None:
             self._profile(summary)
 
-    @work(group="dialog", exclusive=True, exit_on_error=False)
+    @worker(group="dialog", exclusive=True)
     async def _profile(self, summary: ChatSummary) -> None:
         from tui_messenger.tui.modals import ProfileAction, ProfileModal
 
@@ -153,7 +152,7 @@ class AccountActions:
             return
         self._toggle_promotions(summary)
 
-    @work(group="dialog", exclusive=True, exit_on_error=False)
+    @worker(group="dialog", exclusive=True)
     async def _toggle_promotions(self, summary: ChatSummary) -> None:
         consent = await self.messenger.consent(summary.peer.id)
         stop = not consent.marketing_stopped
@@ -165,7 +164,7 @@ class AccountActions:
     def action_blocked_list(self) -> None:
         self._blocked_list()
 
-    @work(group="dialog", exclusive=True, exit_on_error=False)
+    @worker(group="dialog", exclusive=True)
     async def _blocked_list(self) -> None:
         from tui_messenger.tui.modals import BlockedListModal
 
@@ -181,7 +180,7 @@ class AccountActions:
     def action_search(self) -> None:
         self._search()
 
-    @work(group="dialog", exclusive=True, exit_on_error=False)
+    @worker(group="dialog", exclusive=True)
     async def _search(self) -> None:
         from tui_messenger.tui.modals import SearchModal
 
@@ -192,7 +191,7 @@ class AccountActions:
     def action_jump_ahead(self) -> None:
         self._jump_ahead()
 
-    @work(group="clock", exit_on_error=False)
+    @worker(group="clock")
     async def _jump_ahead(self) -> None:
         await self.messenger.jump_ahead(DAY)
         self.notify("The clock jumped ahead 24 hours.", markup=False)

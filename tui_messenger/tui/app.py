@@ -1,8 +1,11 @@
 """The App: thin. It holds the Messenger, turns its events into Textual messages for the main screen,
-starts and stops it, registers themes, and is the one place that handles worker errors."""
+starts and stops it (ctrl+q, SIGTERM, SIGHUP), registers themes and shows the settings' problems. Worker
+errors are reported in one place, `tui.workers`."""
 
 from __future__ import annotations
 
+import asyncio
+import signal
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, ClassVar
@@ -13,14 +16,19 @@ from textual.binding import Binding, BindingType
 from textual.worker import Worker, WorkerState
 
 from tui_messenger.domain.events import MessengerEvent, Notified
-from tui_messenger.domain.safe_text import clean_name
 from tui_messenger.services.messenger import Messenger
+from tui_messenger.tui import workers
 from tui_messenger.tui.commands import MessengerCommands
+from tui_messenger.tui.config import problems_text
 from tui_messenger.tui.main_screen import MainScreen
 from tui_messenger.tui.messages import to_message
 from tui_messenger.tui.modals.help import HelpModal, key_display
 from tui_messenger.tui.quiet_gc import CHECK_EVERY_S, QuietCollector
 from tui_messenger.tui.themes import DEFAULT_THEME, THEME_VARIABLE_DEFAULTS
+
+QUIT_KEY = "ctrl+q"
+# Not on Windows (no SIGHUP there): the ones this platform has.
+QUIT_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
 
 
 def clock_of(messenger: Messenger) -> Callable[[], datetime]:
@@ -37,7 +45,7 @@ class MessengerApp(App[None]):
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {MessengerCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+        Binding(QUIT_KEY, "quit", "Quit", id="quit", priority=True),
         # Not a priority binding: a `?` typed into the composer or a search field stays text.
         Binding("f1,question_mark", "help", "Help", id="help"),
     ]
@@ -65,6 +73,7 @@ class MessengerApp(App[None]):
         self._main: MainScreen | None = None
         self._defer_conversation = defer_conversation  # see MainScreen: the pane after the first frame
         self._quiet_gc = QuietCollector()
+        self._signals: list[signal.Signals] = []
         problems = register_themes(self) if register_themes is not None else None
         self._theme_problems = (
             [p for p in problems if isinstance(p, str)] if isinstance(problems, list) else []
@@ -81,18 +90,18 @@ class MessengerApp(App[None]):
         return dict(THEME_VARIABLE_DEFAULTS)
 
     def on_mount(self) -> None:
+        self._quit_on_signals()
         self._apply_keymap()
         self._main = MainScreen(self.messenger, now=self.now, defer_conversation=self._defer_conversation)
         self.install_screen(self._main, "main")
         self.push_screen("main")
         self._unsubscribe = self.messenger.subscribe(self._on_event)
-        self.run_worker(self.messenger.start(), group="messenger", exit_on_error=False)
+        workers.start(self, self.messenger.start, group="messenger", failed="Could not start")
         self.set_interval(CHECK_EVERY_S, self._quiet_gc.tick)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
-        for problem in self._theme_problems:
-            self.notify(problem, severity="warning", markup=False)
-        if self._config_problems:  # one toast for the whole file, literal: it quotes the user's text
-            self.notify("\n".join(self._config_problems[:5]), severity="warning", markup=False, timeout=10)
+        problems = [*self._theme_problems, *self._config_problems]
+        if problems:  # one toast, each line cleaned: it quotes file names and the user's own text
+            self.notify(problems_text(problems), severity="warning", markup=False, timeout=10)
 
     def _apply_keymap(self) -> None:
         """The user's `[keys]` remapping by binding id; an id the app does not have is a problem."""
@@ -105,6 +114,13 @@ class MessengerApp(App[None]):
         if unknown:
             self._config_problems.append(f"config.toml [keys]: no binding {', '.join(unknown)}; ignored.")
         self.keymap = {k: v for k, v in self.keymap.items() if k in known}
+        quit_keys = set(self.keymap.get("quit", QUIT_KEY).split(","))
+        taking = sorted(k for k, v in self.keymap.items() if k != "quit" and quit_keys & set(v.split(",")))
+        if taking:  # Textual would drop quit's own binding for the clash: the app could not be left
+            self._config_problems.append(
+                f"config.toml [keys]: {', '.join(taking)} would take quit's key; ignored."
+            )
+            self.keymap = {k: v for k, v in self.keymap.items() if k not in taking}
         if self.keymap:
             self.set_keymap(self.keymap)
 
@@ -133,17 +149,31 @@ class MessengerApp(App[None]):
         if self._on_theme_changed is not None:
             self._on_theme_changed(theme.name)
 
+    def _quit_on_signals(self) -> None:
+        """SIGTERM (kill, shutdown) and SIGHUP (the terminal closed) quit as ctrl+q does: the messenger
+        stops and the terminal is given back (normal screen, mouse reporting off, cursor shown). Their
+        default action ends the process at once and leaves the terminal in the app's modes."""
+        if self.is_headless:
+            return  # Pilot tests: the test runner's signals are its own
+        loop = asyncio.get_running_loop()
+        for signum in QUIT_SIGNALS:
+            try:
+                loop.add_signal_handler(signum, self.exit)
+            except (NotImplementedError, RuntimeError, ValueError):  # no such signal, or not the main thread
+                continue
+            self._signals.append(signum)
+
     async def on_unmount(self) -> None:
+        loop = asyncio.get_running_loop()
+        for signum in self._signals:
+            loop.remove_signal_handler(signum)
+        self._signals.clear()
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
         await self.messenger.stop()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """The one place worker errors end up: logged, and shown as one literal line."""
-        if event.state is not WorkerState.ERROR:
-            return
-        error = event.worker.error
-        self.log.error(f"worker {event.worker.group}/{event.worker.name} failed: {error!r}")
-        text = clean_name(str(error) or type(error).__name__, max_len=200)
-        self.notify(f"Something went wrong: {text}", severity="error", markup=False)
+        """A worker not started through `tui.workers` (Textual's own) that failed: reported the same way."""
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            workers.report(self, event.worker.error)

@@ -9,12 +9,11 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from textual import work
-
 from tui_messenger.domain.models import ChatMessage, ChatSummary
 from tui_messenger.domain.safe_text import clean_name
 from tui_messenger.tui.modals.mute import MUTE_CHOICES, MuteModal
 from tui_messenger.tui.widgets.find_bar import FindBar
+from tui_messenger.tui.workers import worker
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -58,7 +57,7 @@ class ChatTools:
 
         self.app.push_screen(MuteModal(name, muted=current.chat.muted), chosen)
 
-    @work(group="flags", exit_on_error=False)
+    @worker(group="flags")
     async def mute_chat(self, chat_id: int, choice: str) -> None:
         label, seconds = MUTE_CHOICES[choice]
         if seconds == 0:
@@ -92,7 +91,7 @@ class ChatTools:
         event.bar.show_status(None, 0, searching=bool(event.query.strip()))
         self._find(event.query)
 
-    @work(group="find-in-chat", exclusive=True, exit_on_error=False)
+    @worker(group="find-in-chat", exclusive=True)
     async def _find(self, query: str) -> None:
         chat_id = self.conversation.chat_id
         hits = await self.messenger.search_in_chat(chat_id, query, limit=FIND_LIMIT) if chat_id else []

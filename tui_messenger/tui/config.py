@@ -21,16 +21,52 @@ checked against the app's bindings when it starts.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
+from textual.keys import KEY_NAME_REPLACEMENTS, Keys, key_to_character
+
 from tui_messenger.domain.local_file import LocalFileError, load_toml
+from tui_messenger.domain.safe_text import clean_name
 
 CONFIG_FILE = "config.toml"
 CONFIG_MAX_BYTES = 64 * 1024  # a few key bindings and switches; a larger file is not read
 _ONE_KEY = r"[A-Za-z0-9_+\-?/!@#$%^&*()\[\]{};:'\",.<>=|\\`~]+"
 _KEY = re.compile(rf"^{_ONE_KEY}(,{_ONE_KEY})*$")
 _SECTIONS = {"keys", "notifications", "files", "testers"}
+_MODIFIERS = {"ctrl", "shift", "alt", "meta", "super", "hyper"}
+PROBLEMS_SHOWN = 5  # lines in the problems toast; the rest are counted
+PROBLEM_MAX_LEN = 300
+
+
+@cache
+def _key_names() -> frozenset[str]:
+    """The names of keys a terminal can send (`up`, `f5`, `pagedown`, ...), without modifiers."""
+    names = {key.value.rpartition("+")[2] for key in Keys}
+    return frozenset({n for n in names if not n.startswith("<")} | set(KEY_NAME_REPLACEMENTS.values()))
+
+
+def is_key(key: str) -> bool:
+    """A key Textual can match: modifiers and one key (`ctrl+g`, `f5`, `question_mark`, `?`).
+    A word that names no key (`notakey`) would leave its binding with no key at all."""
+    *modifiers, name = key.split("+")
+    if not name or any(m not in _MODIFIERS for m in modifiers):
+        return False
+    if len(name) == 1:
+        return name.isprintable()
+    return name in _key_names() or key_to_character(name) is not None
+
+
+def problems_text(problems: Sequence[str]) -> str:
+    """The settings problems as one toast: each on one printable line (a file name or a `[keys]` id
+    is the user's text: an escape sequence in it must not reach the terminal), at most
+    `PROBLEMS_SHOWN`, then how many more."""
+    lines = [clean_name(problem, PROBLEM_MAX_LEN) for problem in problems]
+    if len(lines) > PROBLEMS_SHOWN:
+        lines[PROBLEMS_SHOWN:] = [f"… and {len(lines) - PROBLEMS_SHOWN} more"]
+    return "\n".join(lines)
 
 
 @dataclass(frozen=True)
@@ -63,8 +99,9 @@ def parse_config(data: dict[str, object], where: str = CONFIG_FILE) -> UiConfig:
         problems.append(f'{where}: [keys] must be a table of binding-id = "key"; ignored.')
         keys = {}
     for binding_id, key in keys.items():
-        if isinstance(key, str) and _KEY.match(key.replace(" ", "")):
-            keymap[str(binding_id)] = key.replace(" ", "")
+        spec = key.replace(" ", "") if isinstance(key, str) else ""
+        if _KEY.match(spec) and all(is_key(one) for one in spec.split(",")):
+            keymap[str(binding_id)] = spec
         else:
             problems.append(f"{where}: [keys] {binding_id} = {key!r} is not a key; ignored.")
     bell = False

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
@@ -25,6 +25,7 @@ from tui_messenger.domain.models import (
     WindowState,
 )
 from tui_messenger.services.messenger import Messenger
+from tui_messenger.tui.drafts import Drafts
 from tui_messenger.tui.editing import MessageEditing
 from tui_messenger.tui.widgets import interactive_model as im
 from tui_messenger.tui.widgets.banners import (
@@ -39,13 +40,13 @@ from tui_messenger.tui.widgets.conversation_header import ConversationHeader
 from tui_messenger.tui.widgets.edit_strip import EditStrip
 from tui_messenger.tui.widgets.interactive_panel import FeedbackPrompt, InteractivePanel
 from tui_messenger.tui.widgets.message_view import MessageView
+from tui_messenger.tui.workers import start, worker
 
 PAGE = 50
-DRAFT_DELAY = 0.6
 TYPING_TIMEOUT = 8.0
 
 
-class ConversationPane(MessageEditing, Vertical):
+class ConversationPane(MessageEditing, Drafts, Vertical):
     def __init__(self, messenger: Messenger, *, now: Callable[[], datetime], id: str | None = None) -> None:
         super().__init__(id=id)
         self.messenger = messenger
@@ -54,7 +55,6 @@ class ConversationPane(MessageEditing, Vertical):
         self.window: WindowState | None = None
         self.consent: Consent | None = None
         self.reply_to: ChatMessage | None = None
-        self._draft_timer: Timer | None = None
         self._typing_timer: Timer | None = None
         self._restoring_draft = False
         self._pending: list[ChatMessage] = []  # added messages waiting for the next turn of the loop
@@ -91,13 +91,13 @@ class ConversationPane(MessageEditing, Vertical):
         return self.query_one(Composer)
 
     # opening and paging ------------------------------------------------------------------------------
-    @work(group="open-chat", exclusive=True, exit_on_error=False)
+    @worker(group="open-chat", exclusive=True, failed="Chat not opened")
     async def open_chat(self, chat_id: int, select_id: str | None = None) -> None:
         """Show a chat: the newest page, or the page around `select_id` (a search hit, a quote)."""
         m = self.messenger
         if self.summary is not None and self.summary.chat.id != chat_id:
             self.set_editing(None)  # leaving the chat: the edit is dropped, the draft comes back
-            await self._save_draft_now()
+            await self.leave_draft()
         summary = await m.summary(chat_id)
         if select_id is None and summary.chat.unread_count and not summary.blocked:
             select_id = await m.first_unread(chat_id)  # open at the first unread message
@@ -113,7 +113,7 @@ class ConversationPane(MessageEditing, Vertical):
         if switching:
             self.reply_to = None
             self._restoring_draft = True
-            self.composer.text = summary.chat.draft
+            self.composer.text = self.draft_for(chat_id, summary.chat.draft)
             self._restoring_draft = False
         self.view.set_messages(
             messages, has_older=len(messages) >= PAGE, has_newer=has_newer, select_id=select_id
@@ -121,7 +121,7 @@ class ConversationPane(MessageEditing, Vertical):
         self._refresh_chrome()
         await self._refresh_panels()
         if summary.chat.unread_count and not summary.blocked:
-            await m.mark_read(chat_id)
+            self._mark_read(chat_id)  # its own worker: a failure there is no failure to open
 
     async def _load_business_state(self) -> None:
         summary = self.summary
@@ -133,7 +133,7 @@ class ConversationPane(MessageEditing, Vertical):
 
     # Not exclusive: pages are fetched ahead (MessageView asks as a window opens), and a page that no longer
     # fits is dropped by the view; cancelling one in flight would only throw away a finished query.
-    @work(group="history", exit_on_error=False)
+    @worker(group="history")
     async def _load_older(self, oldest: ChatMessage) -> None:
         if self.summary is None or oldest.id is None:
             return
@@ -170,7 +170,7 @@ class ConversationPane(MessageEditing, Vertical):
         elif message.kind is not MessageKind.SYSTEM and not self._blocked:
             self.set_reply_to(message)
 
-    @work(group="send", exit_on_error=False)
+    @worker(group="send", failed="Not sent again")
     async def _retry(self, message_id: str) -> None:
         await self.messenger.retry(message_id)
 
@@ -195,7 +195,10 @@ class ConversationPane(MessageEditing, Vertical):
             self.show_typing(False)
             if self.chat_id is not None and not self._blocked:
                 self._mark_read(self.chat_id)
-        self.run_worker(self._refresh_panels(), group="panels", exclusive=True, exit_on_error=False)
+        self._refresh_panels_later()
+
+    def _refresh_panels_later(self) -> None:
+        start(self, self._refresh_panels, group="panels", exclusive=True)
 
     def message_changed(self, message: ChatMessage) -> None:
         if self._pending:
@@ -221,7 +224,7 @@ class ConversationPane(MessageEditing, Vertical):
     def refresh_state(self) -> None:
         """The clock jumped or the directory changed: reread the window and consent."""
         if self.chat_id is not None:
-            self.run_worker(self._reload_state(), group="state", exclusive=True, exit_on_error=False)
+            start(self, self._reload_state, group="state", exclusive=True)
 
     async def _reload_state(self) -> None:
         if self.chat_id is None:
@@ -237,7 +240,7 @@ class ConversationPane(MessageEditing, Vertical):
             elif self.summary is not None:
                 self._refresh_chrome()  # at midnight "tomorrow 09:00" becomes "today 09:00"
 
-    @work(group="mark-read", exclusive=True, exit_on_error=False)
+    @worker(group="mark-read", exclusive=True, failed="Not marked as read")
     async def _mark_read(self, chat_id: int) -> None:
         await self.messenger.mark_read(chat_id)
 
@@ -322,24 +325,37 @@ class ConversationPane(MessageEditing, Vertical):
         self.set_reply_to(None)
         self._send(self.summary.chat.id, event.text, reply)
 
-    @work(group="send", exit_on_error=False)
+    @worker(group="send", failed="Not sent")
     async def _send(self, chat_id: int, text: str, reply_to: str | None) -> None:
-        message = await self.messenger.send_text(chat_id, text, reply_to=reply_to)
+        try:
+            message = await self.messenger.send_text(chat_id, text, reply_to=reply_to)
+        except Exception:
+            self.give_back(chat_id, text)
+            raise
+        if self.chat_id == chat_id and self.view.get(message.message_id) is None:
+            self.view.append(message)  # not shown yet by its MessageAdded (which may carry a newer status)
+        self._sent(chat_id)
+
+    @worker(group="send")
+    async def _sent(self, chat_id: int) -> None:
+        """After a send: the draft is gone, and a business chat's window is open again."""
         await self.messenger.save_draft(chat_id, "")
-        if self.chat_id == chat_id:
-            self.view.append(message)
-            if self.summary is not None and self.summary.peer.is_business:
-                await self._load_business_state()
-                self._refresh_chrome()
+        if self.chat_id == chat_id and self.summary is not None and self.summary.peer.is_business:
+            await self._load_business_state()
+            self._refresh_chrome()
 
     @on(InteractivePanel.Chosen)
     def _chosen(self, event: InteractivePanel.Chosen) -> None:
         if self.summary is not None:
             self._send_choice(self.summary.chat.id, event.message, event.choice_id)
 
-    @work(group="send", exit_on_error=False)
+    @worker(group="send", failed="Choice not sent")
     async def _send_choice(self, chat_id: int, answered: ChatMessage, choice_id: str) -> None:
-        message = await self.messenger.send_choice(chat_id, answered, choice_id)
+        try:
+            message = await self.messenger.send_choice(chat_id, answered, choice_id)
+        except Exception:
+            self._refresh_panels_later()  # the panel disabled itself on the click: offer it again
+            raise
         if self.chat_id == chat_id:
             self.view.append(message)
             await self._refresh_panels()
@@ -348,28 +364,16 @@ class ConversationPane(MessageEditing, Vertical):
     def _feedback(self, event: FeedbackPrompt.Given) -> None:
         self._give_feedback(event)
 
-    @work(group="feedback", exit_on_error=False)
+    @worker(group="feedback", failed="Feedback not recorded")
     async def _give_feedback(self, event: FeedbackPrompt.Given) -> None:
-        await self.messenger.give_feedback(event.message.message_id, event.kind)
+        try:
+            await self.messenger.give_feedback(event.message.message_id, event.kind)
+        except Exception:
+            self._refresh_panels_later()  # the prompt disabled itself on the click: offer it again
+            raise
         self.app.notify("Thanks — your feedback was recorded.", markup=False)
         await self._refresh_panels()
 
-    # drafts ----------------------------------------------------------------------------------------
     @on(TextArea.Changed, "#composer")
     def _draft_changed(self) -> None:
-        if self._restoring_draft or self.summary is None or self.editing is not None:
-            return
-        if self._draft_timer is not None:
-            self._draft_timer.stop()
-        self._draft_timer = self.set_timer(DRAFT_DELAY, self._save_draft_later)
-
-    def _save_draft_later(self) -> None:
-        self.run_worker(self._save_draft_now(), group="draft", exclusive=True, exit_on_error=False)
-
-    async def _save_draft_now(self) -> None:
-        if self._draft_timer is not None:
-            self._draft_timer.stop()
-            self._draft_timer = None
-        unsaved = self.summary is not None and self.summary.chat.draft != self.composer.text
-        if unsaved and self.editing is None:  # the text of a message being edited is no draft
-            await self.messenger.save_draft(self.summary.chat.id, self.composer.text)
+        self.draft_changed()

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual import work
-
 from tui_messenger.domain.models import MessageKind
 from tui_messenger.services.errors import MessengerError
 from tui_messenger.tui import messages as msg
 from tui_messenger.tui.main_screen_mixin import MainScreenMixin
+from tui_messenger.tui.workers import worker
 
 if TYPE_CHECKING:
     from tui_messenger.domain.models import ChatMessage
@@ -46,7 +45,7 @@ class EditActions(MainScreenMixin):
         if (message := self._target()) is not None:
             self.message_actions(message, offer_edit=False)
 
-    @work(group="dialog", exclusive=True, exit_on_error=False)
+    @worker(group="dialog", exclusive=True)
     async def begin_edit(self, message: ChatMessage) -> None:
         if message.kind is MessageKind.SYSTEM or (self.current is not None and self.current.blocked):
             self._warn(CANNOT_EDIT)
@@ -61,7 +60,7 @@ class EditActions(MainScreenMixin):
             return
         self.conversation.set_editing(self._fresh(message))
 
-    @work(group="dialog", exclusive=True, exit_on_error=False)
+    @worker(group="dialog", exclusive=True)
     async def message_actions(self, message: ChatMessage, *, offer_edit: bool) -> None:
         from tui_messenger.tui.modals.message_actions import MessageActionsModal  # loads on first use
 

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from textual import work
-
 from tui_messenger.services.errors import MessengerError
 from tui_messenger.tui.widgets.edit_strip import EditStrip
+from tui_messenger.tui.workers import worker
 
 if TYPE_CHECKING:
     from tui_messenger.domain.models import ChatMessage
@@ -26,6 +25,7 @@ class MessageEditing:
         messenger: Messenger
         composer: Composer
         view: MessageView
+        chat_id: int | None
         _restoring_draft: bool
 
         def query_one(self, selector: type[EditStrip]) -> EditStrip: ...
@@ -72,14 +72,19 @@ class MessageEditing:
         message = self.editing
         self.stop_editing()
         if message is not None and text != message.body:
-            self._save_edit(message.message_id, text)
+            self._save_edit(message, text)
 
-    @work(group="edit", exit_on_error=False)
-    async def _save_edit(self, message_id: str, text: str) -> None:
+    @worker(group="edit", failed="Not edited")
+    async def _save_edit(self, message: ChatMessage, text: str) -> None:
         try:
-            await self.messenger.edit_message(message_id, text)  # MessageChanged repaints it
+            await self.messenger.edit_message(message.message_id, text)  # MessageChanged repaints it
         except MessengerError as exc:
             self.app.notify(str(exc), severity="warning", markup=False)
+        except Exception:  # not stored (the disk is full): the new text goes back into the composer
+            if self.editing is None and self.chat_id == message.chat_id:
+                self.set_editing(message)
+                self._set_composer(text)
+            raise
 
     def message_removed(self, message_id: str) -> None:
         if self.editing is not None and self.editing.message_id == message_id:

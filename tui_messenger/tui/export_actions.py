@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from textual import work
-
 from tui_messenger.domain.safe_text import clean_name
+from tui_messenger.tui.workers import worker
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -34,7 +33,7 @@ class ExportActions:
             return
         self._export_chat(self.current)
 
-    @work(group="dialog", exclusive=True, exit_on_error=False)
+    @worker(group="dialog", exclusive=True)
     async def _export_chat(self, summary: ChatSummary) -> None:
         from tui_messenger.services.export_file import ExportError, default_name, export_chat, resolve_target
         from tui_messenger.tui.modals.export import ExportModal

@@ -7,11 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import work
-
 from tui_messenger.domain.files import FileRefused
 from tui_messenger.domain.safe_text import clean_body, clean_name
 from tui_messenger.tui.main_screen_mixin import MainScreenMixin
+from tui_messenger.tui.workers import worker
 
 if TYPE_CHECKING:
     from tui_messenger.domain.models import ChatMessage, ChatSummary
@@ -34,7 +33,7 @@ class FileActions(MainScreenMixin):
         else:
             self._pick_and_send(self.current)
 
-    @work(group="send-file", exclusive=True, exit_on_error=False)
+    @worker(group="send-file", exclusive=True)
     async def _pick_and_send(self, summary: ChatSummary) -> None:
         from tui_messenger.tui.modals.file_picker import FilePickerModal
 
@@ -68,7 +67,7 @@ class FileActions(MainScreenMixin):
         event.stop()
         self._save(event.message, ask=event.ask)
 
-    @work(group="save-file", exclusive=True, exit_on_error=False)
+    @worker(group="save-file", exclusive=True)
     async def _save(self, message: ChatMessage, *, ask: bool) -> None:
         if ask:
             from tui_messenger.tui.modals.save_file import SaveFileModal

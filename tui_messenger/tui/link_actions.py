@@ -12,10 +12,9 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Any
 
-from textual import work
-
 from tui_messenger.domain.links import Link
 from tui_messenger.tui.widgets.link_marks import link_source, links_in
+from tui_messenger.tui.workers import worker
 
 if TYPE_CHECKING:
     from tui_messenger.domain.models import ChatMessage
@@ -44,7 +43,7 @@ class LinkActions:
         event.stop()
         self.open_link(event.message, event.index)
 
-    @work(group="dialog", exclusive=True, exit_on_error=False)
+    @worker(group="dialog", exclusive=True)
     async def open_link(self, message: ChatMessage, index: int | None) -> None:
         from tui_messenger.tui.modals.link import LinkChooserModal, LinkModal
 

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import on
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -44,6 +44,7 @@ from tui_messenger.tui.reaction_actions import ReactionActions
 from tui_messenger.tui.widgets.banners import BannerPressed
 from tui_messenger.tui.widgets.chat_list import ChatList
 from tui_messenger.tui.widgets.conversation_header import ConversationHeader
+from tui_messenger.tui.workers import worker
 
 if TYPE_CHECKING:
     from tui_messenger.tui.conversation_pane import ConversationPane
@@ -172,7 +173,7 @@ class MainScreen(
         return self._conversation.summary if self._conversation is not None else None
 
     # chat list -------------------------------------------------------------------------------------
-    @work(group="chat-list", exclusive=True, exit_on_error=False)
+    @worker(group="chat-list", exclusive=True)
     async def refresh_chat_list(self) -> None:
         chats = self.chat_list
         m = self.messenger
@@ -218,7 +219,7 @@ class MainScreen(
     def _flag(self, event: ChatList.FlagRequested) -> None:
         self.toggle_flag(event.chat_id, event.flag)
 
-    @work(group="flags", exit_on_error=False)
+    @worker(group="flags")
     async def toggle_flag(self, chat_id: int, flag: str) -> None:
         m = self.messenger
         summary = await m.summary(chat_id)

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual import work
-
 from tui_messenger.domain.models import MessageKind
 from tui_messenger.domain.reactions import toggled
 from tui_messenger.services.errors import MessengerError
 from tui_messenger.tui import messages as msg
 from tui_messenger.tui.main_screen_mixin import MainScreenMixin
+from tui_messenger.tui.workers import worker
 
 if TYPE_CHECKING:
     from tui_messenger.domain.models import ChatMessage
@@ -38,7 +37,7 @@ class ReactionActions(MainScreenMixin):
         if (message := self._target(or_newest=True)) is not None:
             self.pick_reaction(message)
 
-    @work(group="dialog", exclusive=True, exit_on_error=False)
+    @worker(group="dialog", exclusive=True)
     async def pick_reaction(self, message: ChatMessage) -> None:
         from tui_messenger.tui.modals.reaction_picker import ReactionPickerModal  # loads on first use
 
@@ -55,7 +54,7 @@ class ReactionActions(MainScreenMixin):
             return
         await self._react(message.message_id, "" if chosen == mine else chosen)
 
-    @work(group="reactions", exit_on_error=False)
+    @worker(group="reactions")
     async def send_reaction(self, message_id: str, emoji: str) -> None:
         await self._react(message_id, emoji)
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from rich.style import Style
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
@@ -27,6 +27,7 @@ from textual.widgets.tree import TreeNode
 from tui_messenger.domain.files import MAX_FILE_BYTES, display_name, human_size, too_large
 from tui_messenger.domain.safe_text import clean_body
 from tui_messenger.tui.modals.base import DialogModal, SafeInput, as_content
+from tui_messenger.tui.workers import worker
 
 
 @dataclass(frozen=True)
@@ -134,7 +135,7 @@ class FilePickerModal(DialogModal[PickedFile]):
         self.query_one("#file-send", Button).disabled = True
         self._check(self.path)
 
-    @work(group="file-check", exclusive=True, exit_on_error=False)
+    @worker(group="file-check", exclusive=True)
     async def _check(self, path: Path | None) -> None:
         if path is None:
             ok, line = False, f"Files up to {human_size(MAX_FILE_BYTES)}."

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -27,6 +27,7 @@ from tui_messenger.tui.safe import safe_name, safe_preview
 
 # The chat list's own time format, so a hit reads like the row it opens.
 from tui_messenger.tui.widgets.timefmt import list_time
+from tui_messenger.tui.workers import worker
 
 SNIPPET_WIDTH = 76
 QUERY_MAX_LENGTH = 200
@@ -115,7 +116,7 @@ class SearchModal(DialogModal[SearchResult]):
         self.query_one("#search-status", Static).update(as_content("Searching…"))
         self._search(query)
 
-    @work(exclusive=True, group="search", exit_on_error=False)
+    @worker(group="search", exclusive=True)
     async def _search(self, query: str) -> None:
         # Exclusive: each keystroke cancels the previous worker while it sleeps, so only a pause in
         # typing reaches the store.
