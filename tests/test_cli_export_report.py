@@ -22,7 +22,7 @@ def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_export_json_prints_valid_wire_frames(tmp_path: Path) -> None:
-    result = run_cli("--db", str(tmp_path / "m.db"), "export", "Anna Becker", "--format", "json")
+    result = run_cli("export", "Anna Becker", "--format", "json", "--db", str(tmp_path / "m.db"))
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     frames = [wire.decode(line.encode()) for line in lines]

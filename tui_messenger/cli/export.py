@@ -3,24 +3,28 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import click
 
 from tui_messenger.bootstrap import AppSettings, BootError, headless_messenger
-from tui_messenger.cli.options import fail
+from tui_messenger.cli.options import db_after, fail
 from tui_messenger.domain.safe_text import clean_name
 
 
 @click.command()
 @click.argument("chat")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@db_after
 @click.pass_context
-def export(ctx: click.Context, chat: str, fmt: str) -> None:
+def export(ctx: click.Context, chat: str, fmt: str, db_path: Path | None) -> None:
     """Write the chat with CHAT (a name or an account id) to stdout.
 
     JSON is one envelope per line, in the same shapes as the wire (messages, then receipts).
     """
-    settings = AppSettings(db_path=ctx.obj.get("db_path"), scenario=str(ctx.obj.get("scenario", "default")))
+    settings = AppSettings(
+        db_path=db_path or ctx.obj.get("db_path"), scenario=str(ctx.obj.get("scenario", "default"))
+    )
     try:
         asyncio.run(_export(settings, chat, fmt))
     except BootError as exc:

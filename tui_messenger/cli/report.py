@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from tui_messenger.bootstrap import AppSettings, BootError, headless_messenger
-from tui_messenger.cli.options import fail
+from tui_messenger.cli.options import db_after, fail
 from tui_messenger.domain.safe_text import clean_name, json_safe
 
 # (JSON key, column title): the text table names each column as the JSON does, only shorter where long.
@@ -33,13 +33,7 @@ NAME_WIDTH = 22
 
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="One JSON object (keys: docs/report.md).")
-@click.option(
-    "--db",
-    "db_path",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Database file (as `tui-messenger --db PATH report`).",
-)
+@db_after
 @click.pass_context
 def report(ctx: click.Context, as_json: bool, db_path: Path | None) -> None:
     """Do users feel disturbed? Per business and per category (marketing, utility, authentication,
