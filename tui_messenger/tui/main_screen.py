@@ -39,6 +39,7 @@ from tui_messenger.tui.chat_tools import ChatTools
 from tui_messenger.tui.edit_actions import EditActions
 from tui_messenger.tui.export_actions import ExportActions
 from tui_messenger.tui.file_actions import FileActions
+from tui_messenger.tui.hit_test import AttachedHitTest
 from tui_messenger.tui.link_actions import LinkActions
 from tui_messenger.tui.reaction_actions import ReactionActions
 from tui_messenger.tui.widgets.banners import BannerPressed
@@ -71,7 +72,7 @@ class ConversationPlaceholder(Static):
 
 class MainScreen(
     ChatTools, AccountActions, LinkActions, ExportActions, FileActions, ReactionActions, EditActions,
-    Screen[None],
+    AttachedHitTest, Screen[None],
 ):
     BINDINGS = [
         Binding("ctrl+f", "search", "Search", id="search-messages"),

@@ -125,11 +125,21 @@ class HistoryActions:
         if (message := self.selected_message) is not None:
             self.post_message(self.LinkRequested(message, None))
 
+    def _bubble_start(self, line: int) -> int:
+        """The first line of the bubble that `line` is in, read from the lines on screen (not from the
+        blocks, which a restyle or an update may be laying out again)."""
+        owner, start = self._owners[line], line
+        while start > 0 and self._owners[start - 1] == owner:
+            start -= 1
+        return start
+
     def on_click(self, event: events.Click) -> None:
         line = event.y + int(self.scroll_y)
-        if not 0 <= line < len(self._owners) or self._owners[line] < 0:
+        if not 0 <= line < min(len(self._owners), len(self._lines)) or self._owners[line] < 0:
             return
         index = self._owners[line]
+        if index >= len(self._messages):
+            return
         message = self._messages[index]
         was_selected = self.selected == index
         self.selected = index
@@ -140,7 +150,7 @@ class HistoryActions:
         if (link := link_index_at(self._lines[line], x)) is not None:
             self.post_message(self.LinkRequested(message, link))
             return
-        bubble_row = line - self._first_line[index] - self._blocks[index][1]  # type: ignore[index]
+        bubble_row = line - self._bubble_start(line)
         ctx = self._laid_out(index)
         chip = next(
             (c for c in ctx.chips if bubble_row == ctx.chip_row + c.row and c.start <= x < c.end), None

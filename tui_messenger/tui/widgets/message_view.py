@@ -13,9 +13,11 @@ messages it holds, paging and the page fetched ahead) is in `history_window`, wh
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from rich.segment import Segment
+from rich.style import Style
 from textual import events
 from textual.binding import Binding
 from textual.geometry import Size
@@ -152,6 +154,7 @@ class MessageView(HistoryWindow, HistoryActions, ScrollView, can_focus=True):
         self._first_line: list[int] = []  # first line of each message's block
         self._width = 0
         self._palette: Palette | None = None
+        self._laid_palette: Palette | None = None  # the look the blocks were laid out in (no cursor)
         self.has_older = False
         self.has_newer = False
         self._loading_older = False
@@ -231,10 +234,11 @@ class MessageView(HistoryWindow, HistoryActions, ScrollView, can_focus=True):
         if not self.is_mounted:
             return
         width = self._content_width()
-        if width != self._width:
-            self._width = width
-            self._blocks = [None] * len(self._messages)
         palette, now = self._resolve_palette(), self._now()
+        look = replace(palette, cursor=Style())  # the cursor is painted over the blocks, not in them
+        if width != self._width or look != self._laid_palette:
+            self._width, self._laid_palette = width, look
+            self._blocks = [None] * len(self._messages)
         lines: list[Strip] = []
         owners: list[int] = []
         firsts: list[int] = []
@@ -258,8 +262,10 @@ class MessageView(HistoryWindow, HistoryActions, ScrollView, can_focus=True):
         super().notify_style_update()
         if not hasattr(self, "_messages"):  # called from Widget.__init__, before ours has run
             return
+        # The component styles are read again after this update. The laid-out blocks stay until then:
+        # a click or a key in between maps onto the lines on screen. Focus changes only the cursor,
+        # which is painted over the blocks, so it lays out nothing again (`_relayout` compares).
         self._palette = None
-        self._blocks = [None] * len(self._messages)
         if self.is_mounted:
             self.call_after_refresh(self._relayout)
 
