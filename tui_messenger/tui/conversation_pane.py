@@ -25,6 +25,7 @@ from tui_messenger.domain.models import (
     WindowState,
 )
 from tui_messenger.services.messenger import Messenger
+from tui_messenger.tui.choice_actions import ChoiceActions
 from tui_messenger.tui.editing import MessageEditing
 from tui_messenger.tui.widgets import interactive_model as im
 from tui_messenger.tui.widgets.banners import (
@@ -45,7 +46,7 @@ DRAFT_DELAY = 0.6
 TYPING_TIMEOUT = 8.0
 
 
-class ConversationPane(MessageEditing, Vertical):
+class ConversationPane(ChoiceActions, MessageEditing, Vertical):
     def __init__(self, messenger: Messenger, *, now: Callable[[], datetime], id: str | None = None) -> None:
         super().__init__(id=id)
         self.messenger = messenger
@@ -331,18 +332,6 @@ class ConversationPane(MessageEditing, Vertical):
             if self.summary is not None and self.summary.peer.is_business:
                 await self._load_business_state()
                 self._refresh_chrome()
-
-    @on(InteractivePanel.Chosen)
-    def _chosen(self, event: InteractivePanel.Chosen) -> None:
-        if self.summary is not None:
-            self._send_choice(self.summary.chat.id, event.message, event.choice_id)
-
-    @work(group="send", exit_on_error=False)
-    async def _send_choice(self, chat_id: int, answered: ChatMessage, choice_id: str) -> None:
-        message = await self.messenger.send_choice(chat_id, answered, choice_id)
-        if self.chat_id == chat_id:
-            self.view.append(message)
-            await self._refresh_panels()
 
     @on(FeedbackPrompt.Given)
     def _feedback(self, event: FeedbackPrompt.Given) -> None:

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from textual import events
 
-from tui_messenger.domain.models import MessageStatus
+from tui_messenger.domain.models import ChatMessage, MessageStatus
+from tui_messenger.tui.widgets import interactive_model as im
 from tui_messenger.tui.widgets.link_marks import link_index_at, link_source, links_in
 from tui_messenger.tui.widgets.message_layout import Context, layout_message
 
@@ -64,8 +65,22 @@ class HistoryActions:
             self.post_message(self.NewestRequested())
 
     def action_activate(self) -> None:
-        if (message := self.selected_message) is not None:
+        if self.selected is None:
+            return
+        message = self._messages[self.selected]
+        if self._has_open_choices(message):
+            self.post_message(self.ChoicesOffered(message))
+        else:
             self.post_message(self.MessageActivated(message))
+
+    def _has_open_choices(self, message: ChatMessage) -> bool:
+        """Buttons or list rows from the other side that nothing answered yet."""
+        return (
+            not message.outgoing
+            and not message.deleted
+            and message.message_id not in self._answered
+            and bool(im.choices(message))
+        )
 
     def action_more(self) -> None:
         if self.selected is not None:
@@ -155,8 +170,11 @@ class HistoryActions:
         chip = next(
             (c for c in ctx.chips if bubble_row == ctx.chip_row + c.row and c.start <= x < c.end), None
         )
+        choice = next((c for c in ctx.choices if bubble_row == c.row and c.start <= x < c.end), None)
         if chip is not None:
             self.post_message(self.ReactionToggled(message, chip.emoji))
+        elif choice is not None and self._has_open_choices(message):
+            self.post_message(self.ChoiceRequested(message, choice.choice_id))
         elif bubble_row == ctx.more_row:
             self._show_more(index)
         elif message.reply_to and bubble_row == (1 if message.kind.value == "template" else 0):

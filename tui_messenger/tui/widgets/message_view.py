@@ -59,7 +59,7 @@ class MessageView(HistoryWindow, HistoryActions, ScrollView, can_focus=True):
         Binding("pagedown", "page(1)", "Page down", show=False, id="history-page-down"),
         Binding("home", "first", "Oldest", show=False, id="history-oldest"),
         Binding("end", "last", "Newest", show=False, id="history-newest"),
-        Binding("enter", "activate", "Reply / retry", id="history-activate"),
+        Binding("enter,space", "activate", "Reply / retry", id="history-activate"),
         Binding("j", "jump_quoted", "Jump to quoted", id="history-jump"),
         Binding("o", "open_link", "Open link", id="history-open-link"),
         Binding("m", "more", "Show more / less", show=False, id="history-more"),
@@ -88,6 +88,17 @@ class MessageView(HistoryWindow, HistoryActions, ScrollView, can_focus=True):
 
     class MessageActivated(_AboutMessage):
         """Enter or a double click on a message: reply to it, or retry it when it failed."""
+
+    class ChoicesOffered(_AboutMessage):
+        """Enter on a message whose buttons or list rows are still open: offer them (and a reply)."""
+
+    class ChoiceRequested(Message):
+        """A click on an open button or list row drawn in a bubble: answer with that choice."""
+
+        def __init__(self, message: ChatMessage, choice_id: str) -> None:
+            super().__init__()
+            self.message = message
+            self.choice_id = choice_id
 
     class QuoteActivated(Message):
         """Jump to the message a reply quotes."""
