@@ -210,10 +210,11 @@ class MainScreen(
             self._early_choice = (chat_id, select_id)  # opened once the pane is mounted
             return
         self.conversation.open_chat(chat_id, select_id)
-        if select_id is not None:
-            self.conversation.view.focus()
-        else:
-            self.conversation.composer.focus()
+        # Opening a chat (list, click, palette, a search hit) is to write in it: typing goes to the
+        # composer, never to the history's one-letter keys (`x` deletes, `e` edits). A search hit is
+        # shown selected; shift+tab or a click reaches it. A blocked chat has no composer: the pane
+        # moves the focus to the history.
+        self.conversation.composer.focus()
 
     @on(ChatList.FlagRequested)
     def _flag(self, event: ChatList.FlagRequested) -> None:
