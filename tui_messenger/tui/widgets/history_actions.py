@@ -15,6 +15,7 @@ from tui_messenger.domain.models import ChatMessage, MessageStatus
 from tui_messenger.tui.widgets import interactive_model as im
 from tui_messenger.tui.widgets.link_marks import link_index_at, link_source, links_in
 from tui_messenger.tui.widgets.message_layout import Context, layout_message
+from tui_messenger.tui.widgets.typeahead import Typeahead
 
 
 class HistoryActions:
@@ -96,7 +97,31 @@ class HistoryActions:
 
     def action_react(self) -> None:
         if (message := self.selected_message) is not None:
-            self.post_message(self.ReactRequested(message))
+            self._typeahead = Typeahead()
+            self.post_message(self.ReactRequested(message, self._typeahead))
+
+    def on_key(self, event: events.Key) -> None:
+        """Keys typed right after React go to the picker, not to this view's bindings. React itself runs
+        here, as its key arrives: a binding runs only once the key has gone up to the app, after the
+        keys typed behind it were already delivered here (and `e` of `:heart:` would edit)."""
+        typeahead = self._typeahead
+        if typeahead is not None and typeahead.open:
+            event.stop()
+            event.prevent_default()
+            typeahead.feed((event.key, event.character))
+            return
+        self._typeahead = None
+        bound = self.screen.active_bindings.get(event.key)  # with the user's [keys] remapping
+        if bound is not None and bound.node is self and bound.binding.action == "react" and bound.enabled:
+            event.stop()
+            event.prevent_default()
+            self.action_react()
+
+    def on_paste(self, event: events.Paste) -> None:
+        typeahead = self._typeahead
+        if typeahead is not None and typeahead.open:
+            event.stop()
+            typeahead.feed(("paste", event.text))
 
     def _laid_out(self, index: int) -> Context:
         """Where a message's controls are (show more and what it does, a document's card, reaction chips),

@@ -31,6 +31,7 @@ from tui_messenger.tui.widgets.history_actions import HistoryActions
 from tui_messenger.tui.widgets.history_window import HistoryWindow
 from tui_messenger.tui.widgets.message_layout import Context, Palette, layout_message
 from tui_messenger.tui.widgets.timefmt import day_label, same_day
+from tui_messenger.tui.widgets.typeahead import Typeahead
 
 
 class MessageView(HistoryWindow, HistoryActions, ScrollView, can_focus=True):
@@ -127,7 +128,12 @@ class MessageView(HistoryWindow, HistoryActions, ScrollView, can_focus=True):
         """A right click on a message: its actions (edit, delete) in a dialog, for the mouse."""
 
     class ReactRequested(_AboutMessage):
-        """`+` on a message: open the reaction picker for it."""
+        """`+` on a message: open the reaction picker for it; keys typed right after `+` wait in
+        `typeahead` for the picker."""
+
+        def __init__(self, message: ChatMessage, typeahead: Typeahead | None = None) -> None:
+            super().__init__(message)
+            self.typeahead = typeahead
 
     class ReactionToggled(Message):
         """A click on a reaction chip: react with that emoji, or take the user's own back."""
@@ -177,6 +183,7 @@ class MessageView(HistoryWindow, HistoryActions, ScrollView, can_focus=True):
         self._want_older = False  # the reader is at the top and the page is not here yet
         self._follow = True  # the reader is at the newest message: stay there when things change
         self._jumping = False  # our own scrolls do not ask for the newest page
+        self._typeahead: Typeahead | None = None  # keys typed after `+`, for the reaction picker
 
     # data ------------------------------------------------------------------------------------------
     @property
