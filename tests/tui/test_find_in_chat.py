@@ -29,16 +29,16 @@ async def test_find_next_previous_by_keyboard_and_mouse(tmp_path: Path) -> None:
         await settle(pilot)
         assert view.selected_message is not None and view.selected_message.body == "zebra two"
         assert "1 of 2" not in text(pilot) and "2 of 2" in text(pilot)
-        await pilot.press("enter")  # next: the older match
+        await pilot.press("enter")  # on upwards: the older match
         await settle(pilot)
         assert view.selected_message.body == "zebra one"
-        await pilot.press("shift+enter")  # previous: back to the newer one
+        await pilot.press("shift+enter")  # next: back down to the newer one
         await settle(pilot)
         assert view.selected_message.body == "zebra two"
-        await pilot.click("#find-next")  # by mouse
+        await pilot.click("#find-up")  # by mouse
         await settle(pilot)
         assert view.selected_message.body == "zebra one"
-        await pilot.click("#find-previous")
+        await pilot.click("#find-down")
         await settle(pilot)
         assert view.selected_message.body == "zebra two"
         bar.input.focus()

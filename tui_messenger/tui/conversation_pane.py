@@ -25,6 +25,7 @@ from tui_messenger.domain.models import (
     WindowState,
 )
 from tui_messenger.services.messenger import Messenger
+from tui_messenger.tui.choice_actions import ChoiceActions
 from tui_messenger.tui.drafts import Drafts
 from tui_messenger.tui.editing import MessageEditing
 from tui_messenger.tui.widgets import interactive_model as im
@@ -46,7 +47,7 @@ PAGE = 50
 TYPING_TIMEOUT = 8.0
 
 
-class ConversationPane(MessageEditing, Drafts, Vertical):
+class ConversationPane(ChoiceActions, MessageEditing, Drafts, Vertical):
     def __init__(self, messenger: Messenger, *, now: Callable[[], datetime], id: str | None = None) -> None:
         super().__init__(id=id)
         self.messenger = messenger
@@ -343,22 +344,6 @@ class ConversationPane(MessageEditing, Drafts, Vertical):
         if self.chat_id == chat_id and self.summary is not None and self.summary.peer.is_business:
             await self._load_business_state()
             self._refresh_chrome()
-
-    @on(InteractivePanel.Chosen)
-    def _chosen(self, event: InteractivePanel.Chosen) -> None:
-        if self.summary is not None:
-            self._send_choice(self.summary.chat.id, event.message, event.choice_id)
-
-    @worker(group="send", failed="Choice not sent")
-    async def _send_choice(self, chat_id: int, answered: ChatMessage, choice_id: str) -> None:
-        try:
-            message = await self.messenger.send_choice(chat_id, answered, choice_id)
-        except Exception:
-            self._refresh_panels_later()  # the panel disabled itself on the click: offer it again
-            raise
-        if self.chat_id == chat_id:
-            self.view.append(message)
-            await self._refresh_panels()
 
     @on(FeedbackPrompt.Given)
     def _feedback(self, event: FeedbackPrompt.Given) -> None:

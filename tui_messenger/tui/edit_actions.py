@@ -1,13 +1,15 @@
 """Editing and deleting from the history (mixed into MainScreen): `e` edits the selected message in the
 composer, `x` / Delete asks "Delete for me / Delete for everyone / Cancel" (the second only while the
-rules allow it), and a right click on a message offers Edit and both deletions, for the mouse. The same
-actions are in the palette. The service decides; a refusal is shown as a one-line toast."""
+rules allow it), and a right click on a message opens its menu for the mouse: Reply, React, Copy text,
+Edit and both deletions. The same actions are in the palette. The service decides; a refusal is shown as
+a one-line toast."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from tui_messenger.domain.models import MessageKind
+from tui_messenger.domain.safe_text import clean_body
 from tui_messenger.services.errors import MessengerError
 from tui_messenger.tui import messages as msg
 from tui_messenger.tui.main_screen_mixin import MainScreenMixin
@@ -73,7 +75,16 @@ class EditActions(MainScreenMixin):
             choice = await self.app.push_screen_wait(
                 MessageActionsModal(message, allowed, offer_edit=offer_edit)
             )
-            if choice == "edit":
+            if choice == "reply" and self.current is not None and self.current.blocked:
+                self._warn("This contact is blocked; unblock to reply.")
+            elif choice == "reply":
+                self.conversation.set_reply_to(self._fresh(message))
+            elif choice == "react":
+                self.call_later(self.pick_reaction, message)  # its own dialog, once this one is gone
+            elif choice == "copy":
+                self.app.copy_to_clipboard(clean_body(self._fresh(message).body))
+                self.notify("Message text copied.", markup=False)
+            elif choice == "edit":
                 self.conversation.set_editing(self._fresh(message))
             elif choice == "delete-me":
                 await self.messenger.delete_for_me(message.message_id)  # MessageRemoved drops it

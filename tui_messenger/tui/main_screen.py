@@ -39,6 +39,7 @@ from tui_messenger.tui.chat_tools import ChatTools
 from tui_messenger.tui.edit_actions import EditActions
 from tui_messenger.tui.export_actions import ExportActions
 from tui_messenger.tui.file_actions import FileActions
+from tui_messenger.tui.hit_test import AttachedHitTest
 from tui_messenger.tui.link_actions import LinkActions
 from tui_messenger.tui.reaction_actions import ReactionActions
 from tui_messenger.tui.widgets.banners import BannerPressed
@@ -72,7 +73,7 @@ class ConversationPlaceholder(Static):
 
 class MainScreen(
     ChatTools, AccountActions, LinkActions, ExportActions, FileActions, ReactionActions, EditActions,
-    Screen[None],
+    AttachedHitTest, Screen[None],
 ):
     BINDINGS = [
         Binding("ctrl+f", "search", "Search", id="search-messages"),
@@ -210,10 +211,11 @@ class MainScreen(
             self._early_choice = (chat_id, select_id)  # opened once the pane is mounted
             return
         self.conversation.open_chat(chat_id, select_id)
-        if select_id is not None:
-            self.conversation.view.focus()
-        else:
-            self.conversation.composer.focus()
+        # Opening a chat (list, click, palette, a search hit) is to write in it: typing goes to the
+        # composer, never to the history's one-letter keys (`x` deletes, `e` edits). A search hit is
+        # shown selected; shift+tab or a click reaches it. A blocked chat has no composer: the pane
+        # moves the focus to the history.
+        self.conversation.composer.focus()
 
     @on(ChatList.FlagRequested)
     def _flag(self, event: ChatList.FlagRequested) -> None:

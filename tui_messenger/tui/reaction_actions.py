@@ -16,12 +16,13 @@ from tui_messenger.tui.workers import worker
 if TYPE_CHECKING:
     from tui_messenger.domain.models import ChatMessage
     from tui_messenger.tui.widgets.message_view import MessageView  # annotations only: not at startup
+    from tui_messenger.tui.widgets.typeahead import Typeahead
 
 
 class ReactionActions(MainScreenMixin):
     def on_message_view_react_requested(self, event: MessageView.ReactRequested) -> None:
         event.stop()
-        self.pick_reaction(event.message)
+        self.pick_reaction(event.message, event.typeahead)
 
     def on_message_view_reaction_toggled(self, event: MessageView.ReactionToggled) -> None:
         event.stop()
@@ -38,18 +39,24 @@ class ReactionActions(MainScreenMixin):
             self.pick_reaction(message)
 
     @worker(group="dialog", exclusive=True)
-    async def pick_reaction(self, message: ChatMessage) -> None:
+    async def pick_reaction(self, message: ChatMessage, typeahead: Typeahead | None = None) -> None:
+        """The picker for `message`; `typeahead` holds the keys typed right after `+`, for the picker."""
         from tui_messenger.tui.modals.reaction_picker import ReactionPickerModal  # loads on first use
 
-        if message.kind is MessageKind.SYSTEM:
+        system = message.kind is MessageKind.SYSTEM
+        blocked = self.current is not None and self.current.blocked
+        if (system or blocked) and typeahead is not None:
+            typeahead.close()  # no picker: the keys typed after `+` go where they go
+        if system:
             self.notify("Notices take no reactions.", markup=False)
             return
-        if self.current is not None and self.current.blocked:
+        if blocked:
             self._warn("This contact is blocked; unblock to react.")
             return
         message = self._fresh(message)
         mine = next((r.emoji for r in message.reactions if r.mine), None)
-        chosen = await self.app.push_screen_wait(ReactionPickerModal(message, mine=mine))
+        picker = ReactionPickerModal(message, mine=mine, typeahead=typeahead)
+        chosen = await self.app.push_screen_wait(picker)
         if chosen is None:
             return
         await self._react(message.message_id, "" if chosen == mine else chosen)

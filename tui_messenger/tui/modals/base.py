@@ -11,11 +11,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Input
 
 from tui_messenger.domain.safe_text import clean_body
+from tui_messenger.tui.hit_test import AttachedHitTest
 
 ResultT = TypeVar("ResultT")
 
 
-class DialogModal(ModalScreen[ResultT | None]):
+class DialogModal(AttachedHitTest, ModalScreen[ResultT | None]):
     """Base of the messenger's dialogs. Escape dismisses with None (cancel); subclasses dismiss with
     their result. The frame is the container with id `dialog`."""
 

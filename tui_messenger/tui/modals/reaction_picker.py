@@ -1,10 +1,14 @@
 """The reaction picker: a row of common emoji (one press or click), and a field for a `:shortcode:` or a
 pasted emoji, with suggestions as you type. Dismisses with the emoji, "" to take the user's reaction
-back, or None (Escape)."""
+back, or None (Escape).
+
+Typing starts the field from anywhere in the dialog (a letter or a paste while an emoji button has the
+focus), and keys typed right after `+`, before the dialog was shown, arrive here in order (`Typeahead`):
+`+:heart:` Enter typed in one go reacts with ❤️."""
 
 from __future__ import annotations
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -15,6 +19,7 @@ from tui_messenger.domain.models import ChatMessage
 from tui_messenger.domain.reactions import QUICK_REACTIONS, SHORTCODES, matching_shortcodes, resolve
 from tui_messenger.domain.safe_text import clean_name
 from tui_messenger.tui.modals.base import DialogModal, SafeInput, as_content
+from tui_messenger.tui.widgets.typeahead import Typeahead, Typed
 
 
 class ReactionPickerModal(DialogModal[str]):
@@ -46,10 +51,13 @@ class ReactionPickerModal(DialogModal[str]):
     }
     """
 
-    def __init__(self, message: ChatMessage, *, mine: str | None = None) -> None:
+    def __init__(
+        self, message: ChatMessage, *, mine: str | None = None, typeahead: Typeahead | None = None
+    ) -> None:
         super().__init__()
         self._message = message
         self._mine = mine  # the user's current reaction on it, if any
+        self._typeahead = typeahead
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
@@ -81,6 +89,49 @@ class ReactionPickerModal(DialogModal[str]):
 
     def on_mount(self) -> None:
         self.query_one("#react-0", Button).focus()
+        if self._typeahead is not None:
+            self._typeahead.attach(self._typed_ahead)
+
+    def on_unmount(self) -> None:
+        if self._typeahead is not None:
+            self._typeahead.close()
+
+    @property
+    def _field(self) -> Input:
+        return self.query_one("#reaction-input", Input)
+
+    def _type(self, text: str) -> None:
+        """Text typed or pasted while the field may not have the focus: it goes into the field."""
+        field = self._field
+        field.focus()
+        field.insert_text_at_cursor(text)
+
+    def _typed_ahead(self, typed: Typed) -> None:
+        key, text = typed
+        if key == "paste" or (text and text.isprintable() and key != "space"):
+            self._type(text or "")
+        elif key == "backspace" and self._field.value:
+            self._field.action_delete_left()
+        elif key == "enter":
+            if self._field.value.strip():
+                self._submit(self._field.value)
+            elif isinstance(self.focused, Button):
+                self.focused.press()
+        elif key == "escape":
+            self.dismiss(None)
+
+    def on_key(self, event: events.Key) -> None:
+        """A letter typed while an emoji button has the focus starts the field (`:` has its binding)."""
+        if self._field.has_focus or event.character in (None, ":", " ") or not event.is_printable:
+            return
+        event.stop()
+        event.prevent_default()
+        self._type(event.character)
+
+    def on_paste(self, event: events.Paste) -> None:
+        if not self._field.has_focus:
+            event.stop()
+            self._type(event.text)
 
     def action_shortcode(self) -> None:
         """`:` on a button: start typing a shortcode in the field."""
@@ -119,7 +170,10 @@ class ReactionPickerModal(DialogModal[str]):
 
     @on(Input.Submitted, "#reaction-input")
     def _submitted(self, event: Input.Submitted) -> None:
-        value = event.value.strip()
+        self._submit(event.value)
+
+    def _submit(self, value: str) -> None:
+        value = value.strip()
         found = resolve(value)
         if found is None:
             matches = matching_shortcodes(value)

@@ -45,11 +45,12 @@ class FindBar(Horizontal):
     }
     """
 
-    # Matches are walked from the newest: "next" goes back in time (up), "previous" forward (down).
-    # Enter in the field is "next" too (Input.Submitted).
+    # Matches are counted in the chat's order ("2 of 5": the second oldest), and the walk starts at the
+    # newest. ↑ goes to the previous match (up, older), ↓ to the next (down, newer), as the arrows point.
+    # Enter in the field searches on upwards (Input.Submitted), from the newest back in time.
     BINDINGS = [
-        Binding("up", "step(1)", "Next match", id="find-next"),
-        Binding("shift+enter,down", "step(-1)", "Previous match", id="find-previous"),
+        Binding("up", "step(1)", "Previous match", id="find-previous"),
+        Binding("shift+enter,down", "step(-1)", "Next match", id="find-next"),
         Binding("escape", "close", "Close find", id="find-close"),
     ]
 
@@ -85,8 +86,8 @@ class FindBar(Horizontal):
     def compose(self) -> ComposeResult:
         yield FindInput(placeholder="Find in this chat", id="find-input")
         yield Static(Content(""), id="find-status")
-        yield Button(Content("↑"), id="find-next", tooltip="Next (older) match: enter")
-        yield Button(Content("↓"), id="find-previous", tooltip="Previous (newer) match: shift+enter")
+        yield Button(Content("↑"), id="find-up", tooltip="Previous (older) match: ↑ or enter")
+        yield Button(Content("↓"), id="find-down", tooltip="Next (newer) match: ↓ or shift+enter")
         yield Button(Content("✕"), id="find-close", tooltip="Close (escape)")
 
     @property
@@ -125,7 +126,7 @@ class FindBar(Horizontal):
         if event.button.id == "find-close":
             self.action_close()
         else:
-            self.action_step(-1 if event.button.id == "find-previous" else 1)
+            self.action_step(-1 if event.button.id == "find-down" else 1)
 
     def action_step(self, step: int) -> None:
         self.post_message(self.Stepped(self, step))

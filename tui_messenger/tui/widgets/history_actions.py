@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from textual import events
 
-from tui_messenger.domain.models import MessageStatus
+from tui_messenger.domain.models import ChatMessage, MessageStatus
+from tui_messenger.tui.widgets import interactive_model as im
 from tui_messenger.tui.widgets.link_marks import link_index_at, link_source, links_in
 from tui_messenger.tui.widgets.message_layout import Context, layout_message
+from tui_messenger.tui.widgets.typeahead import Typeahead
 
 
 class HistoryActions:
@@ -64,8 +66,22 @@ class HistoryActions:
             self.post_message(self.NewestRequested())
 
     def action_activate(self) -> None:
-        if (message := self.selected_message) is not None:
+        if self.selected is None:
+            return
+        message = self._messages[self.selected]
+        if self._has_open_choices(message):
+            self.post_message(self.ChoicesOffered(message))
+        else:
             self.post_message(self.MessageActivated(message))
+
+    def _has_open_choices(self, message: ChatMessage) -> bool:
+        """Buttons or list rows from the other side that nothing answered yet."""
+        return (
+            not message.outgoing
+            and not message.deleted
+            and message.message_id not in self._answered
+            and bool(im.choices(message))
+        )
 
     def action_more(self) -> None:
         if self.selected is not None:
@@ -81,7 +97,31 @@ class HistoryActions:
 
     def action_react(self) -> None:
         if (message := self.selected_message) is not None:
-            self.post_message(self.ReactRequested(message))
+            self._typeahead = Typeahead()
+            self.post_message(self.ReactRequested(message, self._typeahead))
+
+    def on_key(self, event: events.Key) -> None:
+        """Keys typed right after React go to the picker, not to this view's bindings. React itself runs
+        here, as its key arrives: a binding runs only once the key has gone up to the app, after the
+        keys typed behind it were already delivered here (and `e` of `:heart:` would edit)."""
+        typeahead = self._typeahead
+        if typeahead is not None and typeahead.open:
+            event.stop()
+            event.prevent_default()
+            typeahead.feed((event.key, event.character))
+            return
+        self._typeahead = None
+        bound = self.screen.active_bindings.get(event.key)  # with the user's [keys] remapping
+        if bound is not None and bound.node is self and bound.binding.action == "react" and bound.enabled:
+            event.stop()
+            event.prevent_default()
+            self.action_react()
+
+    def on_paste(self, event: events.Paste) -> None:
+        typeahead = self._typeahead
+        if typeahead is not None and typeahead.open:
+            event.stop()
+            typeahead.feed(("paste", event.text))
 
     def _laid_out(self, index: int) -> Context:
         """Where a message's controls are (show more and what it does, a document's card, reaction chips),
@@ -125,11 +165,21 @@ class HistoryActions:
         if (message := self.selected_message) is not None:
             self.post_message(self.LinkRequested(message, None))
 
+    def _bubble_start(self, line: int) -> int:
+        """The first line of the bubble that `line` is in, read from the lines on screen (not from the
+        blocks, which a restyle or an update may be laying out again)."""
+        owner, start = self._owners[line], line
+        while start > 0 and self._owners[start - 1] == owner:
+            start -= 1
+        return start
+
     def on_click(self, event: events.Click) -> None:
         line = event.y + int(self.scroll_y)
-        if not 0 <= line < len(self._owners) or self._owners[line] < 0:
+        if not 0 <= line < min(len(self._owners), len(self._lines)) or self._owners[line] < 0:
             return
         index = self._owners[line]
+        if index >= len(self._messages):
+            return
         message = self._messages[index]
         was_selected = self.selected == index
         self.selected = index
@@ -140,13 +190,16 @@ class HistoryActions:
         if (link := link_index_at(self._lines[line], x)) is not None:
             self.post_message(self.LinkRequested(message, link))
             return
-        bubble_row = line - self._first_line[index] - self._blocks[index][1]  # type: ignore[index]
+        bubble_row = line - self._bubble_start(line)
         ctx = self._laid_out(index)
         chip = next(
             (c for c in ctx.chips if bubble_row == ctx.chip_row + c.row and c.start <= x < c.end), None
         )
+        choice = next((c for c in ctx.choices if bubble_row == c.row and c.start <= x < c.end), None)
         if chip is not None:
             self.post_message(self.ReactionToggled(message, chip.emoji))
+        elif choice is not None and self._has_open_choices(message):
+            self.post_message(self.ChoiceRequested(message, choice.choice_id))
         elif bubble_row == ctx.more_row:
             self._show_more(index)
         elif message.reply_to and bubble_row == (1 if message.kind.value == "template" else 0):

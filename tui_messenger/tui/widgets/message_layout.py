@@ -83,6 +83,18 @@ class Context:
     card_rows: range | None = None  # set by `layout_message`: the bubble rows of a document's card
     chip_row: int = 0  # set by `layout_message`: the bubble row of the first reaction chip row
     chips: list[ChipSpan] = field(default_factory=list)  # ... and where each chip is
+    choices: list[ChoiceSpan] = field(default_factory=list)  # set by `layout_message`: open buttons, rows
+
+
+@dataclass(frozen=True, slots=True)
+class ChoiceSpan:
+    """A reply button or list row drawn in a bubble that is still open (not answered): its bubble row,
+    its first cell and the cell after it (in line cells, as chips), and the choice's id."""
+
+    row: int
+    start: int
+    end: int
+    choice_id: str
 
 
 Piece = tuple[str, Style]
@@ -199,7 +211,11 @@ def _quote(ctx: Context, inner: int, palette: Palette) -> list[list[Piece]]:
     return [[(shown, palette.quote)]]
 
 
-def _interactive_rows(message: ChatMessage, ctx: Context, inner: int, palette: Palette) -> list[list[Piece]]:
+def _interactive_rows(
+    message: ChatMessage, ctx: Context, inner: int, palette: Palette, spans: list[ChoiceSpan]
+) -> list[list[Piece]]:
+    """The buttons or list rows of a message; where each one is goes in `spans` (row among these rows,
+    cells from the start of the content)."""
     choices = im.choices(message)
     if not choices:
         return []
@@ -212,7 +228,9 @@ def _interactive_rows(message: ChatMessage, ctx: Context, inner: int, palette: P
             text = f"• {clean_name(choice.title, 24)}"
             if choice.description:
                 text += f" — {clean_name(choice.description, 72)}"
-            rows.extend([[(line, style)] for line in _wrap(text, inner)])
+            for line in _wrap(text, inner):
+                spans.append(ChoiceSpan(len(rows), 0, _cells(line), choice.id))
+                rows.append([(line, style)])
     else:
         current: list[Piece] = []
         for choice in choices:
@@ -222,7 +240,10 @@ def _interactive_rows(message: ChatMessage, ctx: Context, inner: int, palette: P
                 current = []
             if current:
                 current.append((" ", palette.meta))
-            current.append((Content(label).truncate(inner).plain, style))
+            shown = Content(label).truncate(inner).plain
+            start = _pieces_len(current)
+            spans.append(ChoiceSpan(len(rows), start, start + _cells(shown), choice.id))
+            current.append((shown, style))
         rows.append(current)
     if ctx.answered:
         rows.append([("answered", palette.meta)])
@@ -266,7 +287,7 @@ def layout_message(
 
     max_inner = max(min(width * 3 // 4, width - 6), 8)
     if message.deleted:  # a tombstone: no text, quote, file, choices or chips are left to show
-        ctx.more_row, ctx.card_rows, ctx.chips = None, None, []
+        ctx.more_row, ctx.card_rows, ctx.chips, ctx.choices = None, None, [], []
         lines.extend(_tombstone(message, width, max_inner, palette))
         return lines, start
     rows: list[list[Piece]] = []
@@ -289,7 +310,9 @@ def layout_message(
     if more is not None:
         ctx.more_row, ctx.more_inline = len(rows), opens_inline(text)  # the text `_body_lines` judged
         rows.append([(Content(more).truncate(max_inner, ellipsis=True).plain, palette.button)])
-    rows.extend(_interactive_rows(message, ctx, max_inner, palette))
+    spans: list[ChoiceSpan] = []
+    first_choice_row = len(rows)
+    rows.extend(_interactive_rows(message, ctx, max_inner, palette, spans))
     footer = _footer(message, palette)
     footer_len = _pieces_len(footer)
     lengths = [_pieces_len(r) for r in rows]
@@ -299,6 +322,11 @@ def layout_message(
     lengths.append(footer_pad + footer_len)
     bubble = palette.outgoing if message.outgoing else palette.incoming
     x = max(width - inner - 3, 0) if message.outgoing else 1
+    open_choices = [] if ctx.answered or message.outgoing else spans
+    ctx.choices = [
+        ChoiceSpan(first_choice_row + s.row, x + 1 + s.start, x + 1 + min(s.end, inner), s.choice_id)
+        for s in open_choices
+    ]
     for pieces, used in zip(rows, lengths, strict=True):
         strip = _row(pieces, used, x, inner, bubble, width, palette.base)
         lines.append(strip.crop(0, width) if strip.cell_length > width else strip)

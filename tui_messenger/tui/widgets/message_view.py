@@ -13,9 +13,11 @@ messages it holds, paging and the page fetched ahead) is in `history_window`, wh
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from rich.segment import Segment
+from rich.style import Style
 from textual import events
 from textual.binding import Binding
 from textual.geometry import Size
@@ -29,6 +31,7 @@ from tui_messenger.tui.widgets.history_actions import HistoryActions
 from tui_messenger.tui.widgets.history_window import HistoryWindow
 from tui_messenger.tui.widgets.message_layout import Context, Palette, layout_message
 from tui_messenger.tui.widgets.timefmt import day_label, same_day
+from tui_messenger.tui.widgets.typeahead import Typeahead
 
 
 class MessageView(HistoryWindow, HistoryActions, ScrollView, can_focus=True):
@@ -57,7 +60,7 @@ class MessageView(HistoryWindow, HistoryActions, ScrollView, can_focus=True):
         Binding("pagedown", "page(1)", "Page down", show=False, id="history-page-down"),
         Binding("home", "first", "Oldest", show=False, id="history-oldest"),
         Binding("end", "last", "Newest", show=False, id="history-newest"),
-        Binding("enter", "activate", "Reply / retry", id="history-activate"),
+        Binding("enter,space", "activate", "Reply / retry", id="history-activate"),
         Binding("j", "jump_quoted", "Jump to quoted", id="history-jump"),
         Binding("o", "open_link", "Open link", id="history-open-link"),
         Binding("m", "more", "Show more / less", show=False, id="history-more"),
@@ -87,6 +90,17 @@ class MessageView(HistoryWindow, HistoryActions, ScrollView, can_focus=True):
     class MessageActivated(_AboutMessage):
         """Enter or a double click on a message: reply to it, or retry it when it failed."""
 
+    class ChoicesOffered(_AboutMessage):
+        """Enter on a message whose buttons or list rows are still open: offer them (and a reply)."""
+
+    class ChoiceRequested(Message):
+        """A click on an open button or list row drawn in a bubble: answer with that choice."""
+
+        def __init__(self, message: ChatMessage, choice_id: str) -> None:
+            super().__init__()
+            self.message = message
+            self.choice_id = choice_id
+
     class QuoteActivated(Message):
         """Jump to the message a reply quotes."""
 
@@ -114,7 +128,12 @@ class MessageView(HistoryWindow, HistoryActions, ScrollView, can_focus=True):
         """A right click on a message: its actions (edit, delete) in a dialog, for the mouse."""
 
     class ReactRequested(_AboutMessage):
-        """`+` on a message: open the reaction picker for it."""
+        """`+` on a message: open the reaction picker for it; keys typed right after `+` wait in
+        `typeahead` for the picker."""
+
+        def __init__(self, message: ChatMessage, typeahead: Typeahead | None = None) -> None:
+            super().__init__(message)
+            self.typeahead = typeahead
 
     class ReactionToggled(Message):
         """A click on a reaction chip: react with that emoji, or take the user's own back."""
@@ -152,6 +171,7 @@ class MessageView(HistoryWindow, HistoryActions, ScrollView, can_focus=True):
         self._first_line: list[int] = []  # first line of each message's block
         self._width = 0
         self._palette: Palette | None = None
+        self._laid_palette: Palette | None = None  # the look the blocks were laid out in (no cursor)
         self.has_older = False
         self.has_newer = False
         self._loading_older = False
@@ -163,6 +183,7 @@ class MessageView(HistoryWindow, HistoryActions, ScrollView, can_focus=True):
         self._want_older = False  # the reader is at the top and the page is not here yet
         self._follow = True  # the reader is at the newest message: stay there when things change
         self._jumping = False  # our own scrolls do not ask for the newest page
+        self._typeahead: Typeahead | None = None  # keys typed after `+`, for the reaction picker
 
     # data ------------------------------------------------------------------------------------------
     @property
@@ -231,10 +252,11 @@ class MessageView(HistoryWindow, HistoryActions, ScrollView, can_focus=True):
         if not self.is_mounted:
             return
         width = self._content_width()
-        if width != self._width:
-            self._width = width
-            self._blocks = [None] * len(self._messages)
         palette, now = self._resolve_palette(), self._now()
+        look = replace(palette, cursor=Style())  # the cursor is painted over the blocks, not in them
+        if width != self._width or look != self._laid_palette:
+            self._width, self._laid_palette = width, look
+            self._blocks = [None] * len(self._messages)
         lines: list[Strip] = []
         owners: list[int] = []
         firsts: list[int] = []
@@ -258,8 +280,10 @@ class MessageView(HistoryWindow, HistoryActions, ScrollView, can_focus=True):
         super().notify_style_update()
         if not hasattr(self, "_messages"):  # called from Widget.__init__, before ours has run
             return
+        # The component styles are read again after this update. The laid-out blocks stay until then:
+        # a click or a key in between maps onto the lines on screen. Focus changes only the cursor,
+        # which is painted over the blocks, so it lays out nothing again (`_relayout` compares).
         self._palette = None
-        self._blocks = [None] * len(self._messages)
         if self.is_mounted:
             self.call_after_refresh(self._relayout)
 
