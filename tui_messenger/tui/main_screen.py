@@ -222,6 +222,13 @@ class MainScreen(
         else:
             self.conversation.composer.focus()
 
+    @work(group="start-chat", exit_on_error=False)
+    async def start_chat(self, account_id: str) -> None:
+        """A chat with a contact who has none yet (the palette's "Chat with ..."): made, listed, opened."""
+        summary = await self.messenger.open_chat(account_id)
+        self.refresh_chat_list()
+        self.open_chat(summary.chat.id)
+
     @on(ChatList.FlagRequested)
     def _flag(self, event: ChatList.FlagRequested) -> None:
         self.toggle_flag(event.chat_id, event.flag)
