@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from app_helpers import chat_id, chat_index, settle, text, until_dialog
+from app_helpers import chat_id, chat_index, settle, text, until_dialog, wait_for
 from textual.pilot import Pilot
 from textual.widget import Widget
 
@@ -210,4 +210,21 @@ async def test_at_60x20_an_open_chat_shows_8_lines_of_messages(tmp_path: Path, a
         await open_by_keys(pilot, account)
         view = pilot.app.screen.query_one(MessageView)
         assert shown(view)
+        assert view.scrollable_content_region.height >= MIN_MESSAGE_LINES, view.scrollable_content_region
+
+
+async def test_at_60x20_a_list_message_leaves_8_lines_of_messages(tmp_path: Path) -> None:
+    from tui_messenger.tui.widgets.interactive_panel import InteractivePanel
+
+    async with build_test_app(tmp_path, scenario="airline-delay").run_test(size=(60, 20)) as pilot:
+        await open_by_keys(pilot, "skyways")
+        await pilot.press(*"delayed?", "enter")
+        await settle(pilot)
+        await pilot.app.messenger.jump_ahead(10)  # type: ignore[attr-defined]
+        await wait_for(pilot, lambda: bool(pilot.app.screen.query(InteractivePanel)))
+        await settle(pilot)
+        panel = pilot.app.screen.query_one(InteractivePanel)
+        assert shown(panel) and "Rebooking options" in text(pilot)
+        assert panel.query_one("#choice-list").size.height >= 3  # three rows of the list show
+        view = pilot.app.screen.query_one(MessageView)
         assert view.scrollable_content_region.height >= MIN_MESSAGE_LINES, view.scrollable_content_region
