@@ -324,6 +324,9 @@ class MainScreen(
         if event.action == "menu":
             self.action_chat_menu()
             return
+        if event.action == "back":
+            self.panes.show_list()
+            return
         self._run("toggle_promotions" if event.action.endswith("promotions") else event.action)
 
     def action_chat_menu(self) -> None:

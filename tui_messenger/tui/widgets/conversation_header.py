@@ -106,7 +106,8 @@ def header_status(summary: ChatSummary, window: WindowState | None, now: datetim
 class ConversationHeader(Vertical):
     class ActionPressed(Message):
         """One of the header's buttons: "profile", "block", "report", "stop-promotions",
-        "resume-promotions", or "menu" (the "⋯" button: the actions that did not fit)."""
+        "resume-promotions", "menu" (the "⋯" button: the actions that did not fit) or "back" (to the
+        chat list, when one pane shows at a time)."""
 
         def __init__(self, action: str) -> None:
             super().__init__()
@@ -119,6 +120,8 @@ class ConversationHeader(Vertical):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="header-row"):
+            # Shown only when one pane shows at a time (app.tcss): the way back to the list by mouse.
+            yield Button(Content("‹"), id="header-back", compact=True, tooltip="Chat list (Escape)")
             yield HeaderTitle(id="header-title")
             yield Button(Content("Profile"), id="header-profile", compact=True)
             yield Button(Content("Stop promotions"), id="header-stop-promotions", compact=True)
@@ -176,30 +179,38 @@ class ConversationHeader(Vertical):
         return content + styles.gutter.width + styles.margin.width
 
     def _fit(self) -> None:
-        """Show the buttons that fit beside a title of MIN_TITLE cells, in PRIORITY order, and the "⋯"
-        button when any did not."""
+        """Show the buttons that fit beside the title, in PRIORITY order, and the "⋯" button when any
+        did not. The title keeps all of itself (up to TITLE_WANTS) unless that would push Block or
+        Report into the menu; then it keeps MIN_TITLE."""
         if not self.is_mounted or not self.size.width:
             return
         title = self.query_one(HeaderTitle).summary
         wants = cell_len(header_title(title).plain) + 1 if title is not None else MIN_TITLE
-        room = self.content_region.width - max(MIN_TITLE, min(wants, TITLE_WANTS))
         buttons = {action: self.query_one(f"#header-{action}", Button) for action, _ in PRIORITY}
         menu = self.query_one("#header-menu", Button)
+        back = self.query_one("#header-back", Button)
+        room = self.content_region.width - (self._button_width(back) if back.display else 0)
         widths = {action: self._button_width(buttons[action]) for action in self._available}
-        if sum(widths.values()) > room:
-            room -= self._button_width(menu)
-        shown: set[str] = set()
-        for action in self._available:
-            if widths[action] <= room:
-                shown.add(action)
-                room -= widths[action]
-            else:
-                room = -1  # keep the order: nothing of lower priority jumps the queue
+        shown = self._shown(widths, room - max(MIN_TITLE, min(wants, TITLE_WANTS)), menu)
+        if any(action in self._available and action not in shown for action in ("block", "report")):
+            shown = self._shown(widths, room - MIN_TITLE, menu)
         self._hidden = [a for a in self._available if a not in shown]
         with self.app.batch_update():
             for action, button in buttons.items():
                 button.display = action in shown
             menu.display = bool(self._hidden)
+
+    def _shown(self, widths: dict[str, int], room: int, menu: Button) -> set[str]:
+        """The actions whose buttons fit in `room` cells, taken in PRIORITY order."""
+        if sum(widths.values()) > room:
+            room -= self._button_width(menu)
+        shown: set[str] = set()
+        for action in self._available:
+            if widths[action] > room:
+                break  # keep the order: nothing of lower priority jumps the queue
+            shown.add(action)
+            room -= widths[action]
+        return shown
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
