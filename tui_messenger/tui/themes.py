@@ -62,7 +62,7 @@ THEME_VARIABLE_DEFAULTS: dict[str, str] = {
 _OUTGOING_BLENDS = (0.3, 0.4, 0.5, 0.6, 0.75)
 
 
-_MIN_DISTANCE = 30  # RGB distance between two colours as a 256-colour terminal shows them
+_MIN_DISTANCE = 40  # RGB distance between two colours as a 256-colour terminal shows them
 
 
 def _cell_rgb(colour: Color) -> tuple[int, int, int]:
