@@ -10,7 +10,7 @@ from rich.cells import cell_len
 
 from tui_messenger.bootstrap import build_test_app
 from tui_messenger.domain.models import Account, AccountKind, Chat, ChatKind, ChatSummary
-from tui_messenger.tui.widgets.conversation_header import HeaderTitle, header_title
+from tui_messenger.tui.widgets.conversation_header import ConversationHeader, HeaderTitle, header_title
 
 
 def summary(name: str, *, business: bool = True, verified: bool = True) -> ChatSummary:
@@ -50,7 +50,13 @@ async def test_the_header_fits_the_title_beside_the_buttons_and_again_on_a_resiz
         def shown() -> str:
             return title.render_line(0).text.rstrip()
 
-        assert shown().endswith("… · business") and shown().startswith("✔ SkyWays")
+        header = pilot.app.screen.query_one(ConversationHeader)
+        # 80 columns of pane: the whole title, and the button that does not fit beside it is in "⋯"
+        assert shown() == "✔ SkyWays Airlines · business"
+        assert header.hidden_actions == ["profile"]
+        assert pilot.app.screen.query_one("#header-menu").display
         await pilot.resize_terminal(160, 40)
         await settle(pilot)
         assert shown() == "✔ SkyWays Airlines · business"
+        assert header.hidden_actions == [] and not pilot.app.screen.query_one("#header-menu").display
+        assert pilot.app.screen.query_one("#header-profile").display

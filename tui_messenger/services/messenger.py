@@ -66,6 +66,14 @@ class Messenger(Protocol):
 
     async def chat_for_account(self, account_id: str) -> ChatSummary | None: ...
 
+    async def open_chat(self, account_id: str) -> ChatSummary:
+        """The chat with `account_id`, created (as a normal chat: the user opens it) if there is none."""
+        ...
+
+    async def contact_list(self) -> list[Account]:
+        """The user's contacts as the directory describes them, with or without a chat."""
+        ...
+
     # history -----------------------------------------------------------------------------------
     async def latest_page(self, chat_id: int, *, limit: int = 50) -> list[ChatMessage]:
         """The newest `limit` messages, oldest first."""

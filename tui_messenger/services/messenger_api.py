@@ -115,6 +115,13 @@ class MessengerApi:
         summary = await asyncio.to_thread(self.chats.open_with, account_id=account_id, now=self.clock.now())
         return self.decorate(summary)
 
+    async def contact_list(self) -> list[Account]:
+        def read() -> list[Account]:
+            found = (self.accounts.get(account_id=account_id) for account_id in self.contacts.all())
+            return [account for account in found if account is not None]
+
+        return await asyncio.to_thread(read)
+
     # history ---------------------------------------------------------------------------------------
     # Every page gets its reaction chips with one more query (never one per message), in the same thread.
     async def _page(self, read: Callable[..., list[ChatMessage]], **where: Any) -> list[ChatMessage]:

@@ -24,7 +24,7 @@ from tui_messenger.tui.main_screen import MainScreen
 from tui_messenger.tui.messages import to_message
 from tui_messenger.tui.modals.help import HelpModal, key_display
 from tui_messenger.tui.quiet_gc import CHECK_EVERY_S, QuietCollector
-from tui_messenger.tui.themes import DEFAULT_THEME, THEME_VARIABLE_DEFAULTS
+from tui_messenger.tui.themes import DEFAULT_THEME, theme_variable_defaults
 
 QUIT_KEY = "ctrl+q"
 # Not on Windows (no SIGHUP there): the ones this platform has.
@@ -87,7 +87,7 @@ class MessengerApp(App[None]):
                 self._theme_problems.append(f"Unknown theme {theme!r}; using {self.theme}.")
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
-        return dict(THEME_VARIABLE_DEFAULTS)
+        return theme_variable_defaults(self.current_theme)
 
     def on_mount(self) -> None:
         self._quit_on_signals()

@@ -1,4 +1,5 @@
-"""Command palette providers: "Open chat: NAME" for every chat, and every action of the main screen.
+"""Command palette providers: "Open chat: NAME" for every chat, "Chat with NAME" for every contact who
+has no chat yet (it is created when chosen), and every action of the main screen.
 
 Chat names are network data: the hit is built as `Content` from the cleaned name and highlighted here,
 because `Matcher.highlight` parses its argument as markup.
@@ -13,7 +14,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
 from textual.style import Style
 
-from tui_messenger.domain.models import ChatSummary
+from tui_messenger.domain.models import Account, ChatSummary
 from tui_messenger.domain.safe_text import clean_name
 
 # (title, help, action on the main screen). Help texts are ours: the palette parses them as markup.
@@ -65,9 +66,21 @@ class MessengerCommands(Provider):
 
     async def startup(self) -> None:
         self._chats: list[ChatSummary] = []
+        self._no_chat: list[Account] = []  # contacts without a chat
         messenger = getattr(self.app, "messenger", None)
         if messenger is not None:
             self._chats = [*await messenger.chat_list(), *await messenger.chat_list(archived=True)]
+            with_chat = {summary.peer.id for summary in self._chats}
+            contacts = await messenger.contact_list() if hasattr(messenger, "contact_list") else []
+            self._no_chat = [account for account in contacts if account.id not in with_chat]
+
+    def _start(self, account_id: str) -> Callable[[], None]:
+        def run() -> None:
+            screen = self.screen
+            if hasattr(screen, "start_chat"):
+                screen.start_chat(account_id)
+
+        return run
 
     def _open(self, chat_id: int) -> Callable[[], None]:
         def run() -> None:
@@ -110,6 +123,17 @@ class MessengerCommands(Provider):
                     self._open(summary.chat.id),
                     text=text,
                     help="Open this conversation",
+                )
+        for account in self._no_chat:
+            text = f"Chat with {clean_name(account.display_name or account.id)}"
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(
+                    score,
+                    highlight(matcher, text),
+                    self._start(account.id),
+                    text=text,
+                    help="Start a conversation with this contact",
                 )
         for title, help_text, action in self._visible_actions():
             score = matcher.match(title)

@@ -257,8 +257,13 @@ class ConversationPane(ChoiceActions, MessageEditing, Drafts, Vertical):
             return
         peer, blocked = summary.peer, summary.blocked
         stopped = self.consent.marketing_stopped if self.consent else None
+        consent_shown = peer.is_business and not blocked
         self.query_one(ConversationHeader).show(
-            summary, window=self.window, marketing_stopped=stopped, now=self._now()
+            summary,
+            window=self.window,
+            marketing_stopped=stopped,
+            now=self._now(),
+            consent=consent_line(self.consent) if consent_shown else None,  # one line when narrow
         )
         notice = self.query_one("#system-notice", Static)
         notice.display = peer.is_business
@@ -275,8 +280,8 @@ class ConversationPane(ChoiceActions, MessageEditing, Drafts, Vertical):
         if request.display:
             request.show(summary)
         consent = self.query_one("#consent-line", Static)
-        consent.display = peer.is_business and not blocked
-        if consent.display:
+        consent.set_class(not consent_shown, "-hidden")  # a class: app.tcss hides it when narrow too
+        if consent_shown:
             consent.update(consent_line(self.consent))
         self.composer.display = not blocked
         self.query_one(BlockedBar).display = blocked

@@ -16,7 +16,7 @@ from tui_messenger.tui.main_screen import MainScreen
 from tui_messenger.tui.modals.base import DialogModal
 from tui_messenger.tui.modals.reaction_picker import ReactionPickerModal
 from tui_messenger.tui.modals.reader import MessageReaderModal
-from tui_messenger.tui.widgets.chat_list import ChatList
+from tui_messenger.tui.widgets.chat_list import ChatList, ChatOptions
 from tui_messenger.tui.widgets.composer import Composer
 from tui_messenger.tui.widgets.find_bar import FindBar
 from tui_messenger.tui.widgets.message_view import MessageView
@@ -43,7 +43,7 @@ def binding_groups(app_cls: type[App[Any]]) -> list[tuple[str, list[Binding]]]:
     return [
         ("Everywhere", everywhere),
         ("Main screen", _own(MainScreen)),
-        ("Chat list", _own(ChatList)),
+        ("Chat list", [*_own(ChatOptions), *_own(ChatList)]),
         ("History (when it has focus)", _own(MessageView)),
         ("Composer", _own(Composer)),
         ("Find in chat", _own(FindBar)),

@@ -41,6 +41,7 @@ from tui_messenger.tui.export_actions import ExportActions
 from tui_messenger.tui.file_actions import FileActions
 from tui_messenger.tui.hit_test import AttachedHitTest
 from tui_messenger.tui.link_actions import LinkActions
+from tui_messenger.tui.pane_layout import ONE_PANE_BELOW, PaneLayout
 from tui_messenger.tui.reaction_actions import ReactionActions
 from tui_messenger.tui.widgets.banners import BannerPressed
 from tui_messenger.tui.widgets.chat_list import ChatList
@@ -62,7 +63,7 @@ class ConversationPlaceholder(Static):
 
     DEFAULT_CSS = """
     ConversationPlaceholder {
-        width: 1fr;
+        width: 2fr;
         height: 1fr;
         background: $background;
         content-align: center middle;
@@ -85,8 +86,13 @@ class MainScreen(
         Binding("ctrl+t", "mute_for", "Mute…", id="mute-chat-for"),
         Binding("ctrl+n", "send_file", "Send file…", id="send-file"),
         Binding("f2", "add_contact", "Add contact", id="add-contact"),
+        Binding("f9", "chat_menu", "Chat menu", show=False, id="chat-menu"),
         Binding("escape", "escape", "Back", show=False, id="back"),
     ]
+    # One pane at a time below ONE_PANE_BELOW columns (see PaneLayout); `-short` folds the chat's
+    # header lines on a low terminal.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (ONE_PANE_BELOW, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
 
     def __init__(
         self, messenger: Messenger, *, now: Callable[[], datetime], defer_conversation: bool = False
@@ -100,6 +106,7 @@ class MainScreen(
         self._defer_conversation = defer_conversation
         self._early_events: list[Message] = []  # messenger events that came before the pane
         self._early_choice: tuple[int, str | None] | None = None  # a chat chosen before the pane
+        self.panes = PaneLayout(self)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
@@ -135,7 +142,7 @@ class MainScreen(
         if not pane.is_attached:
             return
         with self.app.batch_update():
-            pane.display = True
+            pane.styles.clear_rule("display")  # shown or not by app.tcss (one pane at a time when narrow)
             await placeholder.remove()
         self._conversation = pane
         early, self._early_events = self._early_events, []
@@ -211,11 +218,19 @@ class MainScreen(
             self._early_choice = (chat_id, select_id)  # opened once the pane is mounted
             return
         self.conversation.open_chat(chat_id, select_id)
+        self.panes.chat_opened()
         # Opening a chat (list, click, palette, a search hit) is to write in it: typing goes to the
         # composer, never to the history's one-letter keys (`x` deletes, `e` edits). A search hit is
         # shown selected; shift+tab or a click reaches it. A blocked chat has no composer: the pane
         # moves the focus to the history.
         self.conversation.composer.focus()
+
+    @worker(group="start-chat", failed="Chat not opened")
+    async def start_chat(self, account_id: str) -> None:
+        """A chat with a contact who has none yet (the palette's "Chat with ..."): made, listed, opened."""
+        summary = await self.messenger.open_chat(account_id)
+        self.refresh_chat_list()
+        self.open_chat(summary.chat.id)
 
     @on(ChatList.FlagRequested)
     def _flag(self, event: ChatList.FlagRequested) -> None:
@@ -257,13 +272,16 @@ class MainScreen(
 
     def action_archived_chats(self) -> None:
         self.chat_list.show_archived(True)
-        self.query_one("#chat-options").focus()
+        self.panes.show_list()
 
     def action_filter(self, name: str) -> None:
         self.chat_list.select_filter(ChatFilter[name])
 
     def action_focus_chats(self) -> None:
-        self.query_one("#chat-options").focus()
+        self.panes.toggle_list()
+
+    def on_resize(self) -> None:
+        self.panes.resized()
 
     def action_escape(self) -> None:
         if self.conversation.editing is not None:
@@ -271,7 +289,7 @@ class MainScreen(
         elif self.conversation.reply_to is not None:
             self.conversation.set_reply_to(None)
         else:
-            self.action_focus_chats()
+            self.panes.show_list()
 
     # messenger events ------------------------------------------------------------------------------
     def on_chat_message_added(self, event: msg.ChatMessageAdded) -> None:
@@ -310,7 +328,27 @@ class MainScreen(
     # buttons in the conversation -------------------------------------------------------------------
     @on(ConversationHeader.ActionPressed)
     def _header(self, event: ConversationHeader.ActionPressed) -> None:
+        if event.action == "menu":
+            self.action_chat_menu()
+            return
+        if event.action == "back":
+            self.panes.show_list()
+            return
         self._run("toggle_promotions" if event.action.endswith("promotions") else event.action)
+
+    def action_chat_menu(self) -> None:
+        """The header's "⋯" menu: every action of the open chat, those that did not fit first."""
+        if self.current is None:
+            return
+        from tui_messenger.tui.modals.chat_menu import ChatMenuModal
+
+        actions = self.conversation.query_one(ConversationHeader).menu_actions
+
+        def chosen(action: str | None) -> None:
+            if action:
+                self._header(ConversationHeader.ActionPressed(action))
+
+        self.app.push_screen(ChatMenuModal(actions), chosen)
 
     @on(BannerPressed)
     def _banner(self, event: BannerPressed) -> None:

@@ -29,12 +29,14 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_THEME",
     "THEME_VARIABLE_DEFAULTS",
+    "bubble_defaults",
     "load_theme",
     "load_themes",
     "packaged_theme_dirs",
     "register_themes",
     "theme_dirs",
     "theme_names",
+    "theme_variable_defaults",
     "user_theme_dir",
 ]
 
@@ -57,6 +59,57 @@ THEME_VARIABLE_DEFAULTS: dict[str, str] = {
     "request-banner": "#6b5a12",
     "scam-banner": "#a3202f",
 }
+
+# Blends of the theme's primary into its background tried for the outgoing bubble, weakest first.
+_OUTGOING_BLENDS = (0.3, 0.4, 0.5, 0.6, 0.75)
+
+
+_MIN_DISTANCE = 40  # RGB distance between two colours as a 256-colour terminal shows them
+
+
+def _cell_rgb(colour: Color) -> tuple[int, int, int]:
+    """The colour as a 256-colour terminal shows it (tmux without truecolor): bubbles must differ there."""
+    from rich.color import ColorSystem
+
+    red, green, blue = colour.rich_color.downgrade(ColorSystem.EIGHT_BIT).get_truecolor()
+    return red, green, blue
+
+
+def _distinct(a: Color, b: Color) -> bool:
+    (r1, g1, b1), (r2, g2, b2) = _cell_rgb(a), _cell_rgb(b)
+    return ((r1 - r2) ** 2 + (g1 - g2) ** 2 + (b1 - b2) ** 2) ** 0.5 >= _MIN_DISTANCE
+
+
+def bubble_defaults(theme: Theme) -> dict[str, str]:
+    """Bubble colours from a theme that does not set them (Textual's built-in ones): incoming on the
+    theme's $panel, outgoing a blend of its $primary into its background, strong enough to differ from
+    the incoming bubble and the background even in 256 colours, and the theme's foreground as text."""
+    colours = theme.to_color_system().generate()
+    background = Color.parse(colours["background"])
+    incoming = Color.parse(colours["panel"])
+    primary = Color.parse(colours["primary"])
+    blends = [background.blend(primary, alpha) for alpha in _OUTGOING_BLENDS]
+    outgoing = next(
+        (c for c in blends if _distinct(c, incoming) and _distinct(c, background)), blends[-1]
+    )
+    return {
+        "bubble-incoming": incoming.hex,
+        "bubble-outgoing": outgoing.hex,
+        "bubble-text": Color.parse(colours["foreground"]).hex,
+    }
+
+
+def theme_variable_defaults(theme: Theme | None) -> dict[str, str]:
+    """The app's own colours for `theme`: THEME_VARIABLE_DEFAULTS, with the bubbles taken from the
+    theme itself (the fixed defaults are one colour in 256 colours, and dark on a light theme)."""
+    defaults = dict(THEME_VARIABLE_DEFAULTS)
+    if theme is not None:
+        try:
+            defaults.update(bubble_defaults(theme))
+        except (ColorParseError, ValueError, KeyError):
+            pass  # a theme whose colours do not combine keeps the fixed defaults
+    return defaults
+
 
 # Theme fields that must be colour strings when present (the rest are checked by type below).
 _COLOUR_FIELDS = (

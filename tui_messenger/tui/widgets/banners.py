@@ -69,14 +69,27 @@ def consent_line(consent: Consent | None) -> Content:
 
 
 class RequestBanner(_ButtonBar):
-    """First contact from a stranger or a business the user never opted in to."""
+    """First contact from a stranger or a business the user never opted in to. When the text would
+    get less than `STACK_BELOW` cells beside the buttons, the buttons go on a line of their own
+    (class `-stacked`), so the text is never squeezed into a column."""
+
+    STACK_BELOW = 40
 
     def compose(self) -> ComposeResult:
         yield Static(id="request-text", markup=False)
-        yield Button(Content("Block"), id="request-block", variant="error", compact=True)
-        yield Button(Content("Report"), id="request-report", variant="warning", compact=True)
-        yield Button(Content("Add contact"), id="request-add_contact", variant="success", compact=True)
-        yield Button(Content("Continue"), id="request-continue", variant="primary", compact=True)
+        with Horizontal(id="request-buttons"):
+            yield Button(Content("Block"), id="request-block", variant="error", compact=True)
+            yield Button(Content("Report"), id="request-report", variant="warning", compact=True)
+            yield Button(Content("Add contact"), id="request-add_contact", variant="success", compact=True)
+            yield Button(Content("Continue"), id="request-continue", variant="primary", compact=True)
+
+    def on_resize(self) -> None:
+        buttons = self.query_one("#request-buttons")
+        needed = sum(
+            b.get_content_width(self.size, self.app.size) + b.styles.gutter.width + b.styles.margin.width
+            for b in buttons.query(Button)
+        )
+        self.set_class(self.content_region.width - needed < self.STACK_BELOW, "-stacked")
 
     def show(self, summary: ChatSummary) -> None:
         who = "business" if summary.peer.is_business else "sender"

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 from textual import on
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -33,6 +34,10 @@ class ChatOptions(OptionList):
     """The rows; the flag keys live here so the footer shows them only when the list has focus."""
 
     BINDINGS = [
+        # OptionList's own keys, here with ids and words for the help screen and `[keys]`.
+        Binding("down", "cursor_down", "Next chat", show=False, id="chat-next"),
+        Binding("up", "cursor_up", "Previous chat", show=False, id="chat-previous"),
+        Binding("enter", "select", "Open chat", show=False, id="chat-open"),
         Binding("p", "flag('pin')", "Pin", id="chat-pin"),
         Binding("m", "flag('mute')", "Mute", id="chat-mute"),
         Binding("a", "flag('archive')", "Archive", id="chat-archive"),
@@ -90,6 +95,10 @@ class ChatOptions(OptionList):
 
 
 class ChatList(Vertical):
+    BINDINGS = [
+        Binding("escape", "clear_filter", "Clear or leave the filter", show=False, id="chat-filter-clear"),
+    ]
+
     class ChatChosen(Message):
         def __init__(self, chat_id: int) -> None:
             super().__init__()
@@ -339,6 +348,17 @@ class ChatList(Vertical):
             self._changed()
         elif option_id.isdigit():
             self.post_message(self.ChatChosen(int(option_id)))
+
+    def action_clear_filter(self) -> None:
+        """Escape in the chat list: a filter text goes first (the list shows every chat again); with
+        none, Escape leaves the filter box for the rows; in the rows it is the screen's Escape."""
+        field = self.query_one("#chat-filter-input", Input)
+        if field.value:
+            field.value = ""  # Input.Changed fetches the rows again
+        elif field.has_focus:
+            self.query_one(ChatOptions).focus()
+        else:
+            raise SkipAction()
 
     def show_archived(self, archived: bool) -> None:
         if archived != self.archived:

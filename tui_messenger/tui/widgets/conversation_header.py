@@ -1,4 +1,10 @@
-"""The conversation header: who this is (name, badge, category, warnings), the service window, actions."""
+"""The conversation header: who this is (name, badge, category, warnings), the service window, actions.
+
+The title row is one line: the title, then as many buttons as fit beside a title of `MIN_TITLE` cells,
+kept in `PRIORITY` order (Block and Report first); the rest are reached by the "⋯" button (and F9),
+which posts `ActionPressed("menu")`. On a narrow or low screen the status line and the consent line
+(`show(..., consent=...)`) share one line, each cut with '…' (app.tcss, classes `-narrow` / `-short`).
+"""
 
 from __future__ import annotations
 
@@ -20,6 +26,19 @@ from tui_messenger.tui.widgets.timefmt import window_text
 
 KIND_LABEL = " · business"
 MIN_NAME = 12  # cells of the name kept before the kind label gives up its room
+# Cells the title keeps beside the buttons: all of it up to TITLE_WANTS, never less than MIN_TITLE; a
+# button that would take them goes to the "⋯" menu.
+MIN_TITLE = 16
+TITLE_WANTS = 30
+# Action, label: the header's buttons in the order they are kept when the row is short.
+PRIORITY: tuple[tuple[str, str], ...] = (
+    ("block", "Block"),
+    ("report", "Report"),
+    ("stop-promotions", "Stop promotions"),
+    ("resume-promotions", "Resume promotions"),
+    ("profile", "Profile"),
+)
+MENU = "menu"
 
 
 def header_title(summary: ChatSummary, width: int | None = None) -> Content:
@@ -86,22 +105,33 @@ def header_status(summary: ChatSummary, window: WindowState | None, now: datetim
 
 class ConversationHeader(Vertical):
     class ActionPressed(Message):
-        """One of the header's buttons: "profile", "block", "report", "stop-promotions" or
-        "resume-promotions"."""
+        """One of the header's buttons: "profile", "block", "report", "stop-promotions",
+        "resume-promotions", "menu" (the "⋯" button: the actions that did not fit) or "back" (to the
+        chat list, when one pane shows at a time)."""
 
         def __init__(self, action: str) -> None:
             super().__init__()
             self.action = action
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._available: list[str] = []  # the actions this chat offers, in PRIORITY order
+        self._hidden: list[str] = []  # those of them that did not fit beside the title
+
     def compose(self) -> ComposeResult:
         with Horizontal(id="header-row"):
+            # Shown only when one pane shows at a time (app.tcss): the way back to the list by mouse.
+            yield Button(Content("‹"), id="header-back", compact=True, tooltip="Chat list (Escape)")
             yield HeaderTitle(id="header-title")
             yield Button(Content("Profile"), id="header-profile", compact=True)
             yield Button(Content("Stop promotions"), id="header-stop-promotions", compact=True)
             yield Button(Content("Resume promotions"), id="header-resume-promotions", compact=True)
             yield Button(Content("Block"), id="header-block", variant="error", compact=True)
             yield Button(Content("Report"), id="header-report", variant="warning", compact=True)
-        yield Static(id="header-status", markup=False)
+            yield Button(Content("⋯"), id="header-menu", compact=True, tooltip="More (F9)")
+        with Horizontal(id="header-info"):
+            yield Static(id="header-status", markup=False)
+            yield Static(id="header-consent", markup=False)
 
     def show(
         self,
@@ -110,14 +140,77 @@ class ConversationHeader(Vertical):
         window: WindowState | None,
         marketing_stopped: bool | None,
         now: datetime | None = None,
+        consent: Content | None = None,
     ) -> None:
-        """`now` is the app's clock (the day the window closes is said relative to it)."""
+        """`now` is the app's clock (the day the window closes is said relative to it); `consent` is the
+        consent line, shown here when the screen is narrow or low (else the pane shows it below)."""
         self.query_one(HeaderTitle).show(summary)
         self.query_one("#header-status", Static).update(header_status(summary, window, now))
+        folded = self.query_one("#header-consent", Static)
+        folded.set_class(consent is None, "-hidden")
+        folded.update(consent if consent is not None else Content(""))
         business = summary.peer.is_business and marketing_stopped is not None and not summary.blocked
-        self.query_one("#header-stop-promotions", Button).display = business and not marketing_stopped
-        self.query_one("#header-resume-promotions", Button).display = business and bool(marketing_stopped)
-        self.query_one("#header-block", Button).display = not summary.blocked
+        offered = {
+            "stop-promotions": business and not marketing_stopped,
+            "resume-promotions": business and bool(marketing_stopped),
+            "block": not summary.blocked,
+        }
+        self._available = [action for action, _ in PRIORITY if offered.get(action, True)]
+        self._fit()
+
+    @property
+    def menu_actions(self) -> list[tuple[str, str]]:
+        """(action, label) of every action this chat offers, as the "⋯" menu lists them: those that
+        did not fit first."""
+        labels = dict(PRIORITY)
+        ordered = self._hidden + [a for a in self._available if a not in self._hidden]
+        return [(action, labels[action]) for action in ordered]
+
+    @property
+    def hidden_actions(self) -> list[str]:
+        return list(self._hidden)
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _button_width(self, button: Button) -> int:
+        styles = button.styles
+        content = button.get_content_width(self.size, self.app.size)
+        return content + styles.gutter.width + styles.margin.width
+
+    def _fit(self) -> None:
+        """Show the buttons that fit beside the title, in PRIORITY order, and the "⋯" button when any
+        did not. The title keeps all of itself (up to TITLE_WANTS) unless that would push Block or
+        Report into the menu; then it keeps MIN_TITLE."""
+        if not self.is_mounted or not self.size.width:
+            return
+        title = self.query_one(HeaderTitle).summary
+        wants = cell_len(header_title(title).plain) + 1 if title is not None else MIN_TITLE
+        buttons = {action: self.query_one(f"#header-{action}", Button) for action, _ in PRIORITY}
+        menu = self.query_one("#header-menu", Button)
+        back = self.query_one("#header-back", Button)
+        room = self.content_region.width - (self._button_width(back) if back.display else 0)
+        widths = {action: self._button_width(buttons[action]) for action in self._available}
+        shown = self._shown(widths, room - max(MIN_TITLE, min(wants, TITLE_WANTS)), menu)
+        if any(action in self._available and action not in shown for action in ("block", "report")):
+            shown = self._shown(widths, room - MIN_TITLE, menu)
+        self._hidden = [a for a in self._available if a not in shown]
+        with self.app.batch_update():
+            for action, button in buttons.items():
+                button.display = action in shown
+            menu.display = bool(self._hidden)
+
+    def _shown(self, widths: dict[str, int], room: int, menu: Button) -> set[str]:
+        """The actions whose buttons fit in `room` cells, taken in PRIORITY order."""
+        if sum(widths.values()) > room:
+            room -= self._button_width(menu)
+        shown: set[str] = set()
+        for action in self._available:
+            if widths[action] > room:
+                break  # keep the order: nothing of lower priority jumps the queue
+            shown.add(action)
+            room -= widths[action]
+        return shown
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:

@@ -1,0 +1,96 @@
+"""Issue 11, item 12, on the real app from a fresh start at three terminal sizes, by keys: the help screen
+lists the chat list's keys; Escape in the chat filter clears it, a second Escape leaves it; the palette
+reaches a contact who has no chat ("Chat with Anna" after her history was deleted) and opens one."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from app_helpers import chat_id, choose_command, settle, text, wait_for
+
+from tui_messenger.bootstrap import build_test_app
+from tui_messenger.tui.modals.help import HelpModal
+from tui_messenger.tui.widgets.chat_list import ChatList
+from tui_messenger.tui.widgets.composer import Composer
+from tui_messenger.tui.widgets.conversation_header import HeaderTitle
+
+pytestmark = pytest.mark.usefixtures("utc")
+
+SIZES = [(120, 40), (80, 24), (60, 20)]
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_help_lists_the_chat_list_keys(tmp_path: Path, size: tuple[int, int]) -> None:
+    async with build_test_app(tmp_path).run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, HelpModal)
+        rows = [str(row.render()) for row in pilot.app.screen.query(".help-row")]
+        listed = "\n".join(rows)
+        for binding_id, words in [
+            ("chat-open", "Open chat"),
+            ("chat-pin", "Pin"),
+            ("chat-mute", "Mute"),
+            ("chat-archive", "Archive"),
+            ("chat-unread", "Unread"),
+            ("chat-filter-clear", "Clear or leave the filter"),
+            ("chat-menu", "Chat menu"),
+        ]:
+            row = next((r for r in rows if r.rstrip().endswith(binding_id)), None)
+            assert row is not None and words in row, (binding_id, listed)
+        assert "Chat list" in text(pilot)  # the group's heading
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_escape_clears_the_chat_filter_then_leaves_it(tmp_path: Path, size: tuple[int, int]) -> None:
+    async with build_test_app(tmp_path).run_test(size=size) as pilot:
+        await settle(pilot)
+        screen = pilot.app.screen
+        field = screen.query_one("#chat-filter-input")
+        await pilot.press("shift+tab")  # from the rows (focused at start) back to the filter box
+        assert field.has_focus
+        await pilot.press(*"anna")
+        await settle(pilot)
+        chats = screen.query_one(ChatList)
+        assert [s.peer.id for s in chats.summaries] == ["anna"]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert field.value == "" and field.has_focus  # cleared, still typing there
+        assert len(chats.summaries) > 1 and "Mia Schneider" in text(pilot)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert pilot.app.focused is screen.query_one("#chat-options")  # and out
+
+
+def delete_history(db: Path, account_id: str) -> None:
+    """What the tester did: Anna's chat and its messages removed from the database."""
+    with sqlite3.connect(db) as con:
+        (chat,) = con.execute("SELECT id FROM chats WHERE peer_id = ?", (account_id,)).fetchone()
+        con.execute("DELETE FROM messages WHERE chat_id = ?", (chat,))
+        con.execute("DELETE FROM chats WHERE id = ?", (chat,))
+    con.close()
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_the_palette_reaches_a_contact_with_no_chat(tmp_path: Path, size: tuple[int, int]) -> None:
+    async with build_test_app(tmp_path).run_test(size=size) as pilot:
+        await settle(pilot)  # first run: the demo world, Anna's chat with it
+    delete_history(tmp_path / "messenger.db", "anna")
+    async with build_test_app(tmp_path).run_test(size=size) as pilot:
+        await settle(pilot)
+        messenger = pilot.app.messenger  # type: ignore[attr-defined]
+        assert await messenger.chat_for_account("anna") is None
+        assert "Anna Becker" not in text(pilot)
+        await choose_command(pilot, "chat with anna", shown="Chat with Anna Becker")
+        await settle(pilot)
+        anna = await chat_id(pilot, "anna")
+        await wait_for(pilot, lambda: pilot.app.screen.open_chat_id == anna)
+        title = pilot.app.screen.query_one(HeaderTitle)
+        assert title.render_line(0).text.strip() == "Anna Becker"
+        assert isinstance(pilot.app.focused, Composer)
+        if size[0] >= 100:  # two panes: the new chat is in the list too
+            await wait_for(pilot, lambda: "Anna Becker" in text(pilot))
+            assert anna in [s.chat.id for s in pilot.app.screen.query_one(ChatList).summaries]
