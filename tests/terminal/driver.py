@@ -287,7 +287,8 @@ class Term:
         for mode in (b"1049", b"1000", b"1003", b"1006", b"2004"):
             on, off = output.rfind(b"\x1b[?" + mode + b"h"), output.rfind(b"\x1b[?" + mode + b"l")
             assert on < 0 or off > on, f"mode ?{mode.decode()} left on"
-        assert output.rfind(b"\x1b[?25h") > output.rfind(b"\x1b[?25l"), "cursor left hidden"
+        hidden = output.rfind(b"\x1b[?25l")
+        assert hidden < 0 or output.rfind(b"\x1b[?25h") > hidden, "cursor left hidden"
         lflag = termios.tcgetattr(self._follower)[3]
         assert lflag & termios.ECHO and lflag & termios.ICANON, "the terminal was left in raw mode"
 
@@ -315,9 +316,11 @@ def start(
     db: Path | None = None,
     args: Sequence[str] = (),
     env: Mapping[str, str] | None = None,
+    stdin: int | None = None,
 ) -> Term:
     """Start the installed app in a new pty of `size` (columns, rows), its folders under `home`, on `db`
-    (TUI_MESSENGER_DB; default `home/messenger.db`)."""
+    (TUI_MESSENGER_DB; default `home/messenger.db`). `stdin` replaces the pty as its input (for example
+    subprocess.DEVNULL: started from a terminal, with no keys to read)."""
     import fcntl
     import pty
     import struct
@@ -330,7 +333,7 @@ def start(
     environment.update(env or {})
     process = subprocess.Popen(
         [*executable(), *args],
-        stdin=follower,
+        stdin=follower if stdin is None else stdin,
         stdout=follower,
         stderr=follower,
         env=environment,

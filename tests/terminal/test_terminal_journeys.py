@@ -26,7 +26,9 @@ WIDE, NARROW = (120, 40), (80, 24)
 NAMES = ("Mia Schneider", "N0rdbank Support", "SkyWays Airlines", "MegaDeals 24", "Anna Becker", "Nordbank")
 TIME = re.compile(r"\b\d\d:\d\d\b")
 
-CLICK_CRASH = "issue 11 item 1: a click on a message before the cursor moved crashes; fixed on branch wt-clicks"
+CLICK_CRASH = (
+    "issue 11 item 1: a click on a message before the cursor moved crashes; fixed on branch wt-clicks"
+)
 TEMPLATE_BUTTONS = "issue 11 item 2: template buttons are not widgets; fixed on branch wt-clicks"
 NARROW_HEADER = "issue 11 item 10: at 80x24 the header loses Block/Report; fixed on branch wt-narrow"
 
@@ -66,7 +68,7 @@ def open_by_click(term: Term, name: str) -> None:
 def assert_bubble(term: Term, text: str) -> None:
     """`text` is drawn in a bubble: a line with the time (and ticks) follows it on screen."""
     lines = term.screen_lines()
-    for x, y in term.find_all(text):
+    for _, y in term.find_all(text):
         if y + 1 < len(lines) and TIME.search(lines[y + 1]):
             return
     term.fail(f"no bubble with {text!r} and its time")
@@ -93,7 +95,7 @@ def highlighted_name(term: Term) -> str | None:
     return None
 
 
-# --- first run and quit ----------------------------------------------------------------------------------
+# --- first run and quit ---------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("size", sizes())
@@ -108,7 +110,7 @@ def test_first_run_shows_the_demo_world_and_ctrl_q_restores_the_terminal(app, si
     assert (tmp_path / "messenger.db").exists()  # TUI_MESSENGER_DB: the test's own database
 
 
-# --- chat with Anna by keyboard ----------------------------------------------------------------------------
+# --- chat with Anna by keyboard -------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("size", sizes())
@@ -133,7 +135,7 @@ def test_chat_with_anna_by_keyboard(app, size) -> None:
     term.quit()
 
 
-# --- chat with Anna by mouse only ------------------------------------------------------------------------------
+# --- chat with Anna by mouse only -----------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("size", sizes(both_fail=CLICK_CRASH))
@@ -161,7 +163,7 @@ def test_chat_with_anna_by_mouse_only(app, size) -> None:
     term.quit()
 
 
-# --- a business flow answered by clicking buttons ----------------------------------------------------------------
+# --- a business flow answered by clicking buttons -------------------------------------------------------
 
 
 def ask(term: Term, text: str) -> None:
@@ -209,7 +211,7 @@ def test_reply_buttons_are_answered_by_a_click(app, size) -> None:
     term.quit()
 
 
-# --- block and report by mouse ----------------------------------------------------------------------------------
+# --- block and report by mouse --------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("size", sizes(narrow_fails=NARROW_HEADER))
