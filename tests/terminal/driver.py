@@ -187,6 +187,10 @@ class Term:
                 self.fail(f"{text!r} did not {'go' if gone else 'show'} within {timeout} s")
             time.sleep(0.03)
 
+    def assert_running(self) -> None:
+        if self.process.poll() is not None:
+            self.fail(f"the app ended (exit {self.process.returncode})")
+
     def fail(self, why: str) -> NoReturn:
         """An AssertionError that shows the screen and, if the app ended, its last output."""
         end = f"\n--- last output ---\n{_tail(self.raw)}" if self.process.poll() is not None else ""

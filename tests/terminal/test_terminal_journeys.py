@@ -26,9 +26,7 @@ WIDE, NARROW = (120, 40), (80, 24)
 NAMES = ("Mia Schneider", "N0rdbank Support", "SkyWays Airlines", "MegaDeals 24", "Anna Becker", "Nordbank")
 TIME = re.compile(r"\b\d\d:\d\d\b")
 
-CLICK_CRASH = (
-    "issue 11 item 1: a click on a message before the cursor moved crashes; fixed on branch wt-clicks"
-)
+CLICK_CRASH = "issue 11 item 1: the first click on a message crashes; fixed on branch wt-clicks"
 TEMPLATE_BUTTONS = "issue 11 item 2: template buttons are not widgets; fixed on branch wt-clicks"
 NARROW_HEADER = "issue 11 item 10: at 80x24 the header loses Block/Report; fixed on branch wt-narrow"
 
@@ -116,8 +114,20 @@ def test_first_run_shows_the_demo_world_and_ctrl_q_restores_the_terminal(app, si
 @pytest.mark.parametrize("size", sizes())
 def test_chat_with_anna_by_keyboard(app, size) -> None:
     term = app(size)
+    open_anna_by_keyboard(term)
+    term.type("keyboard hello")  # the focus is in the composer: the letters are text, not commands
+    term.wait_for("keyboard hello")
+    term.send_keys("enter")
+    term.wait_for("Type a message")  # the composer is empty again
     term.settle()
-    for _ in range(len(NAMES) + 4):  # arrow keys down the list until Anna's row has the cursor
+    assert_bubble(term, "keyboard hello")
+    term.quit()
+
+
+def open_anna_by_keyboard(term: Term) -> None:
+    """Arrow keys down the chat list until Anna's row has the cursor, then Enter."""
+    term.settle()
+    for _ in range(len(NAMES) + 4):
         if highlighted_name(term) == "Anna Becker":
             break
         term.send_keys("down")
@@ -126,12 +136,21 @@ def test_chat_with_anna_by_keyboard(app, size) -> None:
     term.send_keys("enter")
     term.wait_for("Type a message")  # the chat is open
     term.settle()
-    term.type("keyboard hello")  # the focus is in the composer: the letters are text, not commands
-    term.wait_for("keyboard hello")
-    term.send_keys("enter")
-    term.wait_for("Type a message")  # the composer is empty again
+
+
+@pytest.mark.parametrize("size", sizes(both_fail=CLICK_CRASH))
+def test_clicks_on_a_message_right_after_opening_by_keyboard(app, size) -> None:
+    """Item 1 as found: open by arrows and Enter, then click a bubble before moving the message cursor;
+    then a double click, and press and release of one click arriving together."""
+    term = app(size)
+    open_anna_by_keyboard(term)
+    term.click_text("Of course! Should I bring")  # press and release in one read (a quick tap)
     term.settle()
-    assert_bubble(term, "keyboard hello")
+    term.assert_running()
+    x, y = term.click_text("Just yourself.", last=True, hold=0.05)
+    term.click(x, y)  # the second click of a double click
+    term.settle()
+    term.assert_running()
     term.quit()
 
 
