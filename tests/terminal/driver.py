@@ -196,7 +196,7 @@ class Term:
         end = f"\n--- last output ---\n{_tail(self.raw)}" if self.process.poll() is not None else ""
         raise AssertionError(f"{why}:\n{self.screen_text()}{end}")
 
-    def settle(self, quiet: float = 0.3, timeout: float = 5.0) -> None:
+    def settle(self, quiet: float = 0.2, timeout: float = 5.0) -> None:
         """Wait until the app has written nothing for `quiet` seconds (or `timeout` passed)."""
         deadline = time.monotonic() + timeout
         last, since = len(self.raw), time.monotonic()

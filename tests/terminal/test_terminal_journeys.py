@@ -28,7 +28,10 @@ TIME = re.compile(r"\b\d\d:\d\d\b")
 
 CLICK_CRASH = "issue 11 item 1: the first click on a message crashes; fixed on branch wt-clicks"
 TEMPLATE_BUTTONS = "issue 11 item 2: template buttons are not widgets; fixed on branch wt-clicks"
-NARROW_HEADER = "issue 11 item 10: at 80x24 the header loses Block/Report; fixed on branch wt-narrow"
+NARROW_BLOCK = (
+    "issue 11 item 10: at 80x24 a business's header loses Block/Report (branch wt-narrow), and its block "
+    "dialog is one row too tall: the Block and Cancel labels are cut off (new, reported by wt-terminal)"
+)
 
 
 def sizes(*, narrow_fails: str | None = None, both_fail: str | None = None) -> list:
@@ -131,7 +134,7 @@ def open_anna_by_keyboard(term: Term) -> None:
         if highlighted_name(term) == "Anna Becker":
             break
         term.send_keys("down")
-        term.settle(0.15)
+        term.settle(0.1)
     assert highlighted_name(term) == "Anna Becker", term.screen_text()
     term.send_keys("enter")
     term.wait_for("Type a message")  # the chat is open
@@ -207,7 +210,7 @@ def test_a_template_is_answered_by_clicking_its_button(app, size) -> None:
 
 
 @pytest.mark.parametrize("size", sizes())
-def test_a_list_is_answered_by_clicking_a_row(app, size) -> None:
+def test_a_list_and_reply_buttons_are_answered_by_clicks(app, size) -> None:
     term = app(size, "--speed", "4")
     open_by_click(term, "SkyWays Airlines")
     ask(term, "delay")
@@ -215,12 +218,9 @@ def test_a_list_is_answered_by_clicking_a_row(app, size) -> None:
     term.settle()
     term.click_text("SK 125 today 14:05", last=True)
     term.wait_for("rebooked")  # "You are rebooked on SK 125 today at 14:05 …"
-    term.quit()
-
-
-@pytest.mark.parametrize("size", sizes())
-def test_reply_buttons_are_answered_by_a_click(app, size) -> None:
-    term = app(size, "--speed", "4")
+    term.settle()
+    term.send_keys("escape")  # back to the chat list (one pane at a time on a narrow screen)
+    term.settle()
     open_by_click(term, "✔ Nordbank")  # not the impersonator's "looks like Nordbank"
     ask(term, "lost card")
     term.wait_for("I found it")
@@ -233,7 +233,7 @@ def test_reply_buttons_are_answered_by_a_click(app, size) -> None:
 # --- block and report by mouse --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("size", sizes(narrow_fails=NARROW_HEADER))
+@pytest.mark.parametrize("size", sizes(narrow_fails=NARROW_BLOCK))
 def test_block_and_report_by_mouse(app, size, tmp_path) -> None:
     term = app(size)
     open_by_click(term, "MegaDeals 24")
