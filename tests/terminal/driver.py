@@ -280,7 +280,16 @@ class Term:
             self.fail(f"exit {result.code} after ctrl+q")
         assert_no_traceback(result.output)
         self.assert_terminal_restored()
+        self.assert_nothing_left_running()
         return result
+
+    def assert_nothing_left_running(self, timeout: float = 3.0) -> None:
+        """No process of the app's session (its process group) outlives it."""
+        deadline = time.monotonic() + timeout
+        while group_alive(self.process.pid):
+            if time.monotonic() > deadline:
+                self.fail("a process of the app was left running after it ended")
+            time.sleep(0.05)
 
     def assert_terminal_restored(self) -> None:
         """The alternate screen left, mouse and paste reporting off, the cursor shown, the line modes
@@ -346,6 +355,17 @@ def start(
         close_fds=True,
     )
     return Term(process, leader, follower, size)
+
+
+def group_alive(pgid: int) -> bool:
+    """Whether any process of process group `pgid` is still there."""
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def assert_no_traceback(output: bytes) -> None:

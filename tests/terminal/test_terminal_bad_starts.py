@@ -18,7 +18,7 @@ import pytest
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
 
 if sys.platform != "win32":
-    from driver import TRACEBACK, executable, isolated_env, start
+    from driver import TRACEBACK, executable, group_alive, isolated_env, start
 
 ESCAPES = re.compile(rb"\x1b\[[0-9;?<>=$]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-_]")
 ENDS_WITHIN = 10.0  # seconds: a refused start is a check and one line, not a session
@@ -85,16 +85,6 @@ def test_a_bad_db_is_refused_in_one_line_and_left_untouched(tmp_path: Path, make
     if before is not None:
         assert bad.read_bytes() == before  # not migrated, not "repaired"
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(bad.name)) == [bad.name]  # no -wal
-
-
-def group_alive(pgid: int) -> bool:
-    try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 NOT_A_TERMINAL = ("terminal", "tty")  # what the one line must be about
