@@ -23,7 +23,7 @@ if sys.platform != "win32":
     from driver import Term, executable, isolated_env, start
 
 WIDE, NARROW = (120, 40), (80, 24)
-NAMES = ("Mia Schneider", "N0rdbank Support", "SkyWays Airlines", "MegaDeals 24", "Anna Becker", "Nordbank")
+NAMES = ("Mia Schneider", "N0rdbank Support", "SkyWays Airlines", "MegaDeals 24", "Anna Becker", "✔ Nordbank")
 TIME = re.compile(r"\b\d\d:\d\d\b")
 
 CLICK_CRASH = "issue 11 item 1: the first click on a message crashes; fixed on branch wt-clicks"
