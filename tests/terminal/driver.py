@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -306,7 +307,7 @@ class Term:
         assert lflag & termios.ECHO and lflag & termios.ICANON, "the terminal was left in raw mode"
 
     def close(self) -> None:
-        """End the app if it still runs (SIGKILL after a grace period) and free the pty."""
+        """End the app and its session if they still run (SIGKILL after a grace period); free the pty."""
         if self.process.poll() is None:
             self.process.terminate()
             try:
@@ -314,6 +315,8 @@ class Term:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout=5)
+        if group_alive(self.process.pid):  # whatever it started in its session
+            os.killpg(self.process.pid, signal.SIGKILL)
         self._reader.join(timeout=5)
         for fd in (self._leader, self._follower):
             try:
