@@ -32,6 +32,10 @@ NARROW_BLOCK = (
     "issue 11 item 10: at 80x24 a business's header loses Block/Report (branch wt-narrow), and its block "
     "dialog is one row too tall: the Block and Cancel labels are cut off (new, reported by wt-terminal)"
 )
+NARROW_REPORT = (
+    "issue 11 item 10: at 80x24 a business's header loses Report (branch wt-narrow), and the report dialog "
+    "is taller than the screen: its Report and Cancel buttons are out of reach (new, reported by wt-terminal)"
+)
 
 
 def sizes(*, narrow_fails: str | None = None, both_fail: str | None = None) -> list:
@@ -263,3 +267,19 @@ def test_block_and_report_by_mouse(app, size, tmp_path) -> None:
     megadeals = next(b for b in json.loads(report.stdout)["businesses"] if b["name"] == "MegaDeals 24")
     assert megadeals["blocks"] == 1 and megadeals["reports"] == 1, megadeals
     assert {k.lower(): n for k, n in megadeals["block_reasons"].items()} == {"spam": 1}, megadeals
+
+
+@pytest.mark.parametrize("size", sizes(narrow_fails=NARROW_REPORT))
+def test_report_an_impersonator_by_mouse(app, size) -> None:
+    term = app(size)
+    open_by_click(term, "N0rdbank Support")
+    click_header_action(term, "Report")
+    term.wait_for("Add a note")  # the report dialog
+    term.settle()
+    term.click_text("Impersonation", rows=range(2, term.size[1] - 1))
+    term.settle(0.2)
+    _, note = term.find("Add a note")
+    term.click_text("Report", rows=range(note + 1, term.size[1] - 1), timeout=5)  # the dialog's button
+    term.wait_for("Reported.")
+    term.wait_for("Add a note", gone=True)
+    term.quit()
