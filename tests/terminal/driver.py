@@ -40,7 +40,7 @@ KEYS = {
     "backspace": "\x7f",
     "delete": "\x1b[3~",
     "space": " ",
-    **{f"ctrl+{c}": chr(ord(c) - ord("a") + 1) for c in "abcdefghijklnopqrstuvwxyz"},
+    **{f"ctrl+{c}": chr(ord(c) - ord("a") + 1) for c in "abcdefghjklnopqrstuvwxyz"},
 }
 """Named keys as a terminal (xterm) sends them. ctrl+m is Enter and ctrl+i is Tab, so they are left out."""
 
@@ -354,7 +354,7 @@ def start(
         stderr=follower,
         env=environment,
         cwd=home,
-        start_new_session=True,  # the pty becomes the app's controlling terminal
+        start_new_session=True,  # its own process group: `close` ends it whole, `quit` checks it is gone
         close_fds=True,
     )
     return Term(process, leader, follower, size)
