@@ -17,7 +17,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
@@ -186,6 +186,16 @@ class Term:
                 self.fail(f"the app ended (exit {self.process.returncode}) while waiting for {text!r}")
             if time.monotonic() > deadline:
                 self.fail(f"{text!r} did not {'go' if gone else 'show'} within {timeout} s")
+            time.sleep(0.03)
+
+    def wait_until(self, done: Callable[[], bool], what: str, timeout: float = 15.0) -> None:
+        """Poll until `done()`; fails with the screen, saying `what` was awaited."""
+        deadline = time.monotonic() + timeout
+        while not done():
+            if self.process.poll() is not None:
+                self.fail(f"the app ended (exit {self.process.returncode}) while waiting until {what}")
+            if time.monotonic() > deadline:
+                self.fail(f"not {what} within {timeout} s")
             time.sleep(0.03)
 
     def assert_running(self) -> None:

@@ -15,7 +15,10 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+pytestmark = [
+    pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal"),
+    pytest.mark.slow,  # a real process per test: deselect with -m "not slow" while editing
+]
 
 if sys.platform != "win32":
     from driver import TRACEBACK, executable, group_alive, isolated_env, start

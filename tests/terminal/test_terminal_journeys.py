@@ -17,7 +17,10 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+pytestmark = [
+    pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal"),
+    pytest.mark.slow,  # a real process per test: deselect with -m "not slow" while editing
+]
 
 if sys.platform != "win32":
     from driver import Term, executable, isolated_env, start
@@ -64,8 +67,13 @@ def app(tmp_path: Path) -> Iterator[Callable[..., Term]]:
 
 
 def open_by_click(term: Term, name: str) -> None:
-    """Click the chat's row in the list; the composer shows once a chat is open."""
+    """Click the chat's row in the list; the composer shows once a chat is open (when one already was,
+    the top row, the open chat's header, changes first)."""
+    top = term.screen_lines()[0]
+    another_open = "Type a message" in term.screen_text()
     term.click_text(name)
+    if another_open:
+        term.wait_until(lambda: term.screen_lines()[0] != top, f"the header changed from {top.strip()!r}")
     term.wait_for("Type a message")
     term.settle()
 
