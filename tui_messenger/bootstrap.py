@@ -7,9 +7,6 @@ Nothing here runs at import time; folders are created only when first needed.
 from __future__ import annotations
 
 import asyncio
-import json
-import os
-import stat
 import sys
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -18,7 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import platformdirs
+from tui_messenger.folders import cache_dir, config_dir, default_db_path
+from tui_messenger.ui_state import UiState
 
 if TYPE_CHECKING:
     from tui_messenger.domain.clock import Clock, VirtualClock
@@ -26,8 +24,6 @@ if TYPE_CHECKING:
     from tui_messenger.store.database import Database
     from tui_messenger.transport.fake import World
     from tui_messenger.tui.app import MessengerApp
-
-APP_NAME = "tui-messenger"
 
 
 class BootError(Exception):
@@ -50,25 +46,6 @@ class AppSettings:
     downloads: Path | None = None  # where saved files go; else config.toml [files], else the system's
 
 
-def data_dir() -> Path:
-    return Path(os.environ.get("TUI_MESSENGER_DATA_DIR") or platformdirs.user_data_path(APP_NAME))
-
-
-def config_dir() -> Path:
-    return Path(os.environ.get("TUI_MESSENGER_CONFIG_DIR") or platformdirs.user_config_path(APP_NAME))
-
-
-def cache_dir() -> Path:
-    return Path(os.environ.get("TUI_MESSENGER_CACHE_DIR") or platformdirs.user_cache_path(APP_NAME))
-
-
-def default_db_path() -> Path:
-    return data_dir() / "messenger.db"
-
-
-STATE_MAX_BYTES = 256 * 1024  # state.json holds a theme name: a larger file is not ours to parse
-
-
 def tell(notices: list[str]) -> None:
     """Notices that do not stop the app (permissions tightened), one line each on stderr."""
     for notice in notices:
@@ -88,52 +65,13 @@ def private_folders(settings: AppSettings) -> list[str]:
     return notices
 
 
-class UiState:
-    """Small remembered choices (the theme) in the user's config folder, written only on change."""
-
-    def __init__(self, folder: Path) -> None:
-        self._file = folder / "state.json"
-
-    def load(self) -> dict[str, str]:
-        """The remembered choices; {} for a missing, unreadable, oversized, non-regular (a FIFO would
-        block) or malformed file, including one nested too deeply to parse."""
-        try:
-            fd = os.open(self._file, os.O_RDONLY | os.O_NONBLOCK)
-            with open(fd, "rb") as handle:
-                if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                    return {}
-                raw = handle.read(STATE_MAX_BYTES + 1)
-            if len(raw) > STATE_MAX_BYTES:
-                return {}
-            data = json.loads(raw.decode("utf-8"))
-        except (OSError, ValueError, RecursionError):
-            return {}
-        return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
-
-    def save(self, **values: str) -> None:
-        """Written whole or not at all, through a fresh temporary file in the folder (never a fixed name
-        a planted symlink could point elsewhere), 0600 in a folder made 0700."""
-        import tempfile
-
-        from tui_messenger.domain.private import make_private_folder
-
-        data = self.load() | values
-        tmp = None
-        try:
-            make_private_folder(self._file.parent)
-            fd, tmp = tempfile.mkstemp(prefix=".state-", suffix=".tmp", dir=self._file.parent)
-            with open(fd, "w", encoding="utf-8") as handle:
-                handle.write(json.dumps(data, indent=2))
-            os.replace(tmp, self._file)
-            tmp = None
-        except OSError:
-            pass  # a theme that is not remembered is no reason to stop the messenger
-        finally:
-            if tmp is not None:
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
+def needs_terminal() -> None:
+    """Refuse to open the messenger without a terminal on stdin and stdout (started from a script, a pipe
+    or a service): BootError, exit 2, at once. Textual would wait for input that never comes."""
+    if not (sys.stdin is not None and sys.stdin.isatty() and sys.stdout is not None and sys.stdout.isatty()):
+        raise BootError(
+            "needs a terminal: run it in one (subcommands such as report, export and scenario work without)"
+        )
 
 
 def open_store(path: Path | None, *, exclusive: bool = True) -> Database:
@@ -226,6 +164,15 @@ def _downloads(settings: AppSettings) -> Path | None:
     return load_config(settings.config_dir or config_dir()).downloads
 
 
+def show_refusals(settings: AppSettings) -> bool:
+    """config.toml's [testers] show_refusals; on by default: the app always runs a scenario (the demo world
+    is one) on the fake network, which tells testers what it refused."""
+    from tui_messenger.tui.config import load_config
+
+    chosen = load_config(settings.config_dir or config_dir()).show_refusals
+    return True if chosen is None else chosen
+
+
 def build_app(settings: AppSettings, db: Database) -> MessengerApp:
     """The real app on an open database: the fake network on a running virtual clock."""
     from tui_messenger.tui.app import MessengerApp
@@ -236,6 +183,7 @@ def build_app(settings: AppSettings, db: Database) -> MessengerApp:
     messenger = build_messenger(
         db, world, clock=clock, seed=settings.seed, faults=settings.faults, downloads=_downloads(settings)
     )
+    messenger.show_refusals = show_refusals(settings)
     theme, remember = _ui_theme(settings)
     return MessengerApp(
         messenger,
@@ -256,6 +204,7 @@ def build_test_app(
     keymap: dict[str, str] | None = None,
     bell: bool | None = None,
     downloads: Path | None = None,
+    refusals: bool | None = None,
 ) -> MessengerApp:
     """The app for tests: its own database and settings folder (`tmp_path/config`, whose config.toml is
     read if a test wrote one), a fixed clock, a zero-delay peer. `keymap` and `bell` override the file.
@@ -263,6 +212,7 @@ def build_test_app(
     from tui_messenger.domain.clock import ManualClock
     from tui_messenger.store.database import open_database
     from tui_messenger.tui.app import MessengerApp
+    from tui_messenger.tui.config import load_config
     from tui_messenger.tui.themes import packaged_theme_dirs, register_themes
 
     db = open_database(tmp_path / "messenger.db")
@@ -270,6 +220,9 @@ def build_test_app(
     messenger = build_messenger(
         db, load_world(scenario), clock=clock or ManualClock(), seed=seed, downloads=folder
     )
+    # Tests start quiet: the file's setting, else off (`refusals` overrides both).
+    chosen = load_config(tmp_path / "config").show_refusals if refusals is None else refusals
+    messenger.show_refusals = bool(chosen)
     state = UiState(tmp_path / "config")
     config = _ui_config(tmp_path / "config")
     if keymap is not None:
@@ -387,6 +340,11 @@ def _run_app(settings: AppSettings) -> int:
             raise BootError(str(exc)) from exc
         tell(checked.notices + private_folders(settings))
         try:
+            needs_terminal()  # after the database's checks (a bad file is told first), before any work
+        except BootError:
+            checked.release()
+            raise
+        try:
             first = reading.result()
         except Exception:  # read again by the screen, where a failure is one literal line, not a traceback
             first = None
@@ -416,10 +374,12 @@ def _run_app(settings: AppSettings) -> int:
                 faults=settings.faults,
                 downloads=downloads,
             )
+            service.show_refusals = refusals
             tune_gc()  # everything imported and built: what exists now lives as long as the app
             return service
 
         downloads = _downloads(settings)
+        refusals = show_refusals(settings)
         messenger = DeferredMessenger(
             build, quick=QuickChatList(checked.path), user_id="me", clock=clock, first=first
         )

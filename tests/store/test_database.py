@@ -115,8 +115,8 @@ def test_a_version_2_database_gains_reactions_edits_deletions_and_files(tmp_path
     conn.execute("INSERT INTO chats (peer_id, kind, pinned, muted, archived, is_request, unread_count,"
                  " last_activity, last_preview, last_outbound_at, draft) VALUES ('a', 'personal', 0, 0, 0, 0,"
                  " 0, 0, '', 0, '')")
-    conn.execute("INSERT INTO messages (message_id, chat_id, sender_id, direction, kind, body, position, sent_at,"
-                 " status) VALUES ('m1', 1, 'a', 'in', 'text', 'kept', 1, 1, 'delivered')")
+    conn.execute("INSERT INTO messages (message_id, chat_id, sender_id, direction, kind, body, position,"
+                 " sent_at, status) VALUES ('m1', 1, 'a', 'in', 'text', 'kept', 1, 1, 'delivered')")
     conn.execute("PRAGMA user_version = 2")
     conn.commit()
     conn.close()

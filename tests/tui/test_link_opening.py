@@ -1,7 +1,8 @@
 """Links in the history: shown as the real address, opened only after the dialog, by key and by mouse.
 
-`App.open_url` is patched: the tests assert exactly what would reach the browser, and that nothing does
-for a refused link, a cancelled dialog or a click that runs no action from text.
+`webbrowser.open` is patched: the tests assert exactly what would reach the browser, and that nothing does
+for a refused link, a cancelled dialog or a click that runs no action from text; with no browser, the
+toast and the offer to copy the link.
 """
 
 from __future__ import annotations
@@ -34,10 +35,10 @@ def world(*bodies: str) -> FakeMessenger:
 
 @pytest.fixture
 def opened(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    calls: list[str] = []
-    from tui_messenger.tui.app import MessengerApp
+    import webbrowser
 
-    monkeypatch.setattr(MessengerApp, "open_url", lambda self, url, **kw: calls.append(url))
+    calls: list[str] = []
+    monkeypatch.setattr(webbrowser, "open", lambda url, *args, **kw: calls.append(url) or True)
     return calls
 
 
@@ -46,6 +47,10 @@ async def select_last(pilot: Pilot[Any]) -> MessageView:
     view.focus()
     await pilot.press("end")
     return view
+
+
+def toasts(pilot: Pilot[Any]) -> list[str]:
+    return [n.message for n in pilot.app._notifications]  # noqa: SLF001 - what the toasts say
 
 
 def flat(pilot: Pilot[Any]) -> str:
@@ -359,3 +364,49 @@ def test_a_note_never_lands_inside_an_escape_sequence() -> None:
     assert [link.text for link in links] == ["https://bücher.example/"]
     assert "click me and https://bücher.example/ (xn--bcher-kva.example)" in shown
     assert "\x1b" not in shown
+
+
+@pytest.mark.parametrize("failure", ["returns False", "raises"])
+async def test_no_browser_says_so_and_offers_the_clipboard(
+    monkeypatch: pytest.MonkeyPatch, failure: str
+) -> None:
+    """Issue 12: with no browser (`webbrowser.open` False or an error) the app said nothing. Now a toast
+    says so and a dialog offers to copy the address; Copy puts exactly that address on the clipboard."""
+    import webbrowser
+
+    from tui_messenger.tui.app import MessengerApp
+    from tui_messenger.tui.modals.confirm import ConfirmModal
+
+    tried: list[str] = []
+
+    def no_browser(url: str, *args: Any, **kw: Any) -> bool:
+        tried.append(url)
+        if failure == "raises":
+            raise webbrowser.Error("could not locate runnable browser")
+        return False
+
+    copied: list[str] = []
+    monkeypatch.setattr(webbrowser, "open", no_browser)
+    monkeypatch.setattr(MessengerApp, "copy_to_clipboard", lambda self, text: copied.append(text))
+    async with make_app(world(IDN)).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_chat_by_keyboard(pilot, 1)
+        url = "https://xn--bcher-kva.example/orders/42"
+        for choice, expected in (("confirm-no", []), ("confirm-yes", [url])):
+            await select_last(pilot)
+            await pilot.press("o")
+            await until_dialog(pilot)
+            await pilot.click("#link-open")
+            for _ in range(300):  # the browser is tried in a thread
+                if isinstance(pilot.app.screen, ConfirmModal):
+                    break
+                await pilot.pause(0.01)
+            assert isinstance(pilot.app.screen, ConfirmModal)
+            assert "No web browser could open this link." in toasts(pilot)
+            assert url in flat(pilot)
+            await pilot.click(f"#{choice}")
+            await settle(pilot)
+            assert not isinstance(pilot.app.screen, ConfirmModal | LinkModal)
+            assert copied == expected
+        assert tried == [url, url]
+        assert "Link copied to the clipboard." in toasts(pilot)

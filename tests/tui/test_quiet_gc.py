@@ -14,7 +14,9 @@ class Fake:
         self.collected: list[int] = []
 
     def collector(self) -> QuietCollector:
-        return QuietCollector(clock=lambda: self.now, collect=self.collected.append, pending=lambda: self.pending)
+        return QuietCollector(
+            clock=lambda: self.now, collect=self.collected.append, pending=lambda: self.pending
+        )
 
 
 def test_no_full_collection_while_keys_or_batches_keep_coming() -> None:

@@ -88,7 +88,20 @@ def main(ctx: click.Context, db_path: Path | None, **options: object) -> None:
         faults=faults,  # type: ignore[arg-type]
     )
     try:
+        if settings.theme is not None:
+            _check_theme(settings.theme)  # before anything is opened or saved
         code = run_app(settings)
     except BootError as exc:
         fail(str(exc), code=exc.exit_code)
     sys.exit(code)
+
+
+def _check_theme(name: str) -> None:
+    """Refuse a `--theme` that no theme file or built-in theme provides (exit 2) before anything is saved:
+    the one line names the themes there are."""
+    from tui_messenger.domain.safe_text import clean_name
+    from tui_messenger.tui.themes import theme_names
+
+    names = theme_names()
+    if name not in names:
+        fail(f"unknown theme {clean_name(name, 40)!r}; available: {', '.join(names)}")

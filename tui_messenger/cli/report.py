@@ -1,64 +1,99 @@
-"""`tui-messenger report [--json]`: the pilot's figures per business, for testers."""
+"""`tui-messenger report [--json] [--db PATH]`: do users feel disturbed? The pilot's figures per business
+and per category, for testers. The keys are documented in docs/report.md."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+from pathlib import Path
 
 import click
 
 from tui_messenger.bootstrap import AppSettings, BootError, headless_messenger
 from tui_messenger.cli.options import fail
-from tui_messenger.domain.safe_text import clean_name
+from tui_messenger.domain.safe_text import clean_name, json_safe
+
+# (JSON key, column title): the text table names each column as the JSON does, only shorter where long.
+COLUMNS = (
+    ("delivered", "delivered"),
+    ("replies", "replies"),
+    ("useful_feedback", "useful"),
+    ("not_interested", "not-int"),
+    ("spam", "spam"),
+    ("stops", "stops"),
+    ("mutes", "mutes"),
+    ("archives", "archives"),
+    ("blocks", "blocks"),
+    ("reports", "reports"),
+    ("refused", "refused"),
+    ("negative_per_100", "neg/100"),
+)
+NAME_WIDTH = 22
 
 
 @click.command()
-@click.option("--json", "as_json", is_flag=True, help="One JSON object with a row per business.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object (keys: docs/report.md).")
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Database file (as `tui-messenger --db PATH report`).",
+)
 @click.pass_context
-def report(ctx: click.Context, as_json: bool) -> None:
-    """Per business: messages delivered, replies, feedback, blocks with reasons, reports, quality."""
-    settings = AppSettings(db_path=ctx.obj.get("db_path"), scenario=str(ctx.obj.get("scenario", "default")))
+def report(ctx: click.Context, as_json: bool, db_path: Path | None) -> None:
+    """Do users feel disturbed? Per business and per category (marketing, utility, authentication,
+    service): delivered, replies (a STOP is none), feedback, stops, mutes, archives, blocks with reasons,
+    reports, refused sends, and negative signals per 100 delivered."""
+    settings = AppSettings(
+        db_path=db_path or ctx.obj.get("db_path"), scenario=str(ctx.obj.get("scenario", "default"))
+    )
     try:
-        rows = asyncio.run(_figures(settings))
+        figures = asyncio.run(_figures(settings))
     except BootError as exc:
         fail(str(exc), code=exc.exit_code)
     if as_json:
-        click.echo(json.dumps({"businesses": rows}, ensure_ascii=False, indent=2))
+        click.echo(json_safe(json.dumps(figures, ensure_ascii=False, indent=2)))
         return
-    columns = ("delivered", "replies", "useful_feedback", "negative_feedback", "blocks", "reports")
-    titles = ("sent", "replies", "useful", "negative", "blocks", "reports")
-    click.echo(f"{'business':<24} {'rating':<7}" + "".join(f" {t:>8}" for t in titles))
-    for row in rows:
-        figures = "".join(f" {row[c]!s:>8}" for c in columns)
-        click.echo(f"{str(row['name'])[:24]:<24} {row['rating']!s:<7}{figures}")
+    for line in text_report(figures):
+        click.echo(line)
 
 
-async def _figures(settings: AppSettings) -> list[dict[str, object]]:
-    from tui_messenger.services.export import history
+def _cell(value: object, width: int) -> str:
+    return f" {'-' if value is None else value!s:>{width}}"
 
+
+def _table(title: str, rows: list[tuple[str, str, dict]]) -> list[str]:
+    head = f"{title:<{NAME_WIDTH}} {'rating':<6}" + "".join(_cell(t, len(t)) for _, t in COLUMNS)
+    lines = [head]
+    for name, rating, row in rows:
+        cells = "".join(_cell(row[key], len(t)) for key, t in COLUMNS)
+        lines.append(f"{clean_name(name, max_len=NAME_WIDTH):<{NAME_WIDTH}} {rating:<6}{cells}")
+        for key, label in (
+            ("block_reasons", "blocked"),
+            ("report_reasons", "reported"),
+            ("refused_codes", "refused"),
+        ):
+            if row[key]:
+                reasons = ", ".join(f"{clean_name(str(r))} {n}" for r, n in row[key].items())
+                lines.append(f"  {label}: {reasons}")
+    return lines
+
+
+def text_report(figures: dict) -> list[str]:
+    businesses = [(b["name"], b["rating"], b) for b in figures["businesses"]]
+    categories = [(name, "", row) for name, row in figures["categories"].items()]
+    return [
+        "Do users feel disturbed? All figures since the pilot began; rating: the last 7 days.",
+        *_table("business", businesses),
+        "",
+        *_table("category", categories),
+        "",
+        "A STOP is not a reply. neg/100: not interested + spam + stops + mutes + blocks + reports,",
+        "per 100 delivered. Keys and rules: docs/report.md.",
+    ]
+
+
+async def _figures(settings: AppSettings) -> dict:
     async with headless_messenger(settings) as messenger:
-        reports = {r.business_id: r for r in await messenger.quality()}
-        rows: list[dict[str, object]] = []
-        for summary in await messenger.chat_list() + await messenger.chat_list(archived=True):
-            if not summary.peer.is_business:
-                continue
-            quality = reports.get(summary.peer.id)
-            replies = sum([m.outgoing async for m in history(messenger, summary.chat.id)])
-            rows.append(
-                {
-                    "id": summary.peer.id,
-                    "name": clean_name(summary.peer.display_name),
-                    "verified": summary.peer.badge,
-                    "rating": quality.rating.value if quality else "green",
-                    "delivered": quality.delivered if quality else 0,
-                    "replies": replies,
-                    "useful_feedback": quality.useful_feedback if quality else 0,
-                    "negative_feedback": quality.negative_feedback if quality else 0,
-                    "blocks": quality.blocks if quality else 0,
-                    "block_reasons": dict(quality.block_reasons) if quality else {},
-                    "reports": quality.reports if quality else 0,
-                    "negative_rate": round(quality.negative_rate, 4) if quality else 0.0,
-                    "tier": "1 (250 users per 24 h outside the window)",
-                }
-            )
-        return rows
+        return await messenger.pilot_report()

@@ -10,11 +10,10 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-from functools import lru_cache
 
 import click
 
-from tui_messenger.domain.safe_text import clean_body, has_controls
+from tui_messenger.domain.safe_text import clean_body, has_controls, json_safe
 from tui_messenger.transport.fake import FaultPlan, ScenarioError, list_builtins, load_world
 from tui_messenger.transport.fake.player import DEFAULT_UNTIL, TranscriptLine, play_world
 from tui_messenger.transport.fake.world import parse_duration
@@ -31,18 +30,8 @@ def _safe(text: str) -> str:
     return clean_body(text).replace("\n", " ⏎ ")
 
 
-@lru_cache(maxsize=4096)
-def _json_char(char: str) -> str:
-    """A character as it may appear in a JSON line on a terminal: itself if the safe-text path keeps it
-    as it is, else its `\\uXXXX` escape (a surrogate pair above U+FFFF)."""
-    if char.isascii() and char.isprintable() or clean_body(char) == char:
-        return char
-    return json.dumps(char, ensure_ascii=True)[1:-1]
-
-
 def _json_line(obj: dict[str, object]) -> str:
-    text = json.dumps(obj, ensure_ascii=False)  # escapes C0 itself; the rest goes through the safe path
-    return "".join(_json_char(c) for c in text)
+    return json_safe(json.dumps(obj, ensure_ascii=False))  # escapes what the safe path would change
 
 
 def _duration(value: str) -> float:

@@ -36,10 +36,11 @@ taller stacks draw over the lines above in a terminal.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
-__all__ = ["clean_body", "clean_name", "has_controls", "preview"]
+__all__ = ["clean_body", "clean_name", "has_controls", "json_safe", "preview"]
 
 # --- ESC / control sequences --------------------------------------------------------------------------
 # Every pattern below starts with a plain character class, so `re` skips ordinary text at C speed and
@@ -257,3 +258,39 @@ def preview(text: str, width: int) -> str:
 def has_controls(text: str) -> bool:
     """True if `text` holds a C0 control other than newline and tab, ESC, DEL or a C1 control."""
     return _CONTROL.search(text) is not None
+
+
+# What a JSON encoder may leave raw, other than printable ASCII and the whitespace between values (which
+# is never raw inside a string): only these characters are looked at.
+_JSON_SUSPECT = re.compile(r"[^\x20-\x7e\t\n\r]")
+
+
+@functools.lru_cache(maxsize=4096)
+def _json_char(char: str) -> str:
+    """`char` as a JSON string may hold it on a terminal: itself if printable and kept as it is by the safe
+    path, else its `\\uXXXX` escape (a surrogate pair above U+FFFF)."""
+    if char.isprintable() and clean_body(char) == char:
+        return char
+    cp = ord(char)
+    if cp > 0xFFFF:
+        cp -= 0x10000
+        return f"\\u{0xD800 + (cp >> 10):04x}\\u{0xDC00 + (cp & 0x3FF):04x}"
+    return f"\\u{cp:04x}"
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    return _json_char(match.group())
+
+
+def json_safe(json_text: str) -> str:
+    """JSON text (from `json.dumps(..., ensure_ascii=False)` or pydantic) made safe to write to a terminal,
+    still valid JSON that decodes to the same values.
+
+    Outside its strings JSON text is printable ASCII, so every other character is inside a string, where
+    a `\\uXXXX` escape means the same. Escaped: C0 and C1 controls and DEL, bidi controls, tag characters,
+    invisible and format characters, lone surrogates, separators: whatever is not printable or that the
+    safe path (`clean_body`) would change. Letters, accents, emoji stay as they are.
+    """
+    if json_text.isascii() and json_text.isprintable():
+        return json_text
+    return _JSON_SUSPECT.sub(_json_escape, json_text)

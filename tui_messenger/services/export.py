@@ -8,7 +8,7 @@ from typing import Any
 from tui_messenger.domain.clock import to_ms
 from tui_messenger.domain.edits import DELETED_TEXT
 from tui_messenger.domain.models import ChatMessage, MessageKind, MessageStatus, PageCursor
-from tui_messenger.domain.safe_text import clean_body, clean_name
+from tui_messenger.domain.safe_text import clean_body, clean_name, json_safe
 from tui_messenger.services.messenger import Messenger
 from tui_messenger.transport import wire
 
@@ -56,8 +56,8 @@ def message_frame(message: ChatMessage, *, to: str) -> wire.MessageFrame:
 
 def status_frame(message: ChatMessage, *, peer: str) -> wire.StatusFrame | None:
     """Where an outgoing message got to, as the receipt that took it there."""
-    if not message.outgoing or message.status is MessageStatus.PENDING:
-        return None
+    if not message.outgoing or message.status is MessageStatus.PENDING or message.kind is MessageKind.SYSTEM:
+        return None  # a system line (a stop, a refusal) is no message anyone received
     error = wire.ErrorInfo(code=message.error_code) if message.error_code else None
     return wire.StatusFrame(
         message_id=message.message_id,
@@ -73,22 +73,24 @@ def status_frame(message: ChatMessage, *, peer: str) -> wire.StatusFrame | None:
 async def export_frames(
     messenger: Messenger, chat_id: int, *, user_id: str, peer_id: str
 ) -> AsyncIterator[str]:
-    """One JSON envelope per line: each message, then the receipt of each outgoing one."""
+    """One JSON envelope per line: each message, then the receipt of each outgoing one. Safe to write to a
+    terminal: controls, bidi, tag and invisible characters are `\\uXXXX` escapes (`json_safe`)."""
     async for message in history(messenger, chat_id):
         to = peer_id if message.outgoing else user_id
-        yield wire.encode(message_frame(message, to=to)).decode()
+        yield json_safe(wire.encode(message_frame(message, to=to)).decode())
         receipt = status_frame(message, peer=peer_id)
         if receipt is not None:
-            yield wire.encode(receipt).decode()
+            yield json_safe(wire.encode(receipt).decode())
 
 
 async def export_text(messenger: Messenger, chat_id: int, *, title: str) -> AsyncIterator[str]:
     """One line per message (continuation lines indented), safe for a terminal."""
     name = clean_name(title)
     async for message in history(messenger, chat_id):
-        who = "me" if message.outgoing else name
+        system = message.kind is MessageKind.SYSTEM  # a line of the app's or the network's, not a message
+        who = "--" if system else "me" if message.outgoing else name
         when = message.sent_at.strftime("%Y-%m-%d %H:%M")
-        tick = f" [{message.status.value}]" if message.outgoing else ""
+        tick = f" [{message.status.value}]" if message.outgoing and not system else ""
         body = clean_body(message.body).replace("\n", "\n    ")
         if message.deleted:
             body = f"({DELETED_TEXT})"

@@ -23,6 +23,8 @@ import zlib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from tui_messenger.domain.lookalike import fold_lookalikes
+
 __all__ = ["ImpersonationCheck", "normalize_name", "skeleton"]
 
 # Glyphs that fake the verified badge inside a name. Most are symbols and would become spaces anyway;
@@ -127,37 +129,99 @@ def _cache_file(source: Path) -> Path | None:
     return Path(folder) / f"confusables-{stat.st_size}-{stat.st_mtime_ns}-{digest:08x}.json"
 
 
-def _read_cache(path: Path) -> dict[int, str] | None:
-    """The kept table, or None if missing, unreadable or not a table of one character to a string."""
+# The kept table is signed (HMAC-SHA256) with a secret made for this installation and kept beside it, 0600:
+# an empty, damaged or planted file (a table that maps nothing would switch the warnings off), or one
+# made for another library file or derivation and copied over, is never trusted but derived again.
+_KEY_NAME = "lookalike.key"
+_KEY_BYTES = 32
+
+
+def _read_key(folder: Path) -> bytes | None:
+    """The secret, if it is ours: a regular file (never followed through a link), owned by this user,
+    readable by no one else, of the right size."""
+    import stat
+
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        fd = os.open(folder / _KEY_NAME, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    with open(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode) or info.st_uid != os.geteuid() or info.st_mode & 0o077:
+            return None
+        key = handle.read(_KEY_BYTES + 1)
+    return key if len(key) == _KEY_BYTES else None
+
+
+def _make_key(folder: Path) -> bytes | None:
+    """A new secret, replacing whatever was there (which invalidates every table signed before)."""
+    key = os.urandom(_KEY_BYTES)
+    return key if _replace(folder / _KEY_NAME, key) else None
+
+
+def _signature(key: bytes, path: Path, body: bytes) -> bytes:
+    import hashlib
+    import hmac
+
+    # The file's name is signed too: it names the library file and the derivation the table came from.
+    return hmac.new(key, path.name.encode() + b"\n" + body, hashlib.sha256).hexdigest().encode()
+
+
+def _read_cache(path: Path) -> dict[int, str] | None:
+    """The kept table, or None if missing, unreadable, unsigned, signed for another file or with another
+    key, or not a table of one character to a string."""
+    import hmac
+
+    key = _read_key(path.parent)
+    if key is None:
+        return None
+    try:
+        mac, _, body = path.read_bytes().partition(b"\n")
+        if not hmac.compare_digest(mac, _signature(key, path, body)):
+            return None
+        data = json.loads(body.decode("utf-8"))
     except (OSError, ValueError):
         return None
     if not isinstance(data, dict):
         return None
     table = {}
-    for key, value in data.items():
-        if len(key) != 1 or not isinstance(value, str):
+    for key_char, value in data.items():
+        if len(key_char) != 1 or not isinstance(value, str):
             return None
-        table[ord(key)] = value
+        table[ord(key_char)] = value
     return table
 
 
 def _write_cache(path: Path, table: dict[int, str]) -> None:
-    import tempfile
-
+    """Kept signed, in a folder made 0700; nothing kept if that fails (derived again next time)."""
     from tui_messenger.domain.private import make_private_folder
+
+    try:
+        make_private_folder(path.parent)  # 0700, as the data and config folders
+    except OSError:
+        return
+    key = _read_key(path.parent) or _make_key(path.parent)
+    if key is None:
+        return
+    body = json.dumps({chr(k): v for k, v in table.items()}).encode("utf-8")
+    _replace(path, _signature(key, path, body) + b"\n" + body)
+
+
+def _replace(path: Path, data: bytes) -> bool:
+    """`path` now holds `data`, whole or not at all: a fresh temporary file (0600, never a planted link)
+    in the same folder, renamed over it."""
+    import tempfile
 
     tmp = None
     try:
-        make_private_folder(path.parent)  # 0700, as the data and config folders
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)  # never a link
-        with open(fd, "w", encoding="utf-8") as handle:
-            handle.write(json.dumps({chr(k): v for k, v in table.items()}))
-        os.replace(tmp, path)  # whole or not at all: a reader never sees half a table
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        with open(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)  # a reader never sees half a file
         tmp = None
-    except (OSError, ValueError):
-        pass  # not kept: derived again next time
+        return True
+    except OSError:
+        return False
     finally:
         if tmp is not None:
             with contextlib.suppress(OSError):
@@ -182,10 +246,12 @@ def _tr39(text: str) -> str:
 
 
 def _fold(text: str) -> str:
-    # TR39 prototypes keep case ("0" → "O", "Ν" → "N"), so map, casefold, and map again for what
-    # casefolding produced; then drop combining marks, which only decorate a look-alike.
-    text = _tr39(_tr39(text).casefold()).casefold()
-    return "".join(ch for ch in text if not unicodedata.combining(ch)).translate(_SWAPS).replace("vv", "w")
+    # Look-alike letters to the Latin letters they imitate first (κ → k: TR39's prototype for κ is ĸ, which
+    # no verified name has), then TR39. Its prototypes keep case ("0" → "O", "Ν" → "N"), so map, casefold,
+    # and map again for what casefolding produced; then fold what TR39 left outside Latin (ĸ, ɴ) and drop
+    # combining marks, which only decorate a look-alike.
+    text = _tr39(_tr39(fold_lookalikes(text)).casefold()).casefold()
+    return fold_lookalikes(text).translate(_SWAPS).replace("vv", "w")
 
 
 @functools.lru_cache(maxsize=4096)

@@ -201,7 +201,19 @@ class Messenger(Protocol):
     async def consent(self, business_id: str) -> Consent: ...
 
     async def set_marketing_stopped(self, business_id: str, stopped: bool) -> None:
-        """Stop or resume promotions: stored, and sent to the business as user_preferences."""
+        """Stop or resume promotions: stored with a line in the chat ("You stopped promotions from …"),
+        and sent to the business as user_preferences."""
+
+    async def stop_promotions(self, chat_id: int) -> Consent:
+        """The "Stop promotions" control or quick reply of a business chat (also: typing STOP,
+        UNSUBSCRIBE or STOPP alone, which `send_text` recognises). Not a reply, not an opt-in."""
+        ...
+
+    async def resume_promotions(self, chat_id: int) -> Consent: ...
+
+    async def pilot_report(self) -> dict[str, object]:
+        """Do users feel disturbed? Figures per business and per category (docs/report.md)."""
+        ...
 
     async def window(self, business_id: str) -> WindowState: ...
 

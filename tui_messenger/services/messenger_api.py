@@ -32,6 +32,7 @@ from tui_messenger.domain.models import (
 )
 from tui_messenger.services import frames, quality
 from tui_messenger.services.consent import window_state
+from tui_messenger.services.consent_actions import is_opt_out
 from tui_messenger.services.errors import BlockedError, InvalidMessageError, NotFoundError
 from tui_messenger.store.chats import ChatNotFound
 from tui_messenger.store.convert import clean_name
@@ -182,12 +183,16 @@ class MessengerApi:
         raw = wire.encode(frames.outgoing_frame(message, to=summary.peer.id))
         if len(raw) > wire.MAX_FRAME_BYTES:
             raise InvalidMessageError("the message is too long to send")
+        opt_out = is_opt_out(summary, kind, body)  # STOP: no reply, no opt-in; promotions stop
+        peer = summary.peer.id
         stored, summary = await asyncio.to_thread(
-            self.outbox_repo.compose, message=message, frame=raw, now=now
+            self.outbox_repo.compose, message=message, frame=raw, now=now, opt_out=opt_out
         )
         self.hub.emit(MessageAdded(chat_id, stored))
         self.hub.emit(ChatChanged(self.decorate(summary)))
         await self.outbox.send_new(stored.message_id, raw)
+        if opt_out:
+            await self.set_marketing_stopped(peer, True)  # type: ignore[attr-defined]  # consent_actions
         return stored
 
     async def retry(self, message_id: str) -> None:
@@ -228,6 +233,8 @@ class MessengerApi:
 
     async def set_unread(self, chat_id: int) -> None:
         summary = await self.summary(chat_id)
+        if summary.blocked:
+            return  # nothing of a blocked account is counted, not even a mark the user sets
         await self._update(chat_id, unread_count=max(summary.chat.unread_count, 1))
 
     async def set_pinned(self, chat_id: int, pinned: bool) -> None:
@@ -292,16 +299,6 @@ class MessengerApi:
     # business rules --------------------------------------------------------------------------------
     async def consent(self, business_id: str) -> Consent:
         return await asyncio.to_thread(self.consents.get, business_id=business_id)
-
-    async def set_marketing_stopped(self, business_id: str, stopped: bool) -> None:
-        await asyncio.to_thread(
-            self.consents.set_marketing_stopped,
-            business_id=business_id,
-            stopped=stopped,
-            now=self.clock.now(),
-        )
-        if not await self._send_preference(business_id, stopped):
-            await self._remember_preference(business_id, stopped)  # sent on the next connect
 
     async def window(self, business_id: str) -> WindowState:
         summary = await asyncio.to_thread(self.chats.for_peer, account_id=business_id)

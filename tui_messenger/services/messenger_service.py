@@ -24,6 +24,7 @@ from tui_messenger.domain.clock import Clock
 from tui_messenger.domain.events import ConnectionChanged, MessageChanged, MessengerEvent
 from tui_messenger.domain.models import ChatSummary
 from tui_messenger.services.actions import ActionSender, acked_item
+from tui_messenger.services.consent_actions import ConsentActions, register_refusals
 from tui_messenger.services.edits import EditsApi, register_inbound
 from tui_messenger.services.files_api import FilesApi
 from tui_messenger.services.hub import EventHub
@@ -70,7 +71,7 @@ def reconnect_delay(failures: int) -> float:
     return min(2.0 ** (failures - 1), 30.0)
 
 
-class MessengerService(MessengerApi, FilesApi, EditsApi):
+class MessengerService(MessengerApi, FilesApi, EditsApi, ConsentActions):
     def __init__(
         self,
         db: Database,
@@ -125,6 +126,7 @@ class MessengerService(MessengerApi, FilesApi, EditsApi):
         self.receiver.converters[wire.AckFrame] = acked_item
         self.edits = EditRepository(db)
         register_inbound(self.receiver, user_id=user_id, clock=clock, blocked=self.blocked_ids)
+        register_refusals(self.receiver, user_id=user_id)
         # An action on a message still in the outbox waits for the message's `sent` (see actions.py).
         self.hub.subscribe(lambda e: self.actions.wake() if isinstance(e, MessageChanged) else None)
         self.reaction_repo = ReactionRepository(db)

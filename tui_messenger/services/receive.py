@@ -27,7 +27,7 @@ from tui_messenger.domain.events import (
     ReactionsChanged,
     TypingChanged,
 )
-from tui_messenger.domain.models import ChatSummary, Direction
+from tui_messenger.domain.models import ChatSummary, Direction, MessageKind
 from tui_messenger.services import frames
 from tui_messenger.services.consent import admits
 from tui_messenger.services.hub import EventHub
@@ -77,6 +77,7 @@ class Receiver:
         self.stats = wire.FrameStats()
         self.chat_ids: dict[str, int] = {}  # peer account -> chat id, for typing frames
         self.on_directory: Callable[[], None] | None = None
+        self.hide_refusals = False  # the testers' "Refused by the platform" lines are stored, not shown
         # Frame type -> its batch item (or None to drop it): action acks, edits, deletions, reactions.
         # Registered by the service (services/actions.py, services/edits.py); a converter runs in the
         # store thread and its item is applied in the batch's transaction, in arrival order.
@@ -180,7 +181,9 @@ class Receiver:
                 )  # type: ignore[call-arg]  # fmt: skip
             )
             for message in result.added
-            if message.direction is Direction.INBOUND and message.sender_id not in self._blocked
+            if message.direction is Direction.INBOUND
+            and message.sender_id not in self._blocked
+            and message.error_code is None  # a refusal line is the network's, not a message
         ]
 
     async def _receipts(self, receipts: list[bytes]) -> None:
@@ -206,7 +209,8 @@ class Receiver:
         for summary in summaries.values():
             self.chat_ids[summary.peer.id] = summary.chat.id
         for message in result.added:
-            hub.emit(MessageAdded(message.chat_id, message))
+            if not (self.hide_refusals and message.kind is MessageKind.SYSTEM and message.error_code):
+                hub.emit(MessageAdded(message.chat_id, message))
         for message in result.changed:
             hub.emit(MessageChanged(message.chat_id, message))
         for update in result.reactions.values():

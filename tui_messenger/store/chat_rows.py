@@ -33,13 +33,15 @@ SUMMARY_SQL = (
     f"SELECT {_CHAT_COLS}, {_ACCOUNT_COLS}, b.account_id IS NOT NULL FROM chats c"
     " JOIN accounts a ON a.id = c.peer_id LEFT JOIN blocks b ON b.account_id = c.peer_id"
 )
+# A blocked chat stays in the list but counts nowhere: no tab, no unread (nothing of it is counted).
 COUNTS_SQL = (
     "SELECT count(*), coalesce(sum(unread_count > 0), 0), coalesce(sum(kind = 'personal'), 0),"
     " coalesce(sum(kind = 'business'), 0) FROM chats WHERE archived = 0"
+    " AND NOT EXISTS (SELECT 1 FROM blocks WHERE blocks.account_id = chats.peer_id)"
 )
 _FILTER_WHERE = {
     ChatFilter.ALL: "",
-    ChatFilter.UNREAD: " AND c.unread_count > 0",
+    ChatFilter.UNREAD: " AND c.unread_count > 0 AND b.account_id IS NULL",
     ChatFilter.PERSONAL: f" AND c.kind = '{ChatKind.PERSONAL.value}'",
     ChatFilter.BUSINESS: f" AND c.kind = '{ChatKind.BUSINESS.value}'",
 }

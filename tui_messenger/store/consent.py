@@ -2,14 +2,63 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from tui_messenger.domain.models import Consent, ConsentSource, Feedback, FeedbackKind
+from tui_messenger.domain.models import (
+    ChatMessage,
+    Consent,
+    ConsentSource,
+    Direction,
+    Feedback,
+    FeedbackKind,
+    MessageKind,
+    MessageStatus,
+    TemplateCategory,
+)
 from tui_messenger.store import convert
 from tui_messenger.store.base import Repository, raw, select_in
 from tui_messenger.store.tables import ConsentRow, FeedbackRow
+
+INSERT_LINE = (
+    "INSERT INTO messages (id, message_id, client_txn_id, chat_id, sender_id, direction, kind,"
+    " template_category, body, payload, reply_to, position, sent_at, received_at, status, error_code)"
+    " VALUES (?, ?, NULL, ?, ?, ?, 'system', ?, ?, ?, NULL, ?, ?, ?, ?, ?)"
+)
+
+
+def add_line(
+    conn: sqlite3.Connection,
+    *,
+    chat_id: int,
+    message_id: str,
+    sender_id: str,
+    body: str,
+    payload: dict,
+    at_ms: int,
+    direction: Direction = Direction.INBOUND,
+    category: str | None = None,
+    error_code: int | None = None,
+) -> ChatMessage | None:
+    """A system line in a chat (a consent change, a refused send): no unread count, no preview, no
+    notification. None when a line with this id is already there (a frame sent twice)."""
+    if conn.execute("SELECT 1 FROM messages WHERE message_id = ?", (message_id,)).fetchone() is not None:
+        return None
+    row_id = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM messages").fetchone()[0]
+    data = json.dumps(payload, separators=(",", ":"))
+    conn.execute(
+        INSERT_LINE,
+        (row_id, message_id, chat_id, sender_id, direction.value, category, body, data, at_ms, at_ms,
+         at_ms, MessageStatus.DELIVERED.value, error_code),
+    )  # fmt: skip
+    return ChatMessage(
+        message_id=message_id, chat_id=chat_id, sender_id=sender_id, direction=direction,
+        kind=MessageKind.SYSTEM, body=body, sent_at=convert.dt(at_ms), status=MessageStatus.DELIVERED,
+        id=row_id, position=at_ms, payload=payload, error_code=error_code,
+        template_category=TemplateCategory(category) if category else None,
+    )  # fmt: skip
 
 
 def opt_in(conn: sqlite3.Connection, *, business_id: str, source: ConsentSource, at_ms: int) -> bool:
@@ -60,6 +109,56 @@ class ConsentRepository(Repository):
             session.add(row)
             session.flush()
             return _consent(business_id, row)
+
+    def record_preference(
+        self,
+        *,
+        business_id: str,
+        user_id: str,
+        stopped: bool,
+        now: datetime,
+        line_id: str,
+        line: Callable[[str, bool], str],
+    ) -> tuple[Consent, ChatMessage | None]:
+        """Stop or resume marketing, and say so in the business's chat (if there is one) with the system
+        line `line(name, changed)`, in one transaction. The line's payload records the change, for the
+        pilot report: {"preference": "stop" | "resume", "changed": bool}."""
+        with self.db.write() as session:
+            conn = raw(session)
+            row = conn.execute(
+                "SELECT marketing_stopped, marketing_changed_at FROM consents WHERE business_id = ?",
+                (business_id,),
+            ).fetchone()
+            at_ms = convert.ms(now)
+            changed = row is None or bool(row[0]) != stopped
+            if row is None:
+                conn.execute(
+                    "INSERT INTO consents (business_id, opted_in, marketing_stopped, marketing_changed_at)"
+                    " VALUES (?, 0, ?, ?)",
+                    (business_id, stopped, at_ms),
+                )
+            elif changed or row[1] is None:
+                conn.execute(
+                    "UPDATE consents SET marketing_stopped = ?, marketing_changed_at = ?"
+                    " WHERE business_id = ?",
+                    (stopped, at_ms, business_id),
+                )
+            chat = conn.execute(
+                "SELECT c.id, a.display_name, max(c.last_activity, ?) FROM chats c"
+                " JOIN accounts a ON a.id = c.peer_id WHERE c.peer_id = ?",
+                (at_ms, business_id),
+            ).fetchone()
+            added = None
+            if chat is not None:
+                chat_id, name, at = chat
+                payload = {"preference": "stop" if stopped else "resume", "changed": changed}
+                added = add_line(
+                    conn, chat_id=chat_id, message_id=line_id, sender_id=user_id,
+                    body=line(convert.clean_name(name), changed), payload=payload, at_ms=at,
+                    direction=Direction.OUTBOUND,
+                )  # fmt: skip
+            session.expire_all()
+            return _consent(business_id, session.get(ConsentRow, business_id)), added
 
 
 class FeedbackRepository(Repository):

@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 COLUMNS = ", ".join(f"m.{c}" for c in MESSAGE_COLUMNS)
 MAX_PAGE = 500
+IS_REFUSAL = "(m.kind = 'system' AND m.error_code IS NOT NULL)"  # a refused send's line (store/refusals.py)
 PARKED = 2**62  # an outbox entry's next attempt time once it failed: only the retry action revives it
 
 
@@ -107,6 +108,12 @@ def apply_status(conn: sqlite3.Connection, change: StatusChange) -> ChatMessage 
 
 
 class MessageRepository(Repository):
+    hide_refusals = False  # history pages without the testers' "Refused by the platform" lines
+
+    @property
+    def _in_chat(self) -> str:
+        return f"m.chat_id = ? AND NOT {IS_REFUSAL}" if self.hide_refusals else "m.chat_id = ?"
+
     def get(self, *, message_id: str) -> ChatMessage | None:
         with self.db.read() as session:
             row = (
@@ -132,14 +139,14 @@ class MessageRepository(Repository):
     def latest_page(self, *, chat_id: int, limit: int = 50) -> list[ChatMessage]:
         """The newest `limit` messages of the chat, oldest first."""
         with self.db.read() as session:
-            return _page(raw(session), "m.chat_id = ?", (chat_id,), newest_first=True, limit=limit)
+            return _page(raw(session), self._in_chat, (chat_id,), newest_first=True, limit=limit)
 
     def page_before(self, *, chat_id: int, cursor: PageCursor, limit: int = 50) -> list[ChatMessage]:
         """The `limit` messages just older than `cursor`, oldest first."""
         with self.db.read() as session:
             return _page(
                 raw(session),
-                "m.chat_id = ? AND (m.position, m.id) < (?, ?)",
+                self._in_chat + " AND (m.position, m.id) < (?, ?)",
                 (chat_id, cursor.position, cursor.id),
                 newest_first=True,
                 limit=limit,
@@ -150,7 +157,7 @@ class MessageRepository(Repository):
         with self.db.read() as session:
             return _page(
                 raw(session),
-                "m.chat_id = ? AND (m.position, m.id) > (?, ?)",
+                self._in_chat + " AND (m.position, m.id) > (?, ?)",
                 (chat_id, cursor.position, cursor.id),
                 newest_first=False,
                 limit=limit,
@@ -169,14 +176,14 @@ class MessageRepository(Repository):
             limit = max(1, min(limit, MAX_PAGE))
             older = _page(
                 conn,
-                "m.chat_id = ? AND (m.position, m.id) <= (?, ?)",
+                self._in_chat + " AND (m.position, m.id) <= (?, ?)",
                 (chat_id, *target),
                 newest_first=True,
                 limit=limit // 2 + 1,
             )
             newer = _page(
                 conn,
-                "m.chat_id = ? AND (m.position, m.id) > (?, ?)",
+                self._in_chat + " AND (m.position, m.id) > (?, ?)",
                 (chat_id, *target),
                 newest_first=False,
                 limit=limit - len(older),
@@ -277,7 +284,7 @@ class MessageRepository(Repository):
                 return []
             rows = conn.execute(
                 f"SELECT {COLUMNS} FROM messages m WHERE m.chat_id = ? AND m.direction = 'in'"
-                " ORDER BY m.position DESC, m.id DESC LIMIT ?",
+                f" AND NOT {IS_REFUSAL} ORDER BY m.position DESC, m.id DESC LIMIT ?",
                 (chat_id, row[0]),
             ).fetchall()
             conn.execute("UPDATE chats SET unread_count = 0 WHERE id = ?", (chat_id,))

@@ -50,7 +50,8 @@ def _v3_content(conn: sqlite3.Connection) -> None:
         for column in table.columns:
             if column.name in columns:
                 continue
-            ddl = f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {column.type.compile(dialect=dialect)}'
+            kind = column.type.compile(dialect=dialect)
+            ddl = f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {kind}'
             default = getattr(column.default, "arg", None)
             if not column.nullable:
                 if not isinstance(default, bool | int | str):

@@ -3,6 +3,7 @@ user composed is ever lost; entries leave only when the network acknowledges the
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -30,14 +31,31 @@ def _entry(row: tuple) -> OutboxEntry:
     return OutboxEntry(message_id, bytes(frame), attempts, None if next_at >= PARKED else convert.dt(next_at))
 
 
+def _wrote_first(conn: sqlite3.Connection, chat_id: int) -> bool:
+    """Nothing from the peer in the chat yet (system lines aside): the user starts the conversation."""
+    row = conn.execute(
+        "SELECT 1 FROM messages WHERE chat_id = ? AND direction = 'in' AND kind != 'system' LIMIT 1",
+        (chat_id,),
+    ).fetchone()
+    return row is None
+
+
 class OutboxRepository(Repository):
     def compose(
-        self, *, message: ChatMessage, frame: bytes, now: datetime, attachment: StoredFile | None = None
+        self,
+        *,
+        message: ChatMessage,
+        frame: bytes,
+        now: datetime,
+        attachment: StoredFile | None = None,
+        opt_out: bool = False,
     ) -> tuple[ChatMessage, ChatSummary]:
         """Store an outgoing message (pending) and its outbox entry, and update the chat, atomically.
 
-        Writing to someone is also consent: a business the user writes to counts as opted in (source
-        `user_message`), and a request chat the user answers is accepted."""
+        Writing first is also consent: a business the user writes to before it ever wrote to them counts
+        as opted in (source `user_message`); answering a business that started the chat opts the user in
+        to nothing. A request chat the user answers is accepted. An `opt_out` (a STOP) is neither: it
+        accepts no request and opts in to nothing."""
         with self.db.write() as session:
             conn = raw(session)
             chat = conn.execute(
@@ -57,7 +75,9 @@ class OutboxRepository(Repository):
                 "INSERT INTO outbox (message_id, frame, attempts, next_attempt_at) VALUES (?, ?, 0, ?)",
                 (message.message_id, frame, convert.ms(now)),
             )
-            update = "UPDATE chats SET last_outbound_at = max(last_outbound_at, ?), is_request = 0"
+            update = "UPDATE chats SET last_outbound_at = max(last_outbound_at, ?)"
+            if not opt_out:
+                update += ", is_request = 0"
             params: list = [message.position]
             if message.position >= last_activity:
                 update += ", last_activity = ?, last_preview = ?, last_message_id = ?"
@@ -67,7 +87,7 @@ class OutboxRepository(Repository):
                     message.message_id,
                 ]
             conn.execute(update + " WHERE id = ?", (*params, message.chat_id))
-            if kind == AccountKind.BUSINESS.value:
+            if kind == AccountKind.BUSINESS.value and not opt_out and _wrote_first(conn, message.chat_id):
                 opt_in(conn, business_id=peer_id, source=ConsentSource.USER_MESSAGE, at_ms=message.position)
             session.expire_all()
             stored = message_from_tuple(row)

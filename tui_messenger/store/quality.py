@@ -7,6 +7,7 @@ from datetime import datetime
 
 from tui_messenger.store import convert
 from tui_messenger.store.base import Repository, raw
+from tui_messenger.store.messages import IS_REFUSAL
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,8 +33,8 @@ class QualityRepository(Repository):
             ]
             delivered = dict(
                 conn.execute(
-                    "SELECT c.peer_id, (SELECT count(*) FROM messages m WHERE m.chat_id = c.id"
-                    " AND m.position >= ? AND m.direction = 'in') FROM chats c"
+                    f"SELECT c.peer_id, (SELECT count(*) FROM messages m WHERE m.chat_id = c.id"
+                    f" AND m.position >= ? AND m.direction = 'in' AND NOT {IS_REFUSAL}) FROM chats c"
                     " JOIN accounts a ON a.id = c.peer_id WHERE a.kind = 'business'",
                     (since_ms,),
                 ).fetchall()

@@ -31,9 +31,7 @@ ERROR_OUTSIDE_WINDOW = 131047  # re-engagement message: free-form outside the 24
 ERROR_MARKETING_STOPPED = 131050  # the user stopped marketing messages
 ERROR_TIER_LIMIT = 131048  # spam rate limit: too many distinct users reached
 ERROR_BLOCKED = 131031  # the recipient blocked this sender (never told to the sender's user)
-# The fake network also answers with these two (WhatsApp uses 131049 for "not delivered to keep the
-# ecosystem healthy"; here it means a business-initiated template to a user who never opted in).
-ERROR_NO_OPT_IN = 131049
+ERROR_NO_OPT_IN = 131049  # WhatsApp: "not delivered to keep the ecosystem healthy"; here: no opt-in
 ERROR_UNDELIVERABLE = 131026  # no such recipient
 
 
@@ -247,6 +245,20 @@ class UserPreferencesFrame(_Model):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
+class RefusalFrame(_Model):
+    """For testers, from the fake network only: a send by `business` it refused, with the error code."""
+
+    type: Literal["refusal"] = "refusal"
+    id: str = Field(min_length=1, max_length=200)
+    business: str = Field(min_length=1, max_length=200)
+    to: str
+    code: int
+    title: str = Field(default="", max_length=200)
+    category: Literal["utility", "marketing", "authentication"] | None = None  # None: free-form
+    text: str = Field(default="", max_length=200)  # the start of what was refused
+    timestamp: int
+
+
 class Profile(_Model):
     about: str = ""
     description: str = ""
@@ -310,6 +322,7 @@ Frame = Annotated[
     | TypingFrame
     | PresenceFrame
     | UserPreferencesFrame
+    | RefusalFrame
     | DirectoryFrame
     | AckFrame
     | SyncFrame,
@@ -342,11 +355,11 @@ class FrameStats:
 
 
 def ack_key(frame: Frame) -> str | None:
-    """The id a client puts in `AckFrame.ids` once it has stored `frame` (or already had it).
-
-    Messages, reactions, edits and deletions are acked by their id, receipts by message and status, a directory by its version.
+    """The id a client puts in `AckFrame.ids` once it has stored `frame` (or already had it): messages,
+    reactions, edits, deletions and refusals by their id, receipts by message and status, a directory by its
+    version.
     Frames without a key (typing, presence, sync) are never re-sent, so they need no ack."""
-    if isinstance(frame, MessageFrame | ReactionFrame | EditFrame | DeleteFrame):
+    if isinstance(frame, MessageFrame | ReactionFrame | EditFrame | DeleteFrame | RefusalFrame):
         return frame.id
     if isinstance(frame, StatusFrame):
         return f"status:{frame.message_id}:{frame.status}"
@@ -379,8 +392,7 @@ def try_decode(raw: bytes, stats: FrameStats | None = None) -> Frame | None:
     try:
         return decode(raw, stats)
     except FrameError as exc:
-        # A stream of garbage must not become a stream of log lines: the first few are logged, then one
-        # in a thousand (the counts stay exact in `stats`).
+        # Garbage must not become a stream of log lines: the first few, then 1 in 1000 (`stats` stays exact).
         dropped = stats.dropped if stats is not None else 0
         level = logging.WARNING if dropped <= LOGGED_DROPS or dropped % 1000 == 0 else logging.DEBUG
         log.log(level, "dropped frame: %s (%d dropped so far)", exc, dropped)

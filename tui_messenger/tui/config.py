@@ -9,21 +9,28 @@
     [files]
     downloads = "~/Downloads"   # where saved files go (default: the system's downloads folder)
 
-A bad file (unreadable, not TOML, wrong types) is reported once as a toast and ignored in part or whole;
-it never stops the messenger. Binding ids are checked against the app's bindings when it starts.
+    [testers]
+    show_refusals = false       # hide the testers' "Refused by the platform (131050): ..." lines
+                                # in business chats (default: shown)
+
+A bad file (unreadable, not a regular file, over 64 KiB, not TOML, nested too deeply, wrong types) is
+reported once as a toast and ignored in part or whole; it never stops the messenger. Binding ids are
+checked against the app's bindings when it starts.
 """
 
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tui_messenger.domain.local_file import LocalFileError, load_toml
+
 CONFIG_FILE = "config.toml"
+CONFIG_MAX_BYTES = 64 * 1024  # a few key bindings and switches; a larger file is not read
 _ONE_KEY = r"[A-Za-z0-9_+\-?/!@#$%^&*()\[\]{};:'\",.<>=|\\`~]+"
 _KEY = re.compile(rf"^{_ONE_KEY}(,{_ONE_KEY})*$")
-_SECTIONS = {"keys", "notifications", "files"}
+_SECTIONS = {"keys", "notifications", "files", "testers"}
 
 
 @dataclass(frozen=True)
@@ -32,21 +39,16 @@ class UiConfig:
     bell: bool = False
     problems: tuple[str, ...] = ()
     downloads: Path | None = None  # [files] downloads; None: the system's downloads folder
+    show_refusals: bool | None = None  # [testers] show_refusals; None: the default (shown)
 
 
 def load_config(folder: Path) -> UiConfig:
     """Read `folder/config.toml`; a missing file is the defaults, a bad one the defaults and a problem."""
     path = folder / CONFIG_FILE
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return UiConfig()
-    except (OSError, UnicodeDecodeError) as exc:
-        return UiConfig(problems=(f"{path}: cannot read settings ({type(exc).__name__}); using defaults.",))
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        return UiConfig(problems=(f"{path}: not valid TOML ({exc}); using defaults.",))
+        data = load_toml(path, max_bytes=CONFIG_MAX_BYTES)
+    except LocalFileError as exc:  # not a regular file, too large, not UTF-8, not TOML, too deep
+        return UiConfig() if exc.missing else UiConfig(problems=(f"{exc}; using defaults.",))
     return parse_config(data, str(path))
 
 
@@ -76,7 +78,21 @@ def parse_config(data: dict[str, object], where: str = CONFIG_FILE) -> UiConfig:
     else:
         problems.append(f"{where}: [notifications] bell must be true or false; ignored.")
     downloads = _downloads(data.get("files", {}), where, problems)
-    return UiConfig(keymap=keymap, bell=bell, problems=tuple(problems), downloads=downloads)
+    show_refusals = _show_refusals(data.get("testers", {}), where, problems)
+    return UiConfig(
+        keymap=keymap, bell=bell, problems=tuple(problems), downloads=downloads, show_refusals=show_refusals
+    )
+
+
+def _show_refusals(testers: object, where: str, problems: list[str]) -> bool | None:
+    if not isinstance(testers, dict):
+        problems.append(f"{where}: [testers] must be a table; ignored.")
+        return None
+    value = testers.get("show_refusals")
+    if value is None or isinstance(value, bool):
+        return value
+    problems.append(f"{where}: [testers] show_refusals must be true or false; ignored.")
+    return None
 
 
 def _downloads(files: object, where: str, problems: list[str]) -> Path | None:

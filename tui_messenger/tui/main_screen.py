@@ -182,7 +182,7 @@ class MainScreen(
         chats.show(
             rows,
             archived_count=len(archived),
-            archived_unread=sum(1 for a in archived if a.chat.unread_count),
+            archived_unread=sum(1 for a in archived if a.chat.unread_count and not a.blocked),
         )
         chats.set_counts(counts)
 
@@ -221,7 +221,11 @@ class MainScreen(
     @work(group="flags", exit_on_error=False)
     async def toggle_flag(self, chat_id: int, flag: str) -> None:
         m = self.messenger
-        chat = (await m.summary(chat_id)).chat
+        summary = await m.summary(chat_id)
+        chat = summary.chat
+        if flag == "unread" and summary.blocked:
+            self.notify("A blocked chat is never marked unread.", markup=False)
+            return
         if flag == "pin":
             await m.set_pinned(chat_id, not chat.pinned)
         elif flag == "mute":

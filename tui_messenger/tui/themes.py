@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,6 +20,8 @@ from typing import TYPE_CHECKING, Any
 from platformdirs import user_config_dir
 from textual.color import Color, ColorParseError
 from textual.theme import Theme
+
+from tui_messenger.domain.local_file import LocalFileError, load_toml
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -33,6 +34,7 @@ __all__ = [
     "packaged_theme_dirs",
     "register_themes",
     "theme_dirs",
+    "theme_names",
     "user_theme_dir",
 ]
 
@@ -181,19 +183,12 @@ def theme_from_mapping(data: dict[str, Any]) -> Theme:
 
 
 def load_theme(path: Path) -> Theme:
-    """Read and validate one theme file; raises ThemeError (with the reason) for any problem."""
+    """Read and validate one theme file; raises ThemeError (with the reason) for any problem: not a
+    regular file (a FIFO would block start-up), over 64 KiB, not UTF-8, not TOML, nested too deeply."""
     try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise ThemeError(f"cannot read: {error.strerror or error}") from error
-    if len(raw) > _MAX_FILE_BYTES:
-        raise ThemeError(f"larger than {_MAX_FILE_BYTES} bytes")
-    try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError as error:
-        raise ThemeError("not UTF-8 text") from error
-    except tomllib.TOMLDecodeError as error:
-        raise ThemeError(f"not valid TOML: {error}") from error
+        data = load_toml(path, max_bytes=_MAX_FILE_BYTES)
+    except LocalFileError as error:
+        raise ThemeError(f"line {error.line}: {error.reason}" if error.line else error.reason) from None
     return theme_from_mapping(data)
 
 
@@ -229,3 +224,12 @@ def register_themes(app: App[Any], dirs: Sequence[Path] | None = None) -> list[s
     for theme in themes:
         app.register_theme(theme)
     return problems
+
+
+def theme_names(dirs: Sequence[Path] | None = None) -> list[str]:
+    """Every theme `--theme` may name: the theme files' (ours first), then Textual's built-in ones."""
+    from textual.theme import BUILTIN_THEMES
+
+    themes, _ = load_themes(theme_dirs() if dirs is None else dirs)
+    names = [theme.name for theme in themes]
+    return names + sorted(name for name in BUILTIN_THEMES if name not in names)

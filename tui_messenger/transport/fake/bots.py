@@ -175,7 +175,24 @@ class BusinessBot(Bot):
 
 
 class MarketerBot(BusinessBot):
-    """Pushes its promotions in turn, `every` seconds apart; the network decides which get through."""
+    """Pushes its promotions in turn, `every` seconds apart; the network decides which get through.
+
+    Pushy, as marketers are: whatever the user writes (a STOP too), it answers with its next promotion
+    PUSH_AFTER seconds later, so a tester sees the network refuse it once promotions are stopped (131050)."""
+
+    PUSH_AFTER = 30.0
+
+    def __init__(self, host: BotHost, account: AccountSpec, world: World) -> None:
+        super().__init__(host, account, world)
+        self._pushed = 0
+
+    def on_user_message(self, frame: wire.MessageFrame) -> None:
+        super().on_user_message(frame)
+        if not self.account.promotions:
+            return
+        promo = self.account.promotions[self._pushed % len(self.account.promotions)]
+        self._pushed += 1
+        self.host.after(self.PUSH_AFTER, lambda: self.host.post(self.id, promo), "promotion")
 
     def start(self) -> None:
         super().start()

@@ -6,21 +6,20 @@ file in one go. Bad TOML gets tomllib's own line.
 
 from __future__ import annotations
 
-import re
-import tomllib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 from pydantic import ValidationError
 
+from tui_messenger.domain.local_file import LocalFileError, loads_toml, read_text
 from tui_messenger.transport.fake.checks import check_world
 from tui_messenger.transport.fake.partial import partial_problems
 from tui_messenger.transport.fake.toml_lines import index_lines, line_of
 from tui_messenger.transport.fake.world import World
 
 BUILTINS = ("default", "bank-fraud-alert", "airline-delay", "spam-wave", "impersonation")
-_TOML_LINE = re.compile(r"\(at line (\d+), column \d+\)")
+SCENARIO_MAX_BYTES = 2 * 1024 * 1024  # ~40,000 short steps; the built-ins are under 12 KB (see local_file.py)
 
 
 @dataclass(frozen=True)
@@ -32,7 +31,8 @@ class Issue:
 
     def __str__(self) -> str:
         where = f"{self.field}: " if self.field else ""
-        return f"{self.file}:{self.line}: {where}{self.message}"
+        line = f":{self.line}" if self.line else ""  # 0: about the whole file (missing, too large)
+        return f"{self.file}{line}: {where}{self.message}"
 
 
 class ScenarioError(Exception):
@@ -69,30 +69,27 @@ def read_scenario(name_or_path: str | Path) -> tuple[str, str]:
     name = str(name_or_path)
     if name in BUILTINS:
         return (_builtin_dir() / f"{name}.toml").read_text(encoding="utf-8"), f"{name}.toml"
-    path = Path(name_or_path)
     try:
-        return path.read_text(encoding="utf-8"), name
-    except FileNotFoundError:
-        known = ", ".join(BUILTINS)
-        raise ScenarioError(
-            [Issue(name, 0, "", f"no such file or built-in scenario (built-ins: {known})")]
-        ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError([Issue(name, 0, "", f"cannot read: {exc}")]) from None
+        return read_text(Path(name_or_path), max_bytes=SCENARIO_MAX_BYTES), name
+    except LocalFileError as exc:  # missing, not a regular file (a FIFO), too large, not UTF-8
+        if exc.missing:
+            known = ", ".join(BUILTINS)
+            raise ScenarioError(
+                [Issue(name, 0, "", f"no such file or built-in scenario (built-ins: {known})")]
+            ) from None
+        raise ScenarioError([Issue(name, exc.line, "", exc.reason)]) from None
 
 
 def parse_world(text: str, source: str = "<scenario>") -> World:
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        match = _TOML_LINE.search(str(exc))
-        line = int(match.group(1)) if match else 1
-        message = _TOML_LINE.sub("", str(exc)).strip()
-        raise ScenarioError([Issue(source, line, "", f"bad TOML: {message}")]) from None
-    lines = index_lines(text)
+        data = loads_toml(text, source)  # names of at most 8 parts, nesting at most 32 levels
+    except LocalFileError as exc:
+        message = exc.reason.replace("not valid TOML: ", "bad TOML: ")
+        raise ScenarioError([Issue(source, exc.line, "", message)]) from None
     try:
         world = World.model_validate(data)
     except ValidationError as exc:
+        lines = index_lines(text)  # walked only for a file with problems: it is the slowest part
         issues = [
             Issue(source, line_of(lines, err["loc"]), _field(err["loc"]), _message(err))
             for err in exc.errors(include_url=False)
@@ -104,6 +101,7 @@ def parse_world(text: str, source: str = "<scenario>") -> World:
         raise ScenarioError(_sorted(list(dict.fromkeys(issues)))) from None
     problems = check_world(world)
     if problems:
+        lines = index_lines(text)
         issues = [Issue(source, line_of(lines, loc), _field(loc), msg) for loc, msg in problems]
         raise ScenarioError(_sorted(issues))
     return world

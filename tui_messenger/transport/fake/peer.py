@@ -368,8 +368,12 @@ class FakePeer(Transport):
         return self.timeline.publish(frame, own=own, stored_only=stored_only)
 
     def _fail(self, sender: str, spec: MessageSpec, code: int) -> None:
-        title = ERROR_TITLES.get(code, "")
+        title = ERROR_TITLES.get(code, "")  # logged, and told to the client for testers (a refusal frame)
         self.note("failed", sender, f"{title}: {spec.text[:80]!r}", to=self.user_id, code=code)
+        self._publish(wire.RefusalFrame(
+            id=self.timeline.new_id("r"), business=sender, to=self.user_id, code=code, title=title[:200],
+            category=spec.category if spec.template is not None else None, text=spec.text[:80],
+            timestamp=self.timeline.next_ts()))  # type: ignore[arg-type]  # fmt: skip
 
     # time -------------------------------------------------------------------------------------------
     def _move_clock(self, seconds: float) -> None:

@@ -74,6 +74,22 @@ def check_wire(world: World, skip: Collection[Path] = ()) -> Iterator[Problem]:
         for j, step in enumerate(flow.steps):
             if step.text or step.file is not None:  # a step that only reacts or corrects sends no message
                 yield from _message(step, ("flows", i, "steps", j), flow.business, world, skip)
+            if step.edit is not None:  # the new text travels in an edit frame, capped like any frame
+                yield from _edit(
+                    step.edit.text, ("flows", i, "steps", j, "edit", "text"), flow.business, world
+                )
+
+
+def _edit(text: str, at: Path, sender: str, world: World) -> Iterator[Problem]:
+    """An edit's new text in the frame the fake peer would send (as _message does, with stand-in ids)."""
+    sender = sender if 1 <= len(sender) <= 200 else "sender"  # a bad id is reported where it is written
+    to = world.user_id if 1 <= len(world.user_id or "") <= 200 else "me"
+    frame = wire.EditFrame(
+        id="x.check.1", sender=sender, to=to, message_id="m.check.1", body=text, timestamp=0
+    )
+    size = len(wire.encode(frame))
+    if size > wire.MAX_FRAME_BYTES:
+        yield at, f"the edit is {size:,} bytes on the wire; a frame holds at most {wire.MAX_FRAME_BYTES:,}"
 
 
 def _message(

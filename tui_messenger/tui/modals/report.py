@@ -17,8 +17,6 @@ from tui_messenger.tui.modals.base import DialogModal, SafeInput, as_content, st
 from tui_messenger.tui.safe import safe_body, safe_name
 
 NOTE_MAX_LENGTH = 500
-# Ids are shown whole (a reviewer matches them), but a hostile id must not fill the dialog.
-ID_MAX_LEN = 80
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,14 +26,15 @@ class ReportResult:
     also_block: bool
 
 
-def evidence_line(message: ChatMessage) -> Content:
-    """One piece of evidence as the reviewer will get it: id, time, kind, then the body."""
+def evidence_line(message: ChatMessage, sender: str) -> Content:
+    """One piece of evidence as the user knows it: who sent it (the display name, never the network's
+    internal message id), time, kind, then the body."""
     kind = message.kind.value
     if message.template_category is not None:
         kind += f" ({message.template_category.value})"
     # Two lines per message and no gap between them: five messages fit at 40 rows without scrolling.
     header = Content.assemble(
-        (safe_name(message.message_id, ID_MAX_LEN).plain, "bold underline"),
+        (safe_name(sender).plain, "bold underline"),
         f" · {stamp(message.sent_at)} · {kind}",
     )
     return Content.assemble(header, "\n", safe_body(message.body))
@@ -91,7 +90,7 @@ class ReportModal(DialogModal[ReportResult]):
             )
             with VerticalScroll(id="report-evidence"):
                 for message in self._evidence:
-                    yield Static(evidence_line(message), classes="evidence")
+                    yield Static(evidence_line(message, self._peer_name), classes="evidence")
                 if not self._evidence:
                     yield Static(Content.assemble("No messages from ", name, " are included."))
             yield Static(Content.assemble(name, " will not be notified."), id="report-not-notified")

@@ -253,10 +253,12 @@ def layout_message(
     lines.append(Strip.blank(width, palette.base))
     start = len(lines)
     if message.kind is MessageKind.SYSTEM:
+        # A refused send (testers only) is dimmed: the network's note, not part of the conversation.
+        style = palette.meta + Style(dim=True, italic=True) if message.error_code else palette.system
         for text in _wrap(body_text(message), max(width - 8, 8))[:MAX_LINES_PER_MESSAGE]:
             pad = max((width - cell_len(text)) // 2, 0)
             lines.append(
-                Strip([Segment(" " * pad, palette.base), Segment(text, palette.system)]).extend_cell_length(
+                Strip([Segment(" " * pad, palette.base), Segment(text, style)]).extend_cell_length(
                     width, palette.base
                 )
             )
