@@ -26,8 +26,6 @@ if sys.platform != "win32":
 ESCAPES = re.compile(rb"\x1b\[[0-9;?<>=$]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-_]")
 ENDS_WITHIN = 10.0  # seconds: a refused start is a check and one line, not a session
 
-BAD_THEME = "issue 11 item 8: --theme nosuchtheme is accepted and saved; fixed on branch wt-hostile"
-NO_TERMINAL = "issue 11 item 8: with no terminal the app runs on, one core busy; fixed on branch wt-hostile"
 
 
 def text_lines(output: bytes) -> list[str]:
@@ -57,7 +55,6 @@ def refused_in_pty(tmp_path: Path, *args: str, db: Path | None = None) -> tuple[
         term.close()
 
 
-@pytest.mark.xfail(reason=BAD_THEME, strict=False)
 def test_an_unknown_theme_is_refused_in_one_line_and_not_saved(tmp_path: Path) -> None:
     output, code = refused_in_pty(tmp_path, "--theme", "nosuchtheme")
     assert_refused(output, code, names=("nosuchtheme",))
@@ -93,7 +90,6 @@ def test_a_bad_db_is_refused_in_one_line_and_left_untouched(tmp_path: Path, make
 NOT_A_TERMINAL = ("terminal", "tty")  # what the one line must be about
 
 
-@pytest.mark.xfail(reason=NO_TERMINAL, strict=False)
 def test_no_terminal_at_all_exits_2_in_one_line_and_leaves_nothing_running(tmp_path: Path) -> None:
     """Started from a script, cron or a pipe: no terminal to read keys from or to draw on."""
     began = time.monotonic()
@@ -121,7 +117,6 @@ def test_no_terminal_at_all_exits_2_in_one_line_and_leaves_nothing_running(tmp_p
     assert_refused(err, process.returncode, names=NOT_A_TERMINAL)
 
 
-@pytest.mark.xfail(reason=NO_TERMINAL, strict=False)
 def test_input_that_is_not_a_terminal_exits_2_with_one_line_on_the_terminal(tmp_path: Path) -> None:
     """`tui-messenger < file` typed in a terminal: the screen is there, the keys are not."""
     term = start((120, 40), home=tmp_path, stdin=subprocess.DEVNULL)
