@@ -89,13 +89,13 @@ def assert_bubble(term: Term, text: str) -> None:
 
 def click_header_action(term: Term, label: str) -> None:
     """A button of the chat's header; on a narrow screen it may be in the "⋯" menu."""
-    header = range(0, 3)
+    header = range(0, 3)  # drawn with the composer: no long wait for it
     if term.find(label, header) is None and term.find("⋯", header) is not None:
-        term.click_text("⋯", rows=header)
+        term.click_text("⋯", rows=header, timeout=5)
         term.settle()
-        term.click_text(label, rows=range(1, term.size[1] - 1))
+        term.click_text(label, rows=range(1, term.size[1] - 1), timeout=5)
     else:
-        term.click_text(label, rows=header)
+        term.click_text(label, rows=header, timeout=5)
 
 
 def highlighted_name(term: Term) -> str | None:
@@ -260,7 +260,7 @@ def test_block_and_report_by_mouse(app, size, tmp_path) -> None:
     term.click_text("Also report")
     term.settle(0.2)
     _, also = term.find("Also report")
-    term.click_text("Block", rows=range(also + 1, term.size[1] - 1))  # the dialog's button
+    term.click_text("Block", rows=range(also + 1, term.size[1] - 1), timeout=5)  # the dialog's button
     term.wait_for("reported")  # "Blocked and reported."
     term.wait_for("Also report", gone=True)
     term.quit()
