@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import select
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -58,6 +60,10 @@ def run_app_in_pty(
     fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
     env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "120", "LINES": "40"}
     env.pop("TEXTUAL", None)
+    # Its own settings, cache and data folders: never the user's config.toml, state.json or cache.
+    folders = Path(tempfile.mkdtemp(prefix="pty-app-"))
+    for name in ("CONFIG", "CACHE", "DATA"):
+        env[f"TUI_MESSENGER_{name}_DIR"] = str(folders / name.lower())
     process = subprocess.Popen(
         [sys.executable, "-m", "tui_messenger", *args],
         stdin=follower,
@@ -95,4 +101,5 @@ def run_app_in_pty(
             process.kill()
             process.wait(timeout=5)
         os.close(leader)
+        shutil.rmtree(folders, ignore_errors=True)
     return PtyRun(bytes(output), process.returncode)
