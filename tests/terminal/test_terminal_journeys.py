@@ -29,8 +29,6 @@ WIDE, NARROW = (120, 40), (80, 24)
 NAMES = ("Mia Schneider", "N0rdbank Support", "SkyWays Airlines", "MegaDeals 24", "Anna Becker", "✔ Nordbank")
 TIME = re.compile(r"\b\d\d:\d\d\b")
 
-CLICK_CRASH = "issue 11 item 1: the first click on a message crashes; fixed on branch wt-clicks"
-TEMPLATE_BUTTONS = "issue 11 item 2: template buttons are not widgets; fixed on branch wt-clicks"
 NARROW_BLOCK = (
     "issue 11 item 10: at 80x24 a business's header loses Block/Report (branch wt-narrow), and its block "
     "dialog is one row too tall: the Block and Cancel labels are cut off (new, reported by wt-terminal)"
@@ -153,7 +151,7 @@ def open_anna_by_keyboard(term: Term) -> None:
     term.settle()
 
 
-@pytest.mark.parametrize("size", sizes(both_fail=CLICK_CRASH))
+@pytest.mark.parametrize("size", sizes())
 def test_clicks_on_a_message_right_after_opening_by_keyboard(app, size) -> None:
     """Item 1 as found: open by arrows and Enter, then click a bubble before moving the message cursor;
     then a double click, and press and release of one click arriving together."""
@@ -172,7 +170,7 @@ def test_clicks_on_a_message_right_after_opening_by_keyboard(app, size) -> None:
 # --- chat with Anna by mouse only -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("size", sizes(both_fail=CLICK_CRASH))
+@pytest.mark.parametrize("size", sizes())
 def test_chat_with_anna_by_mouse_only(app, size) -> None:
     term = app(size)
     open_by_click(term, "Anna Becker")
@@ -209,7 +207,7 @@ def ask(term: Term, text: str) -> None:
     term.send_keys("enter")
 
 
-@pytest.mark.parametrize("size", sizes(both_fail=TEMPLATE_BUTTONS))
+@pytest.mark.parametrize("size", sizes())
 def test_a_template_is_answered_by_clicking_its_button(app, size) -> None:
     term = app(size, "--speed", "4")
     open_by_click(term, "✔ Nordbank")  # not the impersonator's "looks like Nordbank"
