@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 from pydantic import ValidationError
 
 from tui_messenger.domain.clock import Clock, ManualClock, to_ms
+from tui_messenger.domain.models import SERVER_ACCOUNT
 from tui_messenger.transport import wire
 from tui_messenger.transport.base import Transport, TransportClosed
 from tui_messenger.transport.fake.actions import PeerActions, PeerHooks
@@ -40,7 +41,7 @@ from tui_messenger.transport.fake.timeline import Record, Timeline
 from tui_messenger.transport.fake.world import MessageSpec, World
 
 log = logging.getLogger(__name__)
-SERVER = "server"  # the `from` of receipts the network itself gives (sent, failed)
+SERVER = SERVER_ACCOUNT  # the `from` of receipts the network itself gives (sent, failed)
 
 
 @dataclass(frozen=True)
