@@ -11,7 +11,15 @@ import json
 import logging
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 log = logging.getLogger(__name__)
 
@@ -19,6 +27,7 @@ WIRE_VERSION = 1
 LOGGED_DROPS = 10  # malformed frames logged as warnings before only every thousandth is
 MAX_FRAME_BYTES = 2 * 1024 * 1024  # a 1 MB body must still pass; anything larger is dropped unparsed
 MAX_FILE_BYTES = 1024 * 1024  # a file's bytes; base64 in a frame stays under MAX_FRAME_BYTES
+MAX_PROFILE_FIELD = 2000  # characters per business profile field (and website); longer is cut
 MAX_EMOJI_CHARS = 16  # a reaction is one emoji; ZWJ sequences and flags take several code points
 MAX_BUTTONS = 3
 MAX_BUTTON_TITLE = 20
@@ -248,6 +257,10 @@ class UserPreferencesFrame(_Model):
 
 
 class Profile(_Model):
+    """A business's profile. Each field is cut at MAX_PROFILE_FIELD characters rather than refused: one
+    oversized profile must not cost the whole directory frame (every badge in it); `scenario check`
+    reports such a field."""
+
     about: str = ""
     description: str = ""
     category: str = ""
@@ -255,6 +268,18 @@ class Profile(_Model):
     email: str = ""
     websites: list[str] = Field(default=[], max_length=2)
     hours: str = ""
+
+    @field_validator("about", "description", "category", "address", "email", "hours", mode="before")
+    @classmethod
+    def _cut(cls, value: object) -> object:
+        return value[:MAX_PROFILE_FIELD] if isinstance(value, str) else value
+
+    @field_validator("websites", mode="before")
+    @classmethod
+    def _cut_each(cls, value: object) -> object:
+        if isinstance(value, list):
+            return [v[:MAX_PROFILE_FIELD] if isinstance(v, str) else v for v in value]
+        return value
 
 
 class OptIn(_Model):
@@ -344,7 +369,8 @@ class FrameStats:
 def ack_key(frame: Frame) -> str | None:
     """The id a client puts in `AckFrame.ids` once it has stored `frame` (or already had it).
 
-    Messages, reactions, edits and deletions are acked by their id, receipts by message and status, a directory by its version.
+    Messages, reactions, edits and deletions are acked by their id, receipts by message and status, a
+    directory by its version.
     Frames without a key (typing, presence, sync) are never re-sent, so they need no ack."""
     if isinstance(frame, MessageFrame | ReactionFrame | EditFrame | DeleteFrame):
         return frame.id
