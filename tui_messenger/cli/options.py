@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
-from typing import NoReturn
+import math
+from typing import Any, NoReturn
 
 import click
 
 FAULTS = ("drop", "duplicate", "reorder", "delay", "garble", "disconnect")
-RATE = click.FloatRange(0.0, 1.0)
+
+
+class Finite(click.FloatRange):
+    """A float in a closed range, never NaN or infinite (NaN passes every comparison of FloatRange)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        return number
+
+
+RATE = Finite(0.0, 1.0)  # a fault rate
+SPEED = Finite(0.01, 10_000.0)  # the virtual clock's speed factor
 
 
 def fail(message: str, *, code: int = 2) -> NoReturn:
