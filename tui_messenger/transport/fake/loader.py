@@ -32,7 +32,8 @@ class Issue:
 
     def __str__(self) -> str:
         where = f"{self.field}: " if self.field else ""
-        return f"{self.file}:{self.line}: {where}{self.message}"
+        line = f":{self.line}" if self.line > 0 else ""  # 0: about the whole file (not found, unreadable)
+        return f"{self.file}{line}: {where}{self.message}"
 
 
 class ScenarioError(Exception):
