@@ -22,10 +22,10 @@ import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tui_messenger.domain.clock import ManualClock
 from tui_messenger.domain.models import Direction, MessageStatus
 from tui_messenger.transport import wire
 from tui_messenger.transport.fake import FakePeer
@@ -33,6 +33,9 @@ from tui_messenger.transport.fake.peer import SERVER
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
+sys.path.insert(0, str(HERE.parent))
+from conftest import StepClock  # noqa: E402
+
 KILL_POINTS = [1, 2, 3, 5, 7, 9, 12, 15, 19, 23, 27, 31, 36, 41, 47, 53, 58]  # a whole run: ~61 writes
 ROUNDS = 12
 
@@ -66,17 +69,17 @@ async def _restart_and_drain(
     from tui_messenger.store.database import open_database
 
     db = open_database(path, exclusive=True)
-    clock = ManualClock()
+    clock = StepClock()  # only the test moves time: the outbox's sleeps wait for it (see `_settled`)
     peer = RestartedPeer.for_scenario("default", clock=clock, seed=1)
     peer.taken_before = taken_before
     service = MessengerService(db, peer, clock=clock, user_id=peer.user_id)
     await service.start()
     try:
         for _ in range(400):
-            if service.online and service.idle and service.outbox_repo.all() == []:
+            await _settled(service, peer)
+            if service.online and service.outbox_repo.all() == []:
                 break
-            await peer.jump(1.0)
-            await asyncio.sleep(0.005)  # the store's threads
+            await peer.jump(1.0)  # only once all that came is stored: a retry falls due on time only
         await service.wait_idle()
         assert service.outbox_repo.all() == [], "the outbox did not drain after the restart"
         outgoing: dict[str, MessageStatus] = {}
@@ -89,6 +92,27 @@ async def _restart_and_drain(
     finally:
         await service.stop()
         db.close()
+
+
+async def _settled(service: Any, peer: FakePeer, *, wall_timeout: float = 60.0) -> None:
+    """Wait until every frame the peer put on the line is stored, woken by the service's progress signal
+    (a fixed sleep was too short under load: with ManualClock, whose `sleep` moves time itself, the
+    outbox ran through its five attempts before the store took in the network's answer)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + wall_timeout
+    while True:
+        conn = peer.timeline.conn
+        for _ in range(5):
+            await asyncio.sleep(0)
+        if service.idle and (conn is None or not conn.frames):
+            return
+        if loop.time() > deadline:
+            raise AssertionError("the service never took in what the network sent")
+        service.progress.clear()
+        try:
+            await asyncio.wait_for(service.progress.wait(), timeout=1.0)
+        except TimeoutError:
+            pass
 
 
 def _stored_ids(path: Path) -> set[str]:
