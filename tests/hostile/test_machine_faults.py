@@ -33,8 +33,21 @@ from tui_messenger.transport.fake.peer import SERVER
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
-sys.path.insert(0, str(HERE.parent))
-from conftest import StepClock  # noqa: E402
+
+
+def _step_clock() -> type:
+    """tests/conftest.py's StepClock, by path: `from conftest import` finds whichever conftest pytest
+    imported last (tests/transport has one too)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("tests_root_conftest", HERE.parent / "conftest.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.StepClock
+
+
+StepClock = _step_clock()
 
 KILL_POINTS = [1, 2, 3, 5, 7, 9, 12, 15, 19, 23, 27, 31, 36, 41, 47, 53, 58]  # a whole run: ~61 writes
 ROUNDS = 12
