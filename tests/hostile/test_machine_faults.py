@@ -94,7 +94,14 @@ async def _restart_and_drain(
                 break
             await peer.jump(1.0)  # only once all that came is stored: a retry falls due on time only
         await service.wait_idle()
-        assert service.outbox_repo.all() == [], "the outbox did not drain after the restart"
+        left = {e.message_id: (e.attempts, e.next_attempt_at) for e in service.outbox_repo.all()}
+        for message_id in list(left):
+            message = await service.message(message_id)
+            left[message_id] += (message.status if message else None,)  # type: ignore[assignment]
+        assert left == {}, (  # what is left, and why, if this ever fails again
+            f"the outbox did not drain after the restart: online={service.online} left={left}"
+            f" peer log tail={[(e.kind, e.detail[:40]) for e in peer.log[-8:]]}"
+        )
         outgoing: dict[str, MessageStatus] = {}
         for summary in await service.chat_list():
             for message in await service.latest_page(summary.chat.id, limit=500):
