@@ -11,15 +11,8 @@ import json
 import logging
 from typing import Annotated, Literal
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    TypeAdapter,
-    ValidationError,
-    field_validator,
-    model_validator,
-)
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
+from pydantic.functional_validators import BeforeValidator
 
 log = logging.getLogger(__name__)
 
@@ -256,30 +249,24 @@ class UserPreferencesFrame(_Model):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
+def _cut(value: object) -> object:
+    return value[:MAX_PROFILE_FIELD] if isinstance(value, str) else value
+
+
+ProfileText = Annotated[str, BeforeValidator(_cut)]
+
+
 class Profile(_Model):
-    """A business's profile. Each field is cut at MAX_PROFILE_FIELD characters rather than refused: one
-    oversized profile must not cost the whole directory frame (every badge in it); `scenario check`
-    reports such a field."""
+    """A business's profile. Each field is cut at MAX_PROFILE_FIELD characters, not refused: one oversized
+    profile must not cost the whole directory frame (every badge in it). `scenario check` reports it."""
 
-    about: str = ""
-    description: str = ""
-    category: str = ""
-    address: str = ""
-    email: str = ""
-    websites: list[str] = Field(default=[], max_length=2)
-    hours: str = ""
-
-    @field_validator("about", "description", "category", "address", "email", "hours", mode="before")
-    @classmethod
-    def _cut(cls, value: object) -> object:
-        return value[:MAX_PROFILE_FIELD] if isinstance(value, str) else value
-
-    @field_validator("websites", mode="before")
-    @classmethod
-    def _cut_each(cls, value: object) -> object:
-        if isinstance(value, list):
-            return [v[:MAX_PROFILE_FIELD] if isinstance(v, str) else v for v in value]
-        return value
+    about: ProfileText = ""
+    description: ProfileText = ""
+    category: ProfileText = ""
+    address: ProfileText = ""
+    email: ProfileText = ""
+    websites: list[ProfileText] = Field(default=[], max_length=2)
+    hours: ProfileText = ""
 
 
 class OptIn(_Model):
@@ -369,8 +356,7 @@ class FrameStats:
 def ack_key(frame: Frame) -> str | None:
     """The id a client puts in `AckFrame.ids` once it has stored `frame` (or already had it).
 
-    Messages, reactions, edits and deletions are acked by their id, receipts by message and status, a
-    directory by its version.
+    Messages, reactions, edits and deletions by their id, receipts by message and status, a directory by version.
     Frames without a key (typing, presence, sync) are never re-sent, so they need no ack."""
     if isinstance(frame, MessageFrame | ReactionFrame | EditFrame | DeleteFrame):
         return frame.id
