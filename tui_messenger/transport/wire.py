@@ -356,7 +356,7 @@ class FrameStats:
 def ack_key(frame: Frame) -> str | None:
     """The id a client puts in `AckFrame.ids` once it has stored `frame` (or already had it).
 
-    Messages, reactions, edits and deletions by their id, receipts by message and status, a directory by version.
+    Messages, reactions, edits and deletions by id, receipts by message and status, a directory by version.
     Frames without a key (typing, presence, sync) are never re-sent, so they need no ack."""
     if isinstance(frame, MessageFrame | ReactionFrame | EditFrame | DeleteFrame):
         return frame.id
