@@ -16,7 +16,7 @@ import asyncio
 import logging
 import random
 from collections.abc import AsyncIterator, Callable, Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from pydantic import ValidationError
@@ -289,7 +289,8 @@ class FakePeer(Transport):
 
     def note(self, kind: str, actor: str, detail: str, **extra) -> None:
         event = PeerEvent(self.clock.now(), kind, actor, detail, **extra)
-        self.log.append(event)
+        if not self.log or replace(self.log[-1], at=event.at) != event:  # a link breaking again and again
+            self.log.append(event)  # is one line (`fault_counts` has the count), not one per break
         log.debug("%s %s: %s", kind, actor, detail)
 
     # the world --------------------------------------------------------------------------------------
