@@ -289,8 +289,8 @@ class FakePeer(Transport):
 
     def note(self, kind: str, actor: str, detail: str, **extra) -> None:
         event = PeerEvent(self.clock.now(), kind, actor, detail, **extra)
-        if not self.log or replace(self.log[-1], at=event.at) != event:  # a link breaking again and again
-            self.log.append(event)  # is one line (`fault_counts` has the count), not one per break
+        if kind != "fault" or not self.log or replace(self.log[-1], at=event.at) != event:
+            self.log.append(event)  # a link breaking again and again is one line (`fault_counts` counts)
         log.debug("%s %s: %s", kind, actor, detail)
 
     # the world --------------------------------------------------------------------------------------
