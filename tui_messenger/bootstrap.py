@@ -102,6 +102,16 @@ def load_world(scenario: str) -> World:
         raise BootError(f"{scenario}: cannot read scenario: {exc.strerror}") from exc
 
 
+def _builtin_scenario(name: str) -> bool:
+    """A built-in scenario's name (its file ships in the package), told without importing the loader
+    and pydantic, which the first frame does not need."""
+    from importlib import resources
+
+    if not name or any(c in name for c in "/\\") or name.startswith("."):
+        return False
+    return (resources.files("tui_messenger") / "transport" / "fake" / "scenarios" / f"{name}.toml").is_file()
+
+
 def resumed_clock(path: Path, *, speed: float) -> VirtualClock:
     """The tester's virtual clock, going on from where the database's last run left it: its stored jumps
     again, and never before the newest activity on record (one "Today" per chat, nothing in the future)."""
@@ -350,9 +360,9 @@ def _run_app(settings: AppSettings) -> int:
             first = None
     opened: list[Database] = []
     try:
-        # A tester's own file is checked now; a built-in is known good and loads with the service.
-        own = Path(settings.scenario).suffix == ".toml" or Path(settings.scenario).is_file()
-        world = load_world(settings.scenario) if own else None
+        # A tester's own file (or a name that is no built-in) is checked now; a built-in is known good
+        # and loads with the service.
+        world = None if _builtin_scenario(settings.scenario) else load_world(settings.scenario)
         clock = resumed_clock(checked.path, speed=settings.speed)
 
         def build() -> MessengerService:

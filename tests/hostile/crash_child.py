@@ -13,12 +13,14 @@ import signal
 import sys
 from contextlib import contextmanager
 
-from tui_messenger.domain.clock import ManualClock
 from tui_messenger.services.messenger_service import MessengerService
 from tui_messenger.store import database as database_module
 from tui_messenger.store.database import open_database
 from tui_messenger.transport import wire
 from tui_messenger.transport.fake import FakePeer
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from conftest import StepClock  # noqa: E402
 
 PATH, KILL_AT, ROUNDS = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 writes = 0
@@ -72,25 +74,41 @@ class WatchedPeer(FakePeer):
         await super().send(frame)
 
 
+async def settled(service: MessengerService, peer: FakePeer, done=lambda: True) -> None:  # type: ignore[no-untyped-def]
+    """Wait, on the service's progress signal, until all the peer sent is stored and `done()` holds: the
+    clock moves only after that (a fixed number of sleeps was too few under load)."""
+    for _ in range(600):  # about a minute at most: the parent's timeout
+        conn = peer.timeline.conn
+        for _ in range(5):
+            await asyncio.sleep(0)
+        if service.idle and (conn is None or not conn.frames) and done():
+            return
+        service.progress.clear()
+        try:
+            await asyncio.wait_for(service.progress.wait(), timeout=0.1)
+        except TimeoutError:
+            pass
+    raise SystemExit("the service never settled")
+
+
 async def main() -> None:
     db = open_database(PATH, exclusive=True)
-    clock = ManualClock()
+    clock = StepClock()  # only `jump_ahead` moves time: the outbox's retries wait for it
     peer = WatchedPeer.for_scenario("default", clock=clock, seed=1)
     service = MessengerService(db, peer, clock=clock, user_id=peer.user_id)
     await service.start()
-    for _ in range(2000):
-        if service.settings.sync_token() is not None and service.idle:
-            break
-        await asyncio.sleep(0.005)
+    await settled(service, peer, lambda: service.settings.sync_token() is not None)
     people = [s for s in await service.chat_list() if not s.peer.is_business and not s.chat.is_request]
+    if not people:
+        raise SystemExit("no person to write to after the first sync")
     for i in range(ROUNDS):
         chat = people[i % len(people)]
         sent = await service.send_text(chat.chat.id, f"message {i} to {chat.peer.id}")
         say(f"composed {sent.message_id}")
+        # the network's answer is stored before time moves on
+        await settled(service, peer, lambda: not service.outbox_repo.all())
         await service.jump_ahead(20)
-        for _ in range(20):
-            await asyncio.sleep(0)
-        await service.wait_idle()
+        await settled(service, peer)
     await service.stop()
     db.close()
     say(f"writes {writes}")

@@ -22,10 +22,10 @@ import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tui_messenger.domain.clock import ManualClock
 from tui_messenger.domain.models import Direction, MessageStatus
 from tui_messenger.transport import wire
 from tui_messenger.transport.fake import FakePeer
@@ -33,6 +33,22 @@ from tui_messenger.transport.fake.peer import SERVER
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
+
+
+def _step_clock() -> type:
+    """tests/conftest.py's StepClock, by path: `from conftest import` finds whichever conftest pytest
+    imported last (tests/transport has one too)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("tests_root_conftest", HERE.parent / "conftest.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.StepClock
+
+
+StepClock = _step_clock()
+
 KILL_POINTS = [1, 2, 3, 5, 7, 9, 12, 15, 19, 23, 27, 31, 36, 41, 47, 53, 58]  # a whole run: ~61 writes
 ROUNDS = 12
 
@@ -66,19 +82,26 @@ async def _restart_and_drain(
     from tui_messenger.store.database import open_database
 
     db = open_database(path, exclusive=True)
-    clock = ManualClock()
+    clock = StepClock()  # only the test moves time: the outbox's sleeps wait for it (see `_settled`)
     peer = RestartedPeer.for_scenario("default", clock=clock, seed=1)
     peer.taken_before = taken_before
     service = MessengerService(db, peer, clock=clock, user_id=peer.user_id)
     await service.start()
     try:
         for _ in range(400):
-            if service.online and service.idle and service.outbox_repo.all() == []:
+            await _settled(service, peer)
+            if service.online and service.outbox_repo.all() == []:
                 break
-            await peer.jump(1.0)
-            await asyncio.sleep(0.005)  # the store's threads
+            await peer.jump(1.0)  # only once all that came is stored: a retry falls due on time only
         await service.wait_idle()
-        assert service.outbox_repo.all() == [], "the outbox did not drain after the restart"
+        left = {e.message_id: (e.attempts, e.next_attempt_at) for e in service.outbox_repo.all()}
+        for message_id in list(left):
+            message = await service.message(message_id)
+            left[message_id] += (message.status if message else None,)  # type: ignore[assignment]
+        assert left == {}, (  # what is left, and why, if this ever fails again
+            f"the outbox did not drain after the restart: online={service.online} left={left}"
+            f" peer log tail={[(e.kind, e.detail[:40]) for e in peer.log[-8:]]}"
+        )
         outgoing: dict[str, MessageStatus] = {}
         for summary in await service.chat_list():
             for message in await service.latest_page(summary.chat.id, limit=500):
@@ -89,6 +112,27 @@ async def _restart_and_drain(
     finally:
         await service.stop()
         db.close()
+
+
+async def _settled(service: Any, peer: FakePeer, *, wall_timeout: float = 60.0) -> None:
+    """Wait until every frame the peer put on the line is stored, woken by the service's progress signal
+    (a fixed sleep was too short under load: with ManualClock, whose `sleep` moves time itself, the
+    outbox ran through its five attempts before the store took in the network's answer)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + wall_timeout
+    while True:
+        conn = peer.timeline.conn
+        for _ in range(5):
+            await asyncio.sleep(0)
+        if service.idle and (conn is None or not conn.frames):
+            return
+        if loop.time() > deadline:
+            raise AssertionError("the service never took in what the network sent")
+        service.progress.clear()
+        try:
+            await asyncio.wait_for(service.progress.wait(), timeout=1.0)
+        except TimeoutError:
+            pass
 
 
 def _stored_ids(path: Path) -> set[str]:

@@ -137,11 +137,12 @@ def test_remote_edits_follow_the_rules(db) -> None:
     result = apply(
         db,
         _remote("a1", "mallory", "hacked", at=T0 + minute),  # not the author
-        _remote("nope", "anna", "hello", at=T0 + minute),  # unknown message: dropped, not kept for later
+        _remote("nope", "anna", "hello", at=T0 + minute),  # unknown message: it waits for it
         _remote("a1", "anna", "too late", at=T0 + 17 * minute),  # past the window and the skew
         now=START + timedelta(minutes=20),
     )
     assert result.changed == []
+    assert [c.target for c in result.waiting] == ["nope"]
     assert _row(db, "a1")[0] == "see you at gate B12"
     result = apply(db, _remote("a1", "anna", "see you at gate C3", at=T0 + 14 * minute))
     assert [m.body for m in result.changed] == ["see you at gate C3"]

@@ -95,3 +95,15 @@ def test_a_type_error_does_not_hide_the_errors_after_it(tmp_path) -> None:
         "flows[1].steps[0].next",
     ]
     assert "unknown account 'ghost'" not in result.stderr  # its own type error is the one reported
+
+
+def test_an_oversized_profile_field_is_reported_at_its_line(tmp_path) -> None:
+    about = "A" * (wire.MAX_PROFILE_FIELD + 500)
+    path = write(tmp_path, HEAD.format(name="Bank") + f'\n[accounts.profile]\nabout = "{about}"\n')
+    check = run("scenario", "check", path)
+    assert check.exit_code == 2
+    limit = wire.MAX_PROFILE_FIELD
+    assert check.stderr.splitlines() == [
+        f"{path}:11: accounts[0].profile.about: has {limit + 500:,} characters;"
+        f" a profile field holds at most {limit:,}"
+    ]

@@ -8,11 +8,12 @@ from __future__ import annotations
 import importlib
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
 from tui_messenger import __version__
-from tui_messenger.cli.options import FAULTS, RATE, fail
+from tui_messenger.cli.options import FAULTS, RATE, SPEED, fail
 
 
 class _LazyGroup(click.Group):
@@ -33,6 +34,23 @@ class _LazyGroup(click.Group):
             return getattr(importlib.import_module(module), attribute)
         return super().get_command(ctx, name)
 
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        """A usage error (a bad option value, an unknown option) is one line and exit 2, as every other
+        refusal: not click's usage block."""
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            code = super().main(*args, standalone_mode=False, **kwargs)
+        except click.UsageError as exc:
+            fail(" ".join(exc.format_message().split()), code=exc.exit_code)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("Aborted!", err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
 
 @click.group(
     cls=_LazyGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]}
@@ -52,7 +70,7 @@ class _LazyGroup(click.Group):
     "--seed", type=int, default=0, show_default=True, help="Seed of the fake network (same seed, same world)."
 )
 @click.option(
-    "--speed", type=click.FloatRange(min=0.01), default=1.0, show_default=True, help="Virtual clock speed."
+    "--speed", type=SPEED, default=1.0, show_default=True, help="Virtual clock speed (0.01 to 10000)."
 )
 @click.option(
     "--theme", default=None, help="Theme name (remembered), e.g. tui-dark, tui-light, tui-high-contrast."

@@ -13,6 +13,7 @@ import sys
 
 import click
 
+from tui_messenger.cli.options import RATE
 from tui_messenger.domain.safe_text import clean_body, has_controls, json_safe
 from tui_messenger.transport.fake import FaultPlan, ScenarioError, list_builtins, load_world
 from tui_messenger.transport.fake.player import DEFAULT_UNTIL, TranscriptLine, play_world
@@ -97,12 +98,12 @@ def check_command(file: str) -> None:
     show_default=True,
     help="Virtual time the play may take at most (90m, 30h, 7d); replies still unused then exit 1.",
 )
-@click.option("--drop", default=0.0, type=click.FloatRange(0, 1), help="Fault rate (0..1).")
-@click.option("--duplicate", default=0.0, type=click.FloatRange(0, 1))
-@click.option("--reorder", default=0.0, type=click.FloatRange(0, 1))
-@click.option("--delay", default=0.0, type=click.FloatRange(0, 1))
-@click.option("--garble", default=0.0, type=click.FloatRange(0, 1))
-@click.option("--disconnect", default=0.0, type=click.FloatRange(0, 1))
+@click.option("--drop", default=0.0, type=RATE, help="Fault rate (0..1).")
+@click.option("--duplicate", default=0.0, type=RATE)
+@click.option("--reorder", default=0.0, type=RATE)
+@click.option("--delay", default=0.0, type=RATE)
+@click.option("--garble", default=0.0, type=RATE)
+@click.option("--disconnect", default=0.0, type=RATE)
 def play_command(
     name_or_file: str,
     replies: tuple[str, ...],

@@ -7,6 +7,19 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
+# The latest time a clock gives: a month short of what `datetime` holds, so `now + a retry's wait` (a
+# minute) or `now + a scheduled step` never overflows. A fast or long-jumped tester clock stops here
+# instead of killing the receive and retry loops with OverflowError.
+LATEST = datetime(9999, 12, 1, tzinfo=UTC)
+
+
+def _later(moment: datetime, seconds: float) -> datetime:
+    """`moment + seconds`, no later than LATEST (and no earlier than `moment`)."""
+    room = (LATEST - moment).total_seconds()
+    if not seconds > 0:  # also NaN
+        return moment
+    return LATEST if seconds >= room else moment + timedelta(seconds=seconds)
+
 
 class Clock(Protocol):
     def now(self) -> datetime:
@@ -36,7 +49,7 @@ class ManualClock:
         return self._now
 
     def advance(self, seconds: float) -> None:
-        self._now += timedelta(seconds=seconds)
+        self._now = _later(self._now, seconds)
 
     async def sleep(self, seconds: float) -> None:
         self.advance(max(0.0, seconds))
@@ -56,11 +69,11 @@ class VirtualClock:
 
     def now(self) -> datetime:
         elapsed = (time.monotonic() - self._t0) * self.speed
-        return self._start + self._offset + timedelta(seconds=elapsed)
+        return _later(_later(self._start, self._offset.total_seconds()), elapsed)
 
     def jump(self, seconds: float) -> None:
-        """Move ahead (never back: a message stamped before a jump must stay in the past)."""
-        self._offset += timedelta(seconds=max(0.0, seconds))
+        """Move ahead (never back: a message stamped before a jump must stay in the past), up to LATEST."""
+        self._offset = _later(self._start, self._offset.total_seconds() + max(0.0, seconds)) - self._start
 
     @property
     def jumped(self) -> float:
@@ -70,7 +83,8 @@ class VirtualClock:
     def resume(self, *, jumped: float = 0.0, not_before: datetime | None = None) -> None:
         """Continue a clock of an earlier run: its stored jumps again, and no earlier than `not_before`
         (the newest time already on record), so nothing already shown lies in the future."""
-        self._offset = max(self._offset, timedelta(seconds=max(0.0, jumped)))
+        stored = _later(self._start, jumped) - self._start
+        self._offset = max(self._offset, stored)
         if not_before is not None and self.now() < not_before:
             self._offset += not_before - self.now()
 

@@ -7,6 +7,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+SERVER_ACCOUNT = "server"  # the `from` of what the network itself says (sent, failed): no person's account
+
 
 class AccountKind(StrEnum):
     PERSON = "person"

@@ -2,7 +2,9 @@
 
 - Frames are decoded with `wire.try_decode`; a malformed or oversize frame is counted and dropped.
 - Whatever arrived together is stored in ONE transaction (the batch ingest path), then acked with one
-  AckFrame, so the network re-sends only what was never stored. Duplicates and blocked frames are acked
+  AckFrame, so the network re-sends only what was never stored. A frame the store cannot take is dropped
+  alone and the rest stored; a change that overtook its message waits for it, unacked
+  (services/receive_units.py). Duplicates and blocked frames are acked
   too (they are handled), but a blocked account's frames leave no trace: no row, no unread count, no
   event or notification, no receipt and no typing indicator; only its block's `dropped_count` grows.
 - Delivered receipts go back for stored incoming messages (never to a blocked account: those are dropped
@@ -31,6 +33,7 @@ from tui_messenger.domain.models import ChatSummary, Direction, MessageKind
 from tui_messenger.services import frames
 from tui_messenger.services.consent import admits
 from tui_messenger.services.hub import EventHub
+from tui_messenger.services.receive_units import Unit, Waiting, arriving, store_units
 from tui_messenger.store.chats import ChatRepository
 from tui_messenger.store.convert import clean_name, preview
 from tui_messenger.store.ingest import BatchItem, BatchResult, Dropped, IngestRepository, SyncToken
@@ -82,48 +85,78 @@ class Receiver:
         # Registered by the service (services/actions.py, services/edits.py); a converter runs in the
         # store thread and its item is applied in the batch's transaction, in arrival order.
         self.converters: dict[type, Callable[[Any], BatchItem | None]] = {}
+        self.waiting = Waiting()  # changes that overtook their message (services/receive_units.py)
 
-    def convert(self, raws: Sequence[bytes]) -> tuple[list[BatchItem], list[str], list[wire.TypingFrame]]:
-        """Decode a batch: store items, keys to ack, typing frames to show."""
-        items: list[BatchItem] = []
-        keys: list[str] = []
+    def convert(self, raws: Sequence[bytes]) -> tuple[list[Unit], list[wire.TypingFrame]]:
+        """Decode a batch: one unit (ack key, store items) per frame, and typing frames to show. A frame
+        that decodes but cannot be converted (a date no calendar holds) is dropped alone and acked."""
+        units: list[Unit] = []
         typing: list[wire.TypingFrame] = []
         for raw in raws:
             frame = wire.try_decode(raw, self.stats)
             if frame is None:
                 continue
-            if (key := frames.ack_key(frame)) is not None:
-                keys.append(key)
-            if isinstance(frame, wire.MessageFrame):
-                if (item := frames.incoming(frame, self._user_id)) is not None:
-                    items.append(item)
-            elif isinstance(frame, wire.StatusFrame):
-                items.append(frames.status_change(frame))
-            elif isinstance(frame, wire.DirectoryFrame):
-                items.extend(frames.directory_record(e) for e in frame.accounts)
-            elif isinstance(frame, wire.SyncFrame):
-                items.append(SyncToken(frame.token))
-            elif isinstance(frame, wire.TypingFrame):
-                if frame.sender in self._blocked:
-                    items.append(Dropped(frame.sender))
-                elif frame.to == self._user_id:
-                    typing.append(frame)
-            elif (converter := self.converters.get(type(frame))) is not None:
-                if (converted := converter(frame)) is not None:
-                    items.append(converted)
-            # presence and preference frames from the network carry nothing to store
-        return items, list(dict.fromkeys(keys)), typing
+            key = frames.ack_key(frame)
+            try:
+                items = self._items(frame, typing)
+            except Exception as exc:  # what the frame holds, never fatal for the others
+                log.warning("dropped a %s frame (%s): %s", frame.type, key or "no key", exc)
+                items = []
+            if key is not None or items:
+                units.append(Unit(key, items))
+        return units, typing
+
+    def _items(self, frame: wire.Frame, typing: list[wire.TypingFrame]) -> list[BatchItem]:
+        if isinstance(frame, wire.MessageFrame):
+            item = frames.incoming(frame, self._user_id)
+            return [] if item is None else [item]
+        if isinstance(frame, wire.StatusFrame):
+            return [frames.status_change(frame)]
+        if isinstance(frame, wire.DirectoryFrame):
+            return [frames.directory_record(e) for e in frame.accounts]
+        if isinstance(frame, wire.SyncFrame):
+            return [SyncToken(frame.token)]
+        if isinstance(frame, wire.TypingFrame):
+            if frame.sender in self._blocked:
+                return [Dropped(frame.sender)]
+            if frame.to == self._user_id:
+                typing.append(frame)
+            return []
+        if (converter := self.converters.get(type(frame))) is not None:
+            converted = converter(frame)
+            return [] if converted is None else [converted]
+        return []  # presence and preference frames from the network carry nothing to store
 
     def _decode_and_store(
         self, raws: Sequence[bytes]
     ) -> tuple[BatchResult, list[str], list[wire.TypingFrame], list[bytes]]:
         """In the store thread: decoding thousands of frames must not hold the event loop either, nor
-        encoding their receipts (pydantic builds and dumps each: ~30 ms of the loop per 500)."""
-        items, keys, typing = self.convert(raws)
-        result = BatchResult()
-        if items:
-            result = self._store(items)
-        return result, keys, typing, self._receipt_frames(result)
+        encoding their receipts (pydantic builds and dumps each: ~30 ms of the loop per 500). Changes of
+        messages this batch brings that were waiting go in after them."""
+        units, typing = self.convert(raws)
+        brought = arriving(units)
+        result, keys = self._store_units(units + self.waiting.take(brought))
+        if again := self.waiting.take(brought):  # changes that came before their message in this batch
+            later, more = self._store_units(again)
+            result.merge(later)
+            keys += more
+        return result, list(dict.fromkeys(keys)), typing, self._receipt_frames(result)
+
+    def _store_units(self, units: list[Unit]) -> tuple[BatchResult, list[str]]:
+        """Store units; returns what was done and the keys to ack. Changes whose message is not stored
+        yet are parked, unacked."""
+        result, handled = store_units(self._store, units)
+        waits = {id(item): item.target for item in result.waiting}  # type: ignore[attr-defined]
+        result.waiting = []
+        keys: list[str] = []
+        for unit in handled:
+            target = next((waits[id(i)] for i in unit.items if id(i) in waits), None)
+            if target is not None and unit.key is not None:
+                keys += self.waiting.park(target, unit)  # acked only once applied
+            elif unit.key is not None:
+                keys.append(unit.key)
+                self.waiting.forget(unit.key)
+        return result, keys
 
     def _store(self, items: list[BatchItem]) -> BatchResult:
         delay = RETRY_DELAY

@@ -191,8 +191,9 @@ class RemoteChange:
 
     Applied only to a message the store has, not hidden, not deleted, by its own sender, within the
     window (domain.edits.accepts_remote); an edit older than the one applied changes nothing. Anything
-    else is dropped and logged; nothing is kept for later (an edit that comes before its message is lost,
-    as the network sends the message first)."""
+    else is dropped and logged. A change of a message the store does not have yet (it overtook its
+    message) goes to `result.waiting`: the receiver keeps it, unacked, and applies it when the message
+    comes (SECURITY.md: a deletion is never lost to reordering)."""
 
     frame_id: str
     message_id: str
@@ -201,11 +202,17 @@ class RemoteChange:
     now: datetime  # our clock when it arrived
     body: str | None = None
 
+    @property
+    def target(self) -> str:
+        """The message this change is about."""
+        return self.message_id
+
     def apply(self, conn: sqlite3.Connection, result: BatchResult) -> None:
         what = "delete" if self.body is None else "edit"
         loaded = _load(conn, self.message_id)
         if loaded is None:
-            log.info("dropped %s %s: no message %r", what, self.frame_id, self.message_id)
+            log.info("%s %s waits for its message %r", what, self.frame_id, self.message_id)
+            result.waiting.append(self)
             return
         message, hidden = loaded
         if hidden or message.deleted:

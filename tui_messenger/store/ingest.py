@@ -126,6 +126,25 @@ class BatchResult:
     capped: set[int] = field(default_factory=set)  # chats with more new messages than `added` holds
     duplicates: int = 0
     conflicts: int = 0
+    # Changes (edits, deletions, reactions) of a message the store does not have yet: not applied, kept by
+    # the receiver (and not acked) until their message comes. Each has a `target` message id.
+    waiting: list[AppliesItself] = field(default_factory=list)
+
+    def merge(self, later: BatchResult) -> None:
+        """Add what a later transaction did (a batch stored in parts): its chat rows are the newer."""
+        self.added.extend(later.added)
+        self.changed.extend(later.changed)
+        self.chats.update(later.chats)
+        self.accounts.extend(later.accounts)
+        self.notify.extend(later.notify)
+        for account, n in later.dropped.items():
+            self.dropped[account] = self.dropped.get(account, 0) + n
+        self.reactions.update(later.reactions)
+        self.touched |= later.touched
+        self.capped |= later.capped
+        self.duplicates += later.duplicates
+        self.conflicts += later.conflicts
+        self.waiting.extend(later.waiting)
 
 
 def ingest_messages(

@@ -10,7 +10,7 @@ import sqlite3
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from tui_messenger.domain.models import MessageStatus
+from tui_messenger.domain.models import SERVER_ACCOUNT, MessageStatus
 from tui_messenger.store.base import select_in
 from tui_messenger.store.messages import StatusChange, apply_status
 
@@ -68,7 +68,9 @@ def acknowledge_echoes(
         txn = item.client_txn_id
         if txn and (txn in known or txn in seen):
             result.duplicates += 1
-            change = StatusChange(item.message_id, MessageStatus.SENT, reporter_id="", client_txn_id=txn)
+            change = StatusChange(
+                item.message_id, MessageStatus.SENT, reporter_id=SERVER_ACCOUNT, client_txn_id=txn
+            )
             if txn in known and (moved := apply_status(conn, change)) is not None:
                 result.changed.append(moved)
             continue

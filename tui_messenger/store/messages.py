@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from tui_messenger.domain.models import (
+    SERVER_ACCOUNT,
     ChatMessage,
     Direction,
     MessageStatus,
@@ -61,7 +62,7 @@ class StatusChange:
 
     message_id: str
     status: MessageStatus
-    reporter_id: str  # who reports it: the server or the recipient
+    reporter_id: str  # who reports it: the server (SERVER_ACCOUNT) or the recipient; no one else counts
     client_txn_id: str | None = None
     error_code: int | None = None
 
@@ -86,6 +87,12 @@ def apply_status(conn: sqlite3.Connection, change: StatusChange) -> ChatMessage 
     current = message_from_tuple(row)
     if current.direction is not Direction.OUTBOUND:
         return None
+    if not _may_report(conn, change, current):
+        log.warning(
+            "ignored a %s receipt of %r from %r: only its recipient or the server reports on a message",
+            change.status.value, current.message_id, change.reporter_id,
+        )  # fmt: skip
+        return None
     movable = current.status.can_move_to(change.status)
     if change.status is MessageStatus.FAILED and (movable or current.status is MessageStatus.FAILED):
         # Kept, parked, for the retry action: the frame is sent again byte for byte.
@@ -105,6 +112,15 @@ def apply_status(conn: sqlite3.Connection, change: StatusChange) -> ChatMessage 
         conn.execute(f"SELECT {COLUMNS} FROM messages m WHERE m.id = ?", (current.id,)).fetchone()
     )
     return attach_infos(conn, [moved])[0]  # a document keeps its card
+
+
+def _may_report(conn: sqlite3.Connection, change: StatusChange, message: ChatMessage) -> bool:
+    """A receipt counts only from the server or the message's recipient (the chat's peer): a third
+    account cannot mark the user's message read, or failed (sender identity is the frame's account)."""
+    if change.reporter_id == SERVER_ACCOUNT:
+        return True
+    peer = conn.execute("SELECT peer_id FROM chats WHERE id = ?", (message.chat_id,)).fetchone()
+    return peer is not None and peer[0] == change.reporter_id
 
 
 class MessageRepository(Repository):

@@ -1,7 +1,8 @@
 """Reactions: one emoji per person per message, stored as the latest word of each person.
 
 Rules kept here, inside the transaction that stores a reaction:
-- a reaction to a message the store does not have, or has hidden or deleted, is dropped;
+- a reaction to a message the store has hidden or deleted is dropped; one to a message the store does
+  not have yet waits for it (`BatchResult.waiting`: the receiver keeps it, unacked);
 - only the two people of a chat react in it: the chat's peer or the user (from another device); a
   reaction from anyone else is dropped (sender identity is the frame's account, DESIGN.md rule 3);
 - a blocked account's reactions are never stored (the batch path counts them as dropped) and, if stored
@@ -146,6 +147,11 @@ class ReactionReceived:
     change: ReactionChange
     user_id: str
 
+    @property
+    def target(self) -> str:
+        """The message this reaction is about."""
+        return self.change.message_id
+
     def apply(self, conn: sqlite3.Connection, result: BatchResult) -> None:
         reactor = self.change.reactor_id
         if (
@@ -153,6 +159,9 @@ class ReactionReceived:
             and conn.execute("SELECT 1 FROM blocks WHERE account_id = ?", (reactor,)).fetchone()
         ):
             result.dropped[reactor] = result.dropped.get(reactor, 0) + 1  # counted, never stored
+            return
+        if conn.execute("SELECT 1 FROM messages WHERE message_id = ?", (self.target,)).fetchone() is None:
+            result.waiting.append(self)  # it overtook its message: kept until the message comes
             return
         if (update := apply_incoming(conn, self.change, user_id=self.user_id)) is not None:
             result.reactions[update.message_id] = update

@@ -12,6 +12,7 @@ import logging
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
+from pydantic.functional_validators import BeforeValidator
 
 log = logging.getLogger(__name__)
 
@@ -19,6 +20,7 @@ WIRE_VERSION = 1
 LOGGED_DROPS = 10  # malformed frames logged as warnings before only every thousandth is
 MAX_FRAME_BYTES = 2 * 1024 * 1024  # a 1 MB body must still pass; anything larger is dropped unparsed
 MAX_FILE_BYTES = 1024 * 1024  # a file's bytes; base64 in a frame stays under MAX_FRAME_BYTES
+MAX_PROFILE_FIELD = 2000  # characters per business profile field (and website); longer is cut
 MAX_EMOJI_CHARS = 16  # a reaction is one emoji; ZWJ sequences and flags take several code points
 MAX_BUTTONS = 3
 MAX_BUTTON_TITLE = 20
@@ -259,14 +261,24 @@ class RefusalFrame(_Model):
     timestamp: int
 
 
+def _cut(value: object) -> object:
+    return value[:MAX_PROFILE_FIELD] if isinstance(value, str) else value
+
+
+ProfileText = Annotated[str, BeforeValidator(_cut)]
+
+
 class Profile(_Model):
-    about: str = ""
-    description: str = ""
-    category: str = ""
-    address: str = ""
-    email: str = ""
-    websites: list[str] = Field(default=[], max_length=2)
-    hours: str = ""
+    """A business's profile. Each field is cut at MAX_PROFILE_FIELD characters, not refused: one oversized
+    profile must not cost the whole directory frame (every badge in it). `scenario check` reports it."""
+
+    about: ProfileText = ""
+    description: ProfileText = ""
+    category: ProfileText = ""
+    address: ProfileText = ""
+    email: ProfileText = ""
+    websites: list[ProfileText] = Field(default=[], max_length=2)
+    hours: ProfileText = ""
 
 
 class OptIn(_Model):

@@ -31,7 +31,7 @@ class Issue:
 
     def __str__(self) -> str:
         where = f"{self.field}: " if self.field else ""
-        line = f":{self.line}" if self.line else ""  # 0: about the whole file (missing, too large)
+        line = f":{self.line}" if self.line > 0 else ""  # 0: about the whole file (not found, unreadable)
         return f"{self.file}{line}: {where}{self.message}"
 
 

@@ -16,12 +16,13 @@ import asyncio
 import logging
 import random
 from collections.abc import AsyncIterator, Callable, Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from pydantic import ValidationError
 
 from tui_messenger.domain.clock import Clock, ManualClock, to_ms
+from tui_messenger.domain.models import SERVER_ACCOUNT
 from tui_messenger.transport import wire
 from tui_messenger.transport.base import Transport, TransportClosed
 from tui_messenger.transport.fake.actions import PeerActions, PeerHooks
@@ -40,7 +41,7 @@ from tui_messenger.transport.fake.timeline import Record, Timeline
 from tui_messenger.transport.fake.world import MessageSpec, World
 
 log = logging.getLogger(__name__)
-SERVER = "server"  # the `from` of receipts the network itself gives (sent, failed)
+SERVER = SERVER_ACCOUNT  # the `from` of receipts the network itself gives (sent, failed)
 
 
 @dataclass(frozen=True)
@@ -288,7 +289,8 @@ class FakePeer(Transport):
 
     def note(self, kind: str, actor: str, detail: str, **extra) -> None:
         event = PeerEvent(self.clock.now(), kind, actor, detail, **extra)
-        self.log.append(event)
+        if kind != "fault" or not self.log or replace(self.log[-1], at=event.at) != event:
+            self.log.append(event)  # a link breaking again and again is one line (`fault_counts` counts)
         log.debug("%s %s: %s", kind, actor, detail)
 
     # the world --------------------------------------------------------------------------------------

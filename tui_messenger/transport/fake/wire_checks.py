@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from tui_messenger.domain.reactions import is_emoji
 from tui_messenger.transport import wire
 from tui_messenger.transport.fake.content import build_message, text_spec
-from tui_messenger.transport.fake.directory import directory_entry
+from tui_messenger.transport.fake.directory import directory_entry, directory_frame
 from tui_messenger.transport.fake.toml_lines import Path
 from tui_messenger.transport.fake.world import MessageSpec, World
 
@@ -46,6 +46,7 @@ def check_wire(world: World, skip: Collection[Path] = ()) -> Iterator[Problem]:
     for i, account in enumerate(world.accounts):
         at: Path = ("accounts", i)
         if account.profile is not None:
+            yield from _profile_lengths(account.profile.model_dump(), at + ("profile",))
             try:
                 wire.Profile(**account.profile.model_dump())
             except ValidationError as exc:
@@ -65,6 +66,12 @@ def check_wire(world: World, skip: Collection[Path] = ()) -> Iterator[Problem]:
             yield from _message(text_spec(account.auto_reply), at + ("auto_reply",), account.id, world, skip)
         for j, line in enumerate(account.replies):
             yield from _message(text_spec(line), at + ("replies", j), account.id, world, skip)
+    size = _directory_size(world)
+    if size > wire.MAX_FRAME_BYTES:
+        yield (
+            ("accounts",),
+            f"the directory is {size:,} bytes on the wire; a frame holds at most {wire.MAX_FRAME_BYTES:,}",
+        )
     for n, item in enumerate(world.history):
         message_id = f"h.{world.scenario.name}.{n}"  # as seed.py names it
         yield from _message(item, ("history", n), item.sender, world, skip, message_id=message_id)
@@ -90,6 +97,26 @@ def _edit(text: str, at: Path, sender: str, world: World) -> Iterator[Problem]:
     size = len(wire.encode(frame))
     if size > wire.MAX_FRAME_BYTES:
         yield at, f"the edit is {size:,} bytes on the wire; a frame holds at most {wire.MAX_FRAME_BYTES:,}"
+
+
+def _profile_lengths(profile: dict, at: Path) -> Iterator[Problem]:
+    """Profile fields over MAX_PROFILE_FIELD: the network would send them cut."""
+    limit = wire.MAX_PROFILE_FIELD
+    for name, value in profile.items():
+        values = value if isinstance(value, list) else [value]
+        for j, text in enumerate(values):
+            if isinstance(text, str) and len(text) > limit:
+                where = at + ((name, j) if isinstance(value, list) else (name,))
+                yield where, f"has {len(text):,} characters; a profile field holds at most {limit:,}"
+
+
+def _directory_size(world: World) -> int:
+    """Bytes of the directory frame the network would send (0 when an entry is invalid: that is reported
+    at its field)."""
+    try:
+        return len(wire.encode(directory_frame(world, 1, 0)))
+    except (ValidationError, ValueError):
+        return 0
 
 
 def _message(

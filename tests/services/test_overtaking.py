@@ -1,0 +1,111 @@
+"""Edits, deletions and reactions that overtake their message: kept, unacked, and applied when the
+message comes (issue 12, item 5). Headless: the service against a scripted transport, then against the
+real fake peer with delays and reordering."""
+
+from __future__ import annotations
+
+from service_helpers import T0, directory, person, settle, text, until
+
+from tui_messenger.services.receive_units import Waiting
+from tui_messenger.transport import wire
+
+
+def _acks(transport) -> list[str]:
+    return [key for frame in transport.sent_of(wire.AckFrame) for key in frame.ids]
+
+
+def _delete(message_id: str, *, frame_id: str, sender: str = "anna", at: int = T0 + 1_000) -> wire.Frame:
+    return wire.DeleteFrame(id=frame_id, sender=sender, to="me", message_id=message_id, timestamp=at)  # type: ignore[call-arg]
+
+
+def _edit(message_id: str, body: str, *, frame_id: str, at: int = T0 + 1_000) -> wire.EditFrame:
+    return wire.EditFrame(id=frame_id, sender="anna", to="me", message_id=message_id, body=body, timestamp=at)  # type: ignore[call-arg]
+
+
+async def test_a_delete_before_its_message_deletes_it_when_it_comes(messenger, transport) -> None:
+    transport.push(directory(person("anna")))
+    await settle(messenger, transport)
+    transport.push(_delete("a1", frame_id="d1"))
+    await settle(messenger, transport)
+    assert "d1" not in _acks(transport)  # not applied yet: not acked, so the network keeps it too
+    transport.push(text("a1", "anna", "my card PIN is 4321", at=T0))
+    await settle(messenger, transport)
+    message = await messenger.message("a1")
+    assert message is not None and message.deleted and message.body == ""
+    assert messenger.messages.search(query="PIN") == []
+    assert "d1" in _acks(transport)  # applied, so acked now
+    assert len(messenger.receiver.waiting) == 0
+
+
+async def test_changes_before_their_message_in_one_batch_apply_after_it(messenger, transport) -> None:
+    transport.push(directory(person("anna")))
+    await settle(messenger, transport)
+    transport.push(
+        _edit("a2", "meet at gate C3", frame_id="e2"),
+        wire.ReactionFrame(id="r2", sender="anna", to="me", message_id="a2", emoji="👍", timestamp=T0 + 500),  # type: ignore[call-arg]
+        text("a2", "anna", "meet at gate B12", at=T0),
+    )
+    await settle(messenger, transport)
+    message = await messenger.message("a2")
+    assert message is not None and message.body == "meet at gate C3" and message.edited_at is not None
+    assert [r for r, _, _ in messenger.reaction_repo.all_for(message_id="a2")] == ["anna"]
+    assert {"e2", "r2", "a2"} <= set(_acks(transport))
+
+
+async def test_a_resent_waiting_change_is_kept_once() -> None:
+    from tui_messenger.services.receive_units import Unit
+
+    waiting = Waiting(limit=2)
+    assert waiting.park("m1", Unit("d1", [])) == []
+    assert waiting.park("m1", Unit("d1", [])) == []  # the network sent it again
+    assert len(waiting) == 1
+    assert waiting.park("m2", Unit("d2", [])) == []
+    assert waiting.park("m3", Unit("d3", [])) == ["d1"]  # past the limit the oldest goes (and is acked)
+    assert [u.key for u in waiting.take({"m3"})] == ["d3"] and len(waiting) == 1
+
+
+async def test_delete_right_after_its_message_wins_over_delay_and_reorder(tmp_path) -> None:
+    """`--delay 1.0 --reorder 0.5` over seeds 1-20: a delete right after its message leaves no text."""
+    for seed in range(1, 21):
+        await _delete_right_after(tmp_path / f"s{seed}.db", seed)
+
+
+async def _delete_right_after(path, seed: int) -> None:
+    from tui_messenger.domain.clock import ManualClock
+    from tui_messenger.services.messenger_service import MessengerService
+    from tui_messenger.store.database import open_database
+    from tui_messenger.transport.fake import FakePeer, FaultPlan
+
+    db = open_database(path)
+    clock = ManualClock()
+    faults = FaultPlan(delay=1.0, reorder=0.5, seed=seed)
+    peer = FakePeer.for_scenario("default", clock=clock, seed=seed, faults=faults)
+    service = MessengerService(db, peer, clock=clock, user_id=peer.user_id)
+    await service.start()
+    await until(service, lambda: service.online and service.idle)
+    await _run(service, peer, seconds=30)
+    sender = next(a.id for a in peer.world.accounts if a.kind == "person")
+    message_id = peer.push_text(sender, "the one-time code is 918273")
+    assert message_id is not None
+    assert peer.delete_message(sender, message_id) is not None
+    peer.pump()
+    await _run(service, peer, seconds=120)
+    stored = await service.message(message_id)
+    assert stored is not None and stored.deleted and stored.body == "", f"seed {seed}"
+    assert service.messages.search(query="918273") == [], f"seed {seed}"
+    await service.stop()
+    db.close()
+
+
+async def _run(service, peer, *, seconds: float) -> None:
+    """Let the peer run its due actions for `seconds` of its clock, the client storing all it gets."""
+
+    def settled() -> bool:
+        conn = peer.timeline.conn
+        return (conn is None or not conn.frames) and service.idle
+
+    end = peer.clock.now().timestamp() + seconds
+    while (due := peer.next_due()) is not None and due.timestamp() <= end:
+        peer.step()
+        await until(service, settled)
+    await until(service, settled)

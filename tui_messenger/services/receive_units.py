@@ -1,0 +1,131 @@
+"""How a received batch is stored, frame by frame accountable (services/receive.py drives it).
+
+- Each frame becomes a `Unit`: the key the network wants acked and the store items it gave.
+- All units go in one transaction. If that fails because of what a frame holds (a timestamp SQLite or a
+  date cannot hold, any value the store trips on), the batch is split in halves, each stored on its own,
+  down to the one frame at fault, which is dropped alone: logged, and acked, as it would fail on every
+  re-send. The good frames of the batch are stored and acked. A locked, full or broken database is no
+  frame's fault: it fails the batch as before (nothing acked, the network sends it again).
+- A change (edit, deletion, reaction) that overtook its message is not acked: it waits here, by message
+  id, and goes into the batch that brings the message, after it. The network re-sends it until it is
+  acked, so a restart loses none; past MAX_WAITING the oldest is dropped (acked and logged).
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Callable, Collection, Iterator
+from dataclasses import dataclass
+
+from tui_messenger.store.ingest import BatchItem, BatchResult, Incoming
+
+log = logging.getLogger(__name__)
+
+MAX_WAITING = 2_000  # changes kept for messages not come yet; a flood of them for nothing stays bounded
+
+
+@dataclass(slots=True)
+class Unit:
+    """One frame's share of a batch: the key to ack once it is handled, and its store items."""
+
+    key: str | None
+    items: list[BatchItem]
+
+
+def arriving(units: Collection[Unit]) -> set[str]:
+    """Ids of the messages these units bring."""
+    return {i.message_id for u in units for i in u.items if isinstance(i, Incoming)}
+
+
+class Waiting:
+    """Units whose change waits for its message, by ack key (oldest first), never acked while here."""
+
+    def __init__(self, limit: int = MAX_WAITING) -> None:
+        self._limit = limit
+        self._units: dict[str, tuple[str, Unit]] = {}  # key -> (message id, unit), in arrival order
+
+    def __len__(self) -> int:
+        return len(self._units)
+
+    def park(self, message_id: str, unit: Unit) -> list[str]:
+        """Keep `unit` until `message_id` comes; returns the keys dropped to stay under the limit."""
+        if unit.key is None:
+            return []
+        self._units.pop(unit.key, None)  # a re-send of a waiting change: kept once, as the newest
+        self._units[unit.key] = (message_id, unit)
+        dropped: list[str] = []
+        while len(self._units) > self._limit:
+            key, (lost, _) = next(iter(self._units.items()))
+            del self._units[key]
+            log.warning("dropped change %s: its message %r never came", key, lost)
+            dropped.append(key)
+        return dropped
+
+    def take(self, message_ids: Collection[str]) -> list[Unit]:
+        """The waiting units for these messages, taken out (they are applied, or parked again)."""
+        if not message_ids or not self._units:
+            return []
+        keys = [k for k, (m, _) in self._units.items() if m in message_ids]
+        return [self._units.pop(k)[1] for k in keys]
+
+    def forget(self, key: str) -> None:
+        """A re-send of a waiting change was applied on its own."""
+        self._units.pop(key, None)
+
+
+def store_units(
+    store: Callable[[list[BatchItem]], BatchResult], units: list[Unit]
+) -> tuple[BatchResult, list[Unit]]:
+    """Store `units` (see the module doc); returns what was done and the units handled (stored, or
+    dropped alone because of what they hold), in order."""
+    result = BatchResult()
+    handled: list[Unit] = []
+    _store_part(store, units, result, handled)
+    return result, handled
+
+
+def _store_part(
+    store: Callable[[list[BatchItem]], BatchResult],
+    units: list[Unit],
+    result: BatchResult,
+    handled: list[Unit],
+) -> None:
+    items = [item for unit in units for item in unit.items]
+    if items:
+        try:
+            result.merge(store(items))
+        except Exception as exc:
+            if not in_the_data(exc):
+                raise
+            if len(units) == 1:
+                log.warning("dropped a frame (%s) that cannot be stored: %s", units[0].key or "no key", exc)
+            else:
+                half = len(units) // 2
+                _store_part(store, units[:half], result, handled)
+                _store_part(store, units[half:], result, handled)
+                return
+    handled.extend(units)
+
+
+def in_the_data(exc: BaseException) -> bool:
+    """True when `exc` comes from what was stored, not from the database or the machine (locked, full,
+    read-only, corrupt, out of memory): those fail any part of the batch alike."""
+    for cause in _causes(exc):
+        if isinstance(cause, OSError | MemoryError | sqlite3.OperationalError | sqlite3.InternalError):
+            return False
+        if type(cause) is sqlite3.DatabaseError:  # "file is not a database", "disk image is malformed"
+            return False
+    return True
+
+
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    seen: set[int] = set()
+    todo: list[BaseException | None] = [exc]
+    while todo:
+        cause = todo.pop()
+        if cause is None or id(cause) in seen:
+            continue
+        seen.add(id(cause))
+        yield cause
+        todo += [getattr(cause, "orig", None), cause.__cause__]
