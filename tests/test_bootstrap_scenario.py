@@ -18,6 +18,7 @@ def no_app(monkeypatch) -> list[object]:
 
     ran: list[object] = []
     monkeypatch.setattr(MessengerApp, "run", lambda self, *a, **k: ran.append(self))
+    monkeypatch.setattr("tui_messenger.bootstrap.needs_terminal", lambda: None)  # pytest has no terminal
     return ran
 
 

@@ -350,7 +350,10 @@ def _run_app(settings: AppSettings) -> int:
             raise BootError(str(exc)) from exc
         tell(checked.notices + private_folders(settings))
         try:
-            needs_terminal()  # after the database's checks (a bad file is told first), before any work
+            # A tester's own file (or a name that is no built-in) is checked now; a built-in is known good
+            # and loads with the service.
+            world = None if _builtin_scenario(settings.scenario) else load_world(settings.scenario)
+            needs_terminal()  # after the database's and the scenario's checks (bad input is told first)
         except BootError:
             checked.release()
             raise
@@ -360,9 +363,6 @@ def _run_app(settings: AppSettings) -> int:
             first = None
     opened: list[Database] = []
     try:
-        # A tester's own file (or a name that is no built-in) is checked now; a built-in is known good
-        # and loads with the service.
-        world = None if _builtin_scenario(settings.scenario) else load_world(settings.scenario)
         clock = resumed_clock(checked.path, speed=settings.speed)
 
         def build() -> MessengerService:

@@ -12,7 +12,14 @@ import logging
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
-from pydantic.functional_validators import BeforeValidator
+
+from tui_messenger.transport.wire_directory import (  # noqa: F401 - part of the wire format
+    MAX_PROFILE_FIELD,
+    DirectoryEntry,
+    DirectoryFrame,
+    OptIn,
+    Profile,
+)
 
 log = logging.getLogger(__name__)
 
@@ -20,7 +27,6 @@ WIRE_VERSION = 1
 LOGGED_DROPS = 10  # malformed frames logged as warnings before only every thousandth is
 MAX_FRAME_BYTES = 2 * 1024 * 1024  # a 1 MB body must still pass; anything larger is dropped unparsed
 MAX_FILE_BYTES = 1024 * 1024  # a file's bytes; base64 in a frame stays under MAX_FRAME_BYTES
-MAX_PROFILE_FIELD = 2000  # characters per business profile field (and website); longer is cut
 MAX_EMOJI_CHARS = 16  # a reaction is one emoji; ZWJ sequences and flags take several code points
 MAX_BUTTONS = 3
 MAX_BUTTON_TITLE = 20
@@ -259,54 +265,6 @@ class RefusalFrame(_Model):
     category: Literal["utility", "marketing", "authentication"] | None = None  # None: free-form
     text: str = Field(default="", max_length=200)  # the start of what was refused
     timestamp: int
-
-
-def _cut(value: object) -> object:
-    return value[:MAX_PROFILE_FIELD] if isinstance(value, str) else value
-
-
-ProfileText = Annotated[str, BeforeValidator(_cut)]
-
-
-class Profile(_Model):
-    """A business's profile. Each field is cut at MAX_PROFILE_FIELD characters, not refused: one oversized
-    profile must not cost the whole directory frame (every badge in it). `scenario check` reports it."""
-
-    about: ProfileText = ""
-    description: ProfileText = ""
-    category: ProfileText = ""
-    address: ProfileText = ""
-    email: ProfileText = ""
-    websites: list[ProfileText] = Field(default=[], max_length=2)
-    hours: ProfileText = ""
-
-
-class OptIn(_Model):
-    """The user's recorded opt-in to a business: how and when."""
-
-    source: Literal["user_message", "website", "app", "demo"]
-    timestamp: int
-
-
-class DirectoryEntry(_Model):
-    id: str = Field(min_length=1, max_length=200)
-    display_name: str = Field(max_length=256)
-    kind: Literal["person", "business"]
-    verified: bool = False
-    scam: bool = False
-    profile: Profile | None = None
-    # The user's own account data, synced like Matrix account data: address book and consent records.
-    contact: bool = False
-    opt_in: OptIn | None = None
-
-
-class DirectoryFrame(_Model):
-    """The network's own record of accounts: the only source of badges and scam flags."""
-
-    type: Literal["directory"] = "directory"
-    accounts: list[DirectoryEntry]
-    # Which revision of the directory this is; the client acks it as `directory:<version>`.
-    version: int | None = None
 
 
 class AckFrame(_Model):
