@@ -101,7 +101,8 @@ GENUINE = [
     "Norbert Banks", "Ways & Means Consulting", "Sky Sports Fan Club", "Nord Fitness", "Bankhaus Meyer",
     "Skyler White", "Wayne's Airport Shuttle", "Dr. Emma Nord", "Café Nordsee", "Sunny Days Travel",
     "Pizza Roma", "Hans-Peter Müller", "Ana García", "Priya Sharma", "Ole Nordmann", "Kiosk 365",
-    "Taxi 4 You", "Nordbahn Reisen", "Skyward Games", "Airline Pilots Union", "Bo", "",
+    "Taxi 4 You", "Nordbahn Reisen", "Skyward Games", "Airline Pilots Union", "Bo", "", "Skyway Cafe",
+    "Nordbahn", "Nordland Bank", "Nordbau GmbH", "Sky Way Hotel", "Norden Bakery",
 ]  # fmt: skip
 
 
@@ -141,6 +142,16 @@ def test_lookalikes_get_the_warning(check: ImpersonationCheck, homoglyphs: dict[
         ("Sky Ways Air lines", "SkyWays Airlines"),
         ("SkyVVays Airlines 🛡", "SkyWays Airlines"),
         ("SkyWays Support", "SkyWays Airlines"),
+        # one typo: a letter swapped, added, dropped, or two neighbours exchanged
+        ("Nordbamk", "Nordbank"),
+        ("Nordbnak", "Nordbank"),
+        ("Norbank", "Nordbank"),
+        ("rnordbank", "Nordbank"),
+        ("Nordbamk Support", "Nordbank"),
+        ("Official Nordbamk Team", "Nordbank"),
+        ("SkyWay Airlines", "SkyWays Airlines"),
+        ("SkyWayz Airlines", "SkyWays Airlines"),
+        ("SkyWays Airlimes Help", "SkyWays Airlines"),
     ],
 )
 def test_known_tricks(check: ImpersonationCheck, fake: str, expected: str) -> None:

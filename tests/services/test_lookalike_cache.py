@@ -16,8 +16,9 @@ import pytest
 
 from tui_messenger.services import impersonation as im
 
-# Armenian օ (U+0585) for o: only the confusables table (not the fold step) knows it looks like o.
-ONLY_TR39 = "N\u0585rdbank"
+# Armenian օ (U+0585) for o and ո (U+0578) for n: only the confusables table (not the fold step) knows
+# they look like o and n; two of them, as one letter apart is warned without the table (a typo).
+ONLY_TR39 = "N\u0585rdba\u0578k"
 
 
 def _clear() -> None:

@@ -29,16 +29,6 @@ WIDE, NARROW = (120, 40), (80, 24)
 NAMES = ("Mia Schneider", "N0rdbank Support", "SkyWays Airlines", "MegaDeals 24", "Anna Becker", "✔ Nordbank")
 TIME = re.compile(r"\b\d\d:\d\d\b")
 
-NARROW_BLOCK = (
-    "issue 11 item 10: at 80x24 a business's header loses Block/Report (branch wt-narrow), and its block "
-    "dialog is one row too tall: the Block and Cancel labels are cut off (new, reported by wt-terminal)"
-)
-NARROW_REPORT = (
-    "issue 11 item 10: at 80x24 a business's header loses Report (branch wt-narrow), and the report dialog "
-    "is taller than the screen: its Report and Cancel buttons are out of reach (new, reported by wt-terminal)"
-)
-
-
 def sizes(*, narrow_fails: str | None = None, both_fail: str | None = None) -> list:
     marks = [pytest.mark.xfail(reason=both_fail, strict=False)] if both_fail else []
     narrow_marks = [pytest.mark.xfail(reason=narrow_fails, strict=False)] if narrow_fails else marks
@@ -243,7 +233,7 @@ def test_a_list_and_reply_buttons_are_answered_by_clicks(app, size) -> None:
 # --- block and report by mouse --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("size", sizes(narrow_fails=NARROW_BLOCK))
+@pytest.mark.parametrize("size", sizes())
 def test_block_and_report_by_mouse(app, size, tmp_path) -> None:
     term = app(size)
     open_by_click(term, "MegaDeals 24")
@@ -275,7 +265,7 @@ def test_block_and_report_by_mouse(app, size, tmp_path) -> None:
     assert {k.lower(): n for k, n in megadeals["block_reasons"].items()} == {"spam": 1}, megadeals
 
 
-@pytest.mark.parametrize("size", sizes(narrow_fails=NARROW_REPORT))
+@pytest.mark.parametrize("size", sizes())
 def test_report_an_impersonator_by_mouse(app, size) -> None:
     term = app(size)
     open_by_click(term, "N0rdbank Support")

@@ -25,7 +25,7 @@ import functools
 import re
 import unicodedata
 
-__all__ = ["fold_lookalikes"]
+__all__ = ["fold_lookalikes", "one_typo_apart"]
 
 # Letters that look like a Latin letter, by script. Keys are one character; values one ASCII letter.
 _GREEK = {
@@ -108,3 +108,20 @@ def fold_lookalikes(text: str) -> str:
     if decomposed.isascii():
         return decomposed.lower()
     return "".join(_fold_char(ch) for ch in decomposed)
+
+
+def one_typo_apart(a: str, b: str) -> bool:
+    """True if `a` and `b` differ by exactly one typo: one letter swapped for another, added, dropped, or
+    two neighbours exchanged ("Nordbamk", "Nordbankk", "Norbank", "Nordbnak" for "Nordbank")."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    start = 0
+    while start < min(len(a), len(b)) and a[start] == b[start]:
+        start += 1
+    if len(a) == len(b):
+        rest_a, rest_b = a[start + 1 :], b[start + 1 :]
+        if rest_a == rest_b:
+            return True  # one substitution
+        return a[start + 2 :] == b[start + 2 :] and a[start : start + 2] == b[start : start + 2][::-1]
+    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+    return longer[start + 1 :] == shorter[start:]  # one letter added or dropped

@@ -23,7 +23,7 @@ import zlib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from tui_messenger.domain.lookalike import fold_lookalikes
+from tui_messenger.domain.lookalike import fold_lookalikes, one_typo_apart
 
 __all__ = ["ImpersonationCheck", "normalize_name", "skeleton"]
 
@@ -46,6 +46,7 @@ _GENERIC = frozenset(
 _OVERRIDE = re.compile("\u202e([^\u202c\u2069\n]*)")  # RLO ... PDF/PDI: drawn right to left
 _MIN_PART = 4  # a verified name shorter than this matches only exactly: "Bo" must not flag "Bo Smith"
 _MIN_CORE = 5  # shortest distinctive part ("skyways") matched on its own at the start of a name
+_MIN_TYPO = 7  # a verified name this long is also matched one typo away: "Nordbamk", "SkyWay Airlines"
 
 
 def _is_hidden(ch: str) -> bool:
@@ -292,18 +293,26 @@ class _Pattern:
             return False
         if joined.startswith(whole) or (self.core and joined.startswith(self.core)):
             return True  # "NordbankSupport", "SkyWays Help"
-        return _contains_run(words, whole)  # "Official Nordbank Team"
+        if _contains_run(words, whole):
+            return True  # "Official Nordbank Team"
+        if len(whole) < _MIN_TYPO:
+            return False
+        size = len(whole)  # one typo away, alone, at the start, or as whole words: "Nordbamk Support"
+        if any(one_typo_apart(joined[:n], whole) for n in (size - 1, size, size + 1)):
+            return True
+        return _contains_run(words, whole, typo=True)
 
 
-def _contains_run(words: tuple[str, ...], target: str) -> bool:
-    """True if some consecutive words, joined, spell `target` (a whole-word part of the name)."""
+def _contains_run(words: tuple[str, ...], target: str, *, typo: bool = False) -> bool:
+    """True if some consecutive words, joined, spell `target` (a whole-word part of the name), or with
+    `typo`, spell it but for one typo."""
     for start in range(len(words)):
         acc = ""
         for word in words[start:]:
             acc += word
-            if acc == target:
+            if acc == target or (typo and one_typo_apart(acc, target)):
                 return True
-            if len(acc) >= len(target) or not target.startswith(acc):
+            if len(acc) > len(target) or not (typo or target.startswith(acc)):
                 break
     return False
 

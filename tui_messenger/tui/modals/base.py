@@ -14,11 +14,17 @@ from tui_messenger.domain.safe_text import clean_body
 from tui_messenger.tui.hit_test import AttachedHitTest
 
 ResultT = TypeVar("ResultT")
+SHORT_SCREEN = 30  # rows: below this, a dialog's buttons and fields are drawn compact (one row each)
 
 
 class DialogModal(AttachedHitTest, ModalScreen[ResultT | None]):
     """Base of the messenger's dialogs. Escape dismisses with None (cancel); subclasses dismiss with
-    their result. The frame is the container with id `dialog`."""
+    their result. The frame is the container with id `dialog`.
+
+    A dialog that may be taller than a small terminal puts what lies between its title and its buttons
+    in a `VerticalScroll` with id `dialog-body`: the body is given the rows the rest leaves, so the
+    buttons always stay on screen (CSS alone cannot say "the rows left" inside an auto-height frame).
+    On a short screen the controls are drawn compact, so an 80x24 terminal shows the whole dialog."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog-cancel")]
 
@@ -34,6 +40,9 @@ class DialogModal(AttachedHitTest, ModalScreen[ResultT | None]):
         padding: 1 2;
         border: thick $primary 70%;
         background: $surface;
+    }
+    DialogModal #dialog-body {
+        height: auto;
     }
     DialogModal #dialog-title {
         text-style: bold;
@@ -58,6 +67,23 @@ class DialogModal(AttachedHitTest, ModalScreen[ResultT | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+    def on_resize(self) -> None:
+        short = self.size.height < SHORT_SCREEN
+        for widget in self.query("Button, RadioSet, Checkbox, Input"):
+            widget.compact = short  # type: ignore[attr-defined]  # one row each, no frame
+        self.call_after_refresh(self._fit_body)
+
+    def _fit_body(self) -> None:
+        bodies = self.query("#dialog-body")
+        if not bodies:
+            return
+        body = bodies.first()
+        dialog = self.query_one("#dialog")
+        others = sum(c.outer_size.height + c.styles.margin.height for c in dialog.children if c is not body)
+        frame = self.size.height * 95 // 100  # the frame's max-height
+        room = frame - dialog.styles.gutter.height - others - body.styles.margin.height
+        body.styles.max_height = max(room, 3)
 
 
 def as_content(text: str | Content) -> Content:

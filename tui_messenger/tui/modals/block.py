@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Checkbox, Label, RadioButton, RadioSet, Static
 
@@ -38,18 +38,19 @@ class BlockModal(DialogModal[BlockResult]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Static(Content.assemble("Block ", safe_name(self._peer_name), "?"), id="dialog-title")
-            yield Static(as_content(self._explanation()), classes="hint")
-            yield Label(as_content("Reason"))
-            with RadioSet(id="block-reasons"):
-                for index, reason in enumerate(BlockReason):
-                    # Default to "No reason": the user should not have to justify a block.
-                    yield RadioButton(
-                        as_content(reason.value),
-                        value=reason is BlockReason.NO_REASON,
-                        id=f"block-reason-{index}",
-                    )
-            # Checked by default, like WhatsApp: most blocks of strangers and businesses are spam.
-            yield Checkbox(as_content("Also report"), value=True, id="block-also-report")
+            with VerticalScroll(id="dialog-body"):
+                yield Static(as_content(self._explanation()), classes="hint")
+                yield Label(as_content("Reason"))
+                with RadioSet(id="block-reasons"):
+                    for index, reason in enumerate(BlockReason):
+                        # Default to "No reason": the user should not have to justify a block.
+                        yield RadioButton(
+                            as_content(reason.value),
+                            value=reason is BlockReason.NO_REASON,
+                            id=f"block-reason-{index}",
+                        )
+                # Checked by default, like WhatsApp: most blocks of strangers and businesses are spam.
+                yield Checkbox(as_content("Also report"), value=True, id="block-also-report")
             with Horizontal(classes="buttons"):
                 yield Button(as_content("Block"), variant="error", id="block-confirm")
                 yield Button(as_content("Cancel"), id="block-cancel")

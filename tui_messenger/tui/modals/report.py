@@ -74,26 +74,27 @@ class ReportModal(DialogModal[ReportResult]):
         name = safe_name(self._peer_name)
         with Vertical(id="dialog"):
             yield Static(Content.assemble("Report ", name), id="dialog-title")
-            yield Label(as_content("Reason"))
-            with RadioSet(id="report-reasons"):
-                for index, reason in enumerate(ReportReason):
-                    yield RadioButton(as_content(reason.value), value=index == 0, id=f"report-reason-{index}")
-            yield SafeInput(
-                placeholder="Add a note (optional)",
-                max_length=NOTE_MAX_LENGTH,
-                id="report-note",
-            )
-            count = len(self._evidence)
-            yield Label(
-                as_content(f"Sent with the report: the last {count} message{'s' if count != 1 else ''}"),
-                id="report-evidence-title",
-            )
-            with VerticalScroll(id="report-evidence"):
-                for message in self._evidence:
-                    yield Static(evidence_line(message, self._peer_name), classes="evidence")
-                if not self._evidence:
-                    yield Static(Content.assemble("No messages from ", name, " are included."))
-            yield Static(Content.assemble(name, " will not be notified."), id="report-not-notified")
+            with VerticalScroll(id="dialog-body"):
+                yield Label(as_content("Reason"))
+                with RadioSet(id="report-reasons"):
+                    for index, reason in enumerate(ReportReason):
+                        yield RadioButton(as_content(reason.value), value=index == 0, id=f"report-reason-{index}")
+                yield SafeInput(
+                    placeholder="Add a note (optional)",
+                    max_length=NOTE_MAX_LENGTH,
+                    id="report-note",
+                )
+                count = len(self._evidence)
+                yield Label(
+                    as_content(f"Sent with the report: the last {count} message{'s' if count != 1 else ''}"),
+                    id="report-evidence-title",
+                )
+                with VerticalScroll(id="report-evidence"):
+                    for message in self._evidence:
+                        yield Static(evidence_line(message, self._peer_name), classes="evidence")
+                    if not self._evidence:
+                        yield Static(Content.assemble("No messages from ", name, " are included."))
+                yield Static(Content.assemble(name, " will not be notified."), id="report-not-notified")
             with Horizontal(classes="buttons"):
                 yield Button(as_content("Report"), variant="warning", id="report-confirm")
                 yield Button(as_content("Report and block"), variant="error", id="report-and-block")

@@ -1,0 +1,48 @@
+"""Every button of the tall dialogs stays on screen on small terminals: the body between the title and
+the buttons scrolls instead (found in a real 80x24 terminal: the report dialog's buttons were below it)."""
+
+from __future__ import annotations
+
+import pytest
+from modal_host import ModalHost, message
+from textual.widgets import Button
+
+from tui_messenger.domain.models import BlockReason
+from tui_messenger.tui.modals import BlockModal, ReportModal
+
+LONG = "A business name long enough to wrap the title of a dialog on a narrow screen, twice over"
+
+
+def dialogs():
+    return {
+        "block": lambda: BlockModal(LONG, is_business=True),
+        "report": lambda: ReportModal(LONG, [message(i, "word " * 60) for i in range(5)]),
+    }
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24), (60, 20), (60, 16)], ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("name", ["block", "report"])
+async def test_buttons_stay_on_screen(name: str, size: tuple[int, int]) -> None:
+    app = ModalHost(dialogs()[name]())
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        screen = app.screen
+        dialog = screen.query_one("#dialog").region
+        assert dialog.bottom <= size[1]
+        for button in screen.query(Button):
+            region = button.region
+            assert region.height in (1, 3) and dialog.contains_region(region), (button.id, region, dialog)
+        # the body scrolls to what is focused: Tab down to the last control before the buttons
+        assert screen.query_one("#dialog-body").region.bottom <= dialog.bottom
+
+
+async def test_block_reasons_reachable_at_60x16() -> None:
+    app = ModalHost(BlockModal(LONG, is_business=True))
+    async with app.run_test(size=(60, 16)) as pilot:
+        await pilot.pause()
+        await pilot.press("up", "enter", "tab", "space")  # the last reason, then "Also report" off
+        await pilot.click("#block-confirm")
+        await pilot.pause()
+    assert len(app.results) == 1
+    assert app.results[0].reason is list(BlockReason)[-1] and app.results[0].also_report is False
