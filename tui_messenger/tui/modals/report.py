@@ -78,7 +78,9 @@ class ReportModal(DialogModal[ReportResult]):
                 yield Label(as_content("Reason"))
                 with RadioSet(id="report-reasons"):
                     for index, reason in enumerate(ReportReason):
-                        yield RadioButton(as_content(reason.value), value=index == 0, id=f"report-reason-{index}")
+                        yield RadioButton(
+                            as_content(reason.value), value=index == 0, id=f"report-reason-{index}"
+                        )
                 yield SafeInput(
                     placeholder="Add a note (optional)",
                     max_length=NOTE_MAX_LENGTH,
