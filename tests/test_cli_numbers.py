@@ -57,3 +57,19 @@ def test_good_numbers_still_pass(tmp_path, monkeypatch) -> None:
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     assert started[0].speed == 10_000.0 and started[0].faults["drop"] == 0.5
+
+
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [
+        (["--until", "99999999999d"], "--until"),
+        (["--until", "3661d"], "--until"),
+        (["--reply", "\udcff"], "--reply"),  # the byte 0xFF typed as an argument: not UTF-8
+        (["--flow", "x\udcfe"], "--flow"),
+    ],
+)
+def test_scenario_play_refuses_huge_times_and_bytes_that_are_not_text(args: list[str], option: str) -> None:
+    result = CliRunner().invoke(main, ["scenario", "play", "default", "--json", *args])
+    assert result.exit_code == 2, result.output
+    (line,) = result.stderr.splitlines()
+    assert option in line and "Traceback" not in result.output and result.stdout == ""

@@ -102,7 +102,7 @@ GENUINE = [
     "Skyler White", "Wayne's Airport Shuttle", "Dr. Emma Nord", "Café Nordsee", "Sunny Days Travel",
     "Pizza Roma", "Hans-Peter Müller", "Ana García", "Priya Sharma", "Ole Nordmann", "Kiosk 365",
     "Taxi 4 You", "Nordbahn Reisen", "Skyward Games", "Airline Pilots Union", "Bo", "", "Skyway Cafe",
-    "Nordbahn", "Nordland Bank", "Nordbau GmbH", "Sky Way Hotel", "Norden Bakery",
+    "Nordbahn", "Nordland Bank", "Nordbau GmbH", "Sky Way Hotel", "Norden Bakery", "Nora Banks",
 ]  # fmt: skip
 
 

@@ -46,3 +46,17 @@ async def test_block_reasons_reachable_at_60x16() -> None:
         await pilot.pause()
     assert len(app.results) == 1
     assert app.results[0].reason is list(BlockReason)[-1] and app.results[0].also_report is False
+
+
+async def test_compact_from_the_first_frame_and_back_when_the_screen_grows() -> None:
+    """Compact before the first frame (a dialog that jumps after opening moves what a click aims at),
+    full size again on a tall screen."""
+    app = ModalHost(BlockModal(LONG, is_business=True))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        confirm = app.screen.query_one("#block-confirm", Button)
+        assert confirm.compact and confirm.region.height == 1
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        await pilot.pause()
+        assert not confirm.compact and confirm.region.height == 3

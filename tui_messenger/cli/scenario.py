@@ -45,6 +45,18 @@ def _duration(value: str) -> float:
     return seconds
 
 
+def _utf8(ctx: click.Context, param: click.Parameter, value: object) -> object:
+    """Text the user typed must be text: bytes that are not UTF-8 (kept by Python as lone surrogates,
+    which no JSON or database takes) are refused with one line."""
+    for text in value if isinstance(value, tuple) else (value,):
+        if isinstance(text, str) and not text.isascii():
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError:
+                _fail(f"error: {param.opts[0]}: not valid UTF-8 text")
+    return value
+
+
 def _fail(message: str) -> None:
     click.echo(_safe(message), err=True)
     sys.exit(2)
@@ -87,8 +99,10 @@ def check_command(file: str) -> None:
 
 @scenario.command("play")
 @click.argument("name_or_file")
-@click.option("--reply", "replies", multiple=True, help="The user's next answer (repeatable).")
-@click.option("--flow", default=None, help="The flow to open with its opening line.")
+@click.option(
+    "--reply", "replies", multiple=True, callback=_utf8, help="The user's next answer (repeatable)."
+)
+@click.option("--flow", default=None, callback=_utf8, help="The flow to open with its opening line.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
 @click.option("--seed", default=0, show_default=True, type=int)
 @click.option(

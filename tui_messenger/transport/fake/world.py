@@ -19,6 +19,9 @@ _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
 _UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0, None: 1.0}
 
 
+MAX_DURATION = 3660 * 86400.0  # ten years: a clock holds any time that far ahead
+
+
 def parse_duration(value: object) -> float:
     """Seconds from a number or a string such as "90s", "5m", "2h", "1d"."""
     if isinstance(value, bool):
@@ -31,6 +34,8 @@ def parse_duration(value: object) -> float:
         raise ValueError(f'not a duration: {value!r} (use seconds or a string like "90s", "5m", "2h")')
     if seconds < 0:
         raise ValueError("a duration cannot be negative")
+    if not seconds <= MAX_DURATION:  # also NaN and infinity
+        raise ValueError(f"a duration is at most {MAX_DURATION // 86400:.0f}d")
     return seconds
 
 

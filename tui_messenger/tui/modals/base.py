@@ -68,11 +68,21 @@ class DialogModal(AttachedHitTest, ModalScreen[ResultT | None]):
     def action_cancel(self) -> None:
         self.dismiss(None)
 
+    def on_mount(self) -> None:
+        self._compact(self.app.size.height < SHORT_SCREEN)  # before the first frame: the dialog never jumps
+
     def on_resize(self) -> None:
-        short = self.size.height < SHORT_SCREEN
-        for widget in self.query("Button, RadioSet, Checkbox, Input"):
-            widget.compact = short  # type: ignore[attr-defined]  # one row each, no frame
+        self._compact(self.size.height < SHORT_SCREEN)
         self.call_after_refresh(self._fit_body)
+
+    def _compact(self, short: bool) -> None:
+        for widget in self.query("Button, RadioSet, Checkbox, Input"):
+            if short and not widget.compact:  # type: ignore[attr-defined]
+                widget.compact = True  # type: ignore[attr-defined]  # one row each, no frame
+                widget.add_class("-made-compact")
+            elif not short and widget.has_class("-made-compact"):  # what was compact by design stays
+                widget.compact = False  # type: ignore[attr-defined]
+                widget.remove_class("-made-compact")
 
     def _fit_body(self) -> None:
         bodies = self.query("#dialog-body")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from rich.segment import Segment
 from rich.style import Style
@@ -30,7 +30,7 @@ from tui_messenger.domain.models import ChatMessage
 from tui_messenger.tui.widgets.history_actions import HistoryActions
 from tui_messenger.tui.widgets.history_window import HistoryWindow
 from tui_messenger.tui.widgets.message_layout import Context, Palette, layout_message
-from tui_messenger.tui.widgets.timefmt import day_label, same_day
+from tui_messenger.tui.widgets.timefmt import day_label, local_day, same_day
 from tui_messenger.tui.widgets.typeahead import Typeahead
 
 
@@ -172,6 +172,7 @@ class MessageView(HistoryWindow, HistoryActions, ScrollView, can_focus=True):
         self._width = 0
         self._palette: Palette | None = None
         self._laid_palette: Palette | None = None  # the look the blocks were laid out in (no cursor)
+        self._laid_day: date | None = None  # the day they were laid out on (the clock may jump)
         self.has_older = False
         self.has_newer = False
         self._loading_older = False
@@ -254,8 +255,9 @@ class MessageView(HistoryWindow, HistoryActions, ScrollView, can_focus=True):
         width = self._content_width()
         palette, now = self._resolve_palette(), self._now()
         look = replace(palette, cursor=Style())  # the cursor is painted over the blocks, not in them
-        if width != self._width or look != self._laid_palette:
-            self._width, self._laid_palette = width, look
+        today = local_day(now)  # "Today" and "Yesterday" in the blocks name days relative to it
+        if width != self._width or look != self._laid_palette or today != self._laid_day:
+            self._width, self._laid_palette, self._laid_day = width, look, today
             self._blocks = [None] * len(self._messages)
         lines: list[Strip] = []
         owners: list[int] = []

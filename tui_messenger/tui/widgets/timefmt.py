@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 def _local(moment: datetime) -> datetime:
     return moment.astimezone() if moment.tzinfo else moment
+
+
+def local_day(moment: datetime) -> date:
+    """The day `moment` falls on here."""
+    return _local(moment).date()
 
 
 def clock_time(moment: datetime) -> str:
