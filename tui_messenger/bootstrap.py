@@ -282,29 +282,6 @@ async def _until_synced(service: MessengerService, *, timeout: float = 30.0) -> 
             pass
 
 
-GC_FULL_BY_ITSELF = 1_000_000  # middle-generation passes before CPython starts a full collection itself
-
-
-def tune_gc() -> None:
-    """The cyclic collector set for a screen that must answer every key within a frame or two.
-
-    Once the service is built, the ~300,000 objects of the imports (Textual, SQLAlchemy, pydantic) and
-    the startup live for the whole run; `gc.freeze` moves them out of the collector's sight, so a full
-    collection walks only what the session made (it walked everything: 120-400 ms pauses measured in the
-    history and the ingest burst). Full collections are left to the app's quiet moments
-    (tui/quiet_gc.py): CPython's own would start one in the middle of a burst (~190 ms measured in the
-    ingest benchmark). The young generations keep CPython's thresholds: raising them (5,000 or 20,000
-    allocations) made fewer but longer pauses, 40-150 ms under a burst, worse for a key press than many of
-    a few ms.
-    """
-    import gc
-
-    gc.freeze()
-    young, middle, _ = gc.get_threshold()
-    gc.set_threshold(young, middle, GC_FULL_BY_ITSELF)
-    gc.enable()  # `run_app` turns the collector off until here: the imports make no garbage worth a pass
-
-
 def run_app(settings: AppSettings) -> int:
     """Check the database while the screens import, show the chat list, then build the service.
 
@@ -385,6 +362,8 @@ def _run_app(settings: AppSettings) -> int:
                 downloads=downloads,
             )
             service.show_refusals = refusals
+            from tui_messenger.tui.quiet_gc import tune_gc  # imported with the screens already
+
             tune_gc()  # everything imported and built: what exists now lives as long as the app
             return service
 

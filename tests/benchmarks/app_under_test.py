@@ -41,7 +41,7 @@ def make_app(db_path: Path) -> AppUnderTest:
     import os
 
     if os.environ.get("BENCH_GC", "1") == "1":
-        from tui_messenger.bootstrap import tune_gc
+        from tui_messenger.tui.quiet_gc import tune_gc
 
         tune_gc()  # as `run_app` does once the service is built
     return AppUnderTest(app, messenger, peer, db.close, "")

@@ -10,6 +10,7 @@ from service_helpers import START, until
 
 from tui_messenger.bootstrap import build_messenger
 from tui_messenger.domain.clock import ManualClock
+from tui_messenger.domain.stop_words import REFUSAL_SENDER
 from tui_messenger.services.messenger_service import MessengerService
 from tui_messenger.store.database import open_database
 from tui_messenger.transport.fake import FakePeer, parse_world
@@ -42,6 +43,19 @@ writes_first = 1.0
 from = "anna"
 at = "20m"
 text = "Saturday still on?"
+
+[[accounts]]
+id = "shop"
+display_name = "Shop"
+kind = "business"
+bot = "silent"
+
+[[scheduled]]
+from = "shop"
+at = "30m"
+template = "sale"
+category = "marketing"
+text = "Big sale today"
 
 [[flows]]
 id = "bill"
@@ -94,11 +108,20 @@ def openers(db_path) -> int:
         return conn.execute(query, (ONCE[2],)).fetchone()[0]
 
 
+def refusals(db_path) -> int:
+    with sqlite3.connect(db_path) as conn:
+        query = "SELECT COUNT(*) FROM messages WHERE sender_id = ? AND error_code IS NOT NULL"
+        return conn.execute(query, (REFUSAL_SENDER,)).fetchone()[0]
+
+
 async def test_three_runs_deliver_each_once_sent_message_once(db_path) -> None:
     for run in range(3):
         await run_once(db_path, ManualClock(START + timedelta(hours=2 * run)))
         assert [rows(db_path, body) for body in ONCE] == [1, 1, 1], f"after run {run + 1}"
         assert openers(db_path) == 1
+        # the shop's template (no opt-in) is refused in every run, and stored, and counted, once
+        assert refusals(db_path) == 1, f"after run {run + 1}"
+        assert rows(db_path, "Big sale today") == 0
 
 
 async def test_a_message_sent_again_keeps_its_id_and_is_stored_once(db_path) -> None:
@@ -106,3 +129,4 @@ async def test_a_message_sent_again_keeps_its_id_and_is_stored_once(db_path) -> 
     await run_once(db_path, ManualClock(START + timedelta(hours=2)), forgetful=True)
     assert [rows(db_path, body) for body in ONCE] == [1, 1, 1]
     assert openers(db_path) == 1
+    assert refusals(db_path) == 1  # refused again by a network started at another time: the same line

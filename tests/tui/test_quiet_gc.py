@@ -61,7 +61,7 @@ def test_nothing_to_collect_means_no_pass() -> None:
 
 
 def test_tune_gc_leaves_full_collections_to_the_pacer() -> None:
-    from tui_messenger.bootstrap import GC_FULL_BY_ITSELF, tune_gc
+    from tui_messenger.tui.quiet_gc import GC_FULL_BY_ITSELF, tune_gc
 
     before = gc.get_threshold()
     try:

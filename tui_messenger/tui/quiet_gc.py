@@ -1,6 +1,6 @@
 """Full garbage collections at quiet moments, not in the middle of a burst or under the user's keys.
 
-Once startup objects are frozen (`bootstrap.tune_gc`), a full collection walks what the session made; in a
+Once startup objects are frozen (`tune_gc`, below), a full collection walks what the session made; in a
 burst of thousands of messages that is a pause of up to ~200 ms, mostly reference cycles from the
 renderer (Textual's Strips keep themselves in their own length cache; restyling makes virtual DOM nodes).
 `tune_gc` stops CPython from starting full collections on its own, and this pacer runs them when nothing has
@@ -45,3 +45,26 @@ class QuietCollector:
         self._collect(2)
         self.collected_at = self._clock()
         return True
+
+
+GC_FULL_BY_ITSELF = 1_000_000  # middle-generation passes before CPython starts a full collection itself
+
+
+def tune_gc() -> None:
+    """The cyclic collector set for a screen that must answer every key within a frame or two.
+
+    Once the service is built, the ~300,000 objects of the imports (Textual, SQLAlchemy, pydantic) and
+    the startup live for the whole run; `gc.freeze` moves them out of the collector's sight, so a full
+    collection walks only what the session made (it walked everything: 120-400 ms pauses measured in the
+    history and the ingest burst). Full collections are left to the app's quiet moments
+    (tui/quiet_gc.py): CPython's own would start one in the middle of a burst (~190 ms measured in the
+    ingest benchmark). The young generations keep CPython's thresholds: raising them (5,000 or 20,000
+    allocations) made fewer but longer pauses, 40-150 ms under a burst, worse for a key press than many of
+    a few ms.
+    """
+    import gc
+
+    gc.freeze()
+    young, middle, _ = gc.get_threshold()
+    gc.set_threshold(young, middle, GC_FULL_BY_ITSELF)
+    gc.enable()  # `run_app` turns the collector off until here: the imports make no garbage worth a pass

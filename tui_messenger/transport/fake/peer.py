@@ -16,7 +16,7 @@ import asyncio
 import logging
 import random
 from collections.abc import AsyncIterator, Callable, Collection
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from pydantic import ValidationError
@@ -34,6 +34,7 @@ from tui_messenger.transport.fake.directory import directory_frame
 from tui_messenger.transport.fake.edits import PeerEdits
 from tui_messenger.transport.fake.faults import FaultDice, FaultPlan
 from tui_messenger.transport.fake.files import refused_upload, upload_problem
+from tui_messenger.transport.fake.peer_log import PeerEvent
 from tui_messenger.transport.fake.reactions import PeerReactions
 from tui_messenger.transport.fake.scheduler import Scheduler
 from tui_messenger.transport.fake.seed import once_id, seed_consent, seed_history
@@ -42,19 +43,6 @@ from tui_messenger.transport.fake.world import MessageSpec, World
 
 log = logging.getLogger(__name__)
 SERVER = SERVER_ACCOUNT  # the `from` of receipts the network itself gives (sent, failed)
-
-
-@dataclass(frozen=True)
-class PeerEvent:
-    """A line of the peer's own log, for testers: failures by the consent rules, faults, flow progress."""
-
-    at: datetime
-    kind: str  # failed | flow | user | preferences | receipt | fault | rejected
-    actor: str
-    detail: str
-    to: str = ""
-    code: int | None = None
-    message_id: str | None = None
 
 
 class FakePeer(Transport):
@@ -246,7 +234,7 @@ class FakePeer(Transport):
             category = spec.category if spec.template is not None else None
             code = self.consent.check(sender, self.user_id, template_category=category, now=now)
             if code is not None:
-                self._fail(sender, spec, code)
+                self._fail(sender, spec, code, message_id)
                 return None
         message_id = message_id or self.timeline.new_id("m")
         try:
@@ -369,12 +357,15 @@ class FakePeer(Transport):
             self.edits.remember(frame)
         return self.timeline.publish(frame, own=own, stored_only=stored_only)
 
-    def _fail(self, sender: str, spec: MessageSpec, code: int) -> None:
-        title = ERROR_TITLES.get(code, "")  # logged, and told to the client for testers (a refusal frame)
+    def _fail(self, sender: str, spec: MessageSpec, code: int, message_id: str | None) -> None:
+        """Log a refusal and tell the client (a refusal frame, for testers). A message the world sends once
+        is tried again by every run until it gets through: its refusal keeps one id, so it is stored once."""
+        title = ERROR_TITLES.get(code, "")
         self.note("failed", sender, f"{title}: {spec.text[:80]!r}", to=self.user_id, code=code)
         self._publish(wire.RefusalFrame(
-            id=self.timeline.new_id("r"), business=sender, to=self.user_id, code=code, title=title[:200],
-            category=spec.category if spec.template is not None else None, text=spec.text[:80],
+            id=f"r.{message_id}"[:200] if message_id else self.timeline.new_id("r"), business=sender,
+            to=self.user_id, code=code, title=title[:200], text=spec.text[:80],
+            category=spec.category if spec.template is not None else None,
             timestamp=self.timeline.next_ts()))  # type: ignore[arg-type]  # fmt: skip
 
     # time -------------------------------------------------------------------------------------------
