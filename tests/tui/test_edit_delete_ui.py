@@ -62,8 +62,10 @@ async def test_edit_and_delete_by_keyboard(tmp_path: Path) -> None:
         first = await send(pilot, "see you at 5")
         composer = pilot.app.screen.query_one(Composer)
         composer.text = "a draft I keep"
-        view.focus()
-        view.select_message(first)
+        view.focus()  # applied on the next turn of the app's loop: let it land before the key
+        assert view.select_message(first)
+        await pilot.pause()
+        assert view.has_focus
         await pilot.press("e")
         await settle(pilot)
         assert composer.text == "see you at 5" and pilot.app.screen.query_one(EditStrip).display
