@@ -100,7 +100,9 @@ async def _restart_and_drain(
             left[message_id] += (message.status if message else None,)  # type: ignore[assignment]
         assert left == {}, (  # what is left, and why, if this ever fails again
             f"the outbox did not drain after the restart: online={service.online} left={left}"
-            f" peer log tail={[(e.kind, e.detail[:40]) for e in peer.log[-8:]]}"
+            f" now={clock.now()} peer log tail={[(e.kind, e.detail[:40]) for e in peer.log[-8:]]}"
+            f" rows={_rows_of(path, list(left))} unacked={sorted(peer.timeline.unacked)[:20]}"
+            f" sleepers={clock.sleeping}"
         )
         outgoing: dict[str, MessageStatus] = {}
         for summary in await service.chat_list():
@@ -112,6 +114,23 @@ async def _restart_and_drain(
     finally:
         await service.stop()
         db.close()
+
+
+def _rows_of(path: Path, message_ids: list[str]) -> list[tuple]:
+    """The stored rows of these messages and of any other with the same client transaction id."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        found = []
+        for message_id in message_ids:
+            query = (
+                "SELECT message_id, client_txn_id, status, direction, chat_id FROM messages"
+                " WHERE message_id = ? OR client_txn_id ="
+                " (SELECT client_txn_id FROM messages WHERE message_id = ?)"
+            )
+            found += conn.execute(query, (message_id, message_id)).fetchall()
+        return found
+    finally:
+        conn.close()
 
 
 async def _settled(service: Any, peer: FakePeer, *, wall_timeout: float = 60.0) -> None:
