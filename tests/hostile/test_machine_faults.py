@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import fcntl
 import hashlib
+import logging
 import os
 import signal
 import sqlite3
@@ -81,6 +82,10 @@ async def _restart_and_drain(
     from tui_messenger.services.messenger_service import MessengerService
     from tui_messenger.store.database import open_database
 
+    _LOG.lines.clear()
+    app_log = logging.getLogger("tui_messenger")
+    level, app_log.level = app_log.level, logging.DEBUG
+    app_log.addHandler(_LOG)
     db = open_database(path, exclusive=True)
     clock = StepClock()  # only the test moves time: the outbox's sleeps wait for it (see `_settled`)
     peer = RestartedPeer.for_scenario("default", clock=clock, seed=1)
@@ -102,7 +107,9 @@ async def _restart_and_drain(
             f"the outbox did not drain after the restart: online={service.online} left={left}"
             f" now={clock.now()} peer log tail={[(e.kind, e.detail[:40]) for e in peer.log[-8:]]}"
             f" rows={_rows_of(path, list(left))} unacked={sorted(peer.timeline.unacked)[:20]}"
-            f" sleepers={clock.sleeping}"
+            f" sleepers={clock.sleeping} peer_connected={peer.connected}"
+            f" unsent_acks={len(service.receiver._unsent_acks)} log={_LOG.lines[-12:]}"
+            f" ended={[(t.get_name(), repr(t.exception())) for t in service._tasks if t.done()]}"
         )
         outgoing: dict[str, MessageStatus] = {}
         for summary in await service.chat_list():
@@ -114,6 +121,23 @@ async def _restart_and_drain(
     finally:
         await service.stop()
         db.close()
+        app_log.removeHandler(_LOG)
+        app_log.setLevel(level)
+
+
+class _Recent(logging.Handler):
+    """The app's last log lines, for the message of a failure."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(f"{record.name}: {record.getMessage()[:200]}")
+        del self.lines[:-50]
+
+
+_LOG = _Recent()
 
 
 def _rows_of(path: Path, message_ids: list[str]) -> list[tuple]:

@@ -35,3 +35,36 @@ async def test_a_waking_action_loop_still_ends_when_cancelled(messenger, transpo
     done, _ = await asyncio.wait({loop}, timeout=5)
     assert loop in done, "the loop swallowed its cancellation"
     assert loop.cancelled()
+
+
+async def test_the_connection_loop_outlives_an_error_and_connects_on_the_next_try(
+    db, transport, clock, monkeypatch
+) -> None:
+    """An unexpected error while connecting (here the store's read of the sync token, as a database busy
+    recovering from a crash may fail one) is logged and retried with backoff; it never ends the loop. It
+    ended it before: the app stayed offline for good, sent nothing and took nothing in (the kill -9 test
+    failed under load that way)."""
+    from tui_messenger.services.messenger_service import MessengerService
+
+    service = MessengerService(db, transport, clock=clock, user_id="me")
+    read = service.settings.sync_token
+    calls = []
+
+    def flaky() -> str | None:
+        calls.append(1)
+        if len(calls) == 1:
+            raise OSError("disk I/O error")  # what sqlite3 raises is an OperationalError; any error counts
+        return read()
+
+    monkeypatch.setattr(service.settings, "sync_token", flaky)
+    await service.start()
+    try:
+        for _ in range(100):
+            if service.online:
+                break
+            clock.advance(1.0)
+            await asyncio.sleep(0.01)
+        assert service.online and len(calls) >= 2
+        assert all(not task.done() for task in service._tasks)
+    finally:
+        await service.stop()

@@ -215,32 +215,41 @@ class MessengerService(MessengerApi, FilesApi, EditsApi, ConsentActions):
         while not self._stopping:
             if failures:
                 await self.clock.sleep(reconnect_delay(failures))
-            await self.wait_idle()  # the stored token then covers everything received
-            token = await asyncio.to_thread(self.settings.sync_token)
             try:
-                await self.transport.connect(self.user_id, since=token)
-                frames = self.transport.incoming()
-            except (TransportClosed, OSError) as exc:
-                failures += 1
-                log.info("connect failed (%s); retrying", exc)
-                self.progress.set()
-                continue
-            failures = 0
+                connected = await self._connection()
+            except Exception:  # a store that failed a read, a transport's own bug: try again, never give up
+                log.exception("the connection failed")
+                self._set_online(False)
+                connected = False
+            failures = 0 if connected else failures + 1
+            self.progress.set()
+
+    async def _connection(self) -> bool:
+        """Connect, sync, and take in frames until the connection ends; False if it could not connect.
+        Going offline at the end, the loop reconnects at once (backoff only if that fails)."""
+        await self.wait_idle()  # the stored token then covers everything received
+        token = await asyncio.to_thread(self.settings.sync_token)
+        try:
+            await self.transport.connect(self.user_id, since=token)
+            frames = self.transport.incoming()
+        except (TransportClosed, OSError) as exc:
+            log.info("connect failed (%s); retrying", exc)
+            return False
+        try:
             await self.receiver.flush_acks()  # before the resumed sync, or it re-sends what we stored
             self._set_online(True)
             self.outbox.reconnected()
             self.actions.reconnected()
             await self._flush_preferences()
             self.progress.set()
-            try:
-                async for raw in frames:
-                    self._inbox.put_nowait(raw)
-                    self._drained.clear()
-            except TransportClosed:
-                pass
-            except Exception:
-                log.exception("the connection failed")
-            self._set_online(False)  # and reconnect at once; backoff only if that fails
+            async for raw in frames:
+                self._inbox.put_nowait(raw)
+                self._drained.clear()
+        except TransportClosed:
+            pass
+        finally:
+            self._set_online(False)
+        return True
 
     def _set_online(self, online: bool) -> None:
         if online != self.online:
