@@ -98,7 +98,8 @@ def test_the_collector_is_off_only_while_the_app_starts(tmp_path: Path) -> None:
     is built) and any way out of run_app turn it back on."""
     import gc
 
-    from tui_messenger.bootstrap import run_app, tune_gc
+    from tui_messenger.bootstrap import run_app
+    from tui_messenger.tui.quiet_gc import tune_gc
 
     bad = tmp_path / "bad.db"
     bad.write_bytes(b"not a database, " * 512)

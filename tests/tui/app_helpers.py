@@ -122,3 +122,13 @@ async def real_service(pilot: Pilot[Any]) -> Any:
     """The MessengerService behind the app (`build_test_app` wraps it; a plain service is itself)."""
     messenger = pilot.app.messenger  # type: ignore[attr-defined]
     return await messenger.service() if hasattr(messenger, "service") else messenger
+
+
+async def select_in_view(pilot: Pilot[Any], view: Any, message_id: str) -> None:
+    """Focus the history and select a message, as a user's click or arrow keys would, and wait until the
+    focus has landed: `focus()` takes effect on a later turn of the app's loop, and a key or a palette
+    command sent before that goes to whatever had the focus (the composer, after a send)."""
+    view.focus()
+    await wait_for(pilot, lambda: view.has_focus)
+    assert view.select_message(message_id), f"{message_id} is not in the view"
+    await pilot.pause()

@@ -14,6 +14,7 @@ from app_helpers import (
     choose_command,
     open_account_chat,
     real_service,
+    select_in_view,
     settle,
     until_dialog,
     view_text,
@@ -62,10 +63,7 @@ async def test_edit_and_delete_by_keyboard(tmp_path: Path) -> None:
         first = await send(pilot, "see you at 5")
         composer = pilot.app.screen.query_one(Composer)
         composer.text = "a draft I keep"
-        view.focus()  # applied on the next turn of the app's loop: let it land before the key
-        assert view.select_message(first)
-        await pilot.pause()
-        assert view.has_focus
+        await select_in_view(pilot, view, first)
         await pilot.press("e")
         await settle(pilot)
         assert composer.text == "see you at 5" and pilot.app.screen.query_one(EditStrip).display
@@ -75,8 +73,7 @@ async def test_edit_and_delete_by_keyboard(tmp_path: Path) -> None:
         assert composer.text == "a draft I keep" and not pilot.app.screen.query_one(EditStrip).display
         assert view.has_focus and view.selected_message.message_id == first  # type: ignore[union-attr]
 
-        view.focus()
-        view.select_message(first)
+        await select_in_view(pilot, view, first)
         await pilot.press("e")
         await settle(pilot)
         composer.text = "see you at 6"
@@ -90,8 +87,7 @@ async def test_edit_and_delete_by_keyboard(tmp_path: Path) -> None:
             pilot, lambda: real.transport.edits.edits.get(first) == "see you at 6"
         )  # the peer has it
 
-        view.focus()
-        view.select_message(first)
+        await select_in_view(pilot, view, first)
         await pilot.press("x")
         await until_dialog(pilot)
         dialog = pilot.app.screen
@@ -106,8 +102,7 @@ async def test_edit_and_delete_by_keyboard(tmp_path: Path) -> None:
         await wait_for(pilot, lambda: first in real.transport.edits.deleted)
 
         other = view.messages[0].message_id  # anyone's message can be deleted for me
-        view.focus()
-        view.select_message(other)
+        await select_in_view(pilot, view, other)
         await pilot.press("delete")
         await until_dialog(pilot)
         assert [b.id for b in pilot.app.screen.query(Button)] == [
@@ -173,8 +168,7 @@ async def test_the_window_closes_after_15_minutes(tmp_path: Path) -> None:
         mine = await send(pilot, "running late")
         real = await real_service(pilot)
         real.clock.advance(15 * 60 + 1)  # 15:01 after sending
-        view.focus()
-        view.select_message(mine)
+        await select_in_view(pilot, view, mine)
         await pilot.press("e")
         await settle(pilot)
         assert not pilot.app.screen.query_one(EditStrip).display
@@ -214,8 +208,7 @@ async def test_the_palette_edits_and_deletes_and_the_help_lists_the_keys(tmp_pat
     async with build_test_app(tmp_path, keymap={"history-edit": "ctrl+e"}).run_test(size=SIZE) as pilot:
         view = await open_account_chat(pilot, "anna")
         mine = await send(pilot, "palette test")
-        view.focus()
-        view.select_message(mine)
+        await select_in_view(pilot, view, mine)
         await choose_command(pilot, "edit message", shown="Edit message")
         await settle(pilot)
         assert pilot.app.screen.query_one(Composer).text == "palette test"

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from app_helpers import SIZE, make_app, open_chat_by_keyboard, settle, text, until_dialog, view_text
+from app_helpers import (
+    SIZE,
+    make_app,
+    open_chat_by_keyboard,
+    select_in_view,
+    settle,
+    text,
+    until_dialog,
+    view_text,
+)
 from fake_messenger import demo_world
 
 from tui_messenger.domain.models import FeedbackKind, MessageKind, TemplateCategory
@@ -307,8 +316,7 @@ async def test_failed_message_retries_on_enter() -> None:
         await open_chat_by_keyboard(pilot, ANNA)
         assert "Not sent" in view_text(pilot)
         view = pilot.app.screen.query_one(MessageView)
-        view.focus()
-        view.select_message(failed.message_id)
+        await select_in_view(pilot, view, failed.message_id)
         await pilot.press("enter")
         await settle(pilot)
         assert "Not sent" not in view_text(pilot)

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from app_helpers import SIZE, make_app, open_chat_by_keyboard, settle, wait_for
+from app_helpers import SIZE, make_app, open_chat_by_keyboard, select_in_view, settle, wait_for
 from textual.pilot import Pilot
 from textual.widgets import Button
 
@@ -213,8 +213,7 @@ async def test_a_retry_that_cannot_be_stored_says_why_and_stays_failed(
         await settle(pilot)
         await open_chat_by_keyboard(pilot, 1)
         view = pilot.app.screen.query_one(MessageView)
-        view.focus()
-        view.select_message(failed.message_id)
+        await select_in_view(pilot, view, failed.message_id)
         await pilot.press("enter")
         await settle(pilot)
         assert "Not sent again: the database is busy" in toasts(pilot)
