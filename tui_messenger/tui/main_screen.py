@@ -373,6 +373,14 @@ class MainScreen(
             self._run(event.action)
 
     def _run(self, action: str) -> None:
-        handler = getattr(self, f"action_{action}", None)
-        if callable(handler):
+        """A header or banner button: a table of what each may do, never a method looked up by name."""
+        handler = {
+            "block": self.action_block,
+            "report": self.action_report,
+            "profile": self.action_profile,
+            "toggle_promotions": self.action_toggle_promotions,
+            "add_contact": self.action_add_contact,
+            "unblock": self.action_unblock,
+        }.get(action)
+        if handler is not None:
             handler()
