@@ -8,7 +8,7 @@ from typing import TypeVar
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Input
+from textual.widgets import Button, Checkbox, Input, RadioSet
 
 from tui_messenger.domain.safe_text import clean_body
 from tui_messenger.tui.hit_test import AttachedHitTest
@@ -76,12 +76,15 @@ class DialogModal(AttachedHitTest, ModalScreen[ResultT | None]):
         self.call_after_refresh(self._fit_body)
 
     def _compact(self, short: bool) -> None:
-        for widget in self.query("Button, RadioSet, Checkbox, Input"):
-            if short and not widget.compact:  # type: ignore[attr-defined]
-                widget.compact = True  # type: ignore[attr-defined]  # one row each, no frame
+        widgets: list[Button | RadioSet | Checkbox | Input] = [
+            *self.query(Button), *self.query(RadioSet), *self.query(Checkbox), *self.query(Input)
+        ]
+        for widget in widgets:
+            if short and not widget.compact:
+                widget.compact = True  # one row each, no frame
                 widget.add_class("-made-compact")
-            elif not short and widget.has_class("-made-compact"):  # what was compact by design stays
-                widget.compact = False  # type: ignore[attr-defined]
+            elif not short and widget.has_class("-made-compact"):  # compact by design stays so
+                widget.compact = False
                 widget.remove_class("-made-compact")
 
     def _fit_body(self) -> None:
