@@ -31,14 +31,6 @@ class Clock(Protocol):
         ...
 
 
-class SystemClock:
-    def now(self) -> datetime:
-        return datetime.now(UTC)
-
-    async def sleep(self, seconds: float) -> None:
-        await asyncio.sleep(max(0.0, seconds))
-
-
 class ManualClock:
     """A fixed clock for tests: time moves only by `advance` or by `sleep`, which returns at once."""
 

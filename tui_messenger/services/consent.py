@@ -17,13 +17,11 @@ from datetime import datetime, timedelta
 
 from tui_messenger.domain.models import (
     AccountKind,
-    Consent,
     Direction,
     MessageKind,
     TemplateCategory,
     WindowState,
 )
-from tui_messenger.store.consent import ConsentRepository
 from tui_messenger.store.ingest import Incoming, PeerFacts
 
 WINDOW = timedelta(hours=24)
@@ -70,13 +68,3 @@ def window_state(last_outbound_at: datetime | None, now: datetime) -> WindowStat
         return WindowState(open=False)
     closes_at = last_outbound_at + WINDOW
     return WindowState(open=now < closes_at, closes_at=closes_at)
-
-
-class ConsentService:
-    """Consent records and the window, for the facade."""
-
-    def __init__(self, consents: ConsentRepository) -> None:
-        self._consents = consents
-
-    def get(self, business_id: str) -> Consent:
-        return self._consents.get(business_id=business_id)

@@ -4,7 +4,7 @@ others (or the service)."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
 from tui_messenger.domain.events import MessengerEvent
 
@@ -32,7 +32,3 @@ class EventHub:
                 listener(event)
             except Exception:  # a screen bug must not break receiving
                 log.exception("event listener failed on %s", type(event).__name__)
-
-    def emit_all(self, events: Iterable[MessengerEvent]) -> None:
-        for event in events:
-            self.emit(event)

@@ -19,25 +19,11 @@ from tui_messenger.domain.models import (
     MessageStatus,
     TemplateCategory,
 )
+from tui_messenger.domain.safe_text import clean_name, preview  # the one safe-text path
 from tui_messenger.store.chat_rows import account_from_tuple, dt  # noqa: F401 - shared with the first frame
 from tui_messenger.store.tables import AccountRow, ChatRow, MessageRow
 
 PREVIEW_CELLS = 120  # what the chat list keeps of the last message; the screen clips it further
-
-try:  # the safe text path (DESIGN.md section 3, rule 1)
-    from tui_messenger.domain.safe_text import clean_name, preview
-except ImportError:  # pragma: no cover - only before the safety helper's module landed
-    import re
-
-    _CTRL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
-
-    def preview(text: str, width: int) -> str:
-        line = " ".join(_CTRL.sub(" ", text).split())
-        return line if len(line) <= width else line[: width - 1] + "…"
-
-    def clean_name(text: str, max_len: int = 64) -> str:
-        return preview(text, max_len)
-
 
 __all__ = ["clean_name", "preview", "ms", "dt", "opt_dt", "account", "chat", "message", "message_tuple"]
 
@@ -79,11 +65,6 @@ def account(row: AccountRow) -> Account:
         verified_name=row.verified_name,
         profile=profile,
     )
-
-
-def placeholder_account(account_id: str) -> Account:
-    """An account the directory has not described (yet): a person, named by its id, never verified."""
-    return Account(id=account_id, display_name=account_id)
 
 
 def chat(row: ChatRow, title: str) -> Chat:

@@ -10,7 +10,6 @@ import logging
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
 
 from tui_messenger.domain.models import (
     SERVER_ACCOUNT,
@@ -20,7 +19,6 @@ from tui_messenger.domain.models import (
     PageCursor,
     SearchHit,
 )
-from tui_messenger.store import convert
 from tui_messenger.store.attachments import attach_infos
 from tui_messenger.store.base import Repository, raw
 from tui_messenger.store.convert import MESSAGE_COLUMNS, message_from_tuple
@@ -315,15 +313,3 @@ class MessageRepository(Repository):
                 .execute("SELECT count(*) FROM messages WHERE chat_id = ?", (chat_id,))
                 .fetchone()[0]
             )
-
-    def delivered_since(self, *, account_id: str, since: datetime) -> int:
-        """Messages from `account_id` received at or after `since` (on the chat's position index)."""
-        with self.db.read() as session:
-            conn = raw(session)
-            chat = conn.execute("SELECT id FROM chats WHERE peer_id = ?", (account_id,)).fetchone()
-            if chat is None:
-                return 0
-            return conn.execute(
-                "SELECT count(*) FROM messages WHERE chat_id = ? AND position >= ? AND direction = 'in'",
-                (chat[0], convert.ms(since)),
-            ).fetchone()[0]
