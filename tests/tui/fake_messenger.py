@@ -7,16 +7,22 @@ does not script (hostile text everywhere, 100,000-message chats, failed sends).
 from __future__ import annotations
 
 import asyncio
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from hashlib import sha256
 from itertools import count
+from pathlib import Path
 from typing import Any
 
 from tui_messenger.domain import events as ev
+from tui_messenger.domain.edits import Allowed, allowed, edit_refusal, own_refusal
+from tui_messenger.domain.files import MAX_FILE_BYTES, FileRefused
 from tui_messenger.domain.models import (
     Account,
     AccountKind,
+    AttachmentInfo,
     Block,
     BlockReason,
     Chat,
@@ -40,6 +46,8 @@ from tui_messenger.domain.models import (
     TemplateCategory,
     WindowState,
 )
+from tui_messenger.services.edits import RefusedError
+from tui_messenger.services.errors import NotFoundError
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
@@ -70,6 +78,8 @@ class FakeMessenger:
         self.looks: dict[str, str] = {}
         self.listeners: list[Callable[[ev.MessengerEvent], None]] = []
         self.auto_reply = True
+        self.files: dict[str, bytes] = {}  # the bytes of files sent, by message id
+        self.downloads = Path(tempfile.gettempdir()) / "tui-messenger-fake-downloads"
         self.started = self.stopped = False
         self._ids = count(1)
         self._chat_ids = count(1)
@@ -410,6 +420,99 @@ class FakeMessenger:
 
     async def jump_ahead(self, seconds: float) -> None:
         self.clock.moment += timedelta(seconds=seconds)
+
+    async def stop_promotions(self, chat_id: int) -> Consent:
+        await self.set_marketing_stopped(self.chats[chat_id].peer_id, True)
+        return await self.consent(self.chats[chat_id].peer_id)
+
+    async def resume_promotions(self, chat_id: int) -> Consent:
+        await self.set_marketing_stopped(self.chats[chat_id].peer_id, False)
+        return await self.consent(self.chats[chat_id].peer_id)
+
+    async def pilot_report(self) -> dict[str, object]:
+        """Per business: what was delivered, and the user's reports and feedback on it."""
+        rows = []
+        for account in (a for a in self.accounts.values() if a.is_business):
+            chats = [c for c in self.chats.values() if c.peer_id == account.id]
+            delivered = [m for c in chats for m in self.messages[c.id]]
+            kinds = [self.feedback[m.message_id] for m in delivered if m.message_id in self.feedback]
+            rows.append({
+                "id": account.id, "name": account.display_name,
+                "delivered": sum(1 for m in delivered if not m.outgoing),
+                "reports": sum(1 for r in self.reports if r.account_id == account.id),
+                "feedback": {kind.value: kinds.count(kind) for kind in set(kinds)},
+            })  # fmt: skip
+        return {"businesses": rows}
+
+    # contacts ----------------------------------------------------------------------------------------
+    async def open_chat(self, account_id: str) -> ChatSummary:
+        found = await self.chat_for_account(account_id)
+        if found is not None:
+            return found
+        return self._summary(self.add_chat(self.accounts[account_id]).id)
+
+    async def contact_list(self) -> list[Account]:
+        return sorted((a for a in self.accounts.values() if not a.is_business), key=lambda a: a.display_name)
+
+    # edits and deletions (the rules are the domain's, as in the service) -------------------------------
+    async def allowed_actions(self, message_id: str) -> Allowed:
+        return allowed(self._own(message_id), self.user_id, self.clock.now())
+
+    async def edit_message(self, message_id: str, body: str) -> ChatMessage:
+        message = self._own(message_id)
+        if (refusal := edit_refusal(message, body, self.user_id, self.clock.now())) is not None:
+            raise RefusedError(refusal.value)
+        return self._change(replace(message, body=body, edited_at=self.clock.now()))
+
+    async def delete_for_everyone(self, message_id: str) -> ChatMessage:
+        message = self._own(message_id)
+        if (refusal := own_refusal(message, self.user_id, self.clock.now(), edit=False)) is not None:
+            raise RefusedError(refusal.value)
+        return self._change(replace(message, body="", deleted=True))
+
+    async def delete_for_me(self, message_id: str) -> None:
+        message = self._own(message_id)
+        self.messages[message.chat_id].remove(message)
+        self.emit(ev.MessageRemoved(message.chat_id, message_id))
+
+    def _own(self, message_id: str) -> ChatMessage:
+        found = next((m for ms in self.messages.values() for m in ms if m.message_id == message_id), None)
+        if found is None:
+            raise NotFoundError(f"no message {message_id}")
+        return found
+
+    def _change(self, message: ChatMessage) -> ChatMessage:
+        self._replace(message)
+        self.emit(ev.MessageChanged(message.chat_id, message))
+        return message
+
+    # files: the bytes of a sent file are kept in memory, by message id --------------------------------
+    async def send_file(
+        self, chat_id: int, path: str | Path, caption: str = "", *, reply_to: str | None = None
+    ) -> ChatMessage:
+        data = await asyncio.to_thread(Path(path).read_bytes)
+        if len(data) > MAX_FILE_BYTES:
+            raise FileRefused("the file is larger than 1 MiB")
+        digest = sha256(data).hexdigest()
+        info = AttachmentInfo(Path(path).name, "application/octet-stream", len(data), digest)
+        message = self.make(
+            chat_id, caption, outgoing=True, kind=MessageKind.DOCUMENT, attachment=info, reply_to=reply_to
+        )
+        self.files[message.message_id] = data
+        return self.put(message, emit=True)
+
+    async def downloads_folder(self) -> Path:
+        return self.downloads
+
+    async def save_attachment(self, message_id: str, folder: str | Path | None = None) -> Path:
+        message = self._own(message_id)
+        if message.attachment is None or message_id not in self.files:
+            raise FileRefused("this message has no file")
+        target = Path(folder) if folder is not None else self.downloads
+        target.mkdir(parents=True, exist_ok=True)
+        path = target / Path(message.attachment.file_name).name
+        await asyncio.to_thread(path.write_bytes, self.files[message_id])
+        return path
 
 
 def demo_world() -> FakeMessenger:
