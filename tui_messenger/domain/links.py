@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import quote, urlsplit
 
 from tui_messenger.domain.safe_text import clean_body
@@ -154,14 +154,9 @@ def parse_link(raw: str, *, start: int = 0) -> Link:
     if refusal is None and scheme not in OPENABLE_SCHEMES:
         refusal = f"Only web (http, https) and e-mail (mailto) links open; this is a {scheme}: link."
     if refusal is not None:
-        link = _with(link, refusal=refusal, url="")  # nothing to open by mistake
+        link = replace(link, refusal=refusal, url="")  # nothing to open by mistake
     return link
 
-
-def _with(link: Link, **changes: object) -> Link:
-    values = {name: getattr(link, name) for name in Link.__slots__}  # type: ignore[attr-defined]
-    values.update(changes)
-    return Link(**values)  # type: ignore[arg-type]
 
 
 def _hidden(raw: str) -> str | None:
@@ -184,7 +179,7 @@ def _hierarchical(base: Link, full: str) -> Link:
         parts = urlsplit(full)
         port = parts.port
     except ValueError:
-        return _with(base, refusal="The address is not well formed (its host or port is invalid).")
+        return replace(base, refusal="The address is not well formed (its host or port is invalid).")
     userinfo, _, hostport = parts.netloc.rpartition("@")
     raw_host = hostport
     if raw_host.startswith("["):
@@ -211,7 +206,7 @@ def _hierarchical(base: Link, full: str) -> Link:
         if not host_ascii:
             refusal = refusal or "The address has no host."
         url = f"{parts.scheme.lower()}://{netloc}{quote(rest, safe=_URL_SAFE)}"
-    return _with(
+    return replace(
         base,
         url=url,
         host=host,
@@ -229,13 +224,13 @@ def _mailto(base: Link, full: str) -> Link:
     first = addresses.split(",", 1)[0]
     local, at, domain = first.rpartition("@")
     if not at or not local:
-        return _with(base, refusal="The e-mail link has no address to write to.")
+        return replace(base, refusal="The e-mail link has no address to write to.")
     host, host_ascii, problem = _host(domain)
     if problem is not None:
-        return _with(base, host=host, host_ascii=host_ascii, refusal=problem)
+        return replace(base, host=host, host_ascii=host_ascii, refusal=problem)
     rest = addresses[len(first) :] + (f"?{query}" if query else "")
     url = f"mailto:{quote(local, safe=_URL_SAFE)}@{host_ascii}{quote(rest, safe=_URL_SAFE)}"
-    return _with(
+    return replace(
         base, url=url, host=host, host_ascii=host_ascii, warnings=tuple(_host_warnings(host, host_ascii))
     )
 

@@ -116,7 +116,7 @@ def loads_json(text: str, where: str = "<json>") -> object:
 
 def _check_depth(data: object, where: str) -> None:
     """Refuse lists and dicts nested deeper than MAX_DEPTH, found without recursion."""
-    level = [data]
+    level: list[dict[str, object] | list[object]] = [data] if isinstance(data, dict | list) else []
     for _ in range(MAX_DEPTH):
         level = [
             child

@@ -16,7 +16,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session
 
@@ -101,7 +101,7 @@ class ActionsAcked:
         drop_actions(conn, self.frame_ids)
 
 
-def _entry(row: tuple) -> ActionEntry:
+def _entry(row: tuple[Any, ...]) -> ActionEntry:
     frame_id, kind, message_id, frame, attempts, next_at = row
     return ActionEntry(frame_id, kind, message_id, bytes(frame), attempts, convert.dt(next_at))
 

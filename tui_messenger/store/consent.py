@@ -6,6 +6,7 @@ import json
 import sqlite3
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import Any
 
 from tui_messenger.domain.models import (
     ChatMessage,
@@ -36,7 +37,7 @@ def add_line(
     message_id: str,
     sender_id: str,
     body: str,
-    payload: dict,
+    payload: dict[str, Any],
     at_ms: int,
     direction: Direction = Direction.INBOUND,
     category: str | None = None,

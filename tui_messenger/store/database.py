@@ -125,7 +125,7 @@ def open_database(
     With `own_folder` (the app's data folder), the folder is kept 0700 (the file is always kept 0600).
     Raises StoreError subclasses with a message fit for one line on stderr.
     """
-    checked = checked or preflight(path, exclusive=exclusive, own_folder=own_folder)
+    checked = checked or preflight(Path(path), exclusive=exclusive, own_folder=own_folder)
     try:
         checked.verify()  # a preflight that left the history tables for later: never migrate before
     except StoreError:
@@ -135,7 +135,7 @@ def open_database(
     try:
         with engine.connect() as conn:
             raw = conn.connection.dbapi_connection
-            assert raw is not None
+            assert isinstance(raw, sqlite3.Connection)
             migrate(raw)
     except (sqlite3.Error, DBAPIError) as exc:
         engine.dispose()

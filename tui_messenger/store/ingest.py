@@ -19,7 +19,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlmodel import Session
 
@@ -183,7 +183,7 @@ def ingest_messages(
     next_id = conn.execute("SELECT coalesce(max(id), 0) FROM messages").fetchone()[0] + 1
 
     chat_of: dict[str, int] = {}
-    chat_updates: list[tuple] = []
+    chat_updates: list[tuple[Any, ...]] = []
     notify_chats: list[int] = []
     for peer, group in groups.items():
         group.sort(key=_by_time)  # stable: ties keep arrival order, as their row ids do
@@ -262,11 +262,14 @@ def _by_time(item: Incoming) -> int:
 
 
 def _collect(
-    rows: list[tuple], notify_chats: list[int], result: BatchResult, files: dict[str, AttachmentInfo]
+    rows: list[tuple[Any, ...]],
+    notify_chats: list[int],
+    result: BatchResult,
+    files: dict[str, AttachmentInfo],
 ) -> None:
     """Domain objects only for the newest messages of each chat: a screen shows no more, and a history
     sync of 100k messages must not build 100k objects nobody looks at (`capped` lists those chats)."""
-    per_chat: dict[int, list[tuple]] = {}
+    per_chat: dict[int, list[tuple[Any, ...]]] = {}
     for row in rows:
         per_chat.setdefault(row[3], []).append(row)
     added: list[ChatMessage] = []
@@ -289,7 +292,7 @@ def _collect(
     result.added.extend(added)
 
 
-def _by_position(row: tuple) -> tuple[int, int]:
+def _by_position(row: tuple[Any, ...]) -> tuple[int, int]:
     return row[11], row[0]
 
 

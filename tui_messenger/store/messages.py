@@ -10,6 +10,7 @@ import logging
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 from tui_messenger.domain.models import (
     SERVER_ACCOUNT,
@@ -31,7 +32,9 @@ IS_REFUSAL = "(m.kind = 'system' AND m.error_code IS NOT NULL)"  # a refused sen
 PARKED = 2**62  # an outbox entry's next attempt time once it failed: only the retry action revives it
 
 
-def _page(conn: sqlite3.Connection, where: str, params: tuple, *, newest_first: bool, limit: int) -> list:
+def _page(
+    conn: sqlite3.Connection, where: str, params: tuple[Any, ...], *, newest_first: bool, limit: int
+) -> list[Any]:
     order = "DESC" if newest_first else "ASC"
     rows = conn.execute(
         f"SELECT {COLUMNS} FROM messages m WHERE {where} AND m.hidden = 0"  # deleted for me: never shown
@@ -308,7 +311,7 @@ class MessageRepository(Repository):
 
     def count(self, *, chat_id: int) -> int:
         with self.db.read() as session:
-            return (
+            return int(
                 raw(session)
                 .execute("SELECT count(*) FROM messages WHERE chat_id = ?", (chat_id,))
                 .fetchone()[0]

@@ -8,9 +8,11 @@ from pathlib import Path
 
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.schema import CreateIndex, CreateTable
+from sqlmodel import SQLModel
 
-from tui_messenger.store import tables
+from tui_messenger.store import tables  # noqa: F401 - defines the tables on SQLModel.metadata
 from tui_messenger.store.preflight import SCHEMA_VERSION, check_schema
+from tui_messenger.store.schema import FTS_DDL
 
 
 def _v1_initial(conn: sqlite3.Connection) -> None:
@@ -18,11 +20,11 @@ def _v1_initial(conn: sqlite3.Connection) -> None:
     # on a database that version 1 already made complete (nothing has been released yet). Freeze this DDL
     # as text at the first release.
     dialect = sqlite_dialect.dialect()
-    for table in tables.SQLModel.metadata.sorted_tables:
+    for table in SQLModel.metadata.sorted_tables:
         conn.execute(str(CreateTable(table).compile(dialect=dialect)))
         for index in sorted(table.indexes, key=lambda i: i.name or ""):
             conn.execute(str(CreateIndex(index).compile(dialect=dialect)))
-    for statement in tables.FTS_DDL:
+    for statement in FTS_DDL:
         conn.execute(statement)
 
 
@@ -40,7 +42,7 @@ def _v3_content(conn: sqlite3.Connection) -> None:
     # (new columns are nullable or carry their model default).
     dialect = sqlite_dialect.dialect()
     present = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    for table in tables.SQLModel.metadata.sorted_tables:
+    for table in SQLModel.metadata.sorted_tables:
         if table.name not in present:
             conn.execute(str(CreateTable(table).compile(dialect=dialect)))
             for index in sorted(table.indexes, key=lambda i: i.name or ""):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
 from tui_messenger.domain.models import AccountKind, ChatMessage, ChatSummary, ConsentSource, MessageStatus
 from tui_messenger.store import convert
@@ -26,7 +27,7 @@ class OutboxEntry:
     next_attempt_at: datetime | None  # None: parked after failing, waits for the retry action
 
 
-def _entry(row: tuple) -> OutboxEntry:
+def _entry(row: tuple[Any, ...]) -> OutboxEntry:
     message_id, frame, attempts, next_at = row
     return OutboxEntry(message_id, bytes(frame), attempts, None if next_at >= PARKED else convert.dt(next_at))
 
@@ -78,7 +79,7 @@ class OutboxRepository(Repository):
             update = "UPDATE chats SET last_outbound_at = max(last_outbound_at, ?)"
             if not opt_out:
                 update += ", is_request = 0"
-            params: list = [message.position]
+            params: list[Any] = [message.position]
             if message.position >= last_activity:
                 update += ", last_activity = ?, last_preview = ?, last_message_id = ?"
                 params += [

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from typing import Any
 
 from tui_messenger.store.base import Repository, raw
 
@@ -17,7 +18,7 @@ class PilotMessage:
     kind: str  # MessageKind value
     category: str | None  # a template's category
     body: str
-    payload: dict
+    payload: dict[str, Any]
     error_code: int | None
     position: int
 
@@ -35,7 +36,7 @@ class PilotChat:
     feedback: dict[str, str] = field(default_factory=dict)  # message id -> kind
 
 
-def _payload(text: str | None) -> dict:
+def _payload(text: str | None) -> dict[str, Any]:
     if not text:
         return {}
     try:

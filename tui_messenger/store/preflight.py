@@ -32,7 +32,7 @@ import sqlite3
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Literal
 
 from tui_messenger.domain.private import FILE_MODE, make_private_folder, private_folder, tighten
 from tui_messenger.store.schema import SCHEMA_SQL, schema_problem
@@ -125,13 +125,22 @@ def classify(path: Path, exc: sqlite3.Error | UnicodeDecodeError) -> StoreError:
     return DatabaseOpenError(f"{path}: cannot open database: {text}")
 
 
-def connect(path: Path, **kwargs: object) -> sqlite3.Connection:
+def connect(
+    path: Path,
+    *,
+    timeout: float = 5.0,
+    isolation_level: Literal["DEFERRED", "EXCLUSIVE", "IMMEDIATE"] | None = "DEFERRED",
+    check_same_thread: bool = True,
+) -> sqlite3.Connection:
     """A connection to exactly the file `path`: never read as a URI or a URL (`?`, `%41`, `file:`).
 
     Connections that write keep `trusted_schema` on: our own FTS5 triggers write to a virtual table,
     which SQLite refuses with it off ("unsafe use of virtual table"). What guards them is `check_schema`:
     no trigger or view but ours, word for word, before anything opens the file for writing."""
-    return sqlite3.connect(os.path.abspath(path), **kwargs)  # type: ignore[arg-type]
+    return sqlite3.connect(
+        os.path.abspath(path), timeout=timeout, isolation_level=isolation_level,
+        check_same_thread=check_same_thread,
+    )  # fmt: skip
 
 
 def _read_only(path: Path) -> sqlite3.Connection:

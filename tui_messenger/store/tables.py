@@ -5,8 +5,6 @@ from __future__ import annotations
 from sqlalchemy import text
 from sqlmodel import Field, Index, SQLModel
 
-from tui_messenger.store.schema import FTS_DDL  # noqa: F401 - the migrations read it from here
-
 
 class AccountRow(SQLModel, table=True):
     __tablename__ = "accounts"
