@@ -13,17 +13,17 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
-from tui_messenger.transport.wire_directory import (  # noqa: F401 - part of the wire format
-    MAX_PROFILE_FIELD,
-    DirectoryEntry,
-    DirectoryFrame,
-    OptIn,
-    Profile,
+from tui_messenger.transport.wire_directory import (  # part of the wire format, named here too
+    MAX_PROFILE_FIELD as MAX_PROFILE_FIELD,
 )
+from tui_messenger.transport.wire_directory import DirectoryEntry as DirectoryEntry
+from tui_messenger.transport.wire_directory import DirectoryFrame as DirectoryFrame
+from tui_messenger.transport.wire_directory import OptIn as OptIn
+from tui_messenger.transport.wire_directory import Profile as Profile
 
 log = logging.getLogger(__name__)
 
-WIRE_VERSION = 1
+WIRE_VERSION: Literal[1] = 1
 LOGGED_DROPS = 10  # malformed frames logged as warnings before only every thousandth is
 MAX_FRAME_BYTES = 2 * 1024 * 1024  # a 1 MB body must still pass; anything larger is dropped unparsed
 MAX_FILE_BYTES = 1024 * 1024  # a file's bytes; base64 in a frame stays under MAX_FRAME_BYTES

@@ -16,7 +16,8 @@ from tui_messenger.transport.fake.loader import (
     load_world,
     parse_world,
 )
-from tui_messenger.transport.fake.peer import SERVER, FakePeer, PeerEvent
+from tui_messenger.transport.fake.peer import SERVER, FakePeer
+from tui_messenger.transport.fake.peer_log import PeerEvent
 from tui_messenger.transport.fake.world import Scenario, World
 
 __all__ = [

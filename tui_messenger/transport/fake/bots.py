@@ -15,7 +15,7 @@ from tui_messenger.transport.fake.content import text_spec
 from tui_messenger.transport.fake.flows import FlowRunner
 from tui_messenger.transport.fake.reactions import DEFAULT_EMOJI
 from tui_messenger.transport.fake.repertoire import OPENERS, contains_any, reply_for
-from tui_messenger.transport.fake.world import AccountSpec, MessageSpec, World
+from tui_messenger.transport.fake.world import AccountSpec, FlowSpec, MessageSpec, World
 
 IMPERSONATOR_LINES = (
     "Your account will be closed today unless you verify now.",
@@ -30,7 +30,7 @@ class BotHost(Protocol):
     user_id: str
     rng: random.Random
 
-    def after(self, seconds: float, action: Callable[[], None], label: str = "") -> None: ...
+    def after(self, seconds: float, action: Callable[[], object], label: str = "") -> None: ...
 
     def post(
         self, sender: str, spec: MessageSpec, *, context_id: str | None = None, message_id: str | None = None
@@ -160,7 +160,7 @@ class BusinessBot(Bot):
         """A flow waits for an answer, or this text starts one."""
         return self.runner.waiting is not None or self._flow_for(text) is not None
 
-    def _flow_for(self, text: str):  # -> FlowSpec | None
+    def _flow_for(self, text: str) -> FlowSpec | None:
         keyed = [f for f in self.flows if f.trigger == "message" and f.keywords]
         for flow in keyed:
             if contains_any(text, flow.keywords):

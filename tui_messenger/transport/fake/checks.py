@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from tui_messenger.transport import wire
 from tui_messenger.transport.fake.toml_lines import Path
 from tui_messenger.transport.fake.wire_checks import check_wire
-from tui_messenger.transport.fake.world import FlowSpec, MessageSpec, World
+from tui_messenger.transport.fake.world import FlowSpec, MessageSpec, SectionSpec, World
 
 Problem = tuple[Path, str]
 MAX_LIST_BUTTON = 20  # the label of the button that opens a list
@@ -44,8 +44,8 @@ def _messages(world: World) -> Iterator[Problem]:
             yield from check_message(promo, ("accounts", i, "promotions", j))
     for i, item in enumerate(world.history):
         yield from check_message(item, ("history", i))
-    for i, item in enumerate(world.scheduled):
-        yield from check_message(item, ("scheduled", i))
+    for i, scheduled in enumerate(world.scheduled):
+        yield from check_message(scheduled, ("scheduled", i))
     for i, flow in enumerate(world.flows):
         for j, step in enumerate(flow.steps):
             yield from check_message(step, ("flows", i, "steps", j))
@@ -85,7 +85,9 @@ def _check_list(spec: MessageSpec, at: Path) -> Iterator[Problem]:
     if len(spec.list.button) > MAX_LIST_BUTTON:
         yield at + ("button",), _too_long("list button label", spec.list.button, MAX_LIST_BUTTON)
     keys: set[str] = set()
-    sections = [("sections", n, s) for n, s in enumerate(spec.list.sections)]
+    sections: list[tuple[str, int | None, SectionSpec]] = [
+        ("sections", n, s) for n, s in enumerate(spec.list.sections)
+    ]
     if spec.list.rows:
         sections.append(("rows", None, spec.list.all_sections()[-1]))
     for field, n, section in sections:

@@ -83,7 +83,7 @@ class PeerEdits:
         common = {"id": self._peer.new_id("x"), "sender": sender, "to": self._peer.user_id,
                   "message_id": message_id, "timestamp": ts}  # fmt: skip
         frame: ChangeFrame = (
-            wire.DeleteFrame(**common) if body is None else wire.EditFrame(body=body, **common)  # type: ignore[arg-type]
+            wire.DeleteFrame(**common) if body is None else wire.EditFrame(body=body, **common)
         )
         self._apply(frame)
         self._peer.publish(frame)

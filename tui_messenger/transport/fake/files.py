@@ -94,7 +94,7 @@ def refused_upload(frame: wire.MessageFrame, timestamp: int, server: str) -> wir
     return wire.StatusFrame(
         message_id=frame.id, status="failed", sender=server, to=frame.sender, timestamp=timestamp,
         client_txn_id=frame.client_txn_id, error=error,
-    )  # type: ignore[arg-type]  # fmt: skip
+    )  # fmt: skip
 
 
 # --- a minimal PDF --------------------------------------------------------------------------------------

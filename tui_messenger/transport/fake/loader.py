@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from tui_messenger.domain.local_file import LocalFileError, loads_toml, read_text
 from tui_messenger.transport.fake.checks import check_world
@@ -43,7 +45,7 @@ class ScenarioError(Exception):
         self.issues = issues
 
 
-def _builtin_dir():  # -> Traversable; importlib.resources works from a wheel, a zip or a checkout
+def _builtin_dir() -> Traversable:  # importlib.resources: from a wheel, a zip or a checkout
     return resources.files("tui_messenger.transport.fake") / "scenarios"
 
 
@@ -122,7 +124,7 @@ def _field(loc: tuple[str | int, ...]) -> str:
     return out
 
 
-def _message(err: dict) -> str:  # a pydantic ErrorDetails
+def _message(err: ErrorDetails) -> str:
     kind = err["type"]
     if kind == "extra_forbidden":
         return "unknown field"

@@ -100,15 +100,16 @@ def partial_problems(data: object) -> list[Problem]:
     try:
         info = ScenarioInfo.model_validate(data.get("scenario"))
     except ValidationError:
-        raw = data.get("scenario") if isinstance(data.get("scenario"), dict) else {}
-        user = raw.get("user") if isinstance(raw.get("user"), str) else "me"
+        raw = data.get("scenario")
+        given = raw.get("user") if isinstance(raw, dict) else None
+        user = given if isinstance(given, str) else "me"
         info = ScenarioInfo.model_construct(name="scenario", description="", user=user, play=None)
     try:
         faults = FaultPlan.model_validate(data.get("faults", {}))
     except ValidationError:
         faults = FaultPlan()
     sections = {name: part.items(data, name, model) for name, model in _SECTIONS.items()}
-    world = World.model_construct(scenario=info, flows=part.flows(data), faults=faults, **sections)
+    world = World.model_construct(None, scenario=info, flows=part.flows(data), faults=faults, **sections)
     return [
         (part.remap(path), message) for path, message in check_world(world) if not part.about_lost(message)
     ]

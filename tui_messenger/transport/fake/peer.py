@@ -18,6 +18,7 @@ import random
 from collections.abc import AsyncIterator, Callable, Collection
 from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -97,7 +98,7 @@ class FakePeer(Transport):
         self._seed_world()
 
     @classmethod
-    def for_scenario(cls, name_or_path: str = "default", **kwargs) -> FakePeer:
+    def for_scenario(cls, name_or_path: str = "default", **kwargs: Any) -> FakePeer:
         """Build a peer for a built-in scenario or a file: `FakePeer.for_scenario("default", clock=...)`."""
         from tui_messenger.transport.fake.loader import load_world
 
@@ -212,7 +213,7 @@ class FakePeer(Transport):
         return dict(self._dice.counts)
 
     # BotHost: what bots may do ------------------------------------------------------------------------
-    def after(self, seconds: float, action: Callable[[], None], label: str = "") -> None:
+    def after(self, seconds: float, action: Callable[[], object], label: str = "") -> None:
         due = self.clock.now() + timedelta(seconds=seconds * self.delay_scale)
         self._sched.at(due, action, label)
         if self._wake is not None:
@@ -252,7 +253,7 @@ class FakePeer(Transport):
         ts = self.timeline.next_ts()
         frame = wire.StatusFrame(
             message_id=message_id, status=status, sender=sender, to=self.user_id, timestamp=ts
-        )  # type: ignore[arg-type]
+        )
         self._publish(frame)
 
     def react(self, sender: str, message_id: str, emoji: str) -> str | None:
@@ -275,7 +276,7 @@ class FakePeer(Transport):
         """Typing is ephemeral: sent once if connected, never stored or re-sent."""
         self.send_ephemeral(wire.TypingFrame(sender=sender, to=self.user_id, typing=on))
 
-    def note(self, kind: str, actor: str, detail: str, **extra) -> None:
+    def note(self, kind: str, actor: str, detail: str, **extra: Any) -> None:
         event = PeerEvent(self.clock.now(), kind, actor, detail, **extra)
         if kind != "fault" or not self.log or replace(self.log[-1], at=event.at) != event:
             self.log.append(event)  # a link breaking again and again is one line (`fault_counts` counts)
@@ -341,7 +342,7 @@ class FakePeer(Transport):
         answer = wire.StatusFrame(
             message_id=frame.id, status=status, sender=SERVER, to=self.user_id, timestamp=ts,
             client_txn_id=frame.client_txn_id, error=error,
-        )  # type: ignore[arg-type]  # fmt: skip
+        )  # fmt: skip
         self._txns[txn] = self._publish(answer)
         self.note("user", self.user_id, frame.body, to=frame.to, message_id=frame.id)
         if bot is None:
@@ -366,7 +367,7 @@ class FakePeer(Transport):
             id=f"r.{message_id}"[:200] if message_id else self.timeline.new_id("r"), business=sender,
             to=self.user_id, code=code, title=title[:200], text=spec.text[:80],
             category=spec.category if spec.template is not None else None,
-            timestamp=self.timeline.next_ts()))  # type: ignore[arg-type]  # fmt: skip
+            timestamp=self.timeline.next_ts()))  # fmt: skip
 
     # time -------------------------------------------------------------------------------------------
     def _move_clock(self, seconds: float) -> None:

@@ -222,7 +222,7 @@ class ScriptedClient:
         now = self.peer.clock.now()
         frame = wire.UserPreferencesFrame(
             sender=self.user, to=business, marketing=marketing, timestamp=to_ms(now)
-        )  # type: ignore[arg-type]
+        )
         self.lines.append(TranscriptLine(now.isoformat(), "preferences", self.user, business, marketing))
         if self.peer.connected:
             await self.peer.send(wire.encode(frame))
@@ -235,7 +235,7 @@ class ScriptedClient:
         txn = f"txn-{self._sent}"
         frame = wire.MessageFrame(
             id=f"c.{self._sent}", sender=self.user, to=to, timestamp=to_ms(self.peer.clock.now()),
-            client_txn_id=txn, **content,  # type: ignore[arg-type]
+            client_txn_id=txn, **content,
         )  # fmt: skip
         raw = wire.encode(frame)
         self._outbox[txn] = (raw, self.peer.clock.now())

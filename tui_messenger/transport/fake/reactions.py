@@ -35,7 +35,7 @@ class PeerReactions:
         frame = wire.ReactionFrame(
             id=self._peer.new_id("r"), sender=sender, to=self._peer.user_id, message_id=message_id,
             emoji=emoji, timestamp=self._peer.next_ts(),
-        )  # type: ignore[call-arg]  # fmt: skip
+        )  # fmt: skip
         self._keep(frame)
         return frame.id
 

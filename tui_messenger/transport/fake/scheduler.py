@@ -16,7 +16,7 @@ from datetime import datetime
 class Scheduled:
     due: datetime
     seq: int
-    action: Callable[[], None] = field(compare=False)
+    action: Callable[[], object] = field(compare=False)
     label: str = field(default="", compare=False)
     cancelled: bool = field(default=False, compare=False)
 
@@ -29,7 +29,7 @@ class Scheduler:
         self._heap: list[Scheduled] = []
         self._seq = 0
 
-    def at(self, due: datetime, action: Callable[[], None], label: str = "") -> Scheduled:
+    def at(self, due: datetime, action: Callable[[], object], label: str = "") -> Scheduled:
         self._seq += 1
         item = Scheduled(due, self._seq, action, label)
         heapq.heappush(self._heap, item)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from tui_messenger.domain.reactions import is_emoji
 from tui_messenger.transport import wire
@@ -75,8 +76,8 @@ def check_wire(world: World, skip: Collection[Path] = ()) -> Iterator[Problem]:
     for n, item in enumerate(world.history):
         message_id = f"h.{world.scenario.name}.{n}"  # as seed.py names it
         yield from _message(item, ("history", n), item.sender, world, skip, message_id=message_id)
-    for n, item in enumerate(world.scheduled):
-        yield from _message(item, ("scheduled", n), item.sender, world, skip)
+    for n, scheduled in enumerate(world.scheduled):
+        yield from _message(scheduled, ("scheduled", n), scheduled.sender, world, skip)
     for i, flow in enumerate(world.flows):
         for j, step in enumerate(flow.steps):
             if step.text or step.file is not None:  # a step that only reacts or corrects sends no message
@@ -99,7 +100,7 @@ def _edit(text: str, at: Path, sender: str, world: World) -> Iterator[Problem]:
         yield at, f"the edit is {size:,} bytes on the wire; a frame holds at most {wire.MAX_FRAME_BYTES:,}"
 
 
-def _profile_lengths(profile: dict, at: Path) -> Iterator[Problem]:
+def _profile_lengths(profile: dict[str, object], at: Path) -> Iterator[Problem]:
     """Profile fields over MAX_PROFILE_FIELD: the network would send them cut."""
     limit = wire.MAX_PROFILE_FIELD
     for name, value in profile.items():
@@ -175,7 +176,7 @@ def _spec_path(model: str, loc: Path, value: object, spec: MessageSpec) -> Path:
     return ()
 
 
-def _wire_message(err) -> str:  # a pydantic ErrorDetails
+def _wire_message(err: ErrorDetails) -> str:
     ctx = err.get("ctx") or {}
     value = err.get("input")
     kind = err["type"]
