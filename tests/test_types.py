@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-STRICT = ["tui_messenger/domain", "tui_messenger/store", "tui_messenger/transport"]
+STRICT = ["tui_messenger/domain", "tui_messenger/store", "tui_messenger/transport", "tui_messenger/services"]
 
 
 def test_mypy_strict_passes(tmp_path: Path) -> None:

@@ -53,13 +53,13 @@ def admits(facts: PeerFacts, messages: Sequence[Incoming], new_chat: bool) -> bo
         # People: only the first message of a new chat can make it a request (strangers).
         first = messages[0]
         return not (new_chat and first.direction == Direction.INBOUND.value and not facts.contact)
-    last_out, first = facts.last_outbound_at, new_chat
+    last_out, opening = facts.last_outbound_at, new_chat
     for message in messages:
         if message.direction == Direction.OUTBOUND.value:
             last_out = max(last_out, message.timestamp)
-        elif not admits_message(replace(facts, last_outbound_at=last_out), message, first):
+        elif not admits_message(replace(facts, last_outbound_at=last_out), message, opening):
             return False
-        first = False
+        opening = False
     return True
 
 

@@ -91,7 +91,7 @@ class EditsApi:
         frame = wire.EditFrame(
             id=self._new_id(), sender=self.user_id, to=peer, message_id=message_id, body=body,
             timestamp=to_ms(now),
-        )  # type: ignore[call-arg]  # fmt: skip
+        )  # fmt: skip
         action = outgoing_action(frame)
         if len(action.frame) > wire.MAX_FRAME_BYTES:
             raise RefusedError("the text is too long to send")
@@ -110,7 +110,7 @@ class EditsApi:
         peer = await self._peer_of(message)
         frame = wire.DeleteFrame(
             id=self._new_id(), sender=self.user_id, to=peer, message_id=message_id, timestamp=to_ms(now)
-        )  # type: ignore[call-arg]
+        )
         action = outgoing_action(frame)
         change = await asyncio.to_thread(
             self.edits.delete_for_everyone, message_id=message_id, at=now, action=action,

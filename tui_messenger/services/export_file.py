@@ -16,7 +16,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 from tui_messenger.domain.files import safe_file_name
 from tui_messenger.domain.models import ChatSummary
@@ -94,19 +94,19 @@ async def export_chat(messenger: Messenger, summary: ChatSummary, target: Path, 
             tmp.unlink()
 
 
-def _open_temp(folder: Path) -> BinaryIO:
+def _open_temp(folder: Path) -> IO[bytes]:
     folder.mkdir(parents=True, exist_ok=True)
     return tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed by export_chat
         dir=folder, prefix=".tui-messenger-export-", suffix=".part", delete=False
     )
 
 
-def _write(handle: BinaryIO, lines: list[str]) -> None:
+def _write(handle: IO[bytes], lines: list[str]) -> None:
     if lines:
         handle.write("".join(f"{line}\n" for line in lines).encode("utf-8"))
 
 
-def _finish(handle: BinaryIO) -> None:
+def _finish(handle: IO[bytes]) -> None:
     handle.flush()
     os.fsync(handle.fileno())
     handle.close()

@@ -122,7 +122,7 @@ def document_frame(message: ChatMessage, *, to: str, file: StoredFile, caption: 
     return wire.MessageFrame(
         id=message.message_id, sender=message.sender_id, to=to, timestamp=to_ms(message.sent_at),
         client_txn_id=message.client_txn_id, kind="document", document=document, context=context,
-    )  # type: ignore[call-arg]  # fmt: skip
+    )  # fmt: skip
 
 
 def save_file(folder: Path, file: StoredFile) -> Path:

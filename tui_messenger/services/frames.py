@@ -122,10 +122,7 @@ def directory_record(entry: wire.DirectoryEntry) -> DirectoryRecord:
 
 def ack_key(frame: wire.Frame) -> str | None:
     """The id the network wants back in an AckFrame once `frame` is stored."""
-    key_of = getattr(wire, "ack_key", None)
-    if key_of is not None:
-        return key_of(frame)
-    return frame.id if isinstance(frame, wire.MessageFrame) else None
+    return wire.ack_key(frame)
 
 
 def outgoing_frame(message: ChatMessage, *, to: str) -> wire.MessageFrame:

@@ -232,7 +232,7 @@ class MessengerApi:
             receipt = wire.StatusFrame(
                 message_id=message.message_id, status="read", sender=self.user_id, to=message.sender_id,
                 timestamp=now,
-            )  # type: ignore[call-arg]  # fmt: skip
+            )  # fmt: skip
             try:
                 await self.transport.send(wire.encode(receipt))
             except TransportClosed:

@@ -277,7 +277,8 @@ class MessengerService(MessengerApi, FilesApi, EditsApi, ConsentActions):
                 self.progress.set()
 
     async def _flush_preferences(self) -> None:
-        pending = json.loads(await asyncio.to_thread(self.settings.get, key=PENDING_PREFERENCES) or "{}")
+        stored = await asyncio.to_thread(self.settings.get, key=PENDING_PREFERENCES)
+        pending = json.loads(stored or "{}")
         if not pending:
             return
         for business_id, choice in list(pending.items()):
@@ -289,7 +290,7 @@ class MessengerService(MessengerApi, FilesApi, EditsApi, ConsentActions):
         frame = wire.UserPreferencesFrame(
             sender=self.user_id, to=business_id, marketing="stop" if stopped else "resume",
             timestamp=int(self.clock.now().timestamp() * 1000),
-        )  # type: ignore[call-arg]  # fmt: skip
+        )  # fmt: skip
         try:
             await self.transport.send(wire.encode(frame))
             return True

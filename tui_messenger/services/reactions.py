@@ -75,7 +75,7 @@ class ReactionService:
         frame = wire.ReactionFrame(
             id=self._new_id(), sender=self._user_id, to=target.peer_id, message_id=message_id,
             emoji=chosen, timestamp=to_ms(now),
-        )  # type: ignore[call-arg]  # fmt: skip
+        )  # fmt: skip
         action = outgoing_action(frame)
 
         def also(session: Any, found: ReactionTarget) -> None:  # a store session: opaque here

@@ -211,7 +211,7 @@ class Receiver:
                     sender=self._user_id,
                     to=message.sender_id,
                     timestamp=now,
-                )  # type: ignore[call-arg]  # fmt: skip
+                )  # fmt: skip
             )
             for message in result.added
             if message.direction is Direction.INBOUND
@@ -252,8 +252,8 @@ class Receiver:
             hub.emit(ChatChanged(summary))
         now = self._clock.now()
         for message in result.notify:
-            summary = summaries.get(message.chat_id)
-            if summary is None or not _notifies(summary):
+            notified = summaries.get(message.chat_id)
+            if notified is None or not _notifies(notified):
                 continue
             if (now - message.sent_at).total_seconds() > NOTIFY_MAX_AGE or not self._toast_allowed(
                 message.chat_id, now.timestamp()
@@ -262,7 +262,7 @@ class Receiver:
             hub.emit(
                 Notified(
                     chat_id=message.chat_id,
-                    title=clean_name(summary.chat.title),
+                    title=clean_name(notified.chat.title),
                     body=preview(message.body, NOTIFY_CELLS),
                 )
             )

@@ -130,7 +130,7 @@ class RetryLoop(Generic[E]):
                 wait = self.policy.max_delay
             if self._wake.is_set():
                 continue
-            tasks = {asyncio.ensure_future(self._wake.wait())}
+            tasks: set[asyncio.Future[object]] = {asyncio.ensure_future(self._wake.wait())}
             if wait is not None and self._online():
                 tasks.add(asyncio.ensure_future(self._clock.sleep(wait)))
             try:
