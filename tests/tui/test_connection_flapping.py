@@ -11,7 +11,7 @@ from app_helpers import SIZE
 
 from tui_messenger.bootstrap import build_test_app
 from tui_messenger.tui import messages as msg
-from tui_messenger.tui.main_screen import CONNECTION_SHOWN_EVERY
+from tui_messenger.tui.screens.main import CONNECTION_SHOWN_EVERY
 
 
 async def test_a_flapping_connection_restyles_the_screen_a_few_times_only(tmp_path: Path) -> None:

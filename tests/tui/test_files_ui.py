@@ -122,7 +122,7 @@ async def test_send_a_file_through_the_picker_by_keyboard(tmp_path: Path) -> Non
     (folder / "ticket.pdf").write_bytes(PDF)
     async with build_test_app(tmp_path).run_test(size=SIZE) as pilot:
         await settle(pilot)
-        pilot.app.screen.file_picker_start = folder  # type: ignore[attr-defined]
+        pilot.app.screen.conversation.files.picker_start = folder  # type: ignore[attr-defined]
         anna = await open_account(pilot, "anna")
         await pilot.press("ctrl+n")
         await until_dialog(pilot)
@@ -152,7 +152,7 @@ async def test_send_a_file_through_the_picker_by_mouse(tmp_path: Path) -> None:
     (folder / "notes.txt").write_bytes(b"plain words\n")
     async with build_test_app(tmp_path).run_test(size=SIZE) as pilot:
         await settle(pilot)
-        pilot.app.screen.file_picker_start = folder  # type: ignore[attr-defined]
+        pilot.app.screen.conversation.files.picker_start = folder  # type: ignore[attr-defined]
         anna = await open_account(pilot, "anna")
         from textual.widgets._footer import FooterKey  # noqa: PLC2701 - the footer's key is what one clicks
 
@@ -174,7 +174,7 @@ async def test_the_picker_says_inline_when_a_file_is_over_the_cap(tmp_path: Path
     (tmp_path / "video.mp4").write_bytes(b"\x00" * (MAX_FILE_BYTES + 1))
     async with build_test_app(tmp_path).run_test(size=SIZE) as pilot:
         await settle(pilot)
-        pilot.app.screen.file_picker_start = tmp_path  # type: ignore[attr-defined]
+        pilot.app.screen.conversation.files.picker_start = tmp_path  # type: ignore[attr-defined]
         anna = await open_account(pilot, "anna")
         await pilot.press("ctrl+n")
         await until_dialog(pilot)
@@ -259,7 +259,7 @@ async def test_a_file_whose_name_hides_a_bidi_override_is_shown_safely_and_sent_
     (folder / tricky).write_bytes(b"\x89PNG\r\n\x1a\n not really")
     async with build_test_app(tmp_path).run_test(size=SIZE) as pilot:
         await settle(pilot)
-        pilot.app.screen.file_picker_start = folder  # type: ignore[attr-defined]
+        pilot.app.screen.conversation.files.picker_start = folder  # type: ignore[attr-defined]
         anna = await open_account(pilot, "anna")
         await pilot.press("ctrl+n")
         await wait_for(pilot, lambda: isinstance(pilot.app.screen, FilePickerModal), rounds=500)

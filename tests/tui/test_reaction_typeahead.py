@@ -42,7 +42,7 @@ async def test_fast_shortcode_after_plus(tmp_path: Path) -> None:
         await settle(pilot)
         await wait_for(pilot, lambda: mine(view) == ["❤️"])
         pane = pilot.app.screen.conversation
-        assert pane.reply_to is None and pane.editing is None
+        assert pane.reply_to is None and pane.editing.message is None
         assert pilot.app.screen.id == "main"
 
 

@@ -16,7 +16,7 @@ from tui_messenger.services.deferred import DeferredMessenger, read_first_screen
 from tui_messenger.store.chat_rows import QuickChatList
 from tui_messenger.store.database import open_database
 from tui_messenger.tui import messages as msg
-from tui_messenger.tui.main_screen import EMPTY_STATE, ConversationPlaceholder, MainScreen
+from tui_messenger.tui.screens.main import EMPTY_STATE, ConversationPlaceholder, MainScreen
 
 
 async def _seeded(path: Path) -> None:
@@ -183,7 +183,7 @@ def test_the_first_frame_imports_neither_the_pane_nor_the_history_view() -> None
         "from tui_messenger.services.deferred import DeferredMessenger, read_first_screen\n"
         "from tui_messenger.tui.app import MessengerApp\n"
         "from tui_messenger.tui.themes import register_themes\n"
-        "loaded = [m for m in ('tui_messenger.tui.conversation_pane',"
+        "loaded = [m for m in ('tui_messenger.tui.conversation.pane',"
         " 'tui_messenger.tui.widgets.message_view', 'tui_messenger.tui.widgets.composer',"
         " 'sqlalchemy', 'sqlmodel', 'pydantic', 'urllib.request')"
         " if m in sys.modules]\n"
@@ -199,10 +199,10 @@ from tui_messenger.domain.clock import ManualClock
 from tui_messenger.services.deferred import DeferredMessenger, read_first_screen
 from tui_messenger.store.chat_rows import QuickChatList
 from tui_messenger.tui.app import MessengerApp
-from tui_messenger.tui.main_screen import MainScreen
+from tui_messenger.tui.screens.main import MainScreen
 from tui_messenger.tui.themes import packaged_theme_dirs, register_themes
 
-HEAVY = ("tui_messenger.tui.keys", "tui_messenger.tui.conversation_pane",
+HEAVY = ("tui_messenger.tui.keys", "tui_messenger.tui.conversation.pane",
          "tui_messenger.tui.widgets.message_view", "tui_messenger.tui.widgets.composer", "sqlalchemy")
 
 def build():

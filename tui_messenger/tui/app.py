@@ -20,10 +20,10 @@ from tui_messenger.services.messenger import Messenger
 from tui_messenger.tui import workers
 from tui_messenger.tui.commands import MessengerCommands
 from tui_messenger.tui.config import problems_text
-from tui_messenger.tui.main_screen import MainScreen
 from tui_messenger.tui.messages import to_message
 from tui_messenger.tui.modals.help import HelpModal, key_display
 from tui_messenger.tui.quiet_gc import CHECK_EVERY_S, QuietCollector
+from tui_messenger.tui.screens.main import MainScreen
 from tui_messenger.tui.themes import DEFAULT_THEME, theme_variable_defaults
 
 QUIT_KEY = "ctrl+q"

@@ -5,29 +5,21 @@ the text fields' editing keys are Textual's and documented there."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from textual.app import App
 from textual.binding import Binding
 from textual.dom import DOMNode
 
-from tui_messenger.tui.main_screen import MainScreen
 from tui_messenger.tui.modals.base import DialogModal
+from tui_messenger.tui.modals.help import KeyRow
 from tui_messenger.tui.modals.reaction_picker import ReactionPickerModal
 from tui_messenger.tui.modals.reader import MessageReaderModal
+from tui_messenger.tui.screens.main import MainScreen
 from tui_messenger.tui.widgets.chat_list import ChatList, ChatOptions
 from tui_messenger.tui.widgets.composer import Composer
 from tui_messenger.tui.widgets.find_bar import FindBar
 from tui_messenger.tui.widgets.message_view import MessageView
-
-
-@dataclass(frozen=True)
-class KeyRow:
-    group: str
-    binding_id: str
-    keys: str  # after remapping, comma-separated
-    description: str
 
 
 def _own(cls: type[DOMNode]) -> list[Binding]:

@@ -16,7 +16,7 @@ import errno
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from functools import partial, wraps
-from typing import Any, Concatenate, ParamSpec, TypeVar, cast
+from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
 from weakref import WeakKeyDictionary
 
 from textual.dom import DOMNode
@@ -26,10 +26,10 @@ from tui_messenger.domain.files import FileRefused
 from tui_messenger.domain.safe_text import clean_name
 from tui_messenger.services.errors import MessengerError
 
-__all__ = ["reason", "report", "start", "worker"]
+__all__ = ["host_of", "reason", "report", "start", "worker"]
 
 P = ParamSpec("P")
-N = TypeVar("N")  # a widget, or a mixin of one
+N = TypeVar("N", bound="DOMNode | Hosted")  # a widget, or a controller with a `host` widget
 R = TypeVar("R")
 
 FAILED = "Something went wrong"
@@ -127,11 +127,24 @@ def start(
     )
 
 
+class Hosted(Protocol):
+    """A controller: its workers run on its `host` widget."""
+
+    @property
+    def host(self) -> DOMNode: ...
+
+
+def host_of(owner: DOMNode | Hosted) -> DOMNode:
+    """The widget that runs `owner`'s workers: `owner` itself, or a controller's `host`."""
+    return owner if isinstance(owner, DOMNode) else owner.host
+
+
 def worker(
     *, group: str, exclusive: bool = False, failed: str = FAILED
 ) -> Callable[[Callable[Concatenate[N, P], Awaitable[R]]], Callable[Concatenate[N, P], Worker[R | None]]]:
     """Like Textual's `@work` for an async method: calling the method starts it as a worker (returned),
-    through `start`, so its failure is reported."""
+    through `start`, so its failure is reported. The method may be a widget's or a controller's (which
+    runs its workers on its `host` widget)."""
 
     def decorator(
         method: Callable[Concatenate[N, P], Awaitable[R]],
@@ -140,7 +153,7 @@ def worker(
         def started(self: N, /, *args: P.args, **kwargs: P.kwargs) -> Worker[R | None]:
             work = partial(method, self, *args, **kwargs)
             return start(
-                cast(DOMNode, self),
+                host_of(self),
                 work,
                 group=group,
                 exclusive=exclusive,

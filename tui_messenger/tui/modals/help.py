@@ -4,7 +4,7 @@ grouped by where it applies. The ids are what `[keys]` in config.toml remaps."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 from textual import on
 from textual.app import ComposeResult
@@ -15,8 +15,15 @@ from textual.widgets import Button, Static
 
 from tui_messenger.tui.modals.base import DialogModal, as_content
 
-if TYPE_CHECKING:  # keys.py imports the screens, which open this dialog
-    from tui_messenger.tui.keys import KeyRow
+
+@dataclass(frozen=True)
+class KeyRow:
+    """One row of the help screen (made by `tui/keys.py`)."""
+
+    group: str
+    binding_id: str
+    keys: str  # after remapping, comma-separated
+    description: str
 
 
 class HelpModal(DialogModal[None]):

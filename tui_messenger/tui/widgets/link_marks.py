@@ -5,7 +5,7 @@ A link is marked in its segments' style with `Style(meta={LINK_META: n})`, where
 `links_in(link_source(message))`. That key is ours: Textual runs only `@click`-style meta keys as
 actions, and a Rich `Style(link=...)` would become an OSC 8 hyperlink in the terminal; neither is ever
 attached. A click is mapped to a link by reading that integer back (`link_index_at`), and the screen
-opens the link only after asking (see `tui/link_actions.py`).
+opens the link only after asking (see `tui/conversation/links.py`).
 """
 
 from __future__ import annotations

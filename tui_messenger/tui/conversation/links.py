@@ -1,4 +1,4 @@
-"""Opening links from the history (mixed into MainScreen): `o` on a message or a click on a link.
+"""Opening links: `o` on a message or a click on a link.
 
 Nothing opens without the dialog that shows where it goes (`modals/link.py`), and only a link the
 domain says may open (`Link.opens`: http, https or mailto, no hidden characters, no user name) ever
@@ -10,15 +10,15 @@ offers to copy the address to the clipboard instead (OSC 52, through `App.copy_t
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from tui_messenger.domain.links import Link
+from tui_messenger.tui.conversation.controller import Controller
 from tui_messenger.tui.widgets.link_marks import link_source, links_in
 from tui_messenger.tui.workers import worker
 
 if TYPE_CHECKING:
+    from tui_messenger.domain.links import Link
     from tui_messenger.domain.models import ChatMessage
-    from tui_messenger.tui.widgets.message_view import MessageView  # annotations only: not at startup
 
 
 def open_in_browser(url: str) -> bool:
@@ -31,25 +31,14 @@ def open_in_browser(url: str) -> bool:
         return False
 
 
-class LinkActions:
-    """Mixed into MainScreen, which provides `app` and `notify`."""
-
-    if TYPE_CHECKING:
-        app: Any
-
-        def notify(self, message: str, **kwargs: Any) -> None: ...
-
-    def on_message_view_link_requested(self, event: MessageView.LinkRequested) -> None:
-        event.stop()
-        self.open_link(event.message, event.index)
-
+class Links(Controller):
     @worker(group="dialog", exclusive=True)
-    async def open_link(self, message: ChatMessage, index: int | None) -> None:
+    async def open(self, message: ChatMessage, index: int | None) -> None:
         from tui_messenger.tui.modals.link import LinkChooserModal, LinkModal
 
         links = links_in(link_source(message))
         if not links:
-            self.notify("This message has no link.", markup=False)
+            self.notify("This message has no link.")
             return
         if index is None:
             index = 0 if len(links) == 1 else await self.app.push_screen_wait(LinkChooserModal(links))
@@ -71,8 +60,8 @@ class LinkActions:
         # A console browser (lynx, w3m) may run until it quits: never on the UI loop.
         if await asyncio.to_thread(open_in_browser, url):
             return
-        self.notify("No web browser could open this link.", severity="warning", markup=False)
+        self.warn("No web browser could open this link.")
         offer = ConfirmModal("Copy the link instead?", url, yes="Copy link", no="Close")
         if await self.app.push_screen_wait(offer):
             self.app.copy_to_clipboard(url)
-            self.notify("Link copied to the clipboard.", markup=False)
+            self.notify("Link copied to the clipboard.")

@@ -1,4 +1,4 @@
-"""Answering buttons and list rows (mixed into ConversationPane), by keyboard and by mouse.
+"""Answering buttons and list rows, by keyboard and by mouse.
 
 The newest open interactive message has real buttons in the panel under the history (`InteractivePanel`).
 Any message whose buttons or rows nothing answered yet (templates too: MegaDeals' "Shop now" and "Stop
@@ -10,17 +10,15 @@ on a business's message also stops its promotions, as the header's button does.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from tui_messenger.services.errors import MessengerError
+from tui_messenger.tui.conversation.controller import Controller
 from tui_messenger.tui.widgets import interactive_model as im
-from tui_messenger.tui.widgets.interactive_panel import InteractivePanel
 from tui_messenger.tui.workers import worker
 
 if TYPE_CHECKING:
     from tui_messenger.domain.models import ChatMessage, ChatSummary
-    from tui_messenger.services.messenger import Messenger
-    from tui_messenger.tui.widgets.message_view import MessageView
 
 STOP_TITLES = frozenset({"stop promotions", "stop", "unsubscribe", "stopp", "opt out"})
 
@@ -32,67 +30,37 @@ def is_stop_choice(message: ChatMessage, choice_id: str) -> bool:
     )
 
 
-class ChoiceActions:
-    """Needs `messenger`, `summary`, `chat_id`, `view`, `set_reply_to`, `_refresh_panels`, `refresh_state`."""
-
-    if TYPE_CHECKING:
-        app: Any
-        messenger: Messenger
-        summary: ChatSummary | None
-        view: MessageView
-
-        @property
-        def chat_id(self) -> int | None: ...
-
-        def set_reply_to(self, message: ChatMessage | None) -> None: ...
-
-        async def _refresh_panels(self) -> None: ...
-
-        def _refresh_panels_later(self) -> None: ...
-
-        def refresh_state(self) -> None: ...
-
-    def on_interactive_panel_chosen(self, event: InteractivePanel.Chosen) -> None:
-        event.stop()
-        self.answer_choice(event.message, event.choice_id)
-
-    def on_message_view_choice_requested(self, event: MessageView.ChoiceRequested) -> None:
-        event.stop()
-        self.answer_choice(event.message, event.choice_id)
-
-    def on_message_view_choices_offered(self, event: MessageView.ChoicesOffered) -> None:
-        event.stop()
-        self._offer_choices(event.message)
-
+class Choices(Controller):
     @worker(group="dialog", exclusive=True)
-    async def _offer_choices(self, message: ChatMessage) -> None:
+    async def offer(self, message: ChatMessage) -> None:
+        """Enter on a message with buttons: its choices in a dialog, or "Reply with a message"."""
         from tui_messenger.tui.modals.choices import REPLY, ChoicesModal  # loads on first use
 
         picked = await self.app.push_screen_wait(ChoicesModal(message))
         if picked == REPLY:
-            self.set_reply_to(message)
+            self.pane.set_reply_to(message)
         elif picked is not None:
-            self.answer_choice(message, picked)
+            self.answer(message, picked)
 
-    def answer_choice(self, message: ChatMessage, choice_id: str) -> None:
-        summary = self.summary
+    def answer(self, message: ChatMessage, choice_id: str) -> None:
+        summary = self.current
         if summary is not None and not summary.blocked and message.chat_id == summary.chat.id:
-            self._send_choice(summary, message, choice_id)
+            self._send(summary, message, choice_id)
 
     @worker(group="send", failed="Choice not sent")
-    async def _send_choice(self, summary: ChatSummary, answered: ChatMessage, choice_id: str) -> None:
-        chat_id = summary.chat.id
+    async def _send(self, summary: ChatSummary, answered: ChatMessage, choice_id: str) -> None:
+        chat_id, pane = summary.chat.id, self.pane
         try:
             message = await self.messenger.send_choice(chat_id, answered, choice_id)
         except MessengerError as exc:
-            self.app.notify(str(exc), severity="warning", markup=False)
+            self.warn(str(exc))
             return
         except Exception:
-            self._refresh_panels_later()  # the panel disabled itself on the click: offer it again
+            pane.refresh_panels_later()  # the panel disabled itself on the click: offer it again
             raise
-        if self.chat_id == chat_id:
-            self.view.append(message)
-            await self._refresh_panels()
+        if pane.chat_id == chat_id:
+            pane.view.append(message)
+            await pane.chrome.refresh_panels()
         if summary.peer.is_business and is_stop_choice(answered, choice_id):
             await self._stop_promotions(summary)
 
@@ -101,6 +69,6 @@ class ChoiceActions:
         consent = await self.messenger.consent(summary.peer.id)
         if not consent.marketing_stopped:
             await self.messenger.set_marketing_stopped(summary.peer.id, True)
-        self.app.notify("Promotions stopped.", markup=False)
-        if self.chat_id == summary.chat.id:
-            self.refresh_state()
+        self.notify("Promotions stopped.")
+        if self.pane.chat_id == summary.chat.id:
+            self.pane.refresh_state()

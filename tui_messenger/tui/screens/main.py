@@ -1,8 +1,9 @@
 """The main screen: chat list on the left, the open conversation on the right, a footer of bindings.
 
-It is the controller for everything that is not the conversation itself: the chat list and its flags,
-the dialogs (block, report, profile, blocked list, search) and the tester tools. Messenger events arrive
-as messages from `tui.messages`, posted here by the App (`post_event`).
+It holds the layout, the bindings (each a one-line delegate), the chat list and its flags, the app-wide
+dialogs (search, blocked list, mute, the tester's clock) and routes messenger events, which arrive as
+messages from `tui.messages`, posted here by the App (`post_event`). What the open chat does is the
+conversation pane's and its controllers' (`tui/conversation/`).
 
 At startup (`defer_conversation`, what `run_app` asks) the first frame holds only what it shows: the chat
 list, the footer, and in the right pane the words of the conversation pane's empty state. The conversation
@@ -34,29 +35,22 @@ from tui_messenger.domain.models import ChatFilter, ChatSummary
 from tui_messenger.domain.safe_text import clean_name, preview
 from tui_messenger.services.messenger import Messenger
 from tui_messenger.tui import messages as msg
-from tui_messenger.tui.account_actions import AccountActions
-from tui_messenger.tui.chat_tools import ChatTools
-from tui_messenger.tui.edit_actions import EditActions
-from tui_messenger.tui.export_actions import ExportActions
-from tui_messenger.tui.file_actions import FileActions
 from tui_messenger.tui.hit_test import AttachedHitTest
-from tui_messenger.tui.link_actions import LinkActions
-from tui_messenger.tui.pane_layout import ONE_PANE_BELOW, PaneLayout
-from tui_messenger.tui.reaction_actions import ReactionActions
-from tui_messenger.tui.widgets.banners import BannerPressed
+from tui_messenger.tui.screens.app_tools import AppTools
+from tui_messenger.tui.screens.pane_layout import ONE_PANE_BELOW, PaneLayout
 from tui_messenger.tui.widgets.chat_list import ChatList
 from tui_messenger.tui.widgets.conversation_header import ConversationHeader
 from tui_messenger.tui.workers import worker
 
 if TYPE_CHECKING:
-    from tui_messenger.tui.conversation_pane import ConversationPane
+    from tui_messenger.tui.conversation.pane import ConversationPane
 
 LIST_REFRESH_DELAY = 0.05
 # The offline line follows the connection at most this often: a link that breaks and comes back many
 # times a second (`--disconnect 1.0`) restyled the whole screen each time, and the virtual DOM nodes of
 # those restyles piled up as garbage faster than the quiet collector freed them (RSS grew to 428 MB).
 CONNECTION_SHOWN_EVERY = 0.5
-EMPTY_STATE = "Choose a chat on the left, or press ctrl+p to find one."  # the pane's own empty state
+EMPTY_STATE = "Choose a chat on the left, or press ctrl+p to find one."  # as the pane's (not imported yet)
 # Seconds from the first frame to mounting the pane: the frame is written and drawn by the terminal while
 # the process is idle (composing the pane at once delayed its arrival on a busy machine by ~40 ms).
 PANE_AFTER = 0.1
@@ -76,10 +70,7 @@ class ConversationPlaceholder(Static):
     """
 
 
-class MainScreen(
-    ChatTools, AccountActions, LinkActions, ExportActions, FileActions, ReactionActions, EditActions,
-    AttachedHitTest, Screen[None],
-):
+class MainScreen(AttachedHitTest, Screen[None]):
     BINDINGS = [
         Binding("ctrl+f", "search", "Search", id="search-messages"),
         Binding("ctrl+b", "block", "Block", id="block-contact"),
@@ -113,6 +104,7 @@ class MainScreen(
         self._early_events: list[Message] = []  # messenger events that came before the pane
         self._early_choice: tuple[int, str | None] | None = None  # a chat chosen before the pane
         self.panes = PaneLayout(self)
+        self.tools = AppTools(self, messenger)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
@@ -131,7 +123,7 @@ class MainScreen(
             self.call_after_refresh(lambda: self.set_timer(PANE_AFTER, self._mount_conversation))
 
     def _new_conversation(self) -> ConversationPane:
-        from tui_messenger.tui.conversation_pane import ConversationPane
+        from tui_messenger.tui.conversation.pane import ConversationPane
 
         return ConversationPane(self.messenger, now=self.now, id="conversation")
 
@@ -178,6 +170,10 @@ class MainScreen(
         return self._conversation
 
     @property
+    def pane_if_mounted(self) -> ConversationPane | None:
+        return self._conversation
+
+    @property
     def open_chat_id(self) -> int | None:
         """The chat shown on the right (None: none, or the pane is not mounted yet)."""
         return self._conversation.chat_id if self._conversation is not None else None
@@ -214,6 +210,9 @@ class MainScreen(
     def _view_changed(self) -> None:
         self.refresh_chat_list()
 
+    def on_conversation_pane_list_changed(self) -> None:
+        self.refresh_chat_list()
+
     @on(ChatList.ChatChosen)
     def _chosen(self, event: ChatList.ChatChosen) -> None:
         self.open_chat(event.chat_id)
@@ -231,38 +230,17 @@ class MainScreen(
         # moves the focus to the history.
         self.conversation.composer.focus()
 
-    @worker(group="start-chat", failed="Chat not opened")
-    async def start_chat(self, account_id: str) -> None:
+    def start_chat(self, account_id: str) -> None:
         """A chat with a contact who has none yet (the palette's "Chat with ..."): made, listed, opened."""
-        summary = await self.messenger.open_chat(account_id)
-        self.refresh_chat_list()
-        self.open_chat(summary.chat.id)
+        self.tools.start_chat(account_id)
 
     @on(ChatList.FlagRequested)
     def _flag(self, event: ChatList.FlagRequested) -> None:
-        self.toggle_flag(event.chat_id, event.flag)
-
-    @worker(group="flags")
-    async def toggle_flag(self, chat_id: int, flag: str) -> None:
-        m = self.messenger
-        summary = await m.summary(chat_id)
-        chat = summary.chat
-        if flag == "unread" and summary.blocked:
-            self.notify("A blocked chat is never marked unread.", markup=False)
-            return
-        if flag == "pin":
-            await m.set_pinned(chat_id, not chat.pinned)
-        elif flag == "mute":
-            await m.set_muted(chat_id, not chat.muted)
-        elif flag == "archive":
-            await m.set_archived(chat_id, not chat.archived)
-        elif flag == "unread":
-            await m.set_unread(chat_id)
-        self.refresh_chat_list()
+        self.tools.toggle_flag(event.chat_id, event.flag)
 
     def _flag_current(self, flag: str) -> None:
         if self.current is not None:
-            self.toggle_flag(self.current.chat.id, flag)
+            self.tools.toggle_flag(self.current.chat.id, flag)
 
     def action_pin(self) -> None:
         self._flag_current("pin")
@@ -290,8 +268,8 @@ class MainScreen(
         self.panes.resized()
 
     def action_escape(self) -> None:
-        if self.conversation.editing is not None:
-            self.conversation.stop_editing()
+        if self.conversation.editing.message is not None:
+            self.conversation.editing.stop()
         elif self.conversation.reply_to is not None:
             self.conversation.set_reply_to(None)
         else:
@@ -312,9 +290,17 @@ class MainScreen(
         if event.summary.chat.id == self.open_chat_id:
             self.conversation.summary_changed(event.summary)
 
+    def on_chat_message_removed(self, event: msg.ChatMessageRemoved) -> None:
+        if event.chat_id == self.open_chat_id:
+            self.conversation.message_removed(event.message_id)
+
+    def on_chat_reactions_changed(self, event: msg.ChatReactionsChanged) -> None:
+        if event.chat_id == self.open_chat_id:
+            self.conversation.view.set_reactions(event.message_id, event.reactions)
+
     def on_typing_changed(self, event: msg.TypingChanged) -> None:
         if event.chat_id == self.open_chat_id:
-            self.conversation.show_typing(event.typing)
+            self.conversation.chrome.show_typing(event.typing)
 
     def on_account_changed(self, event: msg.AccountChanged) -> None:
         self._schedule_list_refresh()
@@ -338,49 +324,75 @@ class MainScreen(
         self.sub_title = "" if self._online else "offline — messages wait in the outbox"
         self.set_class(not self._online, "-offline")
 
-    # buttons in the conversation -------------------------------------------------------------------
     @on(ConversationHeader.ActionPressed)
     def _header(self, event: ConversationHeader.ActionPressed) -> None:
-        if event.action == "menu":
-            self.action_chat_menu()
-            return
-        if event.action == "back":
+        if event.action == "back":  # the pane's own buttons stop at the pane
             self.panes.show_list()
-            return
-        self._run("toggle_promotions" if event.action.endswith("promotions") else event.action)
+
+    # the open chat's actions: the pane's controllers do them ------------------------------------------
+    def action_block(self) -> None:
+        self.conversation.account.block()
+
+    def action_report(self) -> None:
+        self.conversation.account.report()
+
+    def action_unblock(self) -> None:
+        self.conversation.account.unblock()
+
+    def action_profile(self) -> None:
+        self.conversation.account.profile()
+
+    def action_toggle_promotions(self) -> None:
+        self.conversation.account.toggle_promotions()
+
+    def action_accept_request(self) -> None:
+        self.conversation.account.accept()
+
+    def action_add_contact(self) -> None:
+        self.conversation.account.add_contact()
 
     def action_chat_menu(self) -> None:
-        """The header's "⋯" menu: every action of the open chat, those that did not fit first."""
-        if self.current is None:
-            return
-        from tui_messenger.tui.modals.chat_menu import ChatMenuModal
+        self.conversation.chat_menu()
 
-        actions = self.conversation.query_one(ConversationHeader).menu_actions
+    async def action_find(self) -> None:
+        await self.conversation.find.open()
 
-        def chosen(action: str | None) -> None:
-            if action:
-                self._header(ConversationHeader.ActionPressed(action))
+    def action_react(self) -> None:
+        self.conversation.reactions.react_to_selected()
 
-        self.app.push_screen(ChatMenuModal(actions), chosen)
+    def action_edit_message(self) -> None:
+        self.conversation.editing.edit_selected()
 
-    @on(BannerPressed)
-    def _banner(self, event: BannerPressed) -> None:
-        if event.action == "cancel-reply":
-            self.conversation.set_reply_to(None)
-        elif event.action == "continue":
-            self.action_accept_request()
-        else:
-            self._run(event.action)
+    def action_delete_message(self) -> None:
+        self.conversation.menu.delete_selected()
 
-    def _run(self, action: str) -> None:
-        """A header or banner button: a table of what each may do, never a method looked up by name."""
-        handler = {
-            "block": self.action_block,
-            "report": self.action_report,
-            "profile": self.action_profile,
-            "toggle_promotions": self.action_toggle_promotions,
-            "add_contact": self.action_add_contact,
-            "unblock": self.action_unblock,
-        }.get(action)
-        if handler is not None:
-            handler()
+    def action_send_file(self) -> None:
+        self.conversation.files.send()
+
+    def action_save_file(self) -> None:
+        self.conversation.files.save_selected()
+
+    def action_export_chat(self) -> None:
+        self.conversation.export.export_open_chat()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "add_contact":  # the key (and its footer entry) only while a request is open
+            current = self.current
+            return bool(current is not None and current.chat.is_request and not current.blocked)
+        return super().check_action(action, parameters)
+
+    # app-wide dialogs and tools: the screen's `tools` do them -------------------------------------
+    def action_mute_for(self, choice: str = "") -> None:
+        self.tools.mute_for(choice)
+
+    def action_blocked_list(self) -> None:
+        self.tools.blocked_list()
+
+    def action_search(self) -> None:
+        self.tools.search()
+
+    def action_jump_ahead(self) -> None:
+        self.tools.jump_ahead()
+
+    def action_switch_theme(self) -> None:
+        self.app.search_themes()

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from tui_messenger.tui.main_screen import MainScreen
+    from tui_messenger.tui.screens.main import MainScreen
 
 ONE_PANE_BELOW = 100  # columns
 CHAT_VIEW = "-chat-view"

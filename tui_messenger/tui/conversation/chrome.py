@@ -1,0 +1,98 @@
+"""What surrounds the open chat's history: the header, the business notice, the scam and request banners,
+the consent line, the reply strip, the composer or the blocked bar, and the panel under the history (the
+newest open interactive message's buttons, or the feedback prompt after a business's template)."""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.timer import Timer
+from textual.widgets import Static
+
+from tui_messenger.domain.models import MessageKind
+from tui_messenger.tui.conversation.controller import Controller
+from tui_messenger.tui.widgets import interactive_model as im
+from tui_messenger.tui.widgets.banners import (
+    BlockedBar,
+    ReplyStrip,
+    RequestBanner,
+    consent_line,
+    system_notice,
+)
+from tui_messenger.tui.widgets.conversation_header import ConversationHeader
+from tui_messenger.tui.widgets.interactive_panel import FeedbackPrompt, InteractivePanel
+
+TYPING_TIMEOUT = 8.0
+SCAM_WARNING = "⚠ Reported as a scam. Never share codes, passwords or payment details here."
+
+
+class Chrome(Controller):
+    _typing_timer: Timer | None = None
+
+    def show_typing(self, typing: bool) -> None:
+        """"typing…" under the history, for TYPING_TIMEOUT at most (never for a blocked contact)."""
+        self.pane.query_one("#typing-indicator").display = typing and not self.pane.blocked
+        if self._typing_timer is not None:
+            self._typing_timer.stop()
+        if typing:
+            self._typing_timer = self.pane.set_timer(TYPING_TIMEOUT, lambda: self.show_typing(False))
+
+    def refresh(self) -> None:
+        pane, summary = self.pane, self.current
+        pane.set_class(summary is None, "-empty")
+        if summary is None:
+            return
+        peer, blocked, consent = summary.peer, summary.blocked, pane.consent
+        consent_shown = peer.is_business and not blocked
+        pane.query_one(ConversationHeader).show(
+            summary,
+            window=pane.window,
+            marketing_stopped=consent.marketing_stopped if consent else None,
+            now=pane.now(),
+            consent=consent_line(consent) if consent_shown else None,  # one line when narrow
+        )
+        notice = pane.query_one("#system-notice", Static)
+        notice.display = peer.is_business
+        if peer.is_business:
+            notice.update(system_notice(summary))
+        scam = pane.query_one("#scam-banner", Static)
+        scam.display = peer.scam
+        if peer.scam:
+            scam.update(Content(SCAM_WARNING))
+        request = pane.query_one(RequestBanner)
+        request.display = summary.chat.is_request and not blocked
+        if request.display:
+            request.show(summary)
+        line = pane.query_one("#consent-line", Static)
+        line.set_class(not consent_shown, "-hidden")  # a class: app.tcss hides it when narrow too
+        if consent_shown:
+            line.update(consent_line(consent))
+        pane.composer.display = not blocked
+        pane.query_one(BlockedBar).display = blocked
+        self.show_reply_strip()
+        if blocked:
+            self.show_typing(False)
+            if pane.composer.has_focus:
+                pane.view.focus()  # the composer is gone: keep the keys (and the footer) useful
+
+    def show_reply_strip(self) -> None:
+        pane = self.pane
+        strip = pane.query_one(ReplyStrip)
+        strip.display = pane.reply_to is not None and not pane.blocked
+        if pane.reply_to is not None:
+            strip.show(pane.reply_to)
+
+    async def refresh_panels(self) -> None:
+        slot = self.pane.query_one("#panel-slot")
+        await slot.remove_children()
+        summary = self.current
+        if summary is None or summary.blocked or not summary.peer.is_business:
+            return
+        messages = self.pane.view.messages
+        if (message := im.latest_open_interactive(messages)) is not None:
+            await slot.mount(InteractivePanel(message, id="interactive-panel"))
+            return
+        initiated = [m for m in messages[-10:] if m.kind is MessageKind.TEMPLATE and not m.outgoing]
+        if initiated and messages[-1] is initiated[-1]:
+            given = await self.messenger.feedback_for([initiated[-1].message_id])
+            if not given:
+                await slot.mount(FeedbackPrompt(initiated[-1], id="feedback-prompt"))

@@ -1,0 +1,394 @@
+"""The right pane: loads and pages the open chat, sends, and routes what its children ask for.
+
+Every message of the pane's children (the history, the find bar, the edit strip, the panel under the
+history, the header and the banners) is handled here and delegated to one of the small controllers the
+pane owns (`self.editing`, `self.account`, ...). Messenger events reach the pane from the main screen."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Static, TextArea
+
+from tui_messenger.domain.models import (
+    ChatMessage,
+    ChatSummary,
+    Consent,
+    Direction,
+    MessageKind,
+    MessageStatus,
+    PageCursor,
+    WindowState,
+)
+from tui_messenger.services.messenger import Messenger
+from tui_messenger.tui.conversation.account import Account
+from tui_messenger.tui.conversation.choices import Choices
+from tui_messenger.tui.conversation.chrome import Chrome
+from tui_messenger.tui.conversation.drafts import Drafts
+from tui_messenger.tui.conversation.editing import Editing
+from tui_messenger.tui.conversation.export import Export
+from tui_messenger.tui.conversation.files import Files
+from tui_messenger.tui.conversation.find import Find
+from tui_messenger.tui.conversation.links import Links
+from tui_messenger.tui.conversation.message_menu import MessageMenu
+from tui_messenger.tui.conversation.reactions import Reactions
+from tui_messenger.tui.conversation.sending import Sending
+from tui_messenger.tui.widgets.banners import BannerPressed, BlockedBar, ReplyStrip, RequestBanner
+from tui_messenger.tui.widgets.composer import Composer
+from tui_messenger.tui.widgets.conversation_header import ConversationHeader
+from tui_messenger.tui.widgets.edit_strip import EditStrip
+from tui_messenger.tui.widgets.find_bar import FindBar
+from tui_messenger.tui.widgets.interactive_panel import FeedbackPrompt, InteractivePanel
+from tui_messenger.tui.widgets.message_view import MessageView
+from tui_messenger.tui.workers import start, worker
+
+PAGE = 50
+EMPTY_STATE = "Choose a chat on the left, or press ctrl+p to find one."
+
+
+class ConversationPane(Vertical):
+    class ListChanged(Message):
+        """What the chat list shows changed here (a block, an accepted request): the screen refreshes it."""
+
+    def __init__(self, messenger: Messenger, *, now: Callable[[], datetime], id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.messenger = messenger
+        self.now = now
+        self.summary: ChatSummary | None = None
+        self.window: WindowState | None = None
+        self.consent: Consent | None = None
+        self.reply_to: ChatMessage | None = None
+        self._pending: list[ChatMessage] = []  # added messages waiting for the next turn of the loop
+        # The controllers: one kind of behaviour each, built with what they need.
+        self.chrome = Chrome(self, messenger)
+        self.drafts = Drafts(self, messenger)
+        self.editing = Editing(self, messenger)
+        self.menu = MessageMenu(self, messenger)
+        self.choices = Choices(self, messenger)
+        self.account = Account(self, messenger)
+        self.find = Find(self, messenger)
+        self.files = Files(self, messenger)
+        self.reactions = Reactions(self, messenger)
+        self.links = Links(self, messenger)
+        self.export = Export(self, messenger)
+        self.sending = Sending(self, messenger)
+        # The header's and the banners' buttons: a table of what each may do.
+        self._buttons: dict[str, Callable[[], None]] = {
+            "block": self.account.block,
+            "report": self.account.report,
+            "profile": self.account.profile,
+            "stop-promotions": self.account.toggle_promotions,
+            "resume-promotions": self.account.toggle_promotions,
+            "add_contact": self.account.add_contact,
+            "unblock": self.account.unblock,
+            "continue": self.account.accept,
+            "cancel-reply": lambda: self.set_reply_to(None),
+            "menu": self.chat_menu,
+        }
+
+    @property
+    def chat_id(self) -> int | None:
+        return self.summary.chat.id if self.summary else None
+
+    @property
+    def blocked(self) -> bool:
+        return bool(self.summary and self.summary.blocked)
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content(EMPTY_STATE), id="empty-state")
+        yield ConversationHeader(id="conversation-header")
+        yield Static(id="system-notice", markup=False)
+        yield Static(id="scam-banner", markup=False)
+        yield RequestBanner(id="request-banner")
+        yield Static(id="consent-line", markup=False)
+        yield MessageView(now=self.now, id="message-view")
+        yield Static(Content("typing…"), id="typing-indicator")
+        yield Vertical(id="panel-slot")
+        yield ReplyStrip(id="reply-strip")
+        yield EditStrip(id="edit-strip")
+        yield Composer(id="composer")
+        yield BlockedBar(id="blocked-bar")
+
+    def on_mount(self) -> None:
+        self.set_class(True, "-empty")
+        self.set_interval(60, self._tick)
+
+    @property
+    def view(self) -> MessageView:
+        return self.query_one(MessageView)
+
+    @property
+    def composer(self) -> Composer:
+        return self.query_one(Composer)
+
+    # opening and paging ------------------------------------------------------------------------------
+    @worker(group="open-chat", exclusive=True, failed="Chat not opened")
+    async def open_chat(self, chat_id: int, select_id: str | None = None) -> None:
+        """Show a chat: the newest page, or the page around `select_id` (a search hit, a quote)."""
+        m = self.messenger
+        if self.summary is not None and self.summary.chat.id != chat_id:
+            self.editing.set(None)  # leaving the chat: the edit is dropped, the draft comes back
+            await self.drafts.leave()
+        summary = await m.summary(chat_id)
+        if select_id is None and summary.chat.unread_count and not summary.blocked:
+            select_id = await m.first_unread(chat_id)  # open at the first unread message
+        if select_id is not None:
+            messages = await m.page_around(chat_id, select_id, limit=PAGE)
+            newest = summary.chat.last_message_id
+            has_newer = bool(messages) and newest is not None and messages[-1].message_id != newest
+        else:
+            messages, has_newer = await m.latest_page(chat_id, limit=PAGE), False
+        switching = self.summary is None or self.summary.chat.id != chat_id
+        self.summary = summary
+        await self._load_business_state()
+        if switching:
+            self.reply_to = None
+            self.drafts.put(self.drafts.draft_for(chat_id, summary.chat.draft))
+        self.view.set_messages(
+            messages, has_older=len(messages) >= PAGE, has_newer=has_newer, select_id=select_id
+        )
+        self.chrome.refresh()
+        await self.chrome.refresh_panels()
+        if summary.chat.unread_count and not summary.blocked:
+            self._mark_read(chat_id)  # its own worker: a failure there is no failure to open
+
+    async def _load_business_state(self) -> None:
+        summary = self.summary
+        if summary is None or not summary.peer.is_business:
+            self.window = self.consent = None
+            return
+        self.window = await self.messenger.window(summary.peer.id)
+        self.consent = await self.messenger.consent(summary.peer.id)
+
+    # Not exclusive: pages are fetched ahead (MessageView asks as a window opens), and a page that no longer
+    # fits is dropped by the view; cancelling one in flight would only throw away a finished query.
+    @worker(group="history")
+    async def _load_older(self, oldest: ChatMessage) -> None:
+        if self.summary is None or oldest.id is None:
+            return
+        chat_id = self.summary.chat.id
+        older = await self.messenger.page_before(chat_id, PageCursor(oldest.position, oldest.id), limit=PAGE)
+        if self.chat_id == chat_id:
+            self.view.receive_older(oldest.message_id, older, has_older=len(older) >= PAGE)
+
+    def jump_to(self, message_id: str) -> None:
+        """Select `message_id`: in place if it is on screen, else the page around it is loaded."""
+        if not self.view.select_message(message_id) and self.chat_id is not None:
+            self.open_chat(self.chat_id, message_id)
+
+    def chat_menu(self) -> None:
+        """The header's "⋯" menu: every action of the open chat, those that did not fit first."""
+        if self.summary is None:
+            return
+        from tui_messenger.tui.modals.chat_menu import ChatMenuModal
+
+        def chosen(action: str | None) -> None:
+            if action:
+                self.run_button(action)
+
+        self.app.push_screen(ChatMenuModal(self.query_one(ConversationHeader).menu_actions), chosen)
+
+    def run_button(self, action: str) -> bool:
+        """A header, banner or menu button: its action from the table; False if it is not the pane's."""
+        handler = self._buttons.get(action)
+        if handler is not None:
+            handler()
+        return handler is not None
+
+    # what the children ask for (each delegated) ------------------------------------------------------
+    @on(MessageView.OlderRequested)
+    def _older(self, event: MessageView.OlderRequested) -> None:
+        self._load_older(event.oldest)
+
+    @on(MessageView.NewestRequested)
+    def _newest(self) -> None:
+        if self.chat_id is not None:
+            self.open_chat(self.chat_id)
+
+    @on(MessageView.QuoteActivated)
+    def _quote(self, event: MessageView.QuoteActivated) -> None:
+        self.jump_to(event.quoted_id)
+
+    @on(MessageView.FullTextRequested)
+    def _full_text(self, event: MessageView.FullTextRequested) -> None:
+        from tui_messenger.tui.modals.reader import MessageReaderModal  # loads on first use
+
+        self.app.push_screen(MessageReaderModal(event.message))
+
+    @on(MessageView.MessageActivated)
+    def _activated(self, event: MessageView.MessageActivated) -> None:
+        """Enter on a message: a failed one of ours is sent again; any other is replied to."""
+        message = event.message
+        if message.outgoing and message.status is MessageStatus.FAILED:
+            self.sending.retry(message.message_id)
+        elif message.kind is not MessageKind.SYSTEM and not self.blocked:
+            self.set_reply_to(message)
+
+    @on(MessageView.EditRequested)
+    def _edit(self, event: MessageView.EditRequested) -> None:
+        self.editing.begin(event.message)
+
+    @on(MessageView.DeleteRequested)
+    def _delete(self, event: MessageView.DeleteRequested) -> None:
+        self.menu.open(event.message, offer_edit=False)
+
+    @on(MessageView.MenuRequested)
+    def _menu(self, event: MessageView.MenuRequested) -> None:
+        self.menu.open(event.message, offer_edit=True)
+
+    @on(MessageView.ReactRequested)
+    def _react(self, event: MessageView.ReactRequested) -> None:
+        self.reactions.pick(event.message, event.typeahead)
+
+    @on(MessageView.ReactionToggled)
+    def _reaction_toggled(self, event: MessageView.ReactionToggled) -> None:
+        self.reactions.toggle(event.message, event.emoji)
+
+    @on(MessageView.LinkRequested)
+    def _link(self, event: MessageView.LinkRequested) -> None:
+        self.links.open(event.message, event.index)
+
+    @on(MessageView.FileRequested)
+    def _file(self, event: MessageView.FileRequested) -> None:
+        self.files.save(event.message, ask=event.ask)
+
+    @on(MessageView.ChoiceRequested)
+    def _choice(self, event: MessageView.ChoiceRequested) -> None:
+        self.choices.answer(event.message, event.choice_id)
+
+    @on(MessageView.ChoicesOffered)
+    def _choices(self, event: MessageView.ChoicesOffered) -> None:
+        self.choices.offer(event.message)
+
+    @on(InteractivePanel.Chosen)
+    def _chosen(self, event: InteractivePanel.Chosen) -> None:
+        self.choices.answer(event.message, event.choice_id)
+
+    @on(FindBar.QueryChanged)
+    def _find_query(self, event: FindBar.QueryChanged) -> None:
+        self.find.query_changed(event)
+
+    @on(FindBar.Stepped)
+    def _find_step(self, event: FindBar.Stepped) -> None:
+        self.find.step(event.step)
+
+    @on(FindBar.Closed)
+    def _find_closed(self) -> None:
+        self.find.closed()
+
+    @on(EditStrip.Cancelled)
+    def _edit_cancelled(self) -> None:
+        self.editing.stop()
+
+    @on(EditStrip.Saved)
+    def _edit_saved(self) -> None:
+        if text := self.composer.text.strip():  # an empty edit is refused by the service: keep editing
+            self.editing.finish(text)
+
+    @on(ConversationHeader.ActionPressed)
+    def _header(self, event: ConversationHeader.ActionPressed) -> None:
+        if self.run_button(event.action):
+            event.stop()  # else ("back") the screen's: it owns the layout
+
+    @on(BannerPressed)
+    def _banner(self, event: BannerPressed) -> None:
+        if self.run_button(event.action):
+            event.stop()
+
+    @on(FeedbackPrompt.Given)
+    def _feedback(self, event: FeedbackPrompt.Given) -> None:
+        self.sending.give_feedback(event.message, event.kind)
+
+    @on(Composer.Submitted)
+    def _submitted(self, event: Composer.Submitted) -> None:
+        if self.summary is None or self.blocked:
+            return
+        if self.editing.message is not None:
+            self.editing.finish(event.text)
+            return
+        reply = self.reply_to.message_id if self.reply_to else None
+        self.set_reply_to(None)
+        self.sending.send(self.summary.chat.id, event.text, reply)
+
+    @on(TextArea.Changed, "#composer")
+    def _draft_changed(self) -> None:
+        self.drafts.changed()
+
+    # events from the messenger (forwarded by the screen) ---------------------------------------------
+    def message_added(self, message: ChatMessage) -> None:
+        """Buffered: a burst of thousands is shown with one layout, one mark-read and one panels
+        refresh per turn of the loop, not one each per message."""
+        self._pending.append(message)
+        if len(self._pending) == 1:
+            self.call_later(self._flush_added)
+
+    def _flush_added(self) -> None:
+        batch, self._pending = self._pending, []
+        if not batch:
+            return
+        if batch[0].chat_id != self.chat_id:
+            batch = [m for m in batch if m.chat_id == self.chat_id]
+            if not batch:
+                return
+        self.view.append_many(batch)
+        if any(m.direction is Direction.INBOUND for m in batch):
+            self.chrome.show_typing(False)
+            if self.chat_id is not None and not self.blocked:
+                self._mark_read(self.chat_id)
+        self.refresh_panels_later()
+
+    def refresh_panels_later(self) -> None:
+        start(self, self.chrome.refresh_panels, group="panels", exclusive=True)
+
+    def message_changed(self, message: ChatMessage) -> None:
+        if self._pending:
+            self._flush_added()  # keep the order: the message may still wait to be added
+        self.view.update(message)
+
+    def message_removed(self, message_id: str) -> None:
+        self.editing.removed(message_id)
+        self.view.remove(message_id)
+
+    def summary_changed(self, summary: ChatSummary) -> None:
+        was_blocked = self.blocked
+        self.summary = summary
+        if was_blocked != summary.blocked:
+            self.open_chat(summary.chat.id)  # blocked or unblocked: show what the service shows now
+        else:
+            self.chrome.refresh()
+
+    def refresh_state(self) -> None:
+        """The clock jumped or the directory changed: reread the window and consent."""
+        if self.chat_id is not None:
+            start(self, self.reload_state, group="state", exclusive=True)
+
+    async def reload_state(self) -> None:
+        """The open chat's summary, window and consent read again, and shown."""
+        if self.chat_id is None:
+            return
+        self.summary = await self.messenger.summary(self.chat_id)
+        await self._load_business_state()
+        self.chrome.refresh()
+
+    def _tick(self) -> None:
+        if self.window is not None and self.window.open and self.window.closes_at is not None:
+            if self.now() >= self.window.closes_at:
+                self.refresh_state()
+            elif self.summary is not None:
+                self.chrome.refresh()  # at midnight "tomorrow 09:00" becomes "today 09:00"
+
+    @worker(group="mark-read", exclusive=True, failed="Not marked as read")
+    async def _mark_read(self, chat_id: int) -> None:
+        await self.messenger.mark_read(chat_id)
+
+    def set_reply_to(self, message: ChatMessage | None) -> None:
+        self.reply_to = message
+        self.chrome.show_reply_strip()
+        if message is not None:
+            self.composer.focus()
