@@ -36,12 +36,13 @@ class ExportModal(DialogModal[ExportRequest]):
 
     def __init__(self, name: str, default_path: str) -> None:
         super().__init__()
-        self._name = name
+        self._chat_name = name
         self._default = default_path
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Static(Content.assemble("Export the chat with ", safe_name(self._name)), id="dialog-title")
+            title = Content.assemble("Export the chat with ", safe_name(self._chat_name))
+            yield Static(title, id="dialog-title")
             with RadioSet(id="export-format"):
                 yield RadioButton(as_content("Text (one line per message)"), value=True, id="export-text")
                 yield RadioButton(as_content("JSON (wire frames, one per line)"), id="export-json")

@@ -122,7 +122,7 @@ class FilePickerModal(DialogModal[PickedFile]):
         return path if path.is_absolute() else self._start / path
 
     @on(DirectoryTree.FileSelected, "#file-tree")
-    def _picked(self, event: DirectoryTree.FileSelected) -> None:
+    def _file_chosen(self, event: DirectoryTree.FileSelected) -> None:
         event.stop()
         field = self.query_one("#file-path", Input)
         field.value = str(event.path)

@@ -187,7 +187,7 @@ class MainScreen(AttachedHitTest, Screen[None]):
     async def refresh_chat_list(self) -> None:
         chats = self.chat_list
         m = self.messenger
-        rows = await m.chat_list(filter=chats.filter, query=chats.query, archived=chats.archived)
+        rows = await m.chat_list(filter=chats.filter, query=chats.filter_text, archived=chats.archived)
         counts = await m.filter_counts()
         archived = [] if chats.archived else await m.chat_list(archived=True)
         chats.show(

@@ -144,7 +144,7 @@ class ChatList(Vertical):
         yield ChatOptions(id="chat-options")
 
     @property
-    def query(self) -> str:
+    def filter_text(self) -> str:
         return self.query_one("#chat-filter-input", Input).value
 
     @property
@@ -194,7 +194,7 @@ class ChatList(Vertical):
         self._rows = list(rows)
         self._by_id = {r.chat.id: r for r in self._rows}
         self._archived_count = (archived_count, archived_unread)
-        if not self.query:
+        if not self.filter_text:
             self._views[(self.filter, self.archived)] = (self._rows, self._archived_count)
         self._render_rows()
 
@@ -309,13 +309,13 @@ class ChatList(Vertical):
             self._render_rows()
 
     def _changed(self) -> None:
-        kept = None if self.query else self._views.get((self.filter, self.archived))
+        kept = None if self.filter_text else self._views.get((self.filter, self.archived))
         if kept is not None:  # shown now; the refetch asked for below corrects it if it changed
             self._rows = list(kept[0])
             self._by_id = {r.chat.id: r for r in self._rows}
             self._archived_count = kept[1]
             self._render_rows()
-        self.post_message(self.ViewChanged(self.filter, self.query, self.archived))
+        self.post_message(self.ViewChanged(self.filter, self.filter_text, self.archived))
 
     @on(Tabs.TabActivated, "#chat-filters")
     def _tab(self, event: Tabs.TabActivated) -> None:
