@@ -1,4 +1,5 @@
-"""Consent as users mean it (DESIGN.md section 3, rule 4), mixed into `MessengerService`.
+"""Consent as users mean it (DESIGN.md section 3, rule 4): `Promotions` and `Preferences`, feature objects
+owned by `MessengerService`.
 
 - STOP, UNSUBSCRIBE or STOPP alone in a message to a business, or the "Stop promotions" quick reply,
   stops marketing from that business: the message is sent as written, the stop is stored and sent to the
@@ -12,6 +13,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import TYPE_CHECKING
 
 from tui_messenger.domain.events import MessageAdded
@@ -20,9 +22,10 @@ from tui_messenger.domain.stop_words import is_stop_reply, preference_line, refu
 from tui_messenger.services.errors import InvalidMessageError
 from tui_messenger.store.refusals import RefusalItem
 from tui_messenger.transport import wire
+from tui_messenger.transport.base import TransportClosed
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Awaitable, Callable
 
     from tui_messenger.domain.clock import Clock
     from tui_messenger.domain.models import ChatSummary, QualityReport
@@ -31,6 +34,10 @@ if TYPE_CHECKING:
     from tui_messenger.store.consent import ConsentRepository
     from tui_messenger.store.database import Database
     from tui_messenger.store.messages import MessageRepository
+    from tui_messenger.store.settings import SettingsRepository
+    from tui_messenger.transport.base import Transport
+
+PENDING_PREFERENCES = "pending_preferences"  # settings key: marketing stop/resume not yet sent
 
 
 def is_opt_out(summary: ChatSummary, kind: MessageKind, body: str) -> bool:
@@ -53,29 +60,58 @@ def register_refusals(receiver: Receiver, *, user_id: str) -> None:
     receiver.converters[wire.RefusalFrame] = lambda f: refusal_item(f) if f.to == user_id else None
 
 
-class ConsentActions:
-    """Needs the attributes below, which `MessengerService.__init__` sets."""
+class Preferences:
+    """The user's marketing choice per business, sent to the network as user_preferences; kept in the
+    settings while offline and sent on the next connect."""
 
-    user_id: str
-    db: Database
-    clock: Clock
-    hub: EventHub
-    consents: ConsentRepository
-    messages: MessageRepository
-    receiver: Receiver
-    _new_id: Callable[[], str]
+    def __init__(
+        self, *, user_id: str, clock: Clock, transport: Transport, settings: SettingsRepository
+    ) -> None:
+        self.user_id, self.clock, self.transport, self.settings = user_id, clock, transport, settings
 
-    async def summary(self, chat_id: int) -> ChatSummary:
-        raise NotImplementedError
+    async def send(self, business_id: str, stopped: bool) -> bool:
+        frame = wire.UserPreferencesFrame(
+            sender=self.user_id, to=business_id, marketing="stop" if stopped else "resume",
+            timestamp=int(self.clock.now().timestamp() * 1000),
+        )  # fmt: skip
+        try:
+            await self.transport.send(wire.encode(frame))
+            return True
+        except TransportClosed:
+            return False
 
-    async def _send_preference(self, business_id: str, stopped: bool) -> bool:
-        raise NotImplementedError
+    async def remember(self, business_id: str, stopped: bool) -> None:
+        def update() -> None:
+            pending = json.loads(self.settings.get(key=PENDING_PREFERENCES) or "{}")
+            pending[business_id] = "stop" if stopped else "resume"
+            self.settings.set(key=PENDING_PREFERENCES, value=json.dumps(pending))
 
-    async def quality(self) -> list[QualityReport]:
-        raise NotImplementedError
+        await asyncio.to_thread(update)
 
-    async def _remember_preference(self, business_id: str, stopped: bool) -> None:
-        raise NotImplementedError
+    async def flush(self) -> None:
+        """Send the choices made while offline (after a connect)."""
+        stored = await asyncio.to_thread(self.settings.get, key=PENDING_PREFERENCES)
+        pending = json.loads(stored or "{}")
+        if not pending:
+            return
+        for business_id, choice in list(pending.items()):
+            if await self.send(business_id, choice == "stop"):
+                del pending[business_id]
+        await asyncio.to_thread(self.settings.set, key=PENDING_PREFERENCES, value=json.dumps(pending) or None)
+
+
+class Promotions:
+    """Stopping and resuming promotions, the refusal lines and the pilot report."""
+
+    def __init__(
+        self, *, user_id: str, db: Database, clock: Clock, hub: EventHub, consents: ConsentRepository,
+        messages: MessageRepository, receiver: Receiver, new_id: Callable[[], str],
+        summary: Callable[[int], Awaitable[ChatSummary]],
+        quality: Callable[[], Awaitable[list[QualityReport]]], preferences: Preferences,
+    ) -> None:  # fmt: skip
+        self.user_id, self.db, self.clock, self.hub = user_id, db, clock, hub
+        self.consents, self.messages, self.receiver, self._new_id = consents, messages, receiver, new_id
+        self.summary, self.quality, self.preferences = summary, quality, preferences
 
     @property
     def show_refusals(self) -> bool:
@@ -100,8 +136,8 @@ class ConsentActions:
         )  # fmt: skip
         if added is not None:
             self.hub.emit(MessageAdded(added.chat_id, added))
-        if not await self._send_preference(business_id, stopped):
-            await self._remember_preference(business_id, stopped)  # sent on the next connect
+        if not await self.preferences.send(business_id, stopped):
+            await self.preferences.remember(business_id, stopped)  # sent on the next connect
 
     async def pilot_report(self) -> dict[str, object]:
         """Do users feel disturbed? The pilot's figures per business and per category (services/pilot.py)."""

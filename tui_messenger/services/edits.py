@@ -60,20 +60,16 @@ def register_inbound(receiver: Receiver, *, user_id: str, clock: Clock, blocked:
     receiver.converters[wire.DeleteFrame] = convert
 
 
-class EditsApi:
-    """Needs the attributes below, which `MessengerService.__init__` sets."""
+class MessageEdits:
+    """Edits and deletions of messages: a feature object owned by `MessengerService`."""
 
-    user_id: str
-    clock: Clock
-    hub: EventHub
-    chats: ChatRepository
-    messages: MessageRepository
-    edits: EditRepository
-    actions: ActionSender
-    _new_id: Callable[[], str]
-
-    def decorate(self, summary: ChatSummary) -> ChatSummary:
-        raise NotImplementedError
+    def __init__(
+        self, *, user_id: str, clock: Clock, hub: EventHub, chats: ChatRepository,
+        messages: MessageRepository, edits: EditRepository, actions: ActionSender, new_id: Callable[[], str],
+        decorate: Callable[[ChatSummary], ChatSummary],
+    ) -> None:  # fmt: skip
+        self.user_id, self.clock, self.hub, self.chats, self.messages = user_id, clock, hub, chats, messages
+        self.edits, self.actions, self._new_id, self.decorate = edits, actions, new_id, decorate
 
     async def allowed_actions(self, message_id: str) -> rules.Allowed:
         """What the user may do with the message now: edit, delete for everyone (delete for me always)."""

@@ -1,5 +1,5 @@
-"""The facade's file methods (`send_file`, `save_attachment`, `downloads_folder`), mixed into
-`MessengerService` next to `MessengerApi`. Reading, encoding and writing files run in a thread."""
+"""Files (`send_file`, `save_attachment`, `downloads_folder`): a feature object owned by `MessengerService`,
+built with what it needs. Reading, encoding and writing files run in a thread."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from tui_messenger.store.convert import clean_name
 from tui_messenger.transport import wire
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Awaitable, Callable
 
     from tui_messenger.domain.clock import Clock
     from tui_messenger.domain.models import ChatSummary
@@ -35,23 +35,15 @@ def default_downloads() -> Path:
     return Path(platformdirs.user_downloads_dir())
 
 
-class FilesApi:
-    """Needs the attributes below, which `MessengerService.__init__` sets."""
-
-    user_id: str
-    clock: Clock
-    hub: EventHub
-    outbox: Outbox
-    outbox_repo: OutboxRepository
-    attachments: AttachmentRepository
-    downloads: Path | None
-    _new_id: Callable[[], str]
-
-    async def summary(self, chat_id: int) -> ChatSummary:
-        raise NotImplementedError
-
-    def decorate(self, summary: ChatSummary) -> ChatSummary:
-        raise NotImplementedError
+class FileSending:
+    def __init__(
+        self, *, user_id: str, clock: Clock, hub: EventHub, outbox: Outbox, outbox_repo: OutboxRepository,
+        attachments: AttachmentRepository, downloads: Path | None, new_id: Callable[[], str],
+        summary: Callable[[int], Awaitable[ChatSummary]], decorate: Callable[[ChatSummary], ChatSummary],
+    ) -> None:  # fmt: skip
+        self.user_id, self.clock, self.hub, self.outbox = user_id, clock, hub, outbox
+        self.outbox_repo, self.attachments, self.downloads = outbox_repo, attachments, downloads
+        self._new_id, self.summary, self.decorate = new_id, summary, decorate
 
     async def send_file(
         self, chat_id: int, path: str | Path, caption: str = "", *, reply_to: str | None = None

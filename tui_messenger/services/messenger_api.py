@@ -1,12 +1,13 @@
-"""The facade's request methods (the `Messenger` protocol), mixed into `MessengerService`, which owns the
-repositories, the transport, the clock and the background loops."""
+"""The facade's request methods (the `Messenger` protocol): the base of `MessengerService`, which builds
+the repositories, the transport, the clock, the feature objects and the background loops."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from tui_messenger.domain.clock import to_ms
 from tui_messenger.domain.events import ChatChanged, MessageAdded, MessageChanged
@@ -57,6 +58,10 @@ if TYPE_CHECKING:
     from tui_messenger.transport.base import Transport
 
 
+class LooksLike(Protocol):
+    def looks_like(self, account_id: str, display_name: str) -> str | None: ...
+
+
 class MessengerApi:
     """Needs the attributes below, which `MessengerService.__init__` sets."""
 
@@ -77,17 +82,25 @@ class MessengerApi:
     outbox: Outbox
     safety: Safety
     blocked_ids: set[str]
-    _check: Any
+    _check: LooksLike
+    _make_check: Callable[[Mapping[str, str]], LooksLike]
     _new_id: Callable[[], str]
 
+    async def refresh_verified(self) -> None:
+        verified = await asyncio.to_thread(self.accounts.verified_names)
+        self._check = self._make_check(verified)
+
     def decorate(self, summary: ChatSummary) -> ChatSummary:
-        raise NotImplementedError
-
-    async def _send_preference(self, business_id: str, stopped: bool) -> bool:
-        raise NotImplementedError
-
-    async def _remember_preference(self, business_id: str, stopped: bool) -> None:
-        raise NotImplementedError
+        """Add the "looks like <verified name>" warning to a chat-list row, and lift a timed mute whose
+        time has passed (on the service clock: no timer has to run for it)."""
+        peer = summary.peer
+        looks = self._check.looks_like(peer.id, peer.display_name)
+        chat = summary.chat
+        if chat.muted and chat.muted_until is not None and chat.muted_until <= self.clock.now():
+            chat = replace(chat, muted=False, muted_until=None)  # a timed mute that ran out
+        if looks == summary.looks_like and chat is summary.chat:
+            return summary
+        return ChatSummary(chat=chat, peer=peer, blocked=summary.blocked, looks_like=looks)
 
     # chat list -------------------------------------------------------------------------------------
     async def chat_list(

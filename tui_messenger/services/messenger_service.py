@@ -11,24 +11,23 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import inspect
-import json
 import logging
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import replace
 from functools import partial
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
+from tui_messenger.domain import edits as rules
 from tui_messenger.domain.clock import Clock
 from tui_messenger.domain.events import ConnectionChanged, MessageChanged, MessengerEvent
-from tui_messenger.domain.models import ChatSummary
+from tui_messenger.domain.models import ChatMessage, Consent
 from tui_messenger.services.actions import ActionSender, acked_item
-from tui_messenger.services.consent_actions import ConsentActions, register_refusals
-from tui_messenger.services.edits import EditsApi, register_inbound
-from tui_messenger.services.files_api import FilesApi
+from tui_messenger.services.consent_actions import Preferences, Promotions, register_refusals
+from tui_messenger.services.edits import MessageEdits, register_inbound
+from tui_messenger.services.files_api import FileSending
 from tui_messenger.services.hub import EventHub
-from tui_messenger.services.messenger_api import MessengerApi
+from tui_messenger.services.messenger_api import LooksLike, MessengerApi
 from tui_messenger.services.outbox import Outbox
 from tui_messenger.services.reactions import ReactionService, received_item
 from tui_messenger.services.receive import MAX_BATCH, Receiver
@@ -53,12 +52,6 @@ from tui_messenger.transport.base import Transport, TransportClosed
 
 log = logging.getLogger(__name__)
 
-PENDING_PREFERENCES = "pending_preferences"  # settings key: marketing stop/resume not yet sent
-
-
-class LooksLike(Protocol):
-    def looks_like(self, account_id: str, display_name: str) -> str | None: ...
-
 
 def _default_impersonation(verified: Mapping[str, str]) -> LooksLike:
     from tui_messenger.services.impersonation import ImpersonationCheck
@@ -71,7 +64,7 @@ def reconnect_delay(failures: int) -> float:
     return min(2.0 ** (failures - 1), 30.0)
 
 
-class MessengerService(MessengerApi, FilesApi, EditsApi, ConsentActions):
+class MessengerService(MessengerApi):
     def __init__(
         self,
         db: Database,
@@ -86,7 +79,6 @@ class MessengerService(MessengerApi, FilesApi, EditsApi, ConsentActions):
         downloads: Path | None = None,
     ) -> None:
         self.user_id = user_id
-        self.downloads = downloads  # where files are saved; None: the user's downloads folder
         self.db = db
         self.transport = transport
         self.clock = clock
@@ -135,6 +127,23 @@ class MessengerService(MessengerApi, FilesApi, EditsApi, ConsentActions):
             blocked=self.blocked_ids, new_id=self._new_id,
         )  # fmt: skip
         self.receiver.converters[wire.ReactionFrame] = partial(received_item, user_id=user_id)
+        self.file_sending = FileSending(
+            user_id=user_id, clock=clock, hub=self.hub, outbox=self.outbox, outbox_repo=self.outbox_repo,
+            attachments=self.attachments, downloads=downloads, new_id=self._new_id, summary=self.summary,
+            decorate=self.decorate,
+        )  # fmt: skip
+        self.editing = MessageEdits(
+            user_id=user_id, clock=clock, hub=self.hub, chats=self.chats, messages=self.messages,
+            edits=self.edits, actions=self.actions, new_id=self._new_id, decorate=self.decorate,
+        )  # fmt: skip
+        self.preferences = Preferences(
+            user_id=user_id, clock=clock, transport=transport, settings=self.settings
+        )
+        self.promotions = Promotions(
+            user_id=user_id, db=db, clock=clock, hub=self.hub, consents=self.consents, messages=self.messages,
+            receiver=self.receiver, new_id=self._new_id, summary=self.summary, quality=self.quality,
+            preferences=self.preferences,
+        )  # fmt: skip
         self.online = False
         self._inbox: asyncio.Queue[bytes] = asyncio.Queue()
         self._busy = False
@@ -193,22 +202,6 @@ class MessengerService(MessengerApi, FilesApi, EditsApi, ConsentActions):
         self._tasks.append(task)
         task.add_done_callback(lambda t: self._tasks.remove(t) if t in self._tasks else None)
 
-    async def refresh_verified(self) -> None:
-        verified = await asyncio.to_thread(self.accounts.verified_names)
-        self._check = self._make_check(verified)
-
-    def decorate(self, summary: ChatSummary) -> ChatSummary:
-        """Add the "looks like <verified name>" warning to a chat-list row, and lift a timed mute whose
-        time has passed (on the service clock: no timer has to run for it)."""
-        peer = summary.peer
-        looks = self._check.looks_like(peer.id, peer.display_name)
-        chat = summary.chat
-        if chat.muted and chat.muted_until is not None and chat.muted_until <= self.clock.now():
-            chat = replace(chat, muted=False, muted_until=None)  # a timed mute that ran out
-        if looks == summary.looks_like and chat is summary.chat:
-            return summary
-        return ChatSummary(chat=chat, peer=peer, blocked=summary.blocked, looks_like=looks)
-
     # background loops --------------------------------------------------------------------------------
     async def _connection_loop(self) -> None:
         failures = 0
@@ -240,7 +233,7 @@ class MessengerService(MessengerApi, FilesApi, EditsApi, ConsentActions):
             self._set_online(True)
             self.outbox.reconnected()
             self.actions.reconnected()
-            await self._flush_preferences()
+            await self.preferences.flush()
             self.progress.set()
             async for raw in frames:
                 self._inbox.put_nowait(raw)
@@ -276,34 +269,58 @@ class MessengerService(MessengerApi, FilesApi, EditsApi, ConsentActions):
                     self._drained.set()
                 self.progress.set()
 
-    async def _flush_preferences(self) -> None:
-        stored = await asyncio.to_thread(self.settings.get, key=PENDING_PREFERENCES)
-        pending = json.loads(stored or "{}")
-        if not pending:
-            return
-        for business_id, choice in list(pending.items()):
-            if await self._send_preference(business_id, choice == "stop"):
-                del pending[business_id]
-        await asyncio.to_thread(self.settings.set, key=PENDING_PREFERENCES, value=json.dumps(pending) or None)
+    # what the feature objects do ---------------------------------------------------------------------
+    async def send_file(
+        self, chat_id: int, path: str | Path, caption: str = "", *, reply_to: str | None = None
+    ) -> ChatMessage:
+        return await self.file_sending.send_file(chat_id, path, caption, reply_to=reply_to)
 
-    async def _send_preference(self, business_id: str, stopped: bool) -> bool:
-        frame = wire.UserPreferencesFrame(
-            sender=self.user_id, to=business_id, marketing="stop" if stopped else "resume",
-            timestamp=int(self.clock.now().timestamp() * 1000),
-        )  # fmt: skip
-        try:
-            await self.transport.send(wire.encode(frame))
-            return True
-        except TransportClosed:
-            return False
+    @property
+    def downloads(self) -> Path | None:
+        """Where files are saved; None: the user's downloads folder."""
+        return self.file_sending.downloads
 
-    async def _remember_preference(self, business_id: str, stopped: bool) -> None:
-        def update() -> None:
-            pending = json.loads(self.settings.get(key=PENDING_PREFERENCES) or "{}")
-            pending[business_id] = "stop" if stopped else "resume"
-            self.settings.set(key=PENDING_PREFERENCES, value=json.dumps(pending))
+    @downloads.setter
+    def downloads(self, folder: Path | None) -> None:
+        self.file_sending.downloads = folder
 
-        await asyncio.to_thread(update)
+    async def downloads_folder(self) -> Path:
+        return await self.file_sending.downloads_folder()
+
+    async def save_attachment(self, message_id: str, folder: str | Path | None = None) -> Path:
+        return await self.file_sending.save_attachment(message_id, folder)
+
+    async def allowed_actions(self, message_id: str) -> rules.Allowed:
+        return await self.editing.allowed_actions(message_id)
+
+    async def edit_message(self, message_id: str, body: str) -> ChatMessage:
+        return await self.editing.edit_message(message_id, body)
+
+    async def delete_for_everyone(self, message_id: str) -> ChatMessage:
+        return await self.editing.delete_for_everyone(message_id)
+
+    async def delete_for_me(self, message_id: str) -> None:
+        await self.editing.delete_for_me(message_id)
+
+    @property
+    def show_refusals(self) -> bool:
+        return self.promotions.show_refusals
+
+    @show_refusals.setter
+    def show_refusals(self, shown: bool) -> None:
+        self.promotions.show_refusals = shown
+
+    async def set_marketing_stopped(self, business_id: str, stopped: bool) -> None:
+        await self.promotions.set_marketing_stopped(business_id, stopped)
+
+    async def stop_promotions(self, chat_id: int) -> Consent:
+        return await self.promotions.stop_promotions(chat_id)
+
+    async def resume_promotions(self, chat_id: int) -> Consent:
+        return await self.promotions.resume_promotions(chat_id)
+
+    async def pilot_report(self) -> dict[str, object]:
+        return await self.promotions.pilot_report()
 
     # tester tools ------------------------------------------------------------------------------------
     async def jump_ahead(self, seconds: float) -> None:
