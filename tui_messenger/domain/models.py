@@ -7,6 +7,9 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from tui_messenger.domain.business import BusinessContent
+from tui_messenger.domain.business import parse as parse_business
+
 SERVER_ACCOUNT = "server"  # the `from` of what the network itself says (sent, failed): no person's account
 
 
@@ -33,6 +36,11 @@ class MessageKind(StrEnum):
     INTERACTIVE_REPLY = "interactive_reply"  # button_reply or list_reply
     SYSTEM = "system"
     DOCUMENT = "document"  # a file, with an optional caption as its body
+
+
+_BUSINESS_KINDS = frozenset(
+    {MessageKind.TEMPLATE, MessageKind.BUTTONS, MessageKind.LIST, MessageKind.INTERACTIVE_REPLY}
+)
 
 
 class TemplateCategory(StrEnum):
@@ -183,6 +191,12 @@ class ChatMessage:
     deleted: bool = False  # deleted for everyone: "This message was deleted", no text kept
     reactions: tuple[ReactionCount, ...] = ()  # filled by history pages, most used first
     attachment: AttachmentInfo | None = None  # a file's description (its bytes stay in the store)
+    # Buttons, a list, a template or a choice: the payload read once, when the message is built.
+    content: BusinessContent | None = field(init=False, default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.payload is not None and self.kind in _BUSINESS_KINDS:
+            object.__setattr__(self, "content", parse_business(self.kind.value, self.payload))
 
     @property
     def outgoing(self) -> bool:

@@ -9,6 +9,7 @@ from tui_messenger.domain.clock import to_ms
 from tui_messenger.domain.edits import DELETED_TEXT
 from tui_messenger.domain.models import ChatMessage, MessageKind, MessageStatus, PageCursor
 from tui_messenger.domain.safe_text import clean_body, clean_name, json_safe
+from tui_messenger.services import frames
 from tui_messenger.services.messenger import Messenger
 from tui_messenger.transport import wire
 
@@ -32,7 +33,6 @@ async def history(messenger: Messenger, chat_id: int) -> AsyncIterator[ChatMessa
 
 def message_frame(message: ChatMessage, *, to: str) -> wire.MessageFrame:
     """The wire frame of a stored message: structured content back from its payload."""
-    payload: dict[str, Any] = message.payload or {}
     common: dict[str, Any] = {
         "id": message.message_id,
         "sender": message.sender_id,
@@ -41,15 +41,8 @@ def message_frame(message: ChatMessage, *, to: str) -> wire.MessageFrame:
         "client_txn_id": message.client_txn_id,
         "context": wire.Context(message_id=message.reply_to) if message.reply_to else None,
     }
-    if message.kind in (MessageKind.BUTTONS, MessageKind.LIST) and "interactive" in payload:
-        return wire.MessageFrame(
-            kind="interactive", interactive=wire.Interactive(**payload["interactive"]), **common
-        )
-    if message.kind is MessageKind.TEMPLATE and "template" in payload:
-        return wire.MessageFrame(kind="template", template=wire.Template(**payload["template"]), **common)
-    if message.kind is MessageKind.INTERACTIVE_REPLY and "interactive_reply" in payload:
-        reply = wire.InteractiveReply(**payload["interactive_reply"])
-        return wire.MessageFrame(kind="interactive_reply", interactive_reply=reply, **common)
+    if fields := frames.content_fields(message):
+        return wire.MessageFrame(**fields, **common)
     kind = "system" if message.kind is MessageKind.SYSTEM else "text"
     return wire.MessageFrame(kind=kind, text=wire.TextContent(body=message.body), **common)
 

@@ -7,6 +7,7 @@ import json
 import logging
 from typing import Any
 
+from tui_messenger.domain import business
 from tui_messenger.domain.clock import from_ms, to_ms
 from tui_messenger.domain.files import SNIFF_BYTES, document_body, document_payload, sniff
 from tui_messenger.domain.models import (
@@ -125,6 +126,51 @@ def ack_key(frame: wire.Frame) -> str | None:
     return wire.ack_key(frame)
 
 
+def _buttons(choices: tuple[business.Choice, ...]) -> list[wire.Button]:
+    return [wire.Button(id=c.id, title=c.title) for c in choices]
+
+
+def _sections(rows: tuple[business.Choice, ...]) -> list[wire.ListSection]:
+    sections: list[wire.ListSection] = []
+    for row in rows:
+        if not sections or sections[-1].title != row.section:
+            sections.append(wire.ListSection(title=row.section, rows=[]))
+        sections[-1].rows.append(wire.ListRow(id=row.id, title=row.title, description=row.description))
+    return sections
+
+
+def content_fields(message: ChatMessage) -> dict[str, Any]:
+    """A stored message's business content as the fields of its wire frame (`kind` and the content)."""
+    content, body = message.content, message.body
+    if isinstance(content, business.Buttons):
+        interactive = wire.Interactive(
+            type="button", header=content.header, body=body, footer=content.footer,
+            buttons=_buttons(content.choices),
+        )  # fmt: skip
+        return {"kind": "interactive", "interactive": interactive}
+    if isinstance(content, business.ChoiceList):
+        interactive = wire.Interactive(
+            type="list", header=content.header, body=body, footer=content.footer,
+            button_label=content.button_label, sections=_sections(content.choices),
+        )  # fmt: skip
+        return {"kind": "interactive", "interactive": interactive}
+    if isinstance(content, business.Template):
+        category = message.template_category.value if message.template_category else content.category
+        template = wire.Template.model_validate(
+            {"name": content.name, "category": category, "body": body, "buttons": _buttons(content.choices)}
+        )
+        return {"kind": "template", "template": template}
+    if isinstance(content, business.ChoiceReply):
+        return {"kind": "interactive_reply", "interactive_reply": choice_reply(content)}
+    return {}
+
+
+def choice_reply(reply: business.ChoiceReply) -> wire.InteractiveReply:
+    return wire.InteractiveReply(
+        type=reply.reply_type, id=reply.choice_id, title=reply.title, context_id=reply.answered_id
+    )
+
+
 def outgoing_frame(message: ChatMessage, *, to: str) -> wire.MessageFrame:
     """The frame for a message the user composed (text or an interactive reply)."""
     common: dict[str, Any] = {
@@ -134,24 +180,13 @@ def outgoing_frame(message: ChatMessage, *, to: str) -> wire.MessageFrame:
         "timestamp": to_ms(message.sent_at),
         "client_txn_id": message.client_txn_id,
     }
-    if message.kind is MessageKind.INTERACTIVE_REPLY:
-        data = (message.payload or {})["interactive_reply"]
-        return wire.MessageFrame(
-            kind="interactive_reply", interactive_reply=wire.InteractiveReply(**data), **common
-        )
+    if isinstance(reply := message.content, business.ChoiceReply):
+        return wire.MessageFrame(kind="interactive_reply", interactive_reply=choice_reply(reply), **common)
     context = wire.Context(message_id=message.reply_to) if message.reply_to else None
     return wire.MessageFrame(kind="text", text=wire.TextContent(body=message.body), context=context, **common)
 
 
 def choice_title(answered: ChatMessage, choice_id: str) -> tuple[str, str] | None:
     """(reply type, title) of button or list row `choice_id` in an interactive or template message."""
-    payload = answered.payload or {}
-    data = payload.get("interactive") or payload.get("template") or {}
-    for button in data.get("buttons") or []:
-        if button.get("id") == choice_id:
-            return "button_reply", str(button.get("title", ""))
-    for section in data.get("sections") or []:
-        for row in section.get("rows") or []:
-            if row.get("id") == choice_id:
-                return "list_reply", str(row.get("title", ""))
-    return None
+    found = business.find_choice(answered.content, choice_id)
+    return None if found is None else (found[0], found[1].title)

@@ -13,6 +13,11 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
+from tui_messenger.domain.business import MAX_BUTTON_TITLE as MAX_BUTTON_TITLE
+from tui_messenger.domain.business import MAX_BUTTONS as MAX_BUTTONS
+from tui_messenger.domain.business import MAX_LIST_ROWS as MAX_LIST_ROWS
+from tui_messenger.domain.business import MAX_ROW_DESCRIPTION as MAX_ROW_DESCRIPTION
+from tui_messenger.domain.business import MAX_ROW_TITLE as MAX_ROW_TITLE
 from tui_messenger.transport.wire_directory import (  # part of the wire format, named here too
     MAX_PROFILE_FIELD as MAX_PROFILE_FIELD,
 )
@@ -28,11 +33,6 @@ LOGGED_DROPS = 10  # malformed frames logged as warnings before only every thous
 MAX_FRAME_BYTES = 2 * 1024 * 1024  # a 1 MB body must still pass; anything larger is dropped unparsed
 MAX_FILE_BYTES = 1024 * 1024  # a file's bytes; base64 in a frame stays under MAX_FRAME_BYTES
 MAX_EMOJI_CHARS = 16  # a reaction is one emoji; ZWJ sequences and flags take several code points
-MAX_BUTTONS = 3
-MAX_BUTTON_TITLE = 20
-MAX_LIST_ROWS = 10
-MAX_ROW_TITLE = 24
-MAX_ROW_DESCRIPTION = 72
 
 # WhatsApp-like error codes the business side answers with.
 ERROR_OUTSIDE_WINDOW = 131047  # re-engagement message: free-form outside the 24 h window
