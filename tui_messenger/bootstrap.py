@@ -77,7 +77,8 @@ def needs_terminal() -> None:
 def open_store(path: Path | None, *, exclusive: bool = True) -> Database:
     """Open the database or raise BootError (exit 2) with the store's one-line reason. The default
     database's folder (the app's data folder) is kept 0700; any permission tightened is told on stderr."""
-    from tui_messenger.store.database import StoreError, open_database
+    from tui_messenger.store.database import open_database
+    from tui_messenger.store.preflight import StoreError
 
     try:
         db = open_database(path or default_db_path(), exclusive=exclusive, own_folder=path is None)

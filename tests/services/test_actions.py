@@ -17,9 +17,7 @@ def _reaction(frame_id: str = "r1", message_id: str = "m1") -> wire.ReactionFram
 
 
 def _edit(frame_id: str, message_id: str = "m1", body: str = "new") -> wire.EditFrame:
-    return wire.EditFrame(
-        id=frame_id, sender="me", to="anna", message_id=message_id, body=body, timestamp=T0
-    )  # type: ignore[call-arg]
+    return wire.EditFrame(id=frame_id, sender="me", to="anna", message_id=message_id, body=body, timestamp=T0)  # type: ignore[call-arg]
 
 
 async def test_an_action_is_sent_retried_and_removed_by_its_ack(messenger, transport, clock) -> None:

@@ -109,14 +109,20 @@ def test_a_version_2_database_gains_reactions_edits_deletions_and_files(tmp_path
     conn.execute("DROP TABLE action_outbox")
     for column in ("edited_at", "deleted_at", "hidden"):
         conn.execute(f"ALTER TABLE messages DROP COLUMN {column}")
-    conn.execute("INSERT INTO accounts (id, display_name, kind, verified, scam, about, description, category,"
-                 " address, email, websites, hours, updated_at) VALUES ('a', 'A', 'person', 0, 0, '', '', '',"
-                 " '', '', '', '', 0)")
-    conn.execute("INSERT INTO chats (peer_id, kind, pinned, muted, archived, is_request, unread_count,"
-                 " last_activity, last_preview, last_outbound_at, draft) VALUES ('a', 'personal', 0, 0, 0, 0,"
-                 " 0, 0, '', 0, '')")
-    conn.execute("INSERT INTO messages (message_id, chat_id, sender_id, direction, kind, body, position,"
-                 " sent_at, status) VALUES ('m1', 1, 'a', 'in', 'text', 'kept', 1, 1, 'delivered')")
+    conn.execute(
+        "INSERT INTO accounts (id, display_name, kind, verified, scam, about, description, category,"
+        " address, email, websites, hours, updated_at) VALUES ('a', 'A', 'person', 0, 0, '', '', '',"
+        " '', '', '', '', 0)"
+    )
+    conn.execute(
+        "INSERT INTO chats (peer_id, kind, pinned, muted, archived, is_request, unread_count,"
+        " last_activity, last_preview, last_outbound_at, draft) VALUES ('a', 'personal', 0, 0, 0, 0,"
+        " 0, 0, '', 0, '')"
+    )
+    conn.execute(
+        "INSERT INTO messages (message_id, chat_id, sender_id, direction, kind, body, position,"
+        " sent_at, status) VALUES ('m1', 1, 'a', 'in', 'text', 'kept', 1, 1, 'delivered')"
+    )
     conn.execute("PRAGMA user_version = 2")
     conn.commit()
     conn.close()

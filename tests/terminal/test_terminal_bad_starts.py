@@ -27,7 +27,6 @@ ESCAPES = re.compile(rb"\x1b\[[0-9;?<>=$]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|
 ENDS_WITHIN = 10.0  # seconds: a refused start is a check and one line, not a session
 
 
-
 def text_lines(output: bytes) -> list[str]:
     """The lines a person would read: escape sequences removed, blank lines dropped."""
     text = ESCAPES.sub(b"", output).decode("utf-8", errors="replace")

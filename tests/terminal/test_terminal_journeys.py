@@ -29,6 +29,7 @@ WIDE, NARROW = (120, 40), (80, 24)
 NAMES = ("Mia Schneider", "N0rdbank Support", "SkyWays Airlines", "MegaDeals 24", "Anna Becker", "✔ Nordbank")
 TIME = re.compile(r"\b\d\d:\d\d\b")
 
+
 def sizes(*, narrow_fails: str | None = None, both_fail: str | None = None) -> list:
     marks = [pytest.mark.xfail(reason=both_fail, strict=False)] if both_fail else []
     narrow_marks = [pytest.mark.xfail(reason=narrow_fails, strict=False)] if narrow_fails else marks

@@ -32,10 +32,11 @@ class _LazyGroup(click.Group):
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in self.lazy:
             module, _, attribute = self.lazy[name].partition(":")
-            return getattr(importlib.import_module(module), attribute)
+            command: click.Command = getattr(importlib.import_module(module), attribute)
+            return command
         return super().get_command(ctx, name)
 
-    def main(  # type: ignore[override]  # click's overloads split on standalone_mode; one body serves both
+    def main(  # click's overloads split on standalone_mode; one body serves both
         self,
         args: Sequence[str] | None = None,
         prog_name: str | None = None,
@@ -92,7 +93,7 @@ class _LazyGroup(click.Group):
     "--disconnect", type=RATE, default=0.0, help="Fault: rate of frames after which the link drops."
 )
 @click.pass_context
-def main(ctx: click.Context, db_path: Path | None, **options: object) -> None:
+def main(ctx: click.Context, /, db_path: Path | None, **options: object) -> None:
     """A WhatsApp-like messenger in the terminal, with a scripted fake network.
 
     Run without a command to open the messenger.

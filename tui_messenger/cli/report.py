@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -57,7 +58,7 @@ def _cell(value: object, width: int) -> str:
     return f" {'-' if value is None else value!s:>{width}}"
 
 
-def _table(title: str, rows: list[tuple[str, str, dict]]) -> list[str]:
+def _table(title: str, rows: list[tuple[str, str, dict[str, Any]]]) -> list[str]:
     head = f"{title:<{NAME_WIDTH}} {'rating':<6}" + "".join(_cell(t, len(t)) for _, t in COLUMNS)
     lines = [head]
     for name, rating, row in rows:
@@ -74,7 +75,7 @@ def _table(title: str, rows: list[tuple[str, str, dict]]) -> list[str]:
     return lines
 
 
-def text_report(figures: dict) -> list[str]:
+def text_report(figures: dict[str, Any]) -> list[str]:
     businesses = [(b["name"], b["rating"], b) for b in figures["businesses"]]
     categories = [(name, "", row) for name, row in figures["categories"].items()]
     return [
@@ -88,6 +89,6 @@ def text_report(figures: dict) -> list[str]:
     ]
 
 
-async def _figures(settings: AppSettings) -> dict:
+async def _figures(settings: AppSettings) -> dict[str, Any]:
     async with headless_messenger(settings) as messenger:
         return await messenger.pilot_report()

@@ -158,7 +158,6 @@ def parse_link(raw: str, *, start: int = 0) -> Link:
     return link
 
 
-
 def _hidden(raw: str) -> str | None:
     if _MARKER.search(raw) or clean_body(raw) != raw:
         found = sorted({f"U+{ord(c):04X}" for c in raw if _is_hidden(c)} | set(_MARKED.findall(raw)))

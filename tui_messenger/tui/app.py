@@ -8,7 +8,7 @@ import asyncio
 import signal
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from textual import events
 from textual.app import App
@@ -36,7 +36,7 @@ def clock_of(messenger: Messenger) -> Callable[[], datetime]:
     clock = getattr(messenger, "clock", None)
     now = getattr(clock, "now", None)
     if callable(now):
-        return now
+        return cast("Callable[[], datetime]", now)
     return lambda: datetime.now(UTC)
 
 

@@ -77,7 +77,7 @@ def _cell_rgb(colour: Color) -> tuple[int, int, int]:
 
 def _distinct(a: Color, b: Color) -> bool:
     (r1, g1, b1), (r2, g2, b2) = _cell_rgb(a), _cell_rgb(b)
-    return ((r1 - r2) ** 2 + (g1 - g2) ** 2 + (b1 - b2) ** 2) ** 0.5 >= _MIN_DISTANCE
+    return bool(((r1 - r2) ** 2 + (g1 - g2) ** 2 + (b1 - b2) ** 2) ** 0.5 >= _MIN_DISTANCE)
 
 
 def bubble_defaults(theme: Theme) -> dict[str, str]:
@@ -89,9 +89,7 @@ def bubble_defaults(theme: Theme) -> dict[str, str]:
     incoming = Color.parse(colours["panel"])
     primary = Color.parse(colours["primary"])
     blends = [background.blend(primary, alpha) for alpha in _OUTGOING_BLENDS]
-    outgoing = next(
-        (c for c in blends if _distinct(c, incoming) and _distinct(c, background)), blends[-1]
-    )
+    outgoing = next((c for c in blends if _distinct(c, incoming) and _distinct(c, background)), blends[-1])
     return {
         "bubble-incoming": incoming.hex,
         "bubble-outgoing": outgoing.hex,

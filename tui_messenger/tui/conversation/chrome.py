@@ -29,7 +29,7 @@ class Chrome(Controller):
     _typing_timer: Timer | None = None
 
     def show_typing(self, typing: bool) -> None:
-        """"typing…" under the history, for TYPING_TIMEOUT at most (never for a blocked contact)."""
+        """ "typing…" under the history, for TYPING_TIMEOUT at most (never for a blocked contact)."""
         self.pane.query_one("#typing-indicator").display = typing and not self.pane.blocked
         if self._typing_timer is not None:
             self._typing_timer.stop()

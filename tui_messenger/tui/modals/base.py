@@ -77,7 +77,10 @@ class DialogModal(AttachedHitTest, ModalScreen[ResultT | None]):
 
     def _compact(self, short: bool) -> None:
         widgets: list[Button | RadioSet | Checkbox | Input] = [
-            *self.query(Button), *self.query(RadioSet), *self.query(Checkbox), *self.query(Input)
+            *self.query(Button),
+            *self.query(RadioSet),
+            *self.query(Checkbox),
+            *self.query(Input),
         ]
         for widget in widgets:
             if short and not widget.compact:

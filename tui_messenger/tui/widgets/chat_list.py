@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, cast
 
 from textual import on
 from textual.actions import SkipAction
@@ -20,6 +21,9 @@ from textual.style import Style
 from textual.visual import Visual, VisualType
 from textual.widgets import Input, OptionList, Tab, Tabs
 from textual.widgets.option_list import Option
+
+if TYPE_CHECKING:
+    from textual.css.styles import RulesMap
 
 from tui_messenger.domain.models import ChatFilter, ChatSummary
 from tui_messenger.tui.widgets.chat_row import FittedRow, LazyRow, archived_row, back_row, row_lines
@@ -76,7 +80,8 @@ class ChatOptions(OptionList):
         padding = self.get_component_styles("option-list--option").padding
         width = self.scrollable_content_region.width - self._get_left_gutter_width() - padding.width
         visual = self._get_visual(option)
-        if height is None or visual.get_height(self.styles, width) + option._divider != height:
+        styles = cast("RulesMap", self.styles)  # as OptionList passes them: RenderStyles reads as RulesMap
+        if height is None or visual.get_height(styles, width) + option._divider != height:
             self._clear_caches()  # the rows below move: measure again
             return
         for key in [key for key in self._option_render_cache.keys() if key[0] is option]:
