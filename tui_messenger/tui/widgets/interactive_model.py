@@ -6,30 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from tui_messenger.domain import business
-from tui_messenger.domain.business import Buttons, Choice, ChoiceList, ChoiceReply, Template
+from tui_messenger.domain.business import Choice, ChoiceReply, Template
 from tui_messenger.domain.models import ChatMessage, Direction, MessageKind
 
-__all__ = [
-    "Choice", "answered_id", "answered_ids", "buttons", "choices", "is_interactive",
-    "latest_open_interactive", "list_button_label", "list_rows",
-]  # fmt: skip
-
-
-def buttons(message: ChatMessage) -> tuple[Choice, ...]:
-    """Reply buttons of an interactive (or template) message, at most three."""
-    content = message.content
-    return content.choices if isinstance(content, Buttons | Template) else ()
-
-
-def list_rows(message: ChatMessage) -> tuple[Choice, ...]:
-    """Rows of a list message (title, description, section title), at most ten in all."""
-    content = message.content
-    return content.choices if isinstance(content, ChoiceList) else ()
-
-
-def list_button_label(message: ChatMessage) -> str:
-    content = message.content
-    return content.button_label if isinstance(content, ChoiceList) else ""
+__all__ = ["Choice", "answered_id", "answered_ids", "choices", "is_interactive", "latest_open_interactive"]
 
 
 def choices(message: ChatMessage) -> tuple[Choice, ...]:
@@ -37,7 +17,8 @@ def choices(message: ChatMessage) -> tuple[Choice, ...]:
 
 
 def is_interactive(message: ChatMessage) -> bool:
-    return message.kind in (MessageKind.BUTTONS, MessageKind.LIST) and bool(choices(message))
+    """Buttons or a list to answer (a template's buttons are answered in its bubble, not the panel)."""
+    return not isinstance(message.content, Template) and bool(choices(message))
 
 
 def answered_id(reply: ChatMessage) -> str | None:

@@ -11,7 +11,8 @@ from textual.message import Message
 from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui_messenger.domain.models import ChatMessage, FeedbackKind, MessageKind
+from tui_messenger.domain.business import ChoiceList
+from tui_messenger.domain.models import ChatMessage, FeedbackKind
 from tui_messenger.domain.safe_text import clean_name
 from tui_messenger.tui.safe import safe_label
 from tui_messenger.tui.widgets import interactive_model as im
@@ -33,8 +34,8 @@ class InteractivePanel(Vertical):
         self._choices = im.choices(message)
 
     def compose(self) -> ComposeResult:
-        if self.message.kind is MessageKind.LIST:
-            label = clean_name(im.list_button_label(self.message) or "Choose an option", 40)
+        if isinstance(content := self.message.content, ChoiceList):
+            label = clean_name(content.button_label or "Choose an option", 40)
             yield Static(Content.assemble(("☰ ", "bold"), (label, "bold")), classes="panel-title")
             options = []
             for index, choice in enumerate(self._choices):

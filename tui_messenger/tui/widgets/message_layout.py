@@ -17,6 +17,7 @@ from rich.style import Style
 from textual.content import Content
 from textual.strip import Strip
 
+from tui_messenger.domain.business import ChoiceList
 from tui_messenger.domain.edits import DELETED_TEXT
 from tui_messenger.domain.files import caption_of
 from tui_messenger.domain.models import ChatMessage, MessageKind, MessageStatus
@@ -221,8 +222,8 @@ def _interactive_rows(
         return []
     style = palette.answered if ctx.answered else palette.button
     rows: list[list[Piece]] = []
-    if message.kind is MessageKind.LIST:
-        label = clean_name(im.list_button_label(message) or "Choose", max_len=24)
+    if isinstance(message.content, ChoiceList):
+        label = clean_name(message.content.button_label or "Choose", max_len=24)
         rows.append([(f"☰ {label}", style)])
         for choice in choices:
             text = f"• {clean_name(choice.title, 24)}"
