@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.actions import SkipAction
@@ -16,25 +16,22 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.strip import Strip
-from textual.style import Style
-from textual.visual import Visual, VisualType
 from textual.widgets import Input, OptionList, Tab, Tabs
 from textual.widgets.option_list import Option
 
 if TYPE_CHECKING:
-    from textual.css.styles import RulesMap
+    pass
 
 from tui_messenger.domain.models import ChatFilter, ChatSummary
-from tui_messenger.tui.widgets.chat_row import FittedRow, LazyRow, archived_row, back_row, row_lines
+from tui_messenger.tui.widgets.chat_row import LazyRow, archived_row, back_row, row_lines
+from tui_messenger.tui.widgets.textual_private import FastOptionList
 
 ARCHIVED_ID = "archived"
-KEPT_RENDERS = 4096
 IN_PLACE_MAX = 16  # rows replaced one by one at most; more are set again at once
 BACK_ID = "back"
 
 
-class ChatOptions(OptionList):
+class ChatOptions(FastOptionList):
     """The rows; the flag keys live here so the footer shows them only when the list has focus."""
 
     BINDINGS = [
@@ -47,51 +44,6 @@ class ChatOptions(OptionList):
         Binding("a", "flag('archive')", "Archive", id="chat-archive"),
         Binding("u", "flag('unread')", "Unread", id="chat-unread"),
     ]
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        # Rendered rows kept across `set_options` (a tab switch shows the same rows again). Keyed by
-        # option, index (the strips carry it for clicks), style and width; valid while the prompt is the same.
-        self._kept: dict[tuple[Option, int, Style, int], tuple[object, list[Strip]]] = {}
-
-    def _get_option_render(self, option: Option, style: Style) -> list[Strip]:
-        key = (option, self._option_to_index[option], style, self.scrollable_content_region.width)
-        kept = self._kept.get(key)
-        if kept is not None and kept[0] is option.prompt:
-            return kept[1]
-        strips = super()._get_option_render(option, style)
-        if len(self._kept) > KEPT_RENDERS:
-            self._kept.clear()
-        self._kept[key] = (option.prompt, strips)
-        return strips
-
-    def _get_visual(self, option: Option) -> Visual:
-        if option._visual is None and isinstance(option.prompt, Content):
-            option._visual = FittedRow(option.prompt)
-        return super()._get_visual(option)
-
-    def _replace_option_prompt(self, index: int, prompt: VisualType) -> None:
-        """One row's new content. Textual forgets every row's height and render for this (a burst
-        changes the top row dozens of times a second, and measuring 200 rows each time stalled the
-        screen): here only this row's render is dropped, unless its height changed."""
-        option = self.get_option_at_index(index)
-        height = self._line_cache.heights.get(index)
-        option._set_prompt(prompt)
-        padding = self.get_component_styles("option-list--option").padding
-        width = self.scrollable_content_region.width - self._get_left_gutter_width() - padding.width
-        visual = self._get_visual(option)
-        styles = cast("RulesMap", self.styles)  # as OptionList passes them: RenderStyles reads as RulesMap
-        if height is None or visual.get_height(styles, width) + option._divider != height:
-            self._clear_caches()  # the rows below move: measure again
-            return
-        for key in [key for key in self._option_render_cache.keys() if key[0] is option]:
-            self._option_render_cache.discard(key)
-        self.refresh()
-
-    def notify_style_update(self) -> None:
-        if hasattr(self, "_kept"):  # called from Widget.__init__ too
-            self._kept.clear()  # the theme changed: rows are drawn with its colours
-        super().notify_style_update()
 
     def action_flag(self, flag: str) -> None:
         option = self.highlighted_option

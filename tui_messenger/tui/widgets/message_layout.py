@@ -8,9 +8,9 @@ the terminal. A Line API view writes these strips as they are.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
-from rich._wrap import divide_line
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
@@ -115,10 +115,39 @@ def _wrap(text: str, width: int) -> list[str]:
     return lines
 
 
+_WORD = re.compile(r"\s*\S+\s*")
+
+
+def _ascii_breaks(text: str, width: int) -> list[int]:
+    """Where `Content(text).wrap(width)` breaks ASCII text without tabs (one cell a character): a word
+    (with the spaces after it) goes to the next line when it does not fit, and a word longer than a line
+    is folded. The same rule as the wrapping Content uses, on plain strings."""
+    breaks: list[int] = []
+    offset = 0
+    for match in _WORD.finditer(text):
+        start, word = match.start(), match.group()
+        length = len(word.rstrip())
+        if width - offset >= length:
+            offset += len(word)
+        elif length > width:  # folded across lines
+            chunks = [word[i : i + width] for i in range(0, len(word), width)]
+            for chunk in chunks[:-1]:
+                if start:
+                    breaks.append(start)
+                start += len(chunk)
+            if start:
+                breaks.append(start)
+            offset = len(chunks[-1])
+        elif offset and start:
+            breaks.append(start)
+            offset = len(word)
+    return breaks
+
+
 def _wrap_ascii(text: str, width: int) -> list[str]:
-    """`Content(text).wrap(width)` for ASCII without tabs: the same breaks (rich's `divide_line`, which
-    Content uses) without building Content lines and spans; long messages are common."""
-    bounds = [0, *divide_line(text, width), len(text)]
+    """`Content(text).wrap(width)` for ASCII without tabs: the same breaks, without building Content lines
+    and spans; long messages are common."""
+    bounds = [0, *_ascii_breaks(text, width), len(text)]
     return [text[a:b].rstrip() for a, b in zip(bounds, bounds[1:], strict=False)]
 
 

@@ -1,0 +1,83 @@
+"""The one module that uses Textual's private API, checked against the Textual version below.
+
+`FastOptionList` is an `OptionList` whose rows can change one at a time: the chat list's top row changes
+dozens of times a second in a burst, and Textual's public `replace_option_prompt` forgets every row's
+height and render each time (measuring 200 rows stalled the screen). It keeps rendered rows across
+`set_options`, draws `Content` prompts as `FittedRow`s, and drops only the changed row's render.
+
+It overrides OptionList's `_get_option_render`, `_get_visual` and `_replace_option_prompt`, and reads
+`_option_to_index`, `_line_cache`, `_option_render_cache`, `_get_left_gutter_width`, `_clear_caches` and
+`Option._set_prompt`, `Option._visual`, `Option._divider`. `tests/tui/test_textual_private.py` fails
+when the installed Textual is not `CHECKED_WITH` or one of these is gone: check them again on an upgrade.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual.content import Content
+from textual.strip import Strip
+from textual.style import Style
+from textual.visual import Visual, VisualType
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from tui_messenger.tui.widgets.chat_row import FittedRow
+
+if TYPE_CHECKING:
+    from textual.css.styles import RulesMap
+
+CHECKED_WITH = "8.2.8"  # the Textual version these private names were read from
+OPTION_LIST_PRIVATE = (
+    "_get_option_render", "_get_visual", "_replace_option_prompt", "_option_to_index", "_line_cache",
+    "_option_render_cache", "_get_left_gutter_width", "_clear_caches",
+)  # fmt: skip
+OPTION_PRIVATE = ("_set_prompt", "_visual", "_divider")
+KEPT_RENDERS = 4096
+
+
+class FastOptionList(OptionList):
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        # Rendered rows kept across `set_options` (a tab switch shows the same rows again). Keyed by
+        # option, index (the strips carry it for clicks), style and width; valid while the prompt is the same.
+        self._kept: dict[tuple[Option, int, Style, int], tuple[object, list[Strip]]] = {}
+
+    def _get_option_render(self, option: Option, style: Style) -> list[Strip]:
+        key = (option, self._option_to_index[option], style, self.scrollable_content_region.width)
+        kept = self._kept.get(key)
+        if kept is not None and kept[0] is option.prompt:
+            return kept[1]
+        strips = super()._get_option_render(option, style)
+        if len(self._kept) > KEPT_RENDERS:
+            self._kept.clear()
+        self._kept[key] = (option.prompt, strips)
+        return strips
+
+    def _get_visual(self, option: Option) -> Visual:
+        if option._visual is None and isinstance(option.prompt, Content):
+            option._visual = FittedRow(option.prompt)
+        return super()._get_visual(option)
+
+    def _replace_option_prompt(self, index: int, prompt: VisualType) -> None:
+        """One row's new content. Textual forgets every row's height and render for this (a burst
+        changes the top row dozens of times a second, and measuring 200 rows each time stalled the
+        screen): here only this row's render is dropped, unless its height changed."""
+        option = self.get_option_at_index(index)
+        height = self._line_cache.heights.get(index)
+        option._set_prompt(prompt)
+        padding = self.get_component_styles("option-list--option").padding
+        width = self.scrollable_content_region.width - self._get_left_gutter_width() - padding.width
+        visual = self._get_visual(option)
+        styles = cast("RulesMap", self.styles)  # as OptionList passes them: RenderStyles reads as RulesMap
+        if height is None or visual.get_height(styles, width) + option._divider != height:
+            self._clear_caches()  # the rows below move: measure again
+            return
+        for key in [key for key in self._option_render_cache.keys() if key[0] is option]:
+            self._option_render_cache.discard(key)
+        self.refresh()
+
+    def notify_style_update(self) -> None:
+        if hasattr(self, "_kept"):  # called from Widget.__init__ too
+            self._kept.clear()  # the theme changed: rows are drawn with its colours
+        super().notify_style_update()
