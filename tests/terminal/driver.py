@@ -143,7 +143,17 @@ class Term:
 
     def screen_lines(self) -> list[str]:
         with self._lock:
-            return [line.rstrip() for line in self._screen.display]
+            try:
+                return [line.rstrip() for line in self._screen.display]
+            except IndexError:
+                # pyte keeps an empty cell when a zero-width character (a variation selector after an
+                # emoji) lands at the start of a cell, and its `display` then fails on it; a terminal
+                # draws nothing there. Read the cells ourselves, an empty one as nothing.
+                screen = self._screen
+                return [
+                    "".join(screen.buffer[y][x].data for x in range(screen.columns)).rstrip()
+                    for y in range(screen.lines)
+                ]
 
     def screen_text(self) -> str:
         return "\n".join(self.screen_lines())
