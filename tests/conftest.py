@@ -193,3 +193,36 @@ async def messenger(db: Database, transport: ScriptedTransport, clock: StepClock
     unsubscribe()
     yield service
     await service.stop()
+
+
+class Toast:
+    """One toast as the app asked for it (the public `App.notify` call), for tests to read."""
+
+    def __init__(self, message: str, title: str, severity: str, markup: bool) -> None:
+        self.message, self.title, self.severity, self.markup = message, title, severity, markup
+
+    def __repr__(self) -> str:
+        return (
+            f"Toast({self.message!r}, title={self.title!r}, severity={self.severity!r}, markup={self.markup})"
+        )
+
+
+@pytest.fixture(autouse=True)
+def toast_spy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every `App.notify` is recorded in `app.shown_toasts` (in order, expired ones too): tests read what
+    the user was told through the public call, not Textual's private `_notifications`."""
+    from textual.app import App
+
+    notify = App.notify
+
+    def shown(self: App[Any]) -> list[Toast]:
+        return self.__dict__.setdefault("_shown_toasts", [])
+
+    def recorded(
+        self: App[Any], message: Any, *, title: str = "", severity: Any = "information", **kw: Any
+    ) -> None:
+        shown(self).append(Toast(str(message), title, str(severity), bool(kw.get("markup", True))))
+        notify(self, message, title=title, severity=severity, **kw)
+
+    monkeypatch.setattr(App, "notify", recorded)
+    monkeypatch.setattr(App, "shown_toasts", property(shown), raising=False)

@@ -103,7 +103,7 @@ async def test_the_app_starts_past_a_hostile_config_theme_and_state(tmp_path: Pa
         assert not isinstance(app, BaseException), repr(app)
         async with app.run_test(size=(100, 30)) as pilot:
             await pilot.pause()
-            toasts = [str(n.message) for n in pilot.app._notifications]  # noqa: SLF001 - what they say
+            toasts = [str(n.message) for n in pilot.app.shown_toasts]
             assert any(str(folder / "config.toml") in t and "nested more than" in t for t in toasts), toasts
             for name in ("deep.toml", "fifo.toml"):
                 assert any(name in t and "skipped" in t for t in toasts), toasts

@@ -27,7 +27,7 @@ async def test_mark_unread_on_a_blocked_chat(tmp_path: Path) -> None:
         before = _tabs(text(pilot))
         assert "Business 3" in before  # the blocked chat is not counted
         await palette(pilot, "Mark as unread")
-        toasts = pilot.app._notifications  # noqa: SLF001 - what the toasts say
+        toasts = pilot.app.shown_toasts
         await wait_for(pilot, lambda: any("never marked unread" in n.message for n in toasts))
         assert _tabs(text(pilot)) == before
         summary = await app.messenger.summary(await chat_id(pilot, "megadeals"))  # type: ignore[attr-defined]

@@ -23,7 +23,7 @@ CLIPBOARD = "\x1b]52;c;UFdORUQ=\x07"  # OSC 52: writes the clipboard
 
 
 def toasts(pilot: Pilot[Any]) -> list[str]:
-    return [n.message for n in pilot.app._notifications]  # noqa: SLF001 - what the toasts say
+    return [n.message for n in pilot.app.shown_toasts]
 
 
 def printable(text: str) -> bool:

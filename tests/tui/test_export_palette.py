@@ -17,7 +17,7 @@ from tui_messenger.tui.modals.export import ExportModal
 
 
 def toasts(pilot: Pilot[Any]) -> list[str]:
-    return [n.message for n in pilot.app._notifications]  # noqa: SLF001
+    return [n.message for n in pilot.app.shown_toasts]
 
 
 async def open_export(pilot: Pilot[Any]) -> ExportModal:
@@ -98,7 +98,7 @@ async def test_export_into_an_unwritable_place_says_why(tmp_path: Path) -> None:
         modal.query_one("#export-path", Input).value = str(blocker / "inside" / "x.txt")
         await pilot.click("#export-go")
         await wait_for(pilot, lambda: any(t.startswith("Cannot write") for t in toasts(pilot)))
-        assert not [n for n in pilot.app._notifications if n.title == "Export"]  # noqa: SLF001
+        assert not [n for n in pilot.app.shown_toasts if n.title == "Export"]
 
 
 async def test_export_without_an_open_chat_says_so(tmp_path: Path) -> None:

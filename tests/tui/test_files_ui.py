@@ -52,7 +52,7 @@ async def boarding_pass(pilot: Pilot[Any]) -> MessageView:
 
 
 def toasts(pilot: Pilot[Any]) -> list[str]:
-    return [n.message for n in pilot.app._notifications]  # noqa: SLF001 - what the toasts say
+    return [n.message for n in pilot.app.shown_toasts]
 
 
 def card_cell(view: MessageView, words: str = "⤓ Save") -> tuple[int, int]:

@@ -60,7 +60,7 @@ async def test_hostile_queries_never_raise(tmp_path: Path) -> None:
             await settle(pilot)
             await pilot.press("enter")
             await settle(pilot)
-        assert not [n for n in pilot.app._notifications if n.severity == "error"]
+        assert not [n for n in pilot.app.shown_toasts if n.severity == "error"]
         await pilot.click("#find-close")
         await settle(pilot)
         assert not bar.display

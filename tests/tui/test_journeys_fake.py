@@ -331,7 +331,7 @@ async def test_notification_toast_for_other_chats_only() -> None:
         await open_chat_by_keyboard(pilot, ANNA)
         m.emit(Notified(BANK, "Nordbank [b]x[/b]", "New [@click=app.quit]offer[/]"))
         await settle(pilot)
-        notes = list(pilot.app._notifications)
+        notes = list(pilot.app.shown_toasts)
         assert notes and notes[-1].message == "New [@click=app.quit]offer[/]" and not notes[-1].markup
 
 

@@ -85,7 +85,7 @@ async def test_a_bad_config_is_one_toast_and_ignored(tmp_path: Path) -> None:
     (tmp_path / "config" / "config.toml").write_text('[keys]\nno-such-binding = "x"\nhelp = 3\n[bogus]\n')
     async with build_test_app(tmp_path).run_test(size=SIZE) as pilot:
         await settle(pilot)
-        toasts = list(pilot.app._notifications)
+        toasts = list(pilot.app.shown_toasts)
         assert len(toasts) == 1 and "no-such-binding" in toasts[0].message
         await pilot.press("f1")  # defaults still work
         await pilot.pause()

@@ -50,7 +50,7 @@ async def select_last(pilot: Pilot[Any]) -> MessageView:
 
 
 def toasts(pilot: Pilot[Any]) -> list[str]:
-    return [n.message for n in pilot.app._notifications]  # noqa: SLF001 - what the toasts say
+    return [n.message for n in pilot.app.shown_toasts]
 
 
 def flat(pilot: Pilot[Any]) -> str:
@@ -64,7 +64,7 @@ def link_cell(view: MessageView, index: int = 0) -> tuple[int, int]:
         line = y + int(view.scroll_y)
         if line >= len(view._lines):  # noqa: SLF001 - a test may look inside
             break
-        strip = view._lines[line]  # noqa: SLF001
+        strip = view._lines[line]
         for x in range(strip.cell_length):
             if link_index_at(strip, x) == index:
                 return x + 1, y  # the gutter column
@@ -257,7 +257,7 @@ async def test_open_link_is_offered_only_on_a_message_with_a_link(opened: list[s
         await pilot.press("o")  # the key does nothing here: no dialog, no toast
         await settle(pilot)
         assert not isinstance(pilot.app.screen, LinkModal) and opened == []
-        assert [n.message for n in pilot.app._notifications] == []  # noqa: SLF001
+        assert [n.message for n in pilot.app.shown_toasts] == []
         await pilot.press("up")  # the message with a link
         await settle(pilot)
         assert view.selected == 0 and "Open link" in footer(pilot)

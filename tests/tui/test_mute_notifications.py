@@ -69,7 +69,7 @@ async def test_bell_rings_with_the_toast_for_other_chats_only_when_configured(tm
             pilot.app._on_event(Notified(chat_id=other, title="Nordbank", body="hi"))
             await settle(pilot)
             assert len(rung) == expected
-            assert any("hi" in n.message for n in pilot.app._notifications)
+            assert any("hi" in n.message for n in pilot.app.shown_toasts)
 
 
 async def test_bell_from_config_file(tmp_path: Path) -> None:

@@ -37,7 +37,7 @@ async def test_add_to_contacts_by_mouse(tmp_path: Path) -> None:
         summary = await messenger.summary(await chat_id(pilot, "megadeals"))
         assert not summary.chat.is_request
         assert not pilot.app.screen.query_one(RequestBanner).display
-        assert any("is now in your contacts" in n.message for n in pilot.app._notifications)  # noqa: SLF001
+        assert any("is now in your contacts" in n.message for n in pilot.app.shown_toasts)
 
 
 async def test_add_to_contacts_by_key_only_while_a_request_is_open(tmp_path: Path) -> None:

@@ -143,7 +143,7 @@ async def test_a_chat_chosen_and_events_before_the_pane_are_kept(tmp_path: Path)
             await settle(pilot)
             assert done
             assert screen.current is not None and screen.current.peer.id == "anna"
-            assert any("early body" in str(n.message) for n in app._notifications)
+            assert any("early body" in str(n.message) for n in app.shown_toasts)
     finally:
         for db in opened:
             db.close()

@@ -28,7 +28,7 @@ BODY = "the rent is paid"
 
 
 def toasts(pilot: Pilot[Any]) -> list[str]:
-    return [n.message for n in pilot.app._notifications]  # noqa: SLF001 - what the toasts say
+    return [n.message for n in pilot.app.shown_toasts]
 
 
 def stored(db: Path, body: str) -> list[tuple[str, str]]:
