@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -52,7 +53,9 @@ class EntryRepository(Protocol[E]):
     def entries(self, *, due_by: datetime | None = None) -> list[E]: ...
 
 
-class RetryLoop(Generic[E]):
+class RetryLoop(ABC, Generic[E]):
+    """Abstract: a subclass says how an attempt is recorded (`_record`)."""
+
     label = "retry loop"  # names the loop in the log
 
     def __init__(
@@ -82,9 +85,9 @@ class RetryLoop(Generic[E]):
         self._resend_all = True
         self._wake.set()
 
+    @abstractmethod
     async def _record(self, entry: E, attempts: int, next_at: datetime) -> None:
         """Store that `entry` was sent for the `attempts`-th time and falls due again at `next_at`."""
-        raise NotImplementedError
 
     async def _passed_over(self, entry: E, now: datetime) -> bool:
         """True to leave a due entry unsent in this pass (the subclass may also act on it here)."""
