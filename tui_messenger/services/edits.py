@@ -24,6 +24,7 @@ from tui_messenger.domain.clock import to_ms
 from tui_messenger.domain.events import ChatChanged, MessageChanged, MessageRemoved
 from tui_messenger.domain.models import ChatMessage, ChatSummary
 from tui_messenger.services.actions import outgoing_action
+from tui_messenger.services.blocklist import BlockList
 from tui_messenger.services.errors import BlockedError, InvalidMessageError, NotFoundError
 from tui_messenger.store.edits import Change, RemoteChange
 from tui_messenger.store.ingest import BatchItem, Dropped
@@ -45,7 +46,7 @@ class RefusedError(InvalidMessageError):
     """The rules do not allow this edit or deletion; the message says why."""
 
 
-def register_inbound(receiver: Receiver, *, user_id: str, clock: Clock, blocked: set[str]) -> None:
+def register_inbound(receiver: Receiver, *, user_id: str, clock: Clock, blocked: BlockList) -> None:
     """Let the receiver store edits and deletions from the network (in the batch's transaction)."""
 
     def convert(frame: wire.EditFrame | wire.DeleteFrame) -> BatchItem | None:

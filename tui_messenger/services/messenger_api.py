@@ -31,6 +31,7 @@ from tui_messenger.domain.models import (
     WindowState,
 )
 from tui_messenger.services import frames, quality
+from tui_messenger.services.blocklist import BlockList
 from tui_messenger.services.consent import window_state
 from tui_messenger.services.consent_actions import is_opt_out
 from tui_messenger.services.errors import BlockedError, InvalidMessageError, NotFoundError
@@ -76,7 +77,7 @@ class MessengerApi:
     reacting: ReactionService
     outbox: Outbox
     safety: Safety
-    blocked_ids: set[str]
+    blocked_ids: BlockList
     _check: Any
     _new_id: Callable[[], str]
 

@@ -24,6 +24,7 @@ from tui_messenger.domain.clock import Clock
 from tui_messenger.domain.events import ConnectionChanged, MessageChanged, MessengerEvent
 from tui_messenger.domain.models import ChatSummary
 from tui_messenger.services.actions import ActionSender, acked_item
+from tui_messenger.services.blocklist import BlockList
 from tui_messenger.services.consent_actions import ConsentActions, register_refusals
 from tui_messenger.services.edits import EditsApi, register_inbound
 from tui_messenger.services.files_api import FilesApi
@@ -104,7 +105,7 @@ class MessengerService(MessengerApi, FilesApi, EditsApi, ConsentActions):
         self.quality_repo = QualityRepository(db)
         self.settings = SettingsRepository(db)
         self.attachments = AttachmentRepository(db)
-        self.blocked_ids: set[str] = set()
+        self.blocked_ids = BlockList()
         self.safety = Safety(
             blocks=BlockRepository(db), reports=ReportRepository(db), messages=self.messages,
             chats=self.chats, clock=clock, hub=self.hub, blocked=self.blocked_ids, decorate=self.decorate,

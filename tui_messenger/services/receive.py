@@ -31,6 +31,7 @@ from tui_messenger.domain.events import (
 )
 from tui_messenger.domain.models import ChatSummary, Direction, MessageKind
 from tui_messenger.services import frames
+from tui_messenger.services.blocklist import BlockList
 from tui_messenger.services.consent import admits
 from tui_messenger.services.hub import EventHub
 from tui_messenger.services.receive_units import Unit, Waiting, arriving, store_units
@@ -62,7 +63,7 @@ class Receiver:
         clock: Clock,
         user_id: str,
         hub: EventHub,
-        blocked: set[str],
+        blocked: BlockList,
         decorate: Callable[[ChatSummary], ChatSummary],
         send_receipts: bool = True,
     ) -> None:
