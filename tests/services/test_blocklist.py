@@ -16,6 +16,6 @@ def test_block_list_add_discard_replace() -> None:
 
 
 def test_block_list_is_not_a_set() -> None:
-    # readers cannot mutate it as a set (no update/clear/pop): only safety changes it, through add/discard/replace
+    # readers cannot mutate it as a set (no update/clear/pop): only safety changes it
     assert not isinstance(BlockList(), set)
     assert not hasattr(BlockList(), "update")
