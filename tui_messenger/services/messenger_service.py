@@ -25,8 +25,8 @@ from tui_messenger.domain.events import ConnectionChanged, MessageChanged, Messe
 from tui_messenger.domain.models import ChatSummary
 from tui_messenger.services.actions import ActionSender, acked_item
 from tui_messenger.services.blocklist import BlockList
-from tui_messenger.services.consent_actions import ConsentActions, register_refusals
-from tui_messenger.services.edits import EditsApi, register_inbound
+from tui_messenger.services.consent_actions import ConsentActions, refusal_converters
+from tui_messenger.services.edits import EditsApi, inbound_converters
 from tui_messenger.services.files_api import FilesApi
 from tui_messenger.services.hub import EventHub
 from tui_messenger.services.messenger_api import MessengerApi
@@ -113,6 +113,12 @@ class MessengerService(MessengerApi, FilesApi, EditsApi, ConsentActions):
         self.receiver = Receiver(
             ingest=IngestRepository(db), chats=self.chats, transport=transport, clock=clock, user_id=user_id,
             hub=self.hub, blocked=self.blocked_ids, decorate=self.decorate, send_receipts=send_receipts,
+            converters={
+                wire.AckFrame: acked_item,
+                wire.ReactionFrame: partial(received_item, user_id=user_id),
+                **inbound_converters(user_id=user_id, clock=clock, blocked=self.blocked_ids),
+                **refusal_converters(user_id=user_id),
+            },
         )  # fmt: skip
         self.receiver.on_directory = lambda: self._tasks_add(self.refresh_verified())
         self.outbox = Outbox(
@@ -124,10 +130,7 @@ class MessengerService(MessengerApi, FilesApi, EditsApi, ConsentActions):
             repo=self.action_repo, transport=transport, clock=clock, policy=self.outbox.policy,
             online=lambda: self.online,
         )  # fmt: skip
-        self.receiver.converters[wire.AckFrame] = acked_item
         self.edits = EditRepository(db)
-        register_inbound(self.receiver, user_id=user_id, clock=clock, blocked=self.blocked_ids)
-        register_refusals(self.receiver, user_id=user_id)
         # An action on a message still in the outbox waits for the message's `sent` (see actions.py).
         self.hub.subscribe(lambda e: self.actions.wake() if isinstance(e, MessageChanged) else None)
         self.reaction_repo = ReactionRepository(db)
@@ -135,7 +138,6 @@ class MessengerService(MessengerApi, FilesApi, EditsApi, ConsentActions):
             repo=self.reaction_repo, actions=self.actions, hub=self.hub, clock=clock, user_id=user_id,
             blocked=self.blocked_ids, new_id=self._new_id,
         )  # fmt: skip
-        self.receiver.converters[wire.ReactionFrame] = partial(received_item, user_id=user_id)
         self.online = False
         self._inbox: asyncio.Queue[bytes] = asyncio.Queue()
         self._busy = False

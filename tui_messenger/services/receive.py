@@ -66,6 +66,7 @@ class Receiver:
         blocked: BlockList,
         decorate: Callable[[ChatSummary], ChatSummary],
         send_receipts: bool = True,
+        converters: dict[type, Callable[[Any], BatchItem | None]] | None = None,
     ) -> None:
         self._ingest = ingest
         self._chats = chats
@@ -83,9 +84,9 @@ class Receiver:
         self.on_directory: Callable[[], None] | None = None
         self.hide_refusals = False  # the testers' "Refused by the platform" lines are stored, not shown
         # Frame type -> its batch item (or None to drop it): action acks, edits, deletions, reactions.
-        # Registered by the service (services/actions.py, services/edits.py); a converter runs in the
-        # store thread and its item is applied in the batch's transaction, in arrival order.
-        self.converters: dict[type, Callable[[Any], BatchItem | None]] = {}
+        # Given by the service at construction (services/actions.py, services/edits.py, ...); a converter
+        # runs in the store thread and its item is applied in the batch's transaction, in arrival order.
+        self.converters: dict[type, Callable[[Any], BatchItem | None]] = dict(converters or {})
         self.waiting = Waiting()  # changes that overtook their message (services/receive_units.py)
 
     def convert(self, raws: Sequence[bytes]) -> tuple[list[Unit], list[wire.TypingFrame]]:
