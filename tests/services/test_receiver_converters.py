@@ -23,3 +23,12 @@ def test_feature_converters_are_returned_not_registered() -> None:
     edits = inbound_converters(user_id="me", clock=Clock(), blocked=BlockList())  # type: ignore[arg-type]
     assert set(edits) == {wire.EditFrame, wire.DeleteFrame}
     assert set(refusal_converters(user_id="me")) == {wire.RefusalFrame}
+
+
+def test_progress_and_directory_hooks_are_constructor_parameters() -> None:
+    from tui_messenger.services.actions import ActionSender
+    from tui_messenger.services.outbox import Outbox
+
+    assert "on_directory" in inspect.signature(Receiver).parameters
+    assert "on_pass" in inspect.signature(Outbox).parameters
+    assert "on_pass" in inspect.signature(ActionSender).parameters

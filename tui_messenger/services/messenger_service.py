@@ -105,6 +105,9 @@ class MessengerService(MessengerApi, FilesApi, EditsApi, ConsentActions):
         self.quality_repo = QualityRepository(db)
         self.settings = SettingsRepository(db)
         self.attachments = AttachmentRepository(db)
+        # Set after every background step (a batch stored, a connect tried, an outbox pass): tests and
+        # tools wait on it instead of sleeping.
+        self.progress = asyncio.Event()
         self.blocked_ids = BlockList()
         self.safety = Safety(
             blocks=BlockRepository(db), reports=ReportRepository(db), messages=self.messages,
@@ -119,16 +122,16 @@ class MessengerService(MessengerApi, FilesApi, EditsApi, ConsentActions):
                 **inbound_converters(user_id=user_id, clock=clock, blocked=self.blocked_ids),
                 **refusal_converters(user_id=user_id),
             },
+            on_directory=lambda: self._tasks_add(self.refresh_verified()),
         )  # fmt: skip
-        self.receiver.on_directory = lambda: self._tasks_add(self.refresh_verified())
         self.outbox = Outbox(
             repo=self.outbox_repo, transport=transport, clock=clock, hub=self.hub,
-            policy=retry or RetryPolicy(), online=lambda: self.online,
+            policy=retry or RetryPolicy(), online=lambda: self.online, on_pass=self.progress.set,
         )  # fmt: skip
         self.action_repo = ActionOutboxRepository(db)
         self.actions = ActionSender(
             repo=self.action_repo, transport=transport, clock=clock, policy=self.outbox.policy,
-            online=lambda: self.online,
+            online=lambda: self.online, on_pass=self.progress.set,
         )  # fmt: skip
         self.edits = EditRepository(db)
         # An action on a message still in the outbox waits for the message's `sent` (see actions.py).
@@ -145,11 +148,6 @@ class MessengerService(MessengerApi, FilesApi, EditsApi, ConsentActions):
         self._drained.set()
         self._tasks: list[asyncio.Task[Any]] = []
         self._stopping = False
-        # Set after every background step (a batch stored, a connect tried, an outbox pass): tests and
-        # tools wait on it instead of sleeping.
-        self.progress = asyncio.Event()
-        self.outbox.on_pass = self.progress.set
-        self.actions.on_pass = self.progress.set
 
     # life cycle ------------------------------------------------------------------------------------
     async def start(self) -> None:

@@ -67,6 +67,7 @@ class Receiver:
         decorate: Callable[[ChatSummary], ChatSummary],
         send_receipts: bool = True,
         converters: dict[type, Callable[[Any], BatchItem | None]] | None = None,
+        on_directory: Callable[[], None] | None = None,
     ) -> None:
         self._ingest = ingest
         self._chats = chats
@@ -81,7 +82,7 @@ class Receiver:
         self._send_receipts = send_receipts
         self.stats = wire.FrameStats()
         self.chat_ids: dict[str, int] = {}  # peer account -> chat id, for typing frames
-        self.on_directory: Callable[[], None] | None = None
+        self.on_directory = on_directory
         self.hide_refusals = False  # the testers' "Refused by the platform" lines are stored, not shown
         # Frame type -> its batch item (or None to drop it): action acks, edits, deletions, reactions.
         # Given by the service at construction (services/actions.py, services/edits.py, ...); a converter
