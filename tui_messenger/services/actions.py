@@ -57,8 +57,11 @@ class ActionSender(RetryLoop[ActionEntry]):
         clock: Clock,
         policy: RetryPolicy,
         online: Callable[[], bool],
+        on_pass: Callable[[], None] = lambda: None,
     ) -> None:
-        super().__init__(repo=repo, transport=transport, clock=clock, policy=policy, online=online)
+        super().__init__(
+            repo=repo, transport=transport, clock=clock, policy=policy, online=online, on_pass=on_pass
+        )
         self._sent_on_this_connection: set[str] = set()  # a reconnect pass need not send these again
 
     def reconnected(self) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tui_messenger.domain.events import MessageAdded
 from tui_messenger.domain.models import Consent, MessageKind
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from tui_messenger.services.receive import Receiver
     from tui_messenger.store.consent import ConsentRepository
     from tui_messenger.store.database import Database
+    from tui_messenger.store.ingest import BatchItem
     from tui_messenger.store.messages import MessageRepository
     from tui_messenger.store.settings import SettingsRepository
     from tui_messenger.transport.base import Transport
@@ -55,9 +56,13 @@ def refusal_item(frame: wire.RefusalFrame) -> RefusalItem:
     )  # fmt: skip
 
 
-def register_refusals(receiver: Receiver, *, user_id: str) -> None:
+def refusal_converters(*, user_id: str) -> dict[type, Callable[[Any], BatchItem | None]]:
     """Refusal frames to the user become batch items (others are dropped, acked)."""
-    receiver.converters[wire.RefusalFrame] = lambda f: refusal_item(f) if f.to == user_id else None
+
+    def convert(frame: wire.RefusalFrame) -> BatchItem | None:
+        return refusal_item(frame) if frame.to == user_id else None
+
+    return {wire.RefusalFrame: convert}
 
 
 class Preferences:

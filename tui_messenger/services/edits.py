@@ -24,6 +24,7 @@ from tui_messenger.domain.clock import to_ms
 from tui_messenger.domain.events import ChatChanged, MessageChanged, MessageRemoved
 from tui_messenger.domain.models import ChatMessage, ChatSummary
 from tui_messenger.services.actions import outgoing_action
+from tui_messenger.services.blocklist import BlockList
 from tui_messenger.services.errors import BlockedError, InvalidMessageError, NotFoundError
 from tui_messenger.store.edits import Change, RemoteChange
 from tui_messenger.store.ingest import BatchItem, Dropped
@@ -33,7 +34,6 @@ if TYPE_CHECKING:
     from tui_messenger.domain.clock import Clock
     from tui_messenger.services.actions import ActionSender
     from tui_messenger.services.hub import EventHub
-    from tui_messenger.services.receive import Receiver
     from tui_messenger.store.chats import ChatRepository
     from tui_messenger.store.edits import EditRepository
     from tui_messenger.store.messages import MessageRepository
@@ -45,8 +45,11 @@ class RefusedError(InvalidMessageError):
     """The rules do not allow this edit or deletion; the message says why."""
 
 
-def register_inbound(receiver: Receiver, *, user_id: str, clock: Clock, blocked: set[str]) -> None:
-    """Let the receiver store edits and deletions from the network (in the batch's transaction)."""
+def inbound_converters(
+    *, user_id: str, clock: Clock, blocked: BlockList
+) -> dict[type, Callable[[Any], BatchItem | None]]:
+    """The receiver's converters that store edits and deletions from the network (in the batch's
+    transaction)."""
 
     def convert(frame: wire.EditFrame | wire.DeleteFrame) -> BatchItem | None:
         if frame.sender in blocked:
@@ -56,8 +59,7 @@ def register_inbound(receiver: Receiver, *, user_id: str, clock: Clock, blocked:
         body = frame.body if isinstance(frame, wire.EditFrame) else None
         return RemoteChange(frame.id, frame.message_id, frame.sender, frame.timestamp, clock.now(), body)
 
-    receiver.converters[wire.EditFrame] = convert
-    receiver.converters[wire.DeleteFrame] = convert
+    return {wire.EditFrame: convert, wire.DeleteFrame: convert}
 
 
 class MessageEdits:

@@ -32,6 +32,7 @@ from tui_messenger.domain.models import (
     WindowState,
 )
 from tui_messenger.services import frames, quality
+from tui_messenger.services.blocklist import BlockList
 from tui_messenger.services.consent import window_state
 from tui_messenger.services.consent_actions import is_opt_out
 from tui_messenger.services.errors import BlockedError, InvalidMessageError, NotFoundError
@@ -81,7 +82,7 @@ class MessengerApi:
     reacting: ReactionService
     outbox: Outbox
     safety: Safety
-    blocked_ids: set[str]
+    blocked_ids: BlockList
     _check: LooksLike
     _make_check: Callable[[Mapping[str, str]], LooksLike]
     _new_id: Callable[[], str]

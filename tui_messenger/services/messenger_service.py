@@ -23,8 +23,9 @@ from tui_messenger.domain.clock import Clock
 from tui_messenger.domain.events import ConnectionChanged, MessageChanged, MessengerEvent
 from tui_messenger.domain.models import ChatMessage, Consent
 from tui_messenger.services.actions import ActionSender, acked_item
-from tui_messenger.services.consent_actions import Preferences, Promotions, register_refusals
-from tui_messenger.services.edits import MessageEdits, register_inbound
+from tui_messenger.services.blocklist import BlockList
+from tui_messenger.services.consent_actions import Preferences, Promotions, refusal_converters
+from tui_messenger.services.edits import MessageEdits, inbound_converters
 from tui_messenger.services.files_api import FileSending
 from tui_messenger.services.hub import EventHub
 from tui_messenger.services.messenger_api import LooksLike, MessengerApi
@@ -96,7 +97,10 @@ class MessengerService(MessengerApi):
         self.quality_repo = QualityRepository(db)
         self.settings = SettingsRepository(db)
         self.attachments = AttachmentRepository(db)
-        self.blocked_ids: set[str] = set()
+        # Set after every background step (a batch stored, a connect tried, an outbox pass): tests and
+        # tools wait on it instead of sleeping.
+        self.progress = asyncio.Event()
+        self.blocked_ids = BlockList()
         self.safety = Safety(
             blocks=BlockRepository(db), reports=ReportRepository(db), messages=self.messages,
             chats=self.chats, clock=clock, hub=self.hub, blocked=self.blocked_ids, decorate=self.decorate,
@@ -104,21 +108,24 @@ class MessengerService(MessengerApi):
         self.receiver = Receiver(
             ingest=IngestRepository(db), chats=self.chats, transport=transport, clock=clock, user_id=user_id,
             hub=self.hub, blocked=self.blocked_ids, decorate=self.decorate, send_receipts=send_receipts,
+            converters={
+                wire.AckFrame: acked_item,
+                wire.ReactionFrame: partial(received_item, user_id=user_id),
+                **inbound_converters(user_id=user_id, clock=clock, blocked=self.blocked_ids),
+                **refusal_converters(user_id=user_id),
+            },
+            on_directory=lambda: self._tasks_add(self.refresh_verified()),
         )  # fmt: skip
-        self.receiver.on_directory = lambda: self._tasks_add(self.refresh_verified())
         self.outbox = Outbox(
             repo=self.outbox_repo, transport=transport, clock=clock, hub=self.hub,
-            policy=retry or RetryPolicy(), online=lambda: self.online,
+            policy=retry or RetryPolicy(), online=lambda: self.online, on_pass=self.progress.set,
         )  # fmt: skip
         self.action_repo = ActionOutboxRepository(db)
         self.actions = ActionSender(
             repo=self.action_repo, transport=transport, clock=clock, policy=self.outbox.policy,
-            online=lambda: self.online,
+            online=lambda: self.online, on_pass=self.progress.set,
         )  # fmt: skip
-        self.receiver.converters[wire.AckFrame] = acked_item
         self.edits = EditRepository(db)
-        register_inbound(self.receiver, user_id=user_id, clock=clock, blocked=self.blocked_ids)
-        register_refusals(self.receiver, user_id=user_id)
         # An action on a message still in the outbox waits for the message's `sent` (see actions.py).
         self.hub.subscribe(lambda e: self.actions.wake() if isinstance(e, MessageChanged) else None)
         self.reaction_repo = ReactionRepository(db)
@@ -126,7 +133,6 @@ class MessengerService(MessengerApi):
             repo=self.reaction_repo, actions=self.actions, hub=self.hub, clock=clock, user_id=user_id,
             blocked=self.blocked_ids, new_id=self._new_id,
         )  # fmt: skip
-        self.receiver.converters[wire.ReactionFrame] = partial(received_item, user_id=user_id)
         self.file_sending = FileSending(
             user_id=user_id, clock=clock, hub=self.hub, outbox=self.outbox, outbox_repo=self.outbox_repo,
             attachments=self.attachments, downloads=downloads, new_id=self._new_id, summary=self.summary,
@@ -151,11 +157,6 @@ class MessengerService(MessengerApi):
         self._drained.set()
         self._tasks: list[asyncio.Task[Any]] = []
         self._stopping = False
-        # Set after every background step (a batch stored, a connect tried, an outbox pass): tests and
-        # tools wait on it instead of sleeping.
-        self.progress = asyncio.Event()
-        self.outbox.on_pass = self.progress.set
-        self.actions.on_pass = self.progress.set
 
     # life cycle ------------------------------------------------------------------------------------
     async def start(self) -> None:

@@ -35,8 +35,11 @@ class Outbox(RetryLoop[OutboxEntry]):
         hub: EventHub,
         policy: RetryPolicy,
         online: Callable[[], bool],
+        on_pass: Callable[[], None] = lambda: None,
     ) -> None:
-        super().__init__(repo=repo, transport=transport, clock=clock, policy=policy, online=online)
+        super().__init__(
+            repo=repo, transport=transport, clock=clock, policy=policy, online=online, on_pass=on_pass
+        )
         self._hub = hub
 
     async def _record(self, entry: OutboxEntry, attempts: int, next_at: datetime) -> None:

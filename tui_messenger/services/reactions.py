@@ -16,6 +16,7 @@ from tui_messenger.domain.events import ReactionsChanged
 from tui_messenger.domain.models import ReactionCount
 from tui_messenger.domain.reactions import normalize, resolve
 from tui_messenger.services.actions import ActionSender, outgoing_action
+from tui_messenger.services.blocklist import BlockList
 from tui_messenger.services.errors import BlockedError, InvalidMessageError, NotFoundError
 from tui_messenger.services.hub import EventHub
 from tui_messenger.store.action_outbox import enqueue_action
@@ -49,7 +50,7 @@ class ReactionService:
         hub: EventHub,
         clock: Clock,
         user_id: str,
-        blocked: set[str],
+        blocked: BlockList,
         new_id: Callable[[], str],
     ) -> None:
         self._repo = repo

@@ -31,6 +31,7 @@ from tui_messenger.domain.events import (
 )
 from tui_messenger.domain.models import ChatSummary, Direction, MessageKind
 from tui_messenger.services import frames
+from tui_messenger.services.blocklist import BlockList
 from tui_messenger.services.consent import admits
 from tui_messenger.services.hub import EventHub
 from tui_messenger.services.receive_units import Unit, Waiting, arriving, store_units
@@ -62,9 +63,11 @@ class Receiver:
         clock: Clock,
         user_id: str,
         hub: EventHub,
-        blocked: set[str],
+        blocked: BlockList,
         decorate: Callable[[ChatSummary], ChatSummary],
         send_receipts: bool = True,
+        converters: dict[type, Callable[[Any], BatchItem | None]] | None = None,
+        on_directory: Callable[[], None] | None = None,
     ) -> None:
         self._ingest = ingest
         self._chats = chats
@@ -79,12 +82,12 @@ class Receiver:
         self._send_receipts = send_receipts
         self.stats = wire.FrameStats()
         self.chat_ids: dict[str, int] = {}  # peer account -> chat id, for typing frames
-        self.on_directory: Callable[[], None] | None = None
+        self.on_directory = on_directory
         self.hide_refusals = False  # the testers' "Refused by the platform" lines are stored, not shown
         # Frame type -> its batch item (or None to drop it): action acks, edits, deletions, reactions.
-        # Registered by the service (services/actions.py, services/edits.py); a converter runs in the
-        # store thread and its item is applied in the batch's transaction, in arrival order.
-        self.converters: dict[type, Callable[[Any], BatchItem | None]] = {}
+        # Given by the service at construction (services/actions.py, services/edits.py, ...); a converter
+        # runs in the store thread and its item is applied in the batch's transaction, in arrival order.
+        self.converters: dict[type, Callable[[Any], BatchItem | None]] = dict(converters or {})
         self.waiting = Waiting()  # changes that overtook their message (services/receive_units.py)
 
     def convert(self, raws: Sequence[bytes]) -> tuple[list[Unit], list[wire.TypingFrame]]:

@@ -54,6 +54,8 @@ class EntryRepository(Protocol[E]):
 
 
 class RetryLoop(ABC, Generic[E]):
+    """Abstract: a subclass says how an attempt is recorded (`_record`)."""
+
     label = "retry loop"  # names the loop in the log
 
     def __init__(
@@ -64,6 +66,7 @@ class RetryLoop(ABC, Generic[E]):
         clock: Clock,
         policy: RetryPolicy,
         online: Callable[[], bool],
+        on_pass: Callable[[], None] = lambda: None,
     ) -> None:
         self._repo = repo
         self._transport = transport
@@ -73,7 +76,7 @@ class RetryLoop(ABC, Generic[E]):
         self._wake = asyncio.Event()
         self._lock = asyncio.Lock()
         self._resend_all = True  # the first pass sends every waiting entry (left from the last run)
-        self.on_pass: Callable[[], None] = lambda: None  # called after every pass (progress signal)
+        self.on_pass = on_pass  # called after every pass (progress signal)
 
     def wake(self) -> None:
         self._wake.set()

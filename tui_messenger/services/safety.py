@@ -22,6 +22,7 @@ from tui_messenger.domain.models import (
     Report,
     ReportReason,
 )
+from tui_messenger.services.blocklist import BlockList
 from tui_messenger.services.hub import EventHub
 from tui_messenger.store.chats import ChatRepository
 from tui_messenger.store.messages import MessageRepository
@@ -46,7 +47,7 @@ class Safety:
         chats: ChatRepository,
         clock: Clock,
         hub: EventHub,
-        blocked: set[str],
+        blocked: BlockList,
         decorate: Callable[[ChatSummary], ChatSummary],
     ) -> None:
         self._blocks = blocks
@@ -59,8 +60,7 @@ class Safety:
         self._decorate = decorate
 
     async def load(self) -> None:
-        self.blocked.clear()
-        self.blocked.update(await asyncio.to_thread(self._blocks.ids))
+        self.blocked.replace(await asyncio.to_thread(self._blocks.ids))
 
     async def block(
         self,
