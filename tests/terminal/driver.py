@@ -326,6 +326,12 @@ class Term:
         lflag = termios.tcgetattr(self._follower)[3]
         assert lflag & termios.ECHO and lflag & termios.ICANON, "the terminal was left in raw mode"
 
+    def hang_up(self) -> None:
+        """The terminal goes away without a signal (its window's process killed): the pty's other end
+        closes, and the app reads end of file."""
+        os.close(self._leader)
+        self._leader = -1
+
     def close(self) -> None:
         """End the app and its session if they still run (SIGKILL after a grace period); free the pty."""
         if self.process.poll() is None:
@@ -339,6 +345,8 @@ class Term:
             os.killpg(self.process.pid, signal.SIGKILL)
         self._reader.join(timeout=5)
         for fd in (self._leader, self._follower):
+            if fd < 0:
+                continue
             try:
                 os.close(fd)
             except OSError:

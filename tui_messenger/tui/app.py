@@ -5,7 +5,9 @@ errors are reported in one place, `tui.workers`."""
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, ClassVar, cast
@@ -28,6 +30,7 @@ from tui_messenger.tui.themes import DEFAULT_THEME, theme_variable_defaults
 
 QUIT_KEY = "ctrl+q"
 # Not on Windows (no SIGHUP there): the ones this platform has.
+TERMINAL_CHECK_S = 1.0  # how often the app looks whether its terminal is still there
 QUIT_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
 
 
@@ -98,6 +101,8 @@ class MessengerApp(App[None]):
         self._unsubscribe = self.messenger.subscribe(self._on_event)
         workers.start(self, self.messenger.start, group="messenger", failed="Could not start")
         self.set_interval(CHECK_EVERY_S, self._quiet_gc.tick)
+        if not self.is_headless and not self.is_web:
+            self.set_interval(TERMINAL_CHECK_S, self._check_terminal)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         problems = [*self._theme_problems, *self._config_problems]
         if problems:  # one toast, each line cleaned: it quotes file names and the user's own text
@@ -148,6 +153,18 @@ class MessengerApp(App[None]):
     def _theme_changed(self, theme: Any) -> None:
         if self._on_theme_changed is not None:
             self._on_theme_changed(theme.name)
+
+    def _check_terminal(self) -> None:
+        """A terminal that went away without a SIGHUP (the window's process killed, a session that is not
+        the terminal's) leaves stdin at end of file: Textual's input thread then reads nothing in a loop,
+        a whole core, for good. Gone, the app quits as on SIGHUP: the messenger stops, nothing is lost."""
+        stdin = sys.__stdin__
+        try:
+            alive = stdin is not None and os.isatty(stdin.fileno())
+        except (OSError, ValueError):
+            alive = False
+        if not alive:
+            self.exit()
 
     def _quit_on_signals(self) -> None:
         """SIGTERM (kill, shutdown) and SIGHUP (the terminal closed) quit as ctrl+q does: the messenger
