@@ -1,5 +1,12 @@
-"""Where the messenger keeps its files: the user's data, config and cache folders (platformdirs), each
-overridable by an environment variable for tests and portable installs."""
+"""Where the messenger keeps its files, and the one place its environment variables are read.
+
+Every variable has the prefix `TUI_MESSENGER_` (README, "Environment"):
+- `TUI_MESSENGER_DB`: the database file (the `--db` option's default; read by click, named here);
+- `TUI_MESSENGER_DATA_DIR`, `TUI_MESSENGER_CONFIG_DIR`, `TUI_MESSENGER_CACHE_DIR`: the user's data, config
+  and cache folders (else platformdirs'), for tests and portable installs;
+- `TUI_MESSENGER_NULLPOOL`: any non-empty value opens a new SQLite connection for every session instead
+  of keeping a pool (tests that simulate a crash or another process on the same file).
+"""
 
 from __future__ import annotations
 
@@ -9,18 +16,30 @@ from pathlib import Path
 import platformdirs
 
 APP_NAME = "tui-messenger"
+ENV_PREFIX = "TUI_MESSENGER_"
+DB_ENV = ENV_PREFIX + "DB"
+
+
+def env(name: str) -> str | None:
+    """`TUI_MESSENGER_<name>` if set and not empty."""
+    return os.environ.get(ENV_PREFIX + name) or None
+
+
+def single_connections() -> bool:
+    """`TUI_MESSENGER_NULLPOOL`: no connection pool."""
+    return env("NULLPOOL") is not None
 
 
 def data_dir() -> Path:
-    return Path(os.environ.get("TUI_MESSENGER_DATA_DIR") or platformdirs.user_data_path(APP_NAME))
+    return Path(env("DATA_DIR") or platformdirs.user_data_path(APP_NAME))
 
 
 def config_dir() -> Path:
-    return Path(os.environ.get("TUI_MESSENGER_CONFIG_DIR") or platformdirs.user_config_path(APP_NAME))
+    return Path(env("CONFIG_DIR") or platformdirs.user_config_path(APP_NAME))
 
 
 def cache_dir() -> Path:
-    return Path(os.environ.get("TUI_MESSENGER_CACHE_DIR") or platformdirs.user_cache_path(APP_NAME))
+    return Path(env("CACHE_DIR") or platformdirs.user_cache_path(APP_NAME))
 
 
 def default_db_path() -> Path:

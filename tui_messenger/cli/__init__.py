@@ -15,6 +15,7 @@ import click
 
 from tui_messenger import __version__
 from tui_messenger.cli.options import FAULTS, RATE, SPEED, fail
+from tui_messenger.folders import DB_ENV
 
 
 class _LazyGroup(click.Group):
@@ -69,7 +70,7 @@ class _LazyGroup(click.Group):
     "--db",
     "db_path",
     type=click.Path(path_type=Path),
-    envvar="TUI_MESSENGER_DB",
+    envvar=DB_ENV,
     help="Database file (default: your user data folder). Also TUI_MESSENGER_DB.",
 )
 @click.option(

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from tui_messenger.domain.lookalike import fold_lookalikes, one_typo_apart
+from tui_messenger.folders import cache_dir
 
 __all__ = ["ImpersonationCheck", "normalize_name", "skeleton"]
 
@@ -121,11 +122,7 @@ def _cache_file(source: Path) -> Path | None:
         stat = source.stat()
     except OSError:
         return None
-    folder = os.environ.get("TUI_MESSENGER_CACHE_DIR")
-    if not folder:
-        import platformdirs
-
-        folder = str(platformdirs.user_cache_path("tui-messenger"))
+    folder = cache_dir()
     digest = zlib.crc32(marshal.dumps(_derive.__code__))  # the code, its constants and nested code
     return Path(folder) / f"confusables-{stat.st_size}-{stat.st_mtime_ns}-{digest:08x}.json"
 

@@ -21,6 +21,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool, QueuePool
 from sqlmodel import Session
 
+from tui_messenger.folders import single_connections
 from tui_messenger.store.migrations import migrate
 from tui_messenger.store.preflight import (  # noqa: F401 - the store's errors, re-exported
     BUSY_TIMEOUT_MS,
@@ -86,7 +87,7 @@ def _make_engine(path: Path) -> Engine:
     engine = create_engine(
         "sqlite://",  # the file is the creator's, named exactly: a URL would read `?` and `%XX` in it
         creator=creator,
-        poolclass=NullPool if os.environ.get("TUI_MESSENGER_NULLPOOL") else QueuePool,
+        poolclass=NullPool if single_connections() else QueuePool,
     )
 
     @event.listens_for(engine, "connect")

@@ -11,17 +11,16 @@ Nothing here touches the disk at import time; the user's folder is created only 
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from platformdirs import user_config_dir
 from textual.color import Color, ColorParseError
 from textual.theme import Theme
 
 from tui_messenger.domain.local_file import LocalFileError, load_toml
+from tui_messenger.folders import config_dir
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -40,9 +39,7 @@ __all__ = [
     "user_theme_dir",
 ]
 
-APP_NAME = "tui-messenger"
 DEFAULT_THEME = "tui-dark"
-CONFIG_DIR_ENV = "TUI_MESSENGER_CONFIG_DIR"
 
 # The app's own colours. The App returns these from `get_theme_variable_defaults()` so a theme that does
 # not set one (Textual's built-in themes, an older user file) still parses: an unknown `$variable` in the
@@ -143,8 +140,7 @@ def user_theme_dir(*, create: bool = False) -> Path:
 
     Follows TUI_MESSENGER_CONFIG_DIR like the rest of the settings, so a test's own folder is used.
     """
-    base = os.environ.get(CONFIG_DIR_ENV) or user_config_dir(APP_NAME)
-    path = Path(base) / "themes"
+    path = config_dir() / "themes"
     if create:
         from tui_messenger.domain.private import make_private_folder
 
