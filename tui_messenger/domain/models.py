@@ -9,6 +9,7 @@ from typing import Any
 
 from tui_messenger.domain.business import BusinessContent
 from tui_messenger.domain.business import parse as parse_business
+from tui_messenger.domain.clock import to_ms
 
 SERVER_ACCOUNT = "server"  # the `from` of what the network itself says (sent, failed): no person's account
 
@@ -201,6 +202,18 @@ class ChatMessage:
     @property
     def outgoing(self) -> bool:
         return self.direction is Direction.OUTBOUND
+
+
+def outbound(
+    *, message_id: str, chat_id: int, sender_id: str, kind: MessageKind, body: str, at: datetime,
+    txn_id: str, reply_to: str | None = None, payload: dict[str, Any] | None = None,
+) -> ChatMessage:  # fmt: skip
+    """A message the user composes now: pending, placed at its time, with its transaction id."""
+    return ChatMessage(
+        message_id=message_id, chat_id=chat_id, sender_id=sender_id, direction=Direction.OUTBOUND, kind=kind,
+        body=body, sent_at=at, status=MessageStatus.PENDING, position=to_ms(at), client_txn_id=txn_id,
+        payload=payload, reply_to=reply_to,
+    )  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)

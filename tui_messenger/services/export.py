@@ -33,14 +33,8 @@ async def history(messenger: Messenger, chat_id: int) -> AsyncIterator[ChatMessa
 
 def message_frame(message: ChatMessage, *, to: str) -> wire.MessageFrame:
     """The wire frame of a stored message: structured content back from its payload."""
-    common: dict[str, Any] = {
-        "id": message.message_id,
-        "sender": message.sender_id,
-        "to": to,
-        "timestamp": to_ms(message.sent_at),
-        "client_txn_id": message.client_txn_id,
-        "context": wire.Context(message_id=message.reply_to) if message.reply_to else None,
-    }
+    context = wire.Context(message_id=message.reply_to) if message.reply_to else None
+    common: dict[str, Any] = frames.envelope(message, to=to) | {"context": context}
     if fields := frames.content_fields(message):
         return wire.MessageFrame(**fields, **common)
     kind = "system" if message.kind is MessageKind.SYSTEM else "text"

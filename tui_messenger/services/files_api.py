@@ -8,10 +8,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui_messenger.domain.clock import to_ms
 from tui_messenger.domain.events import ChatChanged, MessageAdded
 from tui_messenger.domain.files import SNIFF_BYTES, FileRefused, document_body, document_payload, sniff
-from tui_messenger.domain.models import ChatMessage, Direction, MessageKind, MessageStatus
+from tui_messenger.domain.models import ChatMessage, MessageKind, outbound
 from tui_messenger.services import files
 from tui_messenger.services.errors import BlockedError
 from tui_messenger.store.convert import clean_name
@@ -54,10 +53,9 @@ class FileSending:
         if summary.blocked:
             raise BlockedError(f"{clean_name(summary.chat.title)} is blocked; unblock to send files")
         now = self.clock.now()
-        base = ChatMessage(
-            message_id=self._new_id(), chat_id=chat_id, sender_id=self.user_id, direction=Direction.OUTBOUND,
-            kind=MessageKind.DOCUMENT, body="", sent_at=now, status=MessageStatus.PENDING,
-            position=to_ms(now), client_txn_id=self._new_id(), reply_to=reply_to,
+        base = outbound(
+            message_id=self._new_id(), chat_id=chat_id, sender_id=self.user_id, kind=MessageKind.DOCUMENT,
+            body="", at=now, txn_id=self._new_id(), reply_to=reply_to,
         )  # fmt: skip
 
         def prepare() -> tuple[ChatMessage, StoredFile, bytes]:

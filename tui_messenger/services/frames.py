@@ -171,15 +171,20 @@ def choice_reply(reply: business.ChoiceReply) -> wire.InteractiveReply:
     )
 
 
-def outgoing_frame(message: ChatMessage, *, to: str) -> wire.MessageFrame:
-    """The frame for a message the user composed (text or an interactive reply)."""
-    common: dict[str, Any] = {
+def envelope(message: ChatMessage, *, to: str) -> dict[str, Any]:
+    """The fields every message frame of `message` has: its id, sender, recipient, time and txn id."""
+    return {
         "id": message.message_id,
         "sender": message.sender_id,
         "to": to,
         "timestamp": to_ms(message.sent_at),
         "client_txn_id": message.client_txn_id,
     }
+
+
+def outgoing_frame(message: ChatMessage, *, to: str) -> wire.MessageFrame:
+    """The frame for a message the user composed (text or an interactive reply)."""
+    common = envelope(message, to=to)
     if isinstance(reply := message.content, business.ChoiceReply):
         return wire.MessageFrame(kind="interactive_reply", interactive_reply=choice_reply(reply), **common)
     context = wire.Context(message_id=message.reply_to) if message.reply_to else None

@@ -22,7 +22,6 @@ from tui_messenger.domain.models import (
     Direction,
     FeedbackKind,
     MessageKind,
-    MessageStatus,
     PageCursor,
     QualityReport,
     ReactionCount,
@@ -30,6 +29,7 @@ from tui_messenger.domain.models import (
     ReportReason,
     SearchHit,
     WindowState,
+    outbound,
 )
 from tui_messenger.services import frames, quality
 from tui_messenger.services.blocklist import BlockList
@@ -196,11 +196,17 @@ class MessengerApi:
         if summary.blocked:
             raise BlockedError(f"{clean_name(summary.chat.title)} is blocked; unblock to send messages")
         now = self.clock.now()
-        message = ChatMessage(
-            message_id=self._new_id(), chat_id=chat_id, sender_id=self.user_id, direction=Direction.OUTBOUND,
-            kind=kind, body=body, sent_at=now, status=MessageStatus.PENDING, position=to_ms(now),
-            client_txn_id=self._new_id(), payload=payload, reply_to=reply_to,
-        )  # fmt: skip
+        message = outbound(
+            message_id=self._new_id(),
+            chat_id=chat_id,
+            sender_id=self.user_id,
+            kind=kind,
+            body=body,
+            at=now,
+            txn_id=self._new_id(),
+            reply_to=reply_to,
+            payload=payload,
+        )
         raw = wire.encode(frames.outgoing_frame(message, to=summary.peer.id))
         if len(raw) > wire.MAX_FRAME_BYTES:
             raise InvalidMessageError("the message is too long to send")

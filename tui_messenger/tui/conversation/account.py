@@ -12,6 +12,8 @@ from tui_messenger.tui.conversation.controller import Controller
 from tui_messenger.tui.workers import worker
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from tui_messenger.domain.models import ChatSummary
 
 
@@ -23,14 +25,17 @@ def report_reason(summary: ChatSummary) -> ReportReason:
 
 
 class Account(Controller):
+    def _for_open_chat(self, work: Callable[[ChatSummary], object]) -> None:
+        if (summary := self.need_chat()) is not None:
+            work(summary)
+
     async def _changed(self, chat_id: int) -> None:
         self.pane.post_message(self.pane.ListChanged())
         self.pane.open_chat(chat_id)
 
     # block and report --------------------------------------------------------------------------------
     def block(self) -> None:
-        if (summary := self.need_chat()) is not None:
-            self._block(summary)
+        self._for_open_chat(self._block)
 
     @worker(group="dialog", exclusive=True)
     async def _block(self, summary: ChatSummary) -> None:
@@ -46,8 +51,7 @@ class Account(Controller):
         await self._changed(summary.chat.id)
 
     def report(self) -> None:
-        if (summary := self.need_chat()) is not None:
-            self._report(summary)
+        self._for_open_chat(self._report)
 
     @worker(group="dialog", exclusive=True)
     async def _report(self, summary: ChatSummary) -> None:
@@ -63,8 +67,7 @@ class Account(Controller):
         await self._changed(summary.chat.id)
 
     def unblock(self) -> None:
-        if (summary := self.need_chat()) is not None:
-            self._unblock(summary)
+        self._for_open_chat(self._unblock)
 
     @worker(group="dialog", exclusive=True)
     async def _unblock(self, summary: ChatSummary) -> None:
@@ -73,8 +76,7 @@ class Account(Controller):
 
     # requests ----------------------------------------------------------------------------------------
     def accept(self) -> None:
-        if (summary := self.need_chat()) is not None:
-            self._accept(summary)
+        self._for_open_chat(self._accept)
 
     def add_contact(self) -> None:
         """'Add to contacts' on the unknown-sender banner (or its key): accept and store the contact."""
@@ -91,8 +93,7 @@ class Account(Controller):
 
     # profile and promotions --------------------------------------------------------------------------
     def profile(self) -> None:
-        if (summary := self.need_chat()) is not None:
-            self._profile(summary)
+        self._for_open_chat(self._profile)
 
     @worker(group="dialog", exclusive=True)
     async def _profile(self, summary: ChatSummary) -> None:
