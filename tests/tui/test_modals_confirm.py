@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from modal_host import HOSTILE, HOSTILE_VISIBLE, ModalHost, assert_no_controls, screen_text, tab_to
 
@@ -87,6 +88,15 @@ async def test_blocked_list_unblock_by_mouse_calls_back() -> None:
     assert app.results == [("biz.megadeals",)]
 
 
+async def confirm_closed(pilot: Any) -> None:
+    """The confirm dialog is gone (under load it takes more than one turn of the loop)."""
+    for _ in range(250):
+        if not pilot.app.screen.query("#confirm-yes"):
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("the confirm dialog did not close")
+
+
 async def test_blocked_list_by_keyboard_and_declined_confirm() -> None:
     app = ModalHost(BlockedListModal(blocked_items()))
     async with app.run_test(size=SIZE) as pilot:
@@ -101,7 +111,7 @@ async def test_blocked_list_by_keyboard_and_declined_confirm() -> None:
         await pilot.press("enter")
         await pilot.pause()
         await pilot.press("enter")  # "Unblock" has focus in the confirm dialog
-        await pilot.pause()
+        await confirm_closed(pilot)
         await tab_to(pilot, "unblock-0")
         await pilot.press("enter")
         await pilot.pause()

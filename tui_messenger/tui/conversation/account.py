@@ -25,9 +25,9 @@ def report_reason(summary: ChatSummary) -> ReportReason:
 
 
 class Account(Controller):
-    def _for_open_chat(self, work: Callable[[ChatSummary], object]) -> None:
+    def _for_open_chat(self, then: Callable[[ChatSummary], object]) -> None:
         if (summary := self.need_chat()) is not None:
-            work(summary)
+            then(summary)
 
     async def _changed(self, chat_id: int) -> None:
         self.pane.post_message(self.pane.ListChanged())
