@@ -353,7 +353,7 @@ class ConversationPane(Vertical):
 
     def message_removed(self, message_id: str) -> None:
         self.editing.removed(message_id)
-        self.view.remove(message_id)
+        self.view.remove_message(message_id)
 
     def summary_changed(self, summary: ChatSummary) -> None:
         was_blocked = self.blocked
