@@ -22,8 +22,8 @@ from tui_messenger.ui_state import UiState
 if TYPE_CHECKING:
     from tui_messenger.domain.clock import Clock, VirtualClock
     from tui_messenger.services.deferred import FirstScreen
-    from tui_messenger.services.messenger import Messenger
-    from tui_messenger.services.messenger_service import MessengerService
+    from tui_messenger.services.port import Messenger
+    from tui_messenger.services.service import MessengerService
     from tui_messenger.store.database import Database
     from tui_messenger.store.preflight import Preflight
     from tui_messenger.transport.fake import World
@@ -126,7 +126,7 @@ def build_messenger(
     faults: dict[str, float] | None = None,
     downloads: Path | None = None,
 ) -> MessengerService:
-    from tui_messenger.services.messenger_service import MessengerService
+    from tui_messenger.services.service import MessengerService
     from tui_messenger.store.messages import MessageRepository
     from tui_messenger.transport.fake import FakePeer, FaultPlan
     from tui_messenger.transport.fake.seed import once_ids
@@ -163,7 +163,7 @@ class Deferred:
         # imports SQLAlchemy and pydantic; the database is opened, and so written, only once it passed.
         with ThreadPoolExecutor(max_workers=1) as verifier:
             verified = verifier.submit(self.checked.verify)
-            import tui_messenger.services.messenger_service  # noqa: F401 - imported while it checks
+            import tui_messenger.services.service  # noqa: F401 - imported while it checks
             from tui_messenger.store.database import open_database
 
             verified.result()

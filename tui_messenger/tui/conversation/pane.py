@@ -26,7 +26,7 @@ from tui_messenger.domain.models import (
     PageCursor,
     WindowState,
 )
-from tui_messenger.services.messenger import Messenger
+from tui_messenger.services.port import Messenger
 from tui_messenger.tui.conversation.account import Account
 from tui_messenger.tui.conversation.choices import Choices
 from tui_messenger.tui.conversation.chrome import Chrome
