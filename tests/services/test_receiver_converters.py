@@ -32,6 +32,6 @@ def test_progress_and_directory_hooks_are_constructor_parameters() -> None:
 
     assert "on_directory" in inspect.signature(Receiver).parameters
     assert "on_pass" in inspect.signature(RetryLoop).parameters
-    assert "on_pass" in LoopParts.__optional_keys__
+    assert "on_pass" in LoopParts.__annotations__
     for loop in (Outbox, ActionSender):  # both take the retry loop's parts, on_pass among them
         assert "LoopParts" in str(inspect.signature(loop).parameters["loop"].annotation)
