@@ -125,6 +125,7 @@ def build_messenger(
     seed: int = 0,
     faults: dict[str, float] | None = None,
     downloads: Path | None = None,
+    show_refusals: bool = True,
 ) -> MessengerService:
     from tui_messenger.services.service import MessengerService
     from tui_messenger.store.messages import MessageRepository
@@ -137,7 +138,9 @@ def build_messenger(
     # What the world sends once and this database already holds is not sent again by a restarted network.
     delivered = MessageRepository(db).existing(message_ids=once_ids(world))
     peer = FakePeer(world, clock=clock, seed=seed, faults=plan, delivered=delivered)
-    return MessengerService(db, peer, clock=clock, user_id=peer.user_id, downloads=downloads)
+    return MessengerService(
+        db, peer, clock=clock, user_id=peer.user_id, downloads=downloads, show_refusals=show_refusals
+    )
 
 
 def _ui_theme(settings: AppSettings) -> tuple[str | None, Callable[[str], None]]:
@@ -184,11 +187,15 @@ class Deferred:
 def _service(
     db: Database, world: World, settings: AppSettings, run: Resolved, clock: Clock
 ) -> MessengerService:
-    service = build_messenger(
-        db, world, clock=clock, seed=settings.seed, faults=settings.faults, downloads=run.downloads
+    return build_messenger(
+        db,
+        world,
+        clock=clock,
+        seed=settings.seed,
+        faults=settings.faults,
+        downloads=run.downloads,
+        show_refusals=run.show_refusals,
     )
-    service.show_refusals = run.show_refusals
-    return service
 
 
 def build_app(

@@ -78,6 +78,7 @@ class MessengerService(MessengerApi):
         new_id: Callable[[], str] | None = None,
         send_receipts: bool = True,
         downloads: Path | None = None,
+        show_refusals: bool = True,
     ) -> None:
         self.user_id = user_id
         self.db = db
@@ -150,6 +151,7 @@ class MessengerService(MessengerApi):
             receiver=self.receiver, new_id=self._new_id, summary=self.summary, quality=self.quality,
             preferences=self.preferences,
         )  # fmt: skip
+        self.show_refusals = show_refusals
         self.online = False
         self._inbox: asyncio.Queue[bytes] = asyncio.Queue()
         self._busy = False
