@@ -34,6 +34,7 @@ _HERE = Path(__file__).parent
 GROUP = "synapse"
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the group into the node id
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         if _HERE in Path(item.path).parents:

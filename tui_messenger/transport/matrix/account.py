@@ -83,7 +83,7 @@ def client_for(
     """A nio client; with `keys` (an existing folder) end-to-end encryption and its store there."""
     config = AsyncClientConfig(
         encryption_enabled=keys is not None,
-        store_sync_tokens=keys is not None,
+        store_sync_tokens=False,  # the database keeps the sync token, with its batch (client.py)
         pickle_key=pickle_key or "DEFAULT_KEY",
         max_timeouts=0,
         max_limit_exceeded=3,
