@@ -11,8 +11,12 @@ import os
 import sqlite3
 import subprocess
 import sys
+import threading
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -232,3 +236,56 @@ def test_the_demo_world_is_not_turned_into_an_account(tmp_path: Path) -> None:
     one_line(
         run_cli("login", "http://127.0.0.1:9", "@a:localhost", "--db", str(db), cache=tmp_path), "demo world"
     )
+
+
+@contextmanager
+def web_server(well_known: dict[str, object] | None) -> Iterator[str]:
+    """A plain web server (no Matrix API) on loopback, serving `well_known` as .well-known/matrix/client."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            if self.path == "/.well-known/matrix/client" and well_known is not None:
+                body = json.dumps(well_known).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            else:
+                self.send_error(404)
+
+        def do_POST(self) -> None:  # noqa: N802
+            self.send_error(404)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_the_server_name_finds_its_homeserver_through_well_known(
+    synapse: Homeserver, unique_user: str, tmp_path: Path
+) -> None:
+    db = tmp_path / "wk.db"
+    with web_server({"m.homeserver": {"base_url": synapse.url + "/"}}) as site:
+        result = run_cli(
+            "login", site, f"@{unique_user}:localhost", "--register", "--db", str(db), cache=tmp_path
+        )
+    assert result.returncode == 0, result.stderr
+    row = account_row(db)
+    assert row is not None and row["homeserver"] == synapse.url  # the API's address, not the site's
+
+
+def test_a_web_server_that_is_no_homeserver_is_one_line(unique_user: str, tmp_path: Path) -> None:
+    db = tmp_path / "web.db"
+    with web_server(None) as site:
+        result = run_cli("login", site, f"@{unique_user}:localhost", "--db", str(db), cache=tmp_path)
+    one_line(result, "did not answer as a Matrix homeserver")
+    assert not db.exists()

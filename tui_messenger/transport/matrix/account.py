@@ -24,6 +24,7 @@ import aiohttp
 from nio import (
     AsyncClient,
     AsyncClientConfig,
+    DiscoveryInfoResponse,
     ErrorResponse,
     KeysUploadResponse,
     LoginResponse,
@@ -33,7 +34,7 @@ from nio import (
     WhoamiResponse,
 )
 
-from tui_messenger.domain.matrix_account import MatrixLogin, localpart
+from tui_messenger.domain.matrix_account import AccountInputError, MatrixLogin, check_homeserver, localpart
 from tui_messenger.domain.private import FILE_MODE, FOLDER_MODE, make_private_folder, tighten
 from tui_messenger.domain.safe_text import clean_name
 
@@ -129,6 +130,19 @@ def refusal(what: str, homeserver: str, resp: Response) -> MatrixError:
     )
 
 
+async def discover(client: AsyncClient, homeserver: str) -> str:
+    """The client API's base URL: the one `homeserver/.well-known/matrix/client` names, if it names one
+    (people give their server's name, https://example.org, whose API may live at matrix.example.org),
+    else `homeserver` itself. The client is pointed there."""
+    resp = await call(homeserver, client.discovery_info())
+    if isinstance(resp, DiscoveryInfoResponse):
+        try:
+            client.homeserver = check_homeserver(resp.homeserver_url)
+        except AccountInputError as exc:
+            raise MatrixError(f"{homeserver} names a homeserver that is not an http(s) URL") from exc
+    return str(client.homeserver)
+
+
 def _private_files(folder: Path) -> None:
     for path in folder.rglob("*"):
         tighten(path, mode=FOLDER_MODE if path.is_dir() else FILE_MODE, what="file")
@@ -152,6 +166,7 @@ async def sign_in(
     client = client_for(homeserver, user_id, keys=keys, pickle_key=pickle_key)
     signed_in = False
     try:
+        homeserver = await discover(client, homeserver)
         if register:
             resp: Response = await call(
                 homeserver, client.register(localpart(user_id), password, device_name)
