@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import json
 import os
+import pty
+import select
 import sqlite3
 import subprocess
 import sys
 import threading
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -289,3 +292,60 @@ def test_a_web_server_that_is_no_homeserver_is_one_line(unique_user: str, tmp_pa
         result = run_cli("login", site, f"@{unique_user}:localhost", "--db", str(db), cache=tmp_path)
     one_line(result, "did not answer as a Matrix homeserver")
     assert not db.exists()
+
+
+def run_in_terminal(args: list[str], answers: list[str], *, cache: Path) -> tuple[int, bytes]:
+    """The command on a pseudo-terminal, typing each answer when a password prompt shows: its exit code
+    and everything the terminal showed."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TUI_MESSENGER_")}
+    env["TUI_MESSENGER_CACHE_DIR"] = str(cache)
+    main, child = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tui_messenger", *args],
+        stdin=child,
+        stdout=child,
+        stderr=child,
+        env=env,
+        start_new_session=True,
+    )
+    os.close(child)
+    shown, typed = b"", 0
+    deadline = time.monotonic() + 60
+    try:
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([main], [], [], 0.1)
+            if not ready:
+                if proc.poll() is not None:
+                    break
+                continue
+            try:
+                chunk = os.read(main, 4096)
+            except OSError:  # the other end closed
+                break
+            if not chunk:
+                break
+            shown += chunk
+            if typed < len(answers) and shown.count(b"Password") > typed:
+                os.write(main, answers[typed].encode() + b"\r")
+                typed += 1
+        return proc.wait(timeout=30), shown
+    finally:
+        os.close(main)
+        if proc.poll() is None:
+            proc.kill()
+
+
+def test_the_password_is_asked_for_without_echo(
+    synapse: Homeserver, unique_user: str, tmp_path: Path
+) -> None:
+    user = f"@{unique_user}:localhost"
+    db = tmp_path / "typed.db"
+    args = ["login", synapse.url, user, "--register", "--db", str(db)]
+    code, shown = run_in_terminal(args, ["first-secret", "other-secret"], cache=tmp_path)
+    assert code == 2 and b"the two passwords differ" in shown and b"Traceback" not in shown
+    assert b"first-secret" not in shown and b"other-secret" not in shown
+    assert not db.exists()
+    code, shown = run_in_terminal(args, ["typed-secret", "typed-secret"], cache=tmp_path)
+    assert code == 0, shown
+    assert b"typed-secret" not in shown and user.encode() in shown
+    assert account_row(db) is not None
