@@ -12,6 +12,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from tui_messenger.transport.matrix.homeserver import CONFIG, PID, free_port
 
 
@@ -72,6 +74,8 @@ def test_start_answers_on_loopback_then_stop_ends_it(tmp_path: Path) -> None:
         assert config["rc_message"]["per_second"] >= 1000
         assert (folder / CONFIG).stat().st_mode & 0o777 == 0o600
         assert folder.stat().st_mode & 0o777 == 0o700
+        one_line_refusal(run_cli("homeserver", "start", "--dir", str(folder)), "already running")
+        assert int(pid_file.read_text()) == pid
     finally:
         stopped = run_cli("homeserver", "stop", "--dir", str(folder))
     assert stopped.returncode == 0, stopped.stderr
@@ -141,3 +145,14 @@ def test_a_restart_on_another_port_keeps_the_secrets(tmp_path: Path) -> None:
         assert len(first[key]) >= 32
         assert second[key] == first[key]
     assert write_config(tmp_path / "other", 40001).read_text() != (folder / CONFIG).read_text()
+
+
+def test_without_synapse_start_says_how_to_install_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui_messenger.transport.matrix import homeserver
+
+    monkeypatch.setattr(homeserver, "find_spec", lambda name: None)
+    with pytest.raises(homeserver.HomeserverError, match=r"tui-messenger\[server\]"):
+        homeserver.start(tmp_path / "hs")
+    assert not (tmp_path / "hs").exists()

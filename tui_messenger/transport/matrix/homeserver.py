@@ -57,6 +57,7 @@ _NESTED_LIMITS = {
     "rc_invites": ("per_room", "per_user", "per_issuer"),
     "rc_presence": ("per_user",),
 }
+_NOT_INSTALLED = 'Synapse is not installed: pip install "tui-messenger[server]" (or matrix-synapse)'
 _SECRETS = ("macaroon_secret_key", "form_secret", "registration_shared_secret")
 
 
@@ -189,9 +190,7 @@ def spawn(folder: Path, *, die_with_parent: bool = False) -> subprocess.Popen[by
 
     With `die_with_parent` (tests), the kernel sends it SIGTERM when this process dies, even by SIGKILL."""
     if not synapse_installed():
-        raise HomeserverError(
-            'Synapse is not installed: pip install "tui-messenger[server]" (or matrix-synapse)'
-        )
+        raise HomeserverError(_NOT_INSTALLED)
     with open(folder / OUTPUT, "wb") as output:
         return subprocess.Popen(
             [sys.executable, "-m", _MODULE, "-c", str((folder / CONFIG).resolve())],
@@ -274,6 +273,8 @@ def running(folder: Path) -> int | None:
 def start(folder: Path, port: int | None = None) -> Homeserver:
     """Configure and start a Synapse in `folder` that outlives this process; return once it answers."""
     folder = folder.expanduser()
+    if not synapse_installed():
+        raise HomeserverError(_NOT_INSTALLED)
     if folder.exists() and not folder.is_dir():
         raise HomeserverError(f"{folder}: not a folder")
     pid = running(folder)
