@@ -79,6 +79,7 @@ def test_start_answers_on_loopback_then_stop_ends_it(tmp_path: Path) -> None:
     finally:
         stopped = run_cli("homeserver", "stop", "--dir", str(folder))
     assert stopped.returncode == 0, stopped.stderr
+    assert f"pid {pid}" in stopped.stdout
     assert wait_gone(pid)
     assert not pid_file.exists()
     assert not answers(url)

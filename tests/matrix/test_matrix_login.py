@@ -217,6 +217,12 @@ def test_bad_input_is_refused_before_anything(args: tuple[str, str], word: str, 
     assert not db.exists()
 
 
+def test_logout_of_no_database_makes_none(tmp_path: Path) -> None:
+    db = tmp_path / "none.db"
+    one_line(run_cli("logout", "--db", str(db), cache=tmp_path, password=None), "no such database")
+    assert not db.exists()
+
+
 def test_no_password_without_a_terminal_is_one_line(tmp_path: Path) -> None:
     db = tmp_path / "x.db"
     result = run_cli(

@@ -116,7 +116,10 @@ def login(
 @click.pass_context
 def logout(ctx: click.Context, local: bool, db_path: Path | None) -> None:
     """End this database's Matrix session: on the server, then its token and keys here."""
-    db = _open(db_path or ctx.obj.get("db_path"))
+    given = db_path or ctx.obj.get("db_path")
+    if not os.path.lexists(given or default_db_path()):  # not made only to say it is not signed in
+        fail(f"{given or default_db_path()}: no such database")
+    db = _open(given)
     from tui_messenger.services.matrix_accounts import AccountError, sign_out
 
     try:

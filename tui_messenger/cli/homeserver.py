@@ -45,6 +45,7 @@ def stop(folder: Path) -> None:
     from tui_messenger.transport.matrix.homeserver import stop as stop_server
 
     try:
-        stop_server(folder)
+        pid = stop_server(folder)
     except HomeserverError as exc:
         fail(str(exc))
+    click.echo(f"Stopped the homeserver of {folder} (pid {pid}).")
