@@ -217,6 +217,16 @@ def test_bad_input_is_refused_before_anything(args: tuple[str, str], word: str, 
     assert not db.exists()
 
 
+def test_a_key_store_path_that_is_a_link_is_refused(tmp_path: Path) -> None:
+    db = tmp_path / "linked.db"
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    db.with_name("linked.db.keys").symlink_to(elsewhere)
+    url = f"http://127.0.0.1:{free_port()}"
+    one_line(run_cli("login", url, "@a:localhost", "--db", str(db), cache=tmp_path), "not a plain folder")
+    assert list(elsewhere.iterdir()) == []
+
+
 def test_logout_of_no_database_makes_none(tmp_path: Path) -> None:
     db = tmp_path / "none.db"
     one_line(run_cli("logout", "--db", str(db), cache=tmp_path, password=None), "no such database")

@@ -160,8 +160,11 @@ async def sign_in(
     """Sign in (or register and sign in) a new device with its key store in `keys`: the login to keep.
 
     On any failure nothing is left behind: no session on the server, no key store this call made."""
+    if keys.is_symlink() or (keys.exists() and not keys.is_dir()):
+        raise MatrixError(f"{keys} should be the key store's folder, and is not a plain folder")
     made = not keys.exists()
     make_private_folder(keys)
+    tighten(keys, mode=FOLDER_MODE, what="folder")
     pickle_key = secrets.token_urlsafe(32)
     client = client_for(homeserver, user_id, keys=keys, pickle_key=pickle_key)
     signed_in = False
