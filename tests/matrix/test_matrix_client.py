@@ -141,3 +141,29 @@ async def test_a_missing_key_store_is_refused(
     shutil.rmtree(tmp_path / f"{unique_user}.db.keys")
     with pytest.raises(MatrixError, match="key store"):
         await open_client(db)
+
+
+async def test_a_server_that_stalls_is_told_in_time(tmp_path: Path) -> None:
+    """nio sends a full-state sync without a time limit; the client bounds it."""
+    import asyncio
+    import socket
+
+    from tui_messenger.domain.matrix_account import MatrixLogin
+    from tui_messenger.transport.matrix.client import MatrixClient
+
+    with socket.socket() as silent:  # takes connections, never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}"
+        keys = tmp_path / "keys"
+        keys.mkdir(mode=0o700)
+        client = MatrixClient(
+            MatrixLogin(url, "@a:localhost", "DEV", "token", "pickle"), keys, request_timeout=1
+        )
+        try:
+            await client.open(check=False)
+            with pytest.raises(MatrixError) as caught:
+                await asyncio.wait_for(client.sync(None, timeout_ms=0), timeout=15)
+            assert caught.value.unreachable and "did not answer in time" in str(caught.value)
+        finally:
+            await client.close()

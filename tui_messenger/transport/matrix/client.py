@@ -18,6 +18,7 @@ here, so no caller can get them wrong:
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,14 @@ from nio import (
 )
 
 from tui_messenger.domain.matrix_account import MatrixLogin
-from tui_messenger.transport.matrix.account import MatrixError, call, client_for, refusal, whoami
+from tui_messenger.transport.matrix.account import (
+    REQUEST_TIMEOUT,
+    MatrixError,
+    call,
+    client_for,
+    refusal,
+    whoami,
+)
 
 SYNC_TIMEOUT_MS = 30_000  # a long poll: the server answers at once when there is news
 
@@ -54,6 +62,7 @@ class MatrixClient:
         if not keys.is_dir():
             raise MatrixError(f"the key store {keys} is missing: sign in again")
         self.login = login
+        self.timeout = request_timeout or REQUEST_TIMEOUT
         extra = {"timeout": request_timeout} if request_timeout else {}
         self.nio: AsyncClient = client_for(
             login.homeserver,
@@ -82,10 +91,9 @@ class MatrixClient:
         call of a run. Raises MatrixError (revoked: sign in again)."""
         full = not self._synced
         self.nio.next_batch = None  # the position is `since`, from the database, never nio's memory
-        resp = await call(
-            self.login.homeserver,
-            self.nio.sync(timeout=timeout_ms, since=since, full_state=full or None),
-        )
+        request = self.nio.sync(timeout=timeout_ms, since=since, full_state=full or None)
+        # nio sends a full-state sync with no time limit at all: a server that stalls would hang it
+        resp = await call(self.login.homeserver, asyncio.wait_for(request, timeout_ms / 1000 + self.timeout))
         if not isinstance(resp, SyncResponse):
             raise refusal("sync failed", self.login.homeserver, resp)
         self._synced = True
