@@ -62,6 +62,8 @@ async def test_encrypted_chat_resumes_exactly_from_the_stored_token(
         await ben.nio.join(room_id)
         await anna.sync(None, timeout_ms=0)
         assert anna.room_is_encrypted(room_id)
+        with pytest.raises(MatrixError, match="unknown room"):
+            await anna.send_text("!elsewhere:localhost", "hello over matrix", txn_id="txn-0")
         first = await anna.send_text(room_id, "hello over matrix", txn_id="txn-1")
         assert await anna.send_text(room_id, "hello over matrix", txn_id="txn-1") == first  # exactly once
 
