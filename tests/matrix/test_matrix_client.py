@@ -169,3 +169,40 @@ async def test_a_server_that_stalls_is_told_in_time(tmp_path: Path) -> None:
             assert caught.value.unreachable and "did not answer in time" in str(caught.value)
         finally:
             await client.close()
+
+
+async def test_a_sign_in_the_database_cannot_keep_is_ended_on_the_server(
+    synapse: Homeserver,
+    unique_user: str,
+    tmp_path: Path,
+    databases: list[Database],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import sqlite3
+
+    from tui_messenger.services.matrix_accounts import AccountError
+    from tui_messenger.store.matrix_account import MatrixAccountRepository
+
+    user = f"@{unique_user}:localhost"
+    full = open_database(tmp_path / "full.db")
+    databases.append(full)
+
+    def disk_full(*args: object, **kwargs: object) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(MatrixAccountRepository, "save", disk_full)
+    with pytest.raises(AccountError, match="disk is full") as caught:
+        await sign_in(full, synapse.url, user, PASSWORD, register=True, device_name="lost")
+    assert "\n" not in str(caught.value)
+    assert not (tmp_path / "full.db.keys").exists()
+    monkeypatch.undo()
+
+    kept = open_database(tmp_path / "kept.db")
+    databases.append(kept)
+    login = await sign_in(kept, synapse.url, user, PASSWORD, register=False, device_name="kept")
+    request = urllib.request.Request(
+        synapse.url + "/_matrix/client/v3/devices", headers={"Authorization": f"Bearer {login.access_token}"}
+    )
+    with urllib.request.urlopen(request, timeout=10) as reply:
+        devices = json.loads(reply.read())["devices"]
+    assert [d["display_name"] for d in devices] == ["kept"]  # the device that could not be kept is gone

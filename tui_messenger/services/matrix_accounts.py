@@ -45,12 +45,15 @@ async def sign_in(
         raise AccountError(str(exc)) from exc
     try:
         repo.save(login, now_ms=int(time.time() * 1000))
-    except BaseException:
+    except BaseException as exc:
         try:
             await matrix.sign_out(login)
         except MatrixError:
             pass  # the save failed: that is the error to show
         matrix.remove_keys(keys)
+        if isinstance(exc, Exception):  # a full disk, a lock: one line, signed out again
+            reason = " ".join(str(getattr(exc, "orig", None) or exc).split())[:160]
+            raise AccountError(f"{db.path}: cannot keep the sign-in ({reason}); signed out again") from exc
         raise
     return login
 
