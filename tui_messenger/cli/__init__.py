@@ -107,7 +107,8 @@ def main(ctx: click.Context, /, db_path: Path | None, **options: object) -> None
     ctx.obj.update(options)
     if ctx.invoked_subcommand is not None:
         return
-    from tui_messenger.bootstrap import AppSettings, BootError, run_app
+    from tui_messenger.bootstrap import BootError, run_app
+    from tui_messenger.settings import AppSettings
 
     faults = {name: options[name] for name in FAULTS}
     settings = AppSettings(
