@@ -25,6 +25,9 @@ class _LazyGroup(click.Group):
         "scenario": "tui_messenger.cli.scenario:scenario",
         "export": "tui_messenger.cli.export:export",
         "report": "tui_messenger.cli.report:report",
+        "homeserver": "tui_messenger.cli.homeserver:homeserver",
+        "login": "tui_messenger.cli.account:login",
+        "logout": "tui_messenger.cli.account:logout",
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
