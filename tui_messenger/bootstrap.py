@@ -6,11 +6,9 @@ Nothing here runs at import time; folders are created only when first needed.
 
 from __future__ import annotations
 
-import asyncio
 import sys
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -172,7 +170,8 @@ class Deferred:
             verified.result()
         db = open_database(self.checked.path, checked=self.checked)
         self.opened.append(db)
-        service = _service(db, self.world or load_world(settings.scenario), settings, run, clock)
+        world = self.world
+        service = _service(db, lambda: world or load_world(settings.scenario), settings, run, clock)
         from tui_messenger.tui.quiet_gc import tune_gc  # imported with the screens already
 
         tune_gc()  # everything imported and built: what exists now lives as long as the app
@@ -185,16 +184,39 @@ class Deferred:
 
 
 def _service(
-    db: Database, world: World, settings: AppSettings, run: Resolved, clock: Clock
+    db: Database, world: Callable[[], World], settings: AppSettings, run: Resolved, clock: Clock
 ) -> MessengerService:
+    """The service on `db`: over Matrix when the database belongs to a Matrix account, else over the fake
+    network running `world` (loaded only then)."""
+    matrix = matrix_service(db, clock=clock, downloads=run.downloads)
+    if matrix is not None:
+        return matrix
     return build_messenger(
         db,
-        world,
+        world(),
         clock=clock,
         seed=settings.seed,
         faults=settings.faults,
         downloads=run.downloads,
         show_refusals=run.show_refusals,
+    )
+
+
+def matrix_service(db: Database, *, clock: Clock, downloads: Path | None = None) -> MessengerService | None:
+    """The service over the database's Matrix account (its device opened when the service connects), or
+    None when the database is the demo world's. nio is imported only here, after the first frame."""
+    from tui_messenger.store.matrix_account import MatrixAccountRepository
+
+    stored = MatrixAccountRepository(db).get()
+    if stored is None:
+        return None
+    from tui_messenger.services.matrix_accounts import open_client
+    from tui_messenger.services.service import MessengerService
+    from tui_messenger.transport.matrix.transport import MatrixTransport
+
+    transport = MatrixTransport(lambda: open_client(db, check=False))
+    return MessengerService(
+        db, transport, clock=clock, user_id=stored.user_id, downloads=downloads, show_refusals=False
     )
 
 
@@ -224,7 +246,7 @@ def build_app(
         )
     elif db is not None:
         clock = settings.clock or resumed_clock(db.path, speed=settings.speed)
-        messenger = _service(db, load_world(settings.scenario), settings, run, clock)
+        messenger = _service(db, lambda: load_world(settings.scenario), settings, run, clock)
     else:
         raise ValueError("build_app needs an open database or a deferred start")
     theme, remember = _ui_theme(settings)
@@ -279,40 +301,6 @@ def build_test_app(
         bell=bell,
     )
     return build_app(settings, db=open_database(tmp_path / "messenger.db"))
-
-
-@asynccontextmanager
-async def headless_messenger(settings: AppSettings) -> AsyncIterator[MessengerService]:
-    """The service without a screen, for subcommands. A fresh database first takes in the demo world
-    (or the chosen scenario) from the fake network, as the first run of the app would."""
-    from tui_messenger.domain.clock import ManualClock
-
-    db = open_store(settings.db_path, exclusive=False)
-    try:
-        now = resumed_clock(db.path, speed=1.0).now()  # the tester's clock, its stored jumps included
-        service = build_messenger(db, load_world(settings.scenario), clock=ManualClock(now))
-        if service.settings.sync_token() is None:
-            await service.start()
-            try:
-                await _until_synced(service)
-            finally:
-                await service.stop()
-        yield service
-    finally:
-        db.close()
-
-
-async def _until_synced(service: MessengerService, *, timeout: float = 30.0) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not (service.settings.sync_token() is not None and service.idle):
-        if loop.time() > deadline:
-            raise BootError("the fake network did not finish its first sync", exit_code=1)
-        service.progress.clear()
-        try:
-            await asyncio.wait_for(service.progress.wait(), timeout=0.5)
-        except TimeoutError:
-            pass
 
 
 def run_app(settings: AppSettings) -> int:

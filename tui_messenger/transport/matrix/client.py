@@ -73,6 +73,7 @@ class MatrixClient:
             **extra,
         )
         self._synced = False
+        self._keys = asyncio.Lock()  # one key upkeep at a time: nio refuses a second query in flight
 
     async def open(self, *, check: bool = True) -> None:
         """Load the device and its keys; with `check`, ask the server whether the token still holds."""
@@ -101,6 +102,27 @@ class MatrixClient:
         return SyncBatch(resp.next_batch, resp, full)
 
     async def _housekeeping(self) -> None:
+        async with self._keys:
+            await self._keep_keys()
+
+    async def prepare_room(self, room_id: str) -> None:
+        """Before a send into an encrypted room: the members' devices known and an Olm session with each,
+        so the message's key reaches every device (a room just created or joined may not have had the
+        sync's upkeep yet, and nio shares a key only with the devices it knows)."""
+        if not self.room_is_encrypted(room_id) or self.nio.olm is None:
+            return
+        async with self._keys:
+            if not self.nio.rooms[room_id].members_synced:
+                await call(self.login.homeserver, self.nio.joined_members(room_id))
+            self.nio.olm.update_tracked_users(self.nio.rooms[room_id])  # an invited member too
+            await self._keep_keys()
+            missing = self.nio.get_missing_sessions(room_id)
+            if missing:
+                resp = await call(self.login.homeserver, self.nio.keys_claim(missing))
+                if not isinstance(resp, KeysClaimResponse):
+                    raise refusal("claiming one-time keys failed", self.login.homeserver, resp)
+
+    async def _keep_keys(self) -> None:
         client, server = self.nio, self.login.homeserver
         steps: list[tuple[bool, Any, type[Response]]] = [
             (client.should_upload_keys, client.keys_upload, KeysUploadResponse),
