@@ -121,6 +121,10 @@ async def test_two_people_chat_over_matrix_and_a_restart_doubles_nothing(
     texts = await until(lambda: _has(ben, anna_id, "while you were away"))
     assert texts.count("while you were away") == 1 and texts.count("hello over matrix") == 1
 
+    # the server's own database files hold no text of the encrypted messages
+    stored = b"".join(f.read_bytes() for f in people.server.folder.glob("homeserver.db*"))
+    assert stored and b"hello over matrix" not in stored and b"while you were away" not in stored
+
     raw = _messages(people.server, anna_db, request)
     # Messages and edits are ciphertext; reactions are m.reaction in the clear (matrix-nio does not encrypt
     # them yet), redactions carry no text.
@@ -172,3 +176,48 @@ def _get(url: str, path: str, token: str) -> dict[str, Any]:
     request = urllib.request.Request(url + path, headers={"Authorization": f"Bearer {token}"})
     with urllib.request.urlopen(request, timeout=10) as reply:
         return json.loads(reply.read())  # type: ignore[no-any-return]
+
+
+async def test_a_block_reaches_the_server_and_her_messages_never_show(
+    people: People, unique_user: str
+) -> None:
+    ben_id, anna_id = f"@{unique_user}b:localhost", f"@{unique_user}a:localhost"
+    anna_db, ben_db = await people.sign_up(unique_user + "a"), await people.sign_up(unique_user + "b")
+    anna, ben = await people.start(anna_db), await people.start(ben_db)
+    chat = await ben.open_chat(anna_id)
+    await ben.send_text(chat.chat.id, "hello")
+    await until(lambda: _has(anna, ben_id, "hello"))
+    theirs = await anna.chat_for_account(ben_id)
+    assert theirs is not None
+    await anna.send_text(theirs.chat.id, "buy my stuff")
+    await until(lambda: _has(ben, anna_id, "buy my stuff"))
+
+    from tui_messenger.domain.models import ReportReason
+
+    await ben.report(anna_id, ReportReason.SPAM, also_block=True)
+    ignored = _get(
+        people.server.url,
+        f"/_matrix/client/v3/user/{ben_id}/account_data/m.ignored_user_list",
+        _token(ben_db),
+    )
+    assert anna_id in ignored["ignored_users"]
+    import sqlite3
+
+    with sqlite3.connect(people.server.folder / "homeserver.db") as conn:
+        reported = conn.execute("SELECT reason FROM event_reports WHERE user_id = ?", (ben_id,)).fetchall()
+    assert reported and reported[0][0] == ReportReason.SPAM.value
+
+    await anna.send_text(theirs.chat.id, "are you there?")
+    await anna.send_text(theirs.chat.id, "hello??")
+    await until(lambda: _has(anna, ben_id, "hello??"))
+    await asyncio.sleep(1.5)  # more than one of Ben's long polls
+    assert "are you there?" not in await bodies(ben, anna_id)
+    assert "hello??" not in await bodies(ben, anna_id)
+
+
+def _token(db: Database) -> str:
+    from tui_messenger.store.matrix_account import MatrixAccountRepository
+
+    stored = MatrixAccountRepository(db).get()
+    assert stored is not None and stored.login is not None
+    return stored.login.access_token

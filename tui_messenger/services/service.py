@@ -105,6 +105,7 @@ class MessengerService(MessengerApi):
         self.safety = Safety(
             blocks=BlockRepository(db), reports=ReportRepository(db), messages=self.messages,
             chats=self.chats, clock=clock, hub=self.hub, blocked=self.blocked_ids, decorate=self.decorate,
+            network=transport,
         )  # fmt: skip
         self.receiver = Receiver(
             ingest=IngestRepository(db), chats=self.chats, transport=transport, clock=clock, user_id=user_id,
@@ -237,6 +238,7 @@ class MessengerService(MessengerApi):
             self.outbox.reconnected()
             self.actions.reconnected()
             await self.preferences.flush()
+            await self.safety.tell_network(empty_too=False)
             self.progress.set()
             async for raw in frames:
                 self._inbox.put_nowait(raw)

@@ -21,9 +21,11 @@ Imports matrix-nio: import this module lazily.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Sequence
 from typing import Any
+from urllib.parse import quote
 
 from nio import MegolmEvent, RoomCreateResponse, RoomSendResponse
 from pydantic import ValidationError
@@ -289,6 +291,37 @@ class MatrixTransport(Transport):
                 raise MatrixError(f"the new chat with {peer} did not arrive from the server")
             await asyncio.sleep(0.05)
         return room_id
+
+    # the network's block list and reports ---------------------------------------------------------------
+    async def set_blocked(self, account_ids: Collection[str]) -> None:
+        """`m.ignored_user_list`: the server stops sending what they write (and their invitations)."""
+        client = self._client
+        if client is None:
+            raise TransportClosed("not connected")
+        me = quote(client.login.user_id, safe="")
+        body: dict[str, Any] = {"ignored_users": {account: {} for account in account_ids}}
+        await self._request(client, "PUT", f"/user/{me}/account_data/m.ignored_user_list", body)
+
+    async def report(self, account_id: str, message_ids: Sequence[str], reason: str) -> None:
+        """The Matrix report API, one report per message of the evidence (to the homeserver's admins)."""
+        client = self._client
+        room_id = self.rooms.get(account_id)
+        if client is None or room_id is None:
+            raise TransportClosed("not connected, or no chat with them")
+        for message_id in message_ids:
+            event = quote(self.ids.event(message_id), safe="")
+            body = {"reason": reason, "score": -100}
+            await self._request(client, "POST", f"/rooms/{quote(room_id, safe='')}/report/{event}", body)
+
+    async def _request(self, client: MatrixClient, method: str, path: str, body: dict[str, Any]) -> None:
+        headers = {"Authorization": f"Bearer {client.login.access_token}", "Content-Type": "application/json"}
+        request = client.nio.send(method, "/_matrix/client/v3" + path, json.dumps(body), headers=headers)
+        response = await call(client.login.homeserver, request)
+        try:
+            if response.status >= 400:
+                raise MatrixError(f"{method} {path.split('/')[1]} refused (HTTP {response.status})")
+        finally:
+            response.release()
 
 
 def _safely(convert: Callable[..., Any], *args: Any) -> list[wire.Frame]:
