@@ -26,7 +26,17 @@ sys.path.insert(0, str(HERE))
 import corpus  # noqa: E402
 from timing import Result, unavailable  # noqa: E402
 
-KEYS = ("open_chat", "scroll_back", "chat_list", "search", "startup", "ingest", "store_write", "memory")
+KEYS = (
+    "open_chat",
+    "scroll_back",
+    "chat_list",
+    "search",
+    "startup",
+    "ingest",
+    "store_write",
+    "memory",
+    "matrix",
+)
 
 
 class Stores:
@@ -72,6 +82,7 @@ class Stores:
 
 
 def run_measures(stores: Stores, only: set[str] | None, log: Callable[[str], None]) -> dict[str, Result]:
+    import matrix_measures
     import screen_measures
     import store_measures
 
@@ -85,6 +96,7 @@ def run_measures(stores: Stores, only: set[str] | None, log: Callable[[str], Non
         "startup": lambda: screen_measures.startup(stores.big, stores.empty, sizes),
         "ingest": lambda: screen_measures.ingest(stores.base, stores.folder, sizes),
         "memory": lambda: screen_measures.memory(stores.big, stores.empty, sizes),
+        "matrix": lambda: matrix_measures.matrix(stores.folder, stores.empty, sizes),
     }
     results: dict[str, Result] = {}
     for key in KEYS:

@@ -1,0 +1,255 @@
+"""The Matrix measures (issue 14), against a local Synapse this benchmark starts in its folder.
+
+- latency: a message sent by one person's service until it is drawn in the other person's open chat (the
+  real app, headless), median over 50, plain and encrypted rooms; against a bare matrix-nio pair in the
+  same run (send until the receiver's sync callback has it). Target: ratio <= 1.3 each.
+- startup: process start until the chat list is on screen (the real command line in a pseudo-terminal)
+  for a Matrix account's database, against the demo world's empty store. Target: ratio <= 1.2.
+- first_screen (50 rooms x 200 events: 10,000 events to put on a server first) is not measured yet.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from timing import Result
+
+SENDS = 50
+WARM = 3  # the first sends share the room key and warm the caches: not counted
+WAIT = 10.0  # seconds a message may take before it counts as lost (reported, never waited for forever)
+
+
+async def _arrival(arrived: dict[str, float], body: str, start: float) -> float | None:
+    while body not in arrived:
+        if time.perf_counter() - start > WAIT:
+            return None
+        await asyncio.sleep(0.001)
+    return arrived[body] - start
+
+
+def _median(samples: list[float | None]) -> tuple[float, int]:
+    got = [s for s in samples[WARM:] if s is not None]
+    return (statistics.median(got) if got else float("nan")), sum(1 for s in samples if s is None)
+
+
+PASSWORD = "bench password"
+PLAIN = {"type": "m.room.encryption", "state_key": "", "content": {"algorithm": "m.megolm.v1.aes-sha2"}}
+
+
+@contextmanager
+def synapse(folder: Path) -> Iterator[str]:
+    from tui_messenger.transport.matrix.homeserver import (
+        free_port,
+        spawn,
+        terminate,
+        wait_ready,
+        write_config,
+    )
+
+    port = free_port()
+    write_config(folder, port)
+    proc = spawn(folder, die_with_parent=True)
+    try:
+        wait_ready(proc, folder, port)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        terminate(proc)
+
+
+async def _account(url: str, folder: Path, name: str) -> Path:
+    from tui_messenger.services.matrix_accounts import sign_in
+    from tui_messenger.store.database import open_database
+
+    path = folder / f"{name}.db"
+    db = open_database(path)
+    try:
+        await sign_in(db, url, f"@{name}:localhost", PASSWORD, register=True, device_name=name)
+    finally:
+        db.close()
+    return path
+
+
+def matrix(folder: Path, empty: Path, sizes: Any) -> Result:
+    from screen_measures import SCREEN_MARK, _pty_run
+
+    home = folder / "matrix"
+    home.mkdir(exist_ok=True)
+    with synapse(home / "synapse") as url:
+        stamp = int(time.time())
+        latency = asyncio.run(_latencies(url, home, stamp))
+        path = asyncio.run(_account(url, home, f"start{stamp}"))
+        startup = _startup(path, empty, home, sizes.runs, _pty_run, SCREEN_MARK)
+    return latency | startup
+
+
+def _startup(matrix_db: Path, empty: Path, home: Path, runs: int, pty_run: Any, mark: bytes) -> Result:
+    import os
+    import sys
+
+    from timing import median_ms
+
+    env = os.environ | {
+        "TERM": "xterm-256color", "COLUMNS": "120", "LINES": "40",
+        "TUI_MESSENGER_CONFIG_DIR": str(home / "config"), "TUI_MESSENGER_DATA_DIR": str(home / "data"),
+        "TUI_MESSENGER_CACHE_DIR": str(home / "cache"),
+    }  # fmt: skip
+    env.pop("TEXTUAL", None)
+    plan = {
+        "matrix": [sys.executable, "-m", "tui_messenger", "--db", str(matrix_db)],
+        "demo": [sys.executable, "-m", "tui_messenger", "--db", str(empty), "--drop", "1"],
+    }
+    samples: dict[str, list[float]] = {name: [] for name in plan}
+    for run in range(max(runs, 3) + 1):
+        for name, command in plan.items():
+            shown = pty_run(command, [mark], env)
+            if run:  # the first round warms the caches
+                samples[name].append(shown)
+    matrix_ms, demo_ms = median_ms(samples["matrix"]), median_ms(samples["demo"])
+    ratio = round(matrix_ms / demo_ms, 3)
+    return {
+        "startup_matrix_ms": matrix_ms,
+        "startup_demo_ms": demo_ms,
+        "startup_ratio": ratio,
+        "startup_met": ratio <= 1.2,
+    }
+
+
+async def _latencies(url: str, home: Path, stamp: int) -> Result:
+    result: Result = {}
+    for encrypted in (False, True):
+        label = "encrypted" if encrypted else "plain"
+        ours, ours_lost = await _ours(url, home, f"{label}{stamp}", encrypted)
+        bare, bare_lost = await _bare(url, home, f"{label}{stamp}", encrypted)
+        result |= {
+            f"latency_{label}_ms": round(ours * 1000, 2),
+            f"latency_{label}_nio_ms": round(bare * 1000, 2),
+            f"latency_{label}_ratio": round(ours / bare, 3),
+            f"latency_{label}_lost": ours_lost,
+            f"latency_{label}_nio_lost": bare_lost,
+        }
+    met = all(
+        result[f"latency_{label}_ratio"] <= 1.3 and not result[f"latency_{label}_lost"]
+        for label in ("plain", "encrypted")
+    )
+    return result | {"latency_met": met}
+
+
+async def _bare(url: str, home: Path, tag: str, encrypted: bool) -> tuple[float, int]:
+    """Two bare nio clients: send until the receiver's sync callback has the message (median, seconds)."""
+    from nio import AsyncClient, AsyncClientConfig, RoomMessageText
+
+    clients = []
+    for who in ("a", "b"):
+        store = home / f"nio-{tag}-{who}"
+        store.mkdir(parents=True, exist_ok=True)
+        config = AsyncClientConfig(store_sync_tokens=False, encryption_enabled=True)
+        client = AsyncClient(url, f"@nio{tag}{who}:localhost", store_path=str(store), config=config)
+        await client.register(f"nio{tag}{who}", PASSWORD)
+        clients.append(client)
+    sender, receiver = clients
+    try:
+        await sender.sync(timeout=0, full_state=True)
+        state = [PLAIN] if encrypted else []
+        room = (
+            await sender.room_create(is_direct=True, invite=[receiver.user_id], initial_state=state)
+        ).room_id
+        await receiver.sync(timeout=0, full_state=True)
+        await receiver.join(room)
+        arrived: dict[str, float] = {}
+
+        async def on_message(_room: Any, event: Any) -> None:
+            arrived.setdefault(event.body, time.perf_counter())
+
+        receiver.add_event_callback(on_message, RoomMessageText)
+        task = asyncio.create_task(receiver.sync_forever(timeout=30000))
+        await sender.sync(timeout=0)
+        await sender.keys_query() if sender.should_query_keys else None
+        samples: list[float | None] = []
+        for n in range(SENDS + WARM):
+            body = f"bare {tag} {n}"
+            start = time.perf_counter()
+            await sender.room_send(
+                room, "m.room.message", {"msgtype": "m.text", "body": body}, ignore_unverified_devices=True
+            )
+            samples.append(await _arrival(arrived, body, start))
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        return _median(samples)
+    finally:
+        for client in clients:
+            await client.close()
+
+
+async def _ours(url: str, home: Path, tag: str, encrypted: bool) -> tuple[float, int]:
+    """Our sender's service and the receiver's real app (headless, the chat open): send until the text is
+    in the receiver's history on screen (median, seconds)."""
+    from tui_messenger.bootstrap import build_app, matrix_service
+    from tui_messenger.domain.clock import ManualClock
+    from tui_messenger.settings import AppSettings
+    from tui_messenger.store.database import open_database
+    from tui_messenger.tui.widgets import history_window
+    from tui_messenger.tui.widgets.message_view import MessageView
+
+    sender_path = await _account(url, home, f"s{tag}")
+    receiver_path = await _account(url, home, f"r{tag}")
+    sender_db, receiver_db = open_database(sender_path), open_database(receiver_path)
+    sender = matrix_service(sender_db, clock=ManualClock(datetime.now(UTC)))
+    assert sender is not None
+    if not encrypted:
+        from tui_messenger.transport.matrix import transport as matrix_transport
+
+        matrix_transport.ENCRYPTION = {"type": "m.room.history_visibility", "state_key": "",
+                                       "content": {"history_visibility": "shared"}}  # fmt: skip
+    arrived: dict[str, float] = {}
+    original = history_window.HistoryWindow.append_many
+
+    def append_many(self: Any, messages: Any) -> None:
+        original(self, messages)
+        now = time.perf_counter()
+        for message in messages:
+            arrived.setdefault(message.body, now)
+
+    history_window.HistoryWindow.append_many = append_many  # type: ignore[method-assign]
+    settings = AppSettings(db_path=receiver_path, config_dir=home / f"config-{tag}")
+    app = build_app(settings, db=receiver_db)
+    try:
+        await sender.start()
+        chat = await sender.open_chat(f"@r{tag}:localhost")
+        await sender.send_text(chat.chat.id, "hello")
+        async with app.run_test(size=(120, 40)) as pilot:
+            messenger: Any = app.messenger
+            for _ in range(400):
+                summary = await messenger.chat_for_account(f"@s{tag}:localhost")
+                if summary is not None:
+                    break
+                await pilot.pause(0.05)
+            assert summary is not None, "the first message did not arrive"
+            app.screen.open_chat(summary.chat.id)  # type: ignore[attr-defined]
+            for _ in range(200):
+                if app.screen.query(MessageView):
+                    break
+                await pilot.pause(0.05)
+            await pilot.pause(0.5)
+            samples: list[float | None] = []
+            for n in range(SENDS + WARM):
+                body = f"ours {tag} {n}"
+                start = time.perf_counter()
+                await sender.send_text(chat.chat.id, body)
+                samples.append(await _arrival(arrived, body, start))
+        return _median(samples)
+    finally:
+        history_window.HistoryWindow.append_many = original  # type: ignore[method-assign]
+        if not encrypted:
+            from tui_messenger.transport.matrix import transport as matrix_transport
+
+            matrix_transport.ENCRYPTION = PLAIN
+        await sender.stop()
+        sender_db.close()
+        receiver_db.close()
