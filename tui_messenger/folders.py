@@ -6,6 +6,9 @@ Every variable has the prefix `TUI_MESSENGER_` (README, "Environment"):
   and cache folders (else platformdirs'), for tests and portable installs;
 - `TUI_MESSENGER_NULLPOOL`: any non-empty value opens a new SQLite connection for every session instead
   of keeping a pool (tests that simulate a crash or another process on the same file).
+
+Textual's own `TEXTUAL_DRIVER` is read here too: textual-serve (`tui-messenger serve`) sets it to Textual's
+web driver, and the app then talks to a browser tab through pipes instead of a terminal.
 """
 
 from __future__ import annotations
@@ -28,6 +31,11 @@ def env(name: str) -> str | None:
 def single_connections() -> bool:
     """`TUI_MESSENGER_NULLPOOL`: no connection pool."""
     return env("NULLPOOL") is not None
+
+
+def in_browser() -> bool:
+    """Whether the app was started by textual-serve for a browser tab (Textual's web driver)."""
+    return os.environ.get("TEXTUAL_DRIVER", "").endswith(":WebDriver")
 
 
 def data_dir() -> Path:

@@ -25,6 +25,7 @@ class _LazyGroup(click.Group):
         "scenario": "tui_messenger.cli.scenario:scenario",
         "export": "tui_messenger.cli.export:export",
         "report": "tui_messenger.cli.report:report",
+        "serve": "tui_messenger.cli.serve:serve",
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
