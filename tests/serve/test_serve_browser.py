@@ -1,0 +1,101 @@
+"""`tui-messenger serve` in headless Chromium: what a person with a browser sees and does (issue 15).
+
+The screen is read from the bytes the page's websocket receives (see browser.py); clicks and keys go to
+the page, through xterm.js.
+"""
+
+from __future__ import annotations
+
+import signal
+import time
+
+from tests.serve.browser import Server, Tab, alive, started_under
+
+FIRST_SCREEN_S = 2.0
+TAB_END_S = 2.0
+VIEWPORT = {"width": 1280, "height": 800}
+
+
+def open_tab(browser, server: Server, *, watch: tuple[str, ...] = ()) -> Tab:
+    page = browser.new_page(viewport=VIEWPORT)
+    tab = Tab(page)
+    tab.watch = watch
+    page.goto(server.url)
+    return tab
+
+
+def wait_gone(pids: list[int], timeout: float) -> float:
+    """Seconds until none of `pids` runs; fails after `timeout`."""
+    started = time.monotonic()
+    while any(alive(pid) for pid in pids):
+        assert time.monotonic() - started < timeout, f"still running after {timeout} s: {pids}"
+        time.sleep(0.02)
+    return time.monotonic() - started
+
+
+def test_a_demo_tab_chats_with_anna_and_nothing_is_left_behind(serve, browser, home) -> None:
+    server: Server = serve("serve", "--demo")
+    tab = open_tab(browser, server, watch=("Anna Becker",))
+    tab.wait_for("Anna Becker")
+    assert tab.loaded is not None
+    first_screen = tab.first_seen["Anna Becker"] - tab.loaded
+    print(f"first screen {first_screen:.2f} s after the page's load event")
+    assert first_screen <= FIRST_SCREEN_S
+
+    tab.click_text("Anna Becker")
+    tab.wait_for("Type a message")
+    tab.page.keyboard.type("Thanks for showing me the browser")
+    tab.wait_for("Thanks for showing me the browser")
+    tab.page.keyboard.press("Enter")
+    tab.wait_for("Type a message")  # the composer is empty again: sent
+    screen = tab.wait_for_any(("You're welcome!", "Anytime"), timeout=30)  # Anna's answer to thanks
+    assert "Thanks for showing me the browser" in screen
+
+    apps = server.children()
+    assert len(apps) == 1
+    tab.page.context.browser.close()  # the person closes the browser
+    print(f"app ended {wait_gone(apps, TAB_END_S):.2f} s after its tab closed")
+    assert server.stop(signal.SIGTERM) == 0
+    assert started_under(home) == []
+
+
+def test_two_demo_tabs_are_two_worlds(serve, browser) -> None:
+    server: Server = serve("serve", "--demo")
+    first, second = open_tab(browser, server), open_tab(browser, server)
+    first.wait_for("Anna Becker")
+    second.wait_for("Anna Becker")
+    apps = server.children()
+    assert len(apps) == 2
+
+    first.click_text("Anna Becker")
+    first.wait_for("Type a message")
+    first.page.keyboard.type("only in the first world")
+    first.page.keyboard.press("Enter")
+    first.wait_for("only in the first world")
+
+    second.click_text("Anna Becker")
+    second.wait_for("Type a message")
+    second.page.wait_for_timeout(500)  # her chat drawn in full
+    assert "only in the first world" not in second.text()
+    assert "only in the first world" not in second.find_line("Anna Becker")
+
+    first.page.close()
+    wait_gone(apps[:1], TAB_END_S)
+    assert alive(apps[1]) and len(server.children()) == 1  # the other tab's app goes on
+    second.page.keyboard.type("still here")
+    second.wait_for("still here")
+
+
+def test_a_second_tab_on_the_own_database_is_refused(serve, browser, home) -> None:
+    server: Server = serve("--db", str(home / "own.db"), "serve")
+    first = open_tab(browser, server)
+    first.wait_for("Anna Becker")
+    second = open_tab(browser, server)
+    second.page.locator("#busy.-shown").wait_for(timeout=10_000)
+    assert "open in another tab" in second.page.inner_text("body")
+    assert second.sockets == []  # the page opened no websocket: no second app
+    assert len(server.children()) == 1
+
+    first.page.close()  # once the first tab is closed, the second one opens the messenger
+    second.wait_for("Anna Becker")
+    assert len(server.children()) == 1
