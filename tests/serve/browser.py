@@ -201,6 +201,15 @@ class Tab:
                 raise AssertionError(f"{text!r} did not show within {timeout} s; the screen:\n{screen}")
             self.page.wait_for_timeout(30)
 
+    def settle(self, quiet: float = 0.3, timeout: float = 10.0) -> None:
+        """Wait until the app has drawn nothing for `quiet` seconds (an opening dialog has finished)."""
+        deadline = time.monotonic() + timeout
+        frames, since = self.frames, time.monotonic()
+        while time.monotonic() - since < quiet and time.monotonic() < deadline:
+            self.page.wait_for_timeout(30)
+            if self.frames != frames:
+                frames, since = self.frames, time.monotonic()
+
     def wait_for_any(self, texts: tuple[str, ...], timeout: float = 20.0) -> str:
         """Wait until one of `texts` is on the screen; the screen."""
         deadline = time.monotonic() + timeout
@@ -220,16 +229,16 @@ class Tab:
                 return "\n".join(lines[y : y + 2])
         return ""
 
-    def find(self, text: str) -> tuple[int, int] | None:
-        """(column, row) of the first place `text` is on screen, or None."""
+    def find(self, text: str, line_with: str = "") -> tuple[int, int] | None:
+        """(column, row) of the first place `text` is on screen (on a line that also has `line_with`)."""
         for y, line in enumerate(self.text().splitlines()):
-            if text in line:
+            if text in line and line_with in line:
                 return line.index(text), y
         return None
 
-    def click_text(self, text: str) -> None:
+    def click_text(self, text: str, line_with: str = "") -> None:
         """A mouse click on the middle of `text` on the terminal, as a person does it."""
-        found = self.find(text)
+        found = self.find(text, line_with)
         assert found is not None, f"{text!r} is not on the screen:\n{self.text()}"
         box = self.page.locator(".xterm-screen").bounding_box()
         with self.lock:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import signal
 import time
+from pathlib import Path
 
 from tests.serve.browser import Server, Tab, alive, started_under
 
@@ -57,6 +58,35 @@ def test_a_demo_tab_chats_with_anna_and_nothing_is_left_behind(serve, browser, h
     print(f"app ended {wait_gone(apps, TAB_END_S):.2f} s after its tab closed")
     assert server.stop(signal.SIGTERM) == 0
     assert started_under(home) == []
+
+
+def test_saving_a_file_downloads_it_in_the_browser(serve, browser) -> None:
+    server: Server = serve("serve", "--demo")
+    context = browser.new_context(viewport=VIEWPORT, accept_downloads=True)
+    tab = Tab(context.new_page())
+    tab.page.goto(server.url)
+    tab.wait_for("SkyWays Airlines")
+    tab.click_text("SkyWays Airlines")
+    tab.wait_for("Type a message")
+    tab.page.keyboard.type("boarding pass please")
+    tab.page.keyboard.press("Enter")
+    tab.wait_for("⤓ Save", timeout=40)
+    tab.click_text("⤓ Save")
+    tab.wait_for("Cancel")
+    tab.settle()
+    assert "tui-messenger-demo-" in tab.text()  # a demo world's files stay in its own folder
+    downloads: list = []  # textual-serve opens the download with window.open: Chromium gives it to the tab
+    tab.page.on("download", lambda download: downloads.append(download))
+    tab.click_text(" Save ", line_with="Cancel")
+    deadline = time.monotonic() + 20
+    while not downloads:
+        assert time.monotonic() < deadline, f"no download started; the screen:\n{tab.text()}"
+        tab.page.wait_for_timeout(50)
+    (download,) = downloads
+    assert download.suggested_filename == "boarding-pass-SK123.pdf"
+    saved = Path(download.path())
+    assert saved.read_bytes().startswith(b"%PDF-1.4") and b"Gate B22" in saved.read_bytes()
+    tab.wait_for("in your browser")  # the toast
 
 
 def test_two_demo_tabs_are_two_worlds(serve, browser) -> None:

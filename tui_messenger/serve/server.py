@@ -117,6 +117,7 @@ class MessengerServer(Server):
             await websocket.send_bytes(REFUSED.encode())
             await websocket.close()
             return websocket
+
         async def close() -> None:
             await websocket.close()
 

@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import ctypes
 import ctypes.util
+import json
 import os
 import shutil
 import signal
@@ -57,8 +58,14 @@ def _die_with(parent: int) -> Callable[[], None]:
 
 
 def demo_folder() -> Path:
-    """A fresh folder for one `--demo` tab's world."""
-    return Path(tempfile.mkdtemp(prefix="tui-messenger-demo-"))
+    """A fresh folder for one `--demo` tab's world; its config.toml keeps saved files in it too (they
+    reach the person through the browser's download)."""
+    folder = Path(tempfile.mkdtemp(prefix="tui-messenger-demo-"))
+    config = folder / "config_dir"
+    config.mkdir(mode=0o700)
+    downloads = json.dumps(str(folder / "downloads"))  # a TOML basic string
+    (config / "config.toml").write_text(f"[files]\ndownloads = {downloads}\n", encoding="utf-8")
+    return folder
 
 
 def demo_environment(folder: Path) -> dict[str, str]:
