@@ -74,8 +74,8 @@ class Server:
         return self.url.split("/?", 1)[0]
 
     def children(self) -> list[int]:
-        """The app processes the server has now (its direct children)."""
-        return descendants(self.process.pid)
+        """The app processes the server runs now (an ended one not yet reaped does not count)."""
+        return [pid for pid in descendants(self.process.pid) if alive(pid)]
 
     def stop(self, signum: int = signal.SIGTERM, timeout: float = 10) -> int:
         if self.process.poll() is None:

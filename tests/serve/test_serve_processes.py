@@ -132,3 +132,33 @@ def test_a_second_websocket_on_the_own_database_starts_no_second_app(serve, home
         assert server.children() == [first]
 
     with_tab(server, body)
+
+
+def test_a_tab_whose_app_cannot_start_is_closed_with_the_reason(serve, home) -> None:
+    """Another messenger holds the database (here: another server's tab): the app says so and exits; the
+    tab's websocket closes at once instead of waiting for ever, and `serve` prints the app's line."""
+    holder: Server = serve("--db", str(home / "own.db"), "serve")
+    refused: Server = serve("--db", str(home / "own.db"), "serve")
+    seen: dict[str, float] = {}
+
+    async def hold(websocket: Any) -> None:
+        await started_app(holder, websocket)
+
+        def second() -> None:
+            async def drain(other: Any) -> None:
+                started = time.monotonic()
+                async for _ in other:
+                    pass
+                seen["closed"] = time.monotonic() - started
+
+            with_tab(refused, drain)
+
+        await asyncio.wait_for(asyncio.to_thread(second), 15)
+
+    with_tab(holder, hold)
+    assert seen["closed"] < 10
+    assert not any(alive(pid) for pid in refused.children())
+    deadline = time.monotonic() + 5
+    while not any(b"in use by another tui-messenger" in line for line in refused.output):
+        assert time.monotonic() < deadline, refused.output
+        time.sleep(0.05)

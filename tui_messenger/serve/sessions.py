@@ -123,6 +123,15 @@ class AppSession(AppService):
         self._stdin = process.stdin
         return process
 
+    async def run(self) -> None:
+        """Relay the app's output to the tab; when the app has ended (ctrl+q, or refused to start: a
+        database another messenger holds), close the tab's websocket, so the page says it has closed."""
+        try:
+            await super().run()
+        finally:
+            with contextlib.suppress(Exception):
+                await self.remote_close()
+
     async def stop(self) -> None:
         """Ask the app to quit; end its process group if it has not within `QUIT_S`; remove its folder."""
         try:
