@@ -68,8 +68,16 @@ def test_it_binds_to_loopback_and_warns_once_beyond_it(serve) -> None:
     assert len(warnings) == 1 and warnings[0].startswith(b"warning:"), warnings
 
 
-@pytest.mark.parametrize("args", [("--port", "70000"), ("--host", "256.1.1.1")])
-def test_a_bad_address_is_one_line_and_no_traceback(serve, args, home) -> None:
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("serve", "--port", "70000"),
+        ("serve", "--host", "256.1.1.1"),
+        ("--scenario", "nope", "serve", "--demo"),
+        ("--theme", "bogus", "serve"),
+    ],
+)
+def test_a_bad_option_is_one_line_and_no_traceback(serve, args, home) -> None:
     import subprocess
     import sys
     from pathlib import Path
@@ -77,9 +85,7 @@ def test_a_bad_address_is_one_line_and_no_traceback(serve, args, home) -> None:
     from tests.terminal.driver import isolated_env
 
     script = Path(sys.executable).with_name("tui-messenger")
-    result = subprocess.run(
-        [str(script), "serve", *args], capture_output=True, env=isolated_env(home), timeout=30
-    )
+    result = subprocess.run([str(script), *args], capture_output=True, env=isolated_env(home), timeout=30)
     assert result.returncode in (1, 2)
     assert b"Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr

@@ -32,6 +32,12 @@ def serve(ctx: click.Context, host: str, port: int, demo: bool) -> None:
         from tui_messenger.cli import _check_theme
 
         _check_theme(str(theme))
+    from tui_messenger.bootstrap import BootError, load_world
+
+    try:  # a bad scenario is refused here, once, not in every tab
+        load_world(str(options.get("scenario", "default")))
+    except BootError as exc:
+        fail(str(exc), code=exc.exit_code)
     try:
         from tui_messenger.serve.server import MessengerServer
     except ImportError as exc:  # textual-serve is a dependency; a broken install says what is missing
