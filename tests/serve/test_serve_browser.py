@@ -120,6 +120,10 @@ def test_a_second_tab_on_the_own_database_is_refused(serve, browser, home) -> No
     server: Server = serve("--db", str(home / "own.db"), "serve")
     first = open_tab(browser, server)
     first.wait_for("Anna Becker")
+    reloaded = Tab(first.page)  # a reload of the tab that has it is no second tab: the messenger comes back
+    first.page.reload()
+    reloaded.wait_for("Anna Becker")
+    assert len(server.children()) == 1
     second = open_tab(browser, server)
     second.page.locator("#busy.-shown").wait_for(timeout=10_000)
     assert "open in another tab" in second.page.inner_text("body")
