@@ -60,6 +60,16 @@ def test_a_demo_tab_chats_with_anna_and_nothing_is_left_behind(serve, browser, h
     assert started_under(home) == []
 
 
+def test_the_keyboard_works_without_a_first_click(serve, browser) -> None:
+    """The page gives xterm.js the focus: ctrl+p (the palette, where ctrl+n's "Send a file…" is) at once."""
+    server: Server = serve("serve", "--demo")
+    tab = open_tab(browser, server)
+    tab.wait_for("Anna Becker")
+    tab.page.keyboard.press("Control+p")
+    tab.page.keyboard.type("send a file")
+    tab.wait_for("Pick a file (up to 1 MB)")
+
+
 def test_saving_a_file_downloads_it_in_the_browser(serve, browser) -> None:
     server: Server = serve("serve", "--demo")
     context = browser.new_context(viewport=VIEWPORT, accept_downloads=True)
