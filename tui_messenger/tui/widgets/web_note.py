@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets import Static
 
-WEB_NOTE = "In a browser: links open in new tabs · saved files download · ctrl+n/t/w are the browser's"
+WEB_NOTE = "In a browser: links open in new tabs · files download · ctrl+n/t/w are the browser's"
 """The line above the footer."""
 WEB_HELP = (
     "In a browser: links open in a new tab, a saved file downloads through it. "
@@ -19,6 +19,8 @@ class WebNote(Static):
     WebNote {
         height: 1;
         padding: 0 1;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
         color: $text-muted;
         background: $panel;
     }
