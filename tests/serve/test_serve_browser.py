@@ -70,6 +70,30 @@ def test_the_keyboard_works_without_a_first_click(serve, browser) -> None:
     tab.wait_for("Pick a file (up to 1 MB)")
 
 
+def test_a_click_on_an_address_opens_nothing_past_the_messenger(serve, browser) -> None:
+    """xterm.js would open any address-like text on a click, past the messenger's link dialog: the page
+    lets only named addresses open (textual-serve's open_url and downloads)."""
+    server: Server = serve("serve", "--demo")
+    context = browser.new_context(viewport=VIEWPORT)
+    pages: list = []
+    context.on("page", lambda page: pages.append(page))
+    tab = Tab(context.new_page())
+    tab.page.goto(server.url)
+    tab.wait_for("Anna Becker")
+    tab.click_text("Anna Becker")
+    tab.wait_for("Type a message")
+    tab.page.keyboard.type("look at https://example.org/menu")
+    tab.page.keyboard.press("Enter")
+    tab.wait_for("Type a message")
+    tab.settle()
+    tab.click_text("https://example.org/menu", line_with="look at")
+    tab.page.wait_for_timeout(500)
+    assert pages == [tab.page]
+    tab.page.evaluate("window.open('about:blank#open_url', '_blank')")  # as textual-serve's open_url does
+    tab.page.wait_for_timeout(500)
+    assert [page.url for page in pages[1:]] == ["about:blank#open_url"]
+
+
 def test_saving_a_file_downloads_it_in_the_browser(serve, browser) -> None:
     server: Server = serve("serve", "--demo")
     context = browser.new_context(viewport=VIEWPORT, accept_downloads=True)

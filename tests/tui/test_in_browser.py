@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from app_helpers import SIZE, settle, text, wait_for
+from app_helpers import SIZE, make_app, open_chat_by_keyboard, settle, text, until_dialog, wait_for
 from test_files_ui import boarding_pass, toasts
 from textual.widgets import Footer
 
@@ -58,3 +58,31 @@ async def test_a_saved_file_is_downloaded_by_the_browser(tmp_path: Path, in_brow
         assert options == {"save_filename": "boarding-pass-SK123.pdf", "open_method": "download"}
         await wait_for(pilot, lambda: bool(toasts(pilot)), rounds=500)
         assert toasts(pilot) == ["Downloading boarding-pass-SK123.pdf in your browser"]
+
+
+async def test_a_link_opens_in_the_browser_after_the_dialog(in_browser: None, monkeypatch) -> None:
+    """In a browser tab the checked address goes to `App.open_url` (textual-serve opens a new tab of that
+    browser), never to the server's own web browser."""
+    import webbrowser
+
+    from test_link_opening import IDN, select_last, world
+
+    from tui_messenger.tui.modals.link import LinkModal
+
+    server_side: list[str] = []
+    monkeypatch.setattr(webbrowser, "open", lambda url, *a, **kw: server_side.append(url) or True)
+    app = make_app(world(IDN))
+    opened: list[tuple[str, bool]] = []
+    app.open_url = lambda url, *, new_tab=True: opened.append((url, new_tab))  # type: ignore[method-assign]
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_chat_by_keyboard(pilot, 1)
+        await select_last(pilot)
+        await pilot.press("o")
+        await until_dialog(pilot)
+        assert isinstance(pilot.app.screen, LinkModal)
+        assert opened == []
+        await pilot.press("shift+tab", "enter")  # Open
+        await settle(pilot)
+        assert opened == [("https://xn--bcher-kva.example/orders/42", True)]
+        assert server_side == []
