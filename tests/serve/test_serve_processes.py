@@ -75,7 +75,7 @@ def test_closing_a_tab_ends_its_app_and_removes_its_demo_world(serve) -> None:
     assert server.children() == []
 
 
-@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP], ids=lambda s: s.name)
 def test_stopping_the_server_ends_every_app(serve, home, signum) -> None:
     server: Server = serve("serve", "--demo")
     seen: dict[str, Any] = {}
