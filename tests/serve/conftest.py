@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -30,10 +31,14 @@ def serve(home: Path) -> Iterator[Callable[..., Server]]:
         return server
 
     yield start
-    for server in servers:  # a failed test must not leave its server or apps running
+    for server in servers:  # stopped as Ctrl-C would (its tabs' folders go); a stuck one is killed
         if server.process.poll() is None:
-            os.killpg(server.process.pid, signal.SIGKILL)
-            server.process.wait(5)
+            server.process.send_signal(signal.SIGINT)
+            try:
+                server.process.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.process.pid, signal.SIGKILL)
+                server.process.wait(5)
     for pid in started_under(home):
         os.kill(pid, signal.SIGKILL)
 

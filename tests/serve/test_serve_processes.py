@@ -99,10 +99,11 @@ def test_stopping_the_server_ends_every_app(serve, home, signum) -> None:
 
 def test_a_killed_server_takes_its_apps_with_it(serve, home) -> None:
     server: Server = serve("serve", "--demo")
-    seen: dict[str, float] = {}
+    seen: dict[str, Any] = {}
 
     async def body(websocket: Any) -> None:
         pid = await started_app(server, websocket)
+        seen["folder"] = Path(environment_of(pid)["TUI_MESSENGER_DB"]).parent
         server.process.kill()  # no handler runs: the kernel's PR_SET_PDEATHSIG ends the app
         seen["ended"] = await gone_within([pid], TAB_END_S)
 
@@ -113,6 +114,9 @@ def test_a_killed_server_takes_its_apps_with_it(serve, home) -> None:
     while started_under(home) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert started_under(home) == []
+    assert seen["folder"].exists()  # nobody was left to remove it: the next server does
+    serve("serve", "--demo")
+    assert not seen["folder"].exists()
 
 
 def test_a_second_websocket_on_the_own_database_starts_no_second_app(serve, home) -> None:

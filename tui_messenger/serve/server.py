@@ -29,7 +29,7 @@ import aiohttp_jinja2
 from aiohttp import web
 from textual_serve.server import Server, to_int
 
-from tui_messenger.serve.sessions import AppSession, demo_folder, kill_group
+from tui_messenger.serve.sessions import AppSession, demo_folder, kill_group, remove_stale_demo_folders
 
 TEMPLATES = Path(__file__).with_name("templates")
 QUIT_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
@@ -180,6 +180,7 @@ class MessengerServer(Server):
         asyncio.run(self.run())
 
     async def run(self) -> None:
+        remove_stale_demo_folders()
         runner = web.AppRunner(await self._make_app(), handle_signals=False, access_log=None)
         await runner.setup()
         stop = asyncio.Event()

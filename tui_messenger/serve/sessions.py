@@ -57,15 +57,44 @@ def _die_with(parent: int) -> Callable[[], None]:
     return preexec
 
 
+DEMO_PREFIX = "tui-messenger-demo-"
+
+
 def demo_folder() -> Path:
-    """A fresh folder for one `--demo` tab's world; its config.toml keeps saved files in it too (they
-    reach the person through the browser's download)."""
-    folder = Path(tempfile.mkdtemp(prefix="tui-messenger-demo-"))
+    """A fresh folder for one `--demo` tab's world, named after this server's process id (see
+    `remove_stale_demo_folders`); its config.toml keeps saved files in it too (they reach the person
+    through the browser's download)."""
+    folder = Path(tempfile.mkdtemp(prefix=f"{DEMO_PREFIX}{os.getpid()}-"))
     config = folder / "config_dir"
     config.mkdir(mode=0o700)
     downloads = json.dumps(str(folder / "downloads"))  # a TOML basic string
     (config / "config.toml").write_text(f"[files]\ndownloads = {downloads}\n", encoding="utf-8")
     return folder
+
+
+def remove_stale_demo_folders() -> list[Path]:
+    """Remove the demo folders of servers that no longer run: a killed server (SIGKILL) could not remove
+    its tabs' folders itself. A folder whose server's process id is alive is kept. The folders removed."""
+    removed = []
+    for folder in Path(tempfile.gettempdir()).glob(f"{DEMO_PREFIX}*-*"):
+        pid = folder.name[len(DEMO_PREFIX) :].partition("-")[0]
+        if not pid.isdigit() or not folder.is_dir() or folder.is_symlink() or _running(int(pid)):
+            continue
+        if folder.stat().st_uid != os.getuid():
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def demo_environment(folder: Path) -> dict[str, str]:
