@@ -61,13 +61,20 @@ def test_a_demo_tab_chats_with_anna_and_nothing_is_left_behind(serve, browser, h
 
 
 def test_the_keyboard_works_without_a_first_click(serve, browser) -> None:
-    """The page gives xterm.js the focus: ctrl+p (the palette, where ctrl+n's "Send a file…" is) at once."""
+    """The page gives xterm.js the focus: ctrl+p (the palette, where ctrl+n's "Send a file…" is) at once;
+    ctrl+q quits."""
     server: Server = serve("serve", "--demo")
     tab = open_tab(browser, server)
     tab.wait_for("Anna Becker")
     tab.page.keyboard.press("Control+p")
     tab.page.keyboard.type("send a file")
     tab.wait_for("Pick a file (up to 1 MB)")
+    tab.page.keyboard.press("Escape")
+    (app,) = server.children()
+    tab.page.keyboard.press("Control+q")  # quits as in a terminal: the app ends, the page says so
+    tab.page.locator("body.-closed").wait_for(timeout=10_000)
+    wait_gone([app], TAB_END_S)
+    assert "has closed in this tab" in tab.page.inner_text(".closed-dialog")
 
 
 def test_a_click_on_an_address_opens_nothing_past_the_messenger(serve, browser) -> None:
