@@ -17,6 +17,7 @@ import json
 import os
 import shutil
 import signal
+import sys
 import tempfile
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
@@ -154,12 +155,38 @@ class AppSession(AppService):
 
     async def run(self) -> None:
         """Relay the app's output to the tab; when the app has ended (ctrl+q, or refused to start: a
-        database another messenger holds), close the tab's websocket, so the page says it has closed."""
+        database another messenger holds), close the tab's websocket, so the page says it has closed, and
+        write what the app said on stderr (its one-line refusal) once on the server's stderr.
+        (textual-serve's own `run` prints it twice, after a log line, and leaves the tab open.)"""
+        assert self._process is not None
+        stdout, stderr = self._process.stdout, self._process.stderr
+        assert stdout is not None and stderr is not None
+        said = asyncio.create_task(stderr.read())
         try:
-            await super().run()
+            if await _started(stdout):
+                await self._relay(stdout)
+        except (asyncio.IncompleteReadError, ConnectionError, asyncio.CancelledError):
+            pass
         finally:
             with contextlib.suppress(Exception):
                 await self.remote_close()
+            try:
+                text = await asyncio.wait_for(said, KILL_S)
+            except (TimeoutError, asyncio.CancelledError):
+                said.cancel()
+                text = b""
+            _tell(text)
+
+    async def _relay(self, stdout: asyncio.StreamReader) -> None:
+        """textual-serve's packets: D (screen output), M (meta: open_url, a download, exit), P (a chunk)."""
+        handlers = {b"D": self.on_data, b"M": self.on_meta, b"P": self.on_packed}
+        while True:
+            kind = await stdout.readexactly(1)
+            size = int.from_bytes(await stdout.readexactly(4), "big")
+            payload = await stdout.readexactly(size)
+            handler = handlers.get(kind)
+            if handler is not None:
+                await handler(payload)
 
     async def stop(self) -> None:
         """Ask the app to quit; end its process group if it has not within `QUIT_S`; remove its folder."""
@@ -192,6 +219,25 @@ class AppSession(AppService):
             if signum is None:  # quit by itself; anything it left in its group goes too
                 kill_group(process.pid, signal.SIGKILL)
             return
+
+
+async def _started(stdout: asyncio.StreamReader) -> bool:
+    """Whether the app began Textual's web protocol (its `__GANGLION__` line) within its first lines."""
+    for _ in range(10):
+        line = await stdout.readline()
+        if not line:
+            return False
+        if line == b"__GANGLION__\n":
+            return True
+    return False
+
+
+def _tell(said: bytes) -> None:
+    """The app's stderr, as printable text, on the server's stderr."""
+    text = said.decode("utf-8", "replace")
+    lines = ["".join(ch for ch in line if ch.isprintable()) for line in text.splitlines()]
+    for line in filter(None, lines):
+        print(line, file=sys.stderr, flush=True)
 
 
 def kill_group(pid: int, signum: int) -> None:
