@@ -168,7 +168,7 @@ def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 @pytest.fixture
 async def messenger(db: Database, transport: ScriptedTransport, clock: StepClock) -> AsyncIterator[Any]:
     """A started MessengerService on the scripted transport; answers every send with `sent`."""
-    from tui_messenger.services.messenger_service import MessengerService
+    from tui_messenger.services.service import MessengerService
 
     def answer(frame: wire.Frame) -> list[wire.Frame]:
         if isinstance(frame, wire.MessageFrame):

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tui_messenger.bootstrap import AppSettings, BootError, UiState, build_app, build_test_app, load_world
+from tui_messenger.bootstrap import BootError, UiState, build_app, build_test_app, load_world
+from tui_messenger.settings import AppSettings
 from tui_messenger.store.database import open_database
 
 
@@ -24,10 +25,10 @@ def test_theme_choice_is_remembered(tmp_path: Path) -> None:
     db = open_database(tmp_path / "m.db")
     try:
         settings = AppSettings(db_path=tmp_path / "m.db", theme="tui-light", config_dir=tmp_path / "cfg")
-        app = build_app(settings, db)
+        app = build_app(settings, db=db)
         assert app.theme == "tui-light"
         assert UiState(tmp_path / "cfg").load()["theme"] == "tui-light"
-        again = build_app(AppSettings(config_dir=tmp_path / "cfg"), db)
+        again = build_app(AppSettings(config_dir=tmp_path / "cfg"), db=db)
         assert again.theme == "tui-light"
     finally:
         db.close()

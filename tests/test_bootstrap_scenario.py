@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tui_messenger.bootstrap import AppSettings, BootError, run_app
+from tui_messenger.bootstrap import BootError, run_app
 from tui_messenger.cli import main
+from tui_messenger.settings import AppSettings
 
 
 @pytest.fixture

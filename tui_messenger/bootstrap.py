@@ -6,22 +6,24 @@ Nothing here runs at import time; folders are created only when first needed.
 
 from __future__ import annotations
 
-import asyncio
 import sys
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from tui_messenger.folders import cache_dir, config_dir, default_db_path, in_browser
+from tui_messenger.folders import cache_dir, default_db_path, in_browser
+from tui_messenger.settings import AppSettings, Resolved, resolve
 from tui_messenger.ui_state import UiState
 
 if TYPE_CHECKING:
     from tui_messenger.domain.clock import Clock, VirtualClock
-    from tui_messenger.services.messenger_service import MessengerService
+    from tui_messenger.services.deferred import FirstScreen
+    from tui_messenger.services.port import Messenger
+    from tui_messenger.services.service import MessengerService
     from tui_messenger.store.database import Database
+    from tui_messenger.store.preflight import Preflight
     from tui_messenger.transport.fake import World
     from tui_messenger.tui.app import MessengerApp
 
@@ -32,18 +34,6 @@ class BootError(Exception):
     def __init__(self, message: str, *, exit_code: int = 2) -> None:
         super().__init__(message)
         self.exit_code = exit_code
-
-
-@dataclass
-class AppSettings:
-    db_path: Path | None = None
-    scenario: str = "default"
-    seed: int = 0
-    speed: float = 1.0
-    theme: str | None = None
-    faults: dict[str, float] = field(default_factory=dict)
-    config_dir: Path | None = None
-    downloads: Path | None = None  # where saved files go; else config.toml [files], else the system's
 
 
 def tell(notices: list[str]) -> None:
@@ -58,7 +48,7 @@ def private_folders(settings: AppSettings) -> list[str]:
     from tui_messenger.domain.private import tighten
 
     notices = []
-    for folder in (settings.config_dir or config_dir(), cache_dir()):
+    for folder in (settings.folder, cache_dir()):
         notice = tighten(folder, mode=0o700, what="folder")
         if notice:
             notices.append(notice)
@@ -136,8 +126,9 @@ def build_messenger(
     seed: int = 0,
     faults: dict[str, float] | None = None,
     downloads: Path | None = None,
+    show_refusals: bool = True,
 ) -> MessengerService:
-    from tui_messenger.services.messenger_service import MessengerService
+    from tui_messenger.services.service import MessengerService
     from tui_messenger.store.messages import MessageRepository
     from tui_messenger.transport.fake import FakePeer, FaultPlan
     from tui_messenger.transport.fake.seed import once_ids
@@ -148,64 +139,134 @@ def build_messenger(
     # What the world sends once and this database already holds is not sent again by a restarted network.
     delivered = MessageRepository(db).existing(message_ids=once_ids(world))
     peer = FakePeer(world, clock=clock, seed=seed, faults=plan, delivered=delivered)
-    return MessengerService(db, peer, clock=clock, user_id=peer.user_id, downloads=downloads)
+    return MessengerService(
+        db, peer, clock=clock, user_id=peer.user_id, downloads=downloads, show_refusals=show_refusals
+    )
 
 
 def _ui_theme(settings: AppSettings) -> tuple[str | None, Callable[[str], None]]:
     """The theme to start with (a `--theme` is remembered) and how to remember a later choice."""
-    state = UiState(settings.config_dir or config_dir())
+    state = UiState(settings.folder)
     theme = settings.theme or state.load().get("theme")
     if settings.theme:
         state.save(theme=settings.theme)
     return theme, lambda name: state.save(theme=name)
 
 
-def _ui_config(folder: Path) -> dict[str, Any]:
-    """The App's keyword arguments from `config.toml` (keys, bell) and what was wrong with the file."""
-    from tui_messenger.tui.config import load_config
+@dataclass
+class Deferred:
+    """What `run_app` checked before the first frame; the service is built from it after that frame."""
 
-    config = load_config(folder)
-    return {"keymap": config.keymap, "bell": config.bell, "config_problems": config.problems}
+    checked: Preflight
+    first: FirstScreen | None
+    world: World | None  # a tester's scenario file, already loaded; None: a built-in, loaded with the service
+    opened: list[Database] = field(default_factory=list)
+
+    def service(self, settings: AppSettings, run: Resolved, clock: Clock) -> MessengerService:
+        # The history's integrity check in its own thread (sqlite3 releases the GIL) while this one
+        # imports SQLAlchemy and pydantic; the database is opened, and so written, only once it passed.
+        with ThreadPoolExecutor(max_workers=1) as verifier:
+            verified = verifier.submit(self.checked.verify)
+            import tui_messenger.services.service  # noqa: F401 - imported while it checks
+            from tui_messenger.store.database import open_database
+
+            verified.result()
+        db = open_database(self.checked.path, checked=self.checked)
+        self.opened.append(db)
+        world = self.world
+        service = _service(db, lambda: world or load_world(settings.scenario), settings, run, clock)
+        from tui_messenger.tui.quiet_gc import tune_gc  # imported with the screens already
+
+        tune_gc()  # everything imported and built: what exists now lives as long as the app
+        return service
+
+    def close(self) -> None:
+        for db in self.opened:
+            db.close()
+        self.checked.release()
 
 
-def _downloads(settings: AppSettings) -> Path | None:
-    """The folder saved files go to: `settings.downloads`, else config.toml's [files] downloads, else
-    None (the service asks platformdirs when a file is first saved)."""
-    if settings.downloads is not None:
-        return settings.downloads
-    from tui_messenger.tui.config import load_config
-
-    return load_config(settings.config_dir or config_dir()).downloads
-
-
-def show_refusals(settings: AppSettings) -> bool:
-    """config.toml's [testers] show_refusals; on by default: the app always runs a scenario (the demo world
-    is one) on the fake network, which tells testers what it refused."""
-    from tui_messenger.tui.config import load_config
-
-    chosen = load_config(settings.config_dir or config_dir()).show_refusals
-    return True if chosen is None else chosen
-
-
-def build_app(settings: AppSettings, db: Database) -> MessengerApp:
-    """The real app on an open database: the fake network on a running virtual clock."""
-    from tui_messenger.tui.app import MessengerApp
-    from tui_messenger.tui.themes import register_themes
-
-    world = load_world(settings.scenario)
-    clock = resumed_clock(db.path, speed=settings.speed)
-    messenger = build_messenger(
-        db, world, clock=clock, seed=settings.seed, faults=settings.faults, downloads=_downloads(settings)
+def _service(
+    db: Database, world: Callable[[], World], settings: AppSettings, run: Resolved, clock: Clock
+) -> MessengerService:
+    """The service on `db`: over Matrix when the database belongs to a Matrix account, else over the fake
+    network running `world` (loaded only then)."""
+    matrix = matrix_service(db, clock=clock, downloads=run.downloads)
+    if matrix is not None:
+        return matrix
+    return build_messenger(
+        db,
+        world(),
+        clock=clock,
+        seed=settings.seed,
+        faults=settings.faults,
+        downloads=run.downloads,
+        show_refusals=run.show_refusals,
     )
-    messenger.show_refusals = show_refusals(settings)
+
+
+def matrix_service(db: Database, *, clock: Clock, downloads: Path | None = None) -> MessengerService | None:
+    """The service over the database's Matrix account (its device opened when the service connects), or
+    None when the database is the demo world's. nio is imported only here, after the first frame."""
+    from tui_messenger.store.matrix_account import MatrixAccountRepository
+
+    stored = MatrixAccountRepository(db).get()
+    if stored is None:
+        return None
+    from tui_messenger.services.matrix_accounts import open_client
+    from tui_messenger.services.service import MessengerService
+    from tui_messenger.transport.matrix.transport import MatrixTransport
+
+    transport = MatrixTransport(lambda: open_client(db, check=False))
+    return MessengerService(
+        db, transport, clock=clock, user_id=stored.user_id, downloads=downloads, show_refusals=False
+    )
+
+
+def build_app(
+    settings: AppSettings, *, db: Database | None = None, deferred: Deferred | None = None
+) -> MessengerApp:
+    """The app, the one way it is built (by `run_app`, the tests and the benchmark): on an open database
+    `db` with the service built now, or `deferred`: the first frame from the file and the service built
+    after it, as people run it."""
+    from tui_messenger.tui.app import MessengerApp
+    from tui_messenger.tui.themes import register_themes, theme_dirs
+
+    run = resolve(settings)
+    messenger: Messenger
+    if deferred is not None:
+        from tui_messenger.services.deferred import DeferredMessenger
+        from tui_messenger.store.chat_rows import QuickChatList
+
+        path = deferred.checked.path
+        clock = settings.clock or resumed_clock(path, speed=settings.speed)
+        messenger = late = DeferredMessenger(
+            lambda: deferred.service(settings, run, clock),
+            quick=QuickChatList(path),
+            user_id="me",
+            clock=clock,
+            first=deferred.first,
+        )
+    elif db is not None:
+        clock = settings.clock or resumed_clock(db.path, speed=settings.speed)
+        messenger = _service(db, lambda: load_world(settings.scenario), settings, run, clock)
+    else:
+        raise ValueError("build_app needs an open database or a deferred start")
     theme, remember = _ui_theme(settings)
-    return MessengerApp(
+    dirs = theme_dirs(user_dir=settings.folder / "themes")
+    app = MessengerApp(
         messenger,
         theme=theme,
         on_theme_changed=remember,
-        register_themes=register_themes,
-        **_ui_config(settings.config_dir or config_dir()),
+        register_themes=lambda app: register_themes(app, dirs),
+        defer_conversation=deferred is not None,
+        keymap=run.keymap,
+        bell=run.bell,
+        config_problems=list(run.problems),
     )
+    if deferred is not None:
+        late.on_refused = lambda _: app.exit(return_code=2)
+    return app
 
 
 def build_test_app(
@@ -220,70 +281,29 @@ def build_test_app(
     downloads: Path | None = None,
     refusals: bool | None = None,
 ) -> MessengerApp:
-    """The app for tests: its own database and settings folder (`tmp_path/config`, whose config.toml is
-    read if a test wrote one), a fixed clock, a zero-delay peer. `keymap` and `bell` override the file.
-    Saved files go to `downloads`, else the file's [files] downloads, else `tmp_path/downloads`."""
+    """`build_app` for tests: its own database and settings folder (`tmp_path/config`, whose config.toml
+    is read if a test wrote one), a fixed clock, a zero-delay peer. Unlike a person's run, refusals are
+    hidden unless the file or `refusals` shows them, and saved files go to `tmp_path/downloads` unless the
+    file or `downloads` says otherwise."""
     from tui_messenger.domain.clock import ManualClock
     from tui_messenger.store.database import open_database
-    from tui_messenger.tui.app import MessengerApp
     from tui_messenger.tui.config import load_config
-    from tui_messenger.tui.themes import packaged_theme_dirs, register_themes
 
-    db = open_database(tmp_path / "messenger.db")
-    folder = downloads or _downloads(AppSettings(config_dir=tmp_path / "config")) or tmp_path / "downloads"
-    messenger = build_messenger(
-        db, load_world(scenario), clock=clock or ManualClock(), seed=seed, downloads=folder
-    )
-    # Tests start quiet: the file's setting, else off (`refusals` overrides both).
-    chosen = load_config(tmp_path / "config").show_refusals if refusals is None else refusals
-    messenger.show_refusals = bool(chosen)
-    state = UiState(tmp_path / "config")
-    config = _ui_config(tmp_path / "config")
-    if keymap is not None:
-        config["keymap"] = keymap
-    if bell is not None:
-        config["bell"] = bell
-    return MessengerApp(
-        messenger,
+    folder = tmp_path / "config"
+    file = load_config(folder)
+    settings = AppSettings(
+        db_path=tmp_path / "messenger.db",
+        scenario=scenario,
+        seed=seed,
         theme=theme,
-        on_theme_changed=lambda name: state.save(theme=name),
-        register_themes=lambda app: register_themes(app, packaged_theme_dirs()),
-        **config,
+        config_dir=folder,
+        downloads=downloads or file.downloads or tmp_path / "downloads",
+        clock=clock or ManualClock(),
+        show_refusals=bool(file.show_refusals) if refusals is None else refusals,
+        keymap=keymap,
+        bell=bell,
     )
-
-
-@asynccontextmanager
-async def headless_messenger(settings: AppSettings) -> AsyncIterator[MessengerService]:
-    """The service without a screen, for subcommands. A fresh database first takes in the demo world
-    (or the chosen scenario) from the fake network, as the first run of the app would."""
-    from tui_messenger.domain.clock import ManualClock
-
-    db = open_store(settings.db_path, exclusive=False)
-    try:
-        now = resumed_clock(db.path, speed=1.0).now()  # the tester's clock, its stored jumps included
-        service = build_messenger(db, load_world(settings.scenario), clock=ManualClock(now))
-        if service.settings.sync_token() is None:
-            await service.start()
-            try:
-                await _until_synced(service)
-            finally:
-                await service.stop()
-        yield service
-    finally:
-        db.close()
-
-
-async def _until_synced(service: MessengerService, *, timeout: float = 30.0) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not (service.settings.sync_token() is not None and service.idle):
-        if loop.time() > deadline:
-            raise BootError("the fake network did not finish its first sync", exit_code=1)
-        service.progress.clear()
-        try:
-            await asyncio.wait_for(service.progress.wait(), timeout=0.5)
-        except TimeoutError:
-            pass
+    return build_app(settings, db=open_database(tmp_path / "messenger.db"))
 
 
 def run_app(settings: AppSettings) -> int:
@@ -316,13 +336,12 @@ def _run_app(settings: AppSettings) -> int:
     with ThreadPoolExecutor(max_workers=1) as pool:
         own = settings.db_path is None  # the app's data folder: kept 0700
         checking = pool.submit(preflight, path, exclusive=True, defer_history=True, own_folder=own)
-        from tui_messenger.services.deferred import DeferredMessenger, read_first_screen
+        from tui_messenger.services.deferred import read_first_screen
         from tui_messenger.store.chat_rows import QuickChatList
 
         # Then, in the same thread, what the first frame shows (read-only, from the tables just checked).
         reading = pool.submit(lambda: read_first_screen(QuickChatList(checking.result().path)))
-        from tui_messenger.tui.app import MessengerApp
-        from tui_messenger.tui.themes import register_themes
+        import tui_messenger.tui.app  # noqa: F401 - the screens import while the file is checked
 
         try:
             checked = checking.result()
@@ -342,55 +361,15 @@ def _run_app(settings: AppSettings) -> int:
             first = reading.result()
         except Exception:  # read again by the screen, where a failure is one literal line, not a traceback
             first = None
-    opened: list[Database] = []
+    deferred = Deferred(checked, first, world)
     try:
-        clock = resumed_clock(checked.path, speed=settings.speed)
-
-        def build() -> MessengerService:
-            # The history's integrity check in its own thread (sqlite3 releases the GIL) while this one
-            # imports SQLAlchemy and pydantic; the database is opened, and so written, only once it passed.
-            with ThreadPoolExecutor(max_workers=1) as verifier:
-                verified = verifier.submit(checked.verify)
-                import tui_messenger.services.messenger_service  # noqa: F401 - imported while it checks
-                from tui_messenger.store.database import open_database
-
-                verified.result()
-            db = open_database(checked.path, checked=checked)
-            opened.append(db)
-            service = build_messenger(
-                db,
-                world or load_world(settings.scenario),
-                clock=clock,
-                seed=settings.seed,
-                faults=settings.faults,
-                downloads=downloads,
-            )
-            service.show_refusals = refusals
-            from tui_messenger.tui.quiet_gc import tune_gc  # imported with the screens already
-
-            tune_gc()  # everything imported and built: what exists now lives as long as the app
-            return service
-
-        downloads = _downloads(settings)
-        refusals = show_refusals(settings)
-        messenger = DeferredMessenger(
-            build, quick=QuickChatList(checked.path), user_id="me", clock=clock, first=first
-        )
-        theme, remember = _ui_theme(settings)
-        app = MessengerApp(
-            messenger,
-            theme=theme,
-            on_theme_changed=remember,
-            register_themes=register_themes,
-            defer_conversation=True,
-            **_ui_config(settings.config_dir or config_dir()),
-        )
-        messenger.on_refused = lambda _: app.exit(return_code=2)
+        app = build_app(settings, deferred=deferred)
         app.run()
-        if messenger.refused is not None:  # damage found after the first frame: nothing was written
-            raise BootError(str(messenger.refused))
+        from tui_messenger.services.deferred import DeferredMessenger
+
+        late = app.messenger
+        if isinstance(late, DeferredMessenger) and late.refused is not None:
+            raise BootError(str(late.refused))  # damage found after the first frame: nothing was written
         return app.return_code or 0
     finally:
-        for db in opened:
-            db.close()
-        checked.release()
+        deferred.close()

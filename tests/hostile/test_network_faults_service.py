@@ -29,7 +29,7 @@ import pytest
 
 from tui_messenger.domain.events import MessageAdded, MessageChanged
 from tui_messenger.domain.models import Direction, MessageStatus, PageCursor
-from tui_messenger.services.messenger_service import MessengerService
+from tui_messenger.services.service import MessengerService
 from tui_messenger.transport import wire
 from tui_messenger.transport.fake import FakePeer, FaultPlan, parse_world
 

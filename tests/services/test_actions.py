@@ -64,7 +64,7 @@ async def test_offline_actions_wait_and_go_on_reconnect(messenger, transport, cl
 
 async def test_waiting_actions_are_sent_by_a_new_run(db, transport, clock) -> None:
     """An action stored before a restart (or a crash right after its transaction) goes out on start."""
-    from tui_messenger.services.messenger_service import MessengerService
+    from tui_messenger.services.service import MessengerService
 
     ActionOutboxRepository(db).enqueue(action=outgoing_action(_reaction()), now=clock.now())
     service = MessengerService(db, transport, clock=clock, user_id="me")
@@ -99,7 +99,7 @@ def test_enqueue_inside_a_callers_transaction_rolls_back_with_it(db, clock) -> N
 
 async def test_the_fake_peer_acks_action_frames_so_the_outbox_empties(db) -> None:
     from tui_messenger.domain.clock import ManualClock
-    from tui_messenger.services.messenger_service import MessengerService
+    from tui_messenger.services.service import MessengerService
     from tui_messenger.transport.fake import FakePeer
 
     clock = ManualClock()

@@ -7,7 +7,7 @@ import asyncio
 from datetime import timedelta
 
 from tui_messenger.domain.clock import LATEST, VirtualClock
-from tui_messenger.services.messenger_service import MessengerService
+from tui_messenger.services.service import MessengerService
 from tui_messenger.transport.fake import FakePeer
 
 

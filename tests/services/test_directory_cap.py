@@ -7,7 +7,7 @@ from __future__ import annotations
 from service_helpers import until
 
 from tui_messenger.domain.clock import ManualClock
-from tui_messenger.services.messenger_service import MessengerService
+from tui_messenger.services.service import MessengerService
 from tui_messenger.transport import wire
 from tui_messenger.transport.fake import FakePeer
 from tui_messenger.transport.fake.loader import load_world

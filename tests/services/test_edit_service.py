@@ -158,7 +158,7 @@ def test_the_deferred_messenger_forwards_edits_and_deletions() -> None:
 async def test_airline_delay_gate_correction_reaches_the_store(db, tmp_path) -> None:
     from tui_messenger.domain.clock import ManualClock
     from tui_messenger.domain.models import MessageKind
-    from tui_messenger.services.messenger_service import MessengerService
+    from tui_messenger.services.service import MessengerService
     from tui_messenger.store.database import open_database
     from tui_messenger.transport.fake import FakePeer
 

@@ -6,7 +6,7 @@ from service_helpers import until
 
 from tui_messenger.domain.clock import ManualClock
 from tui_messenger.domain.models import MessageStatus
-from tui_messenger.services.messenger_service import MessengerService
+from tui_messenger.services.service import MessengerService
 from tui_messenger.transport.fake import FakePeer, FaultPlan
 
 

@@ -185,7 +185,7 @@ async def test_the_boarding_pass_arrives_from_the_fake_network_and_saves_as_a_pd
     from service_helpers import until
 
     from tui_messenger.domain.clock import ManualClock
-    from tui_messenger.services.messenger_service import MessengerService
+    from tui_messenger.services.service import MessengerService
     from tui_messenger.transport.fake import FakePeer
 
     clock = ManualClock()

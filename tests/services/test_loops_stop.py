@@ -44,7 +44,7 @@ async def test_the_connection_loop_outlives_an_error_and_connects_on_the_next_tr
     recovering from a crash may fail one) is logged and retried with backoff; it never ends the loop. It
     ended it before: the app stayed offline for good, sent nothing and took nothing in (the kill -9 test
     failed under load that way)."""
-    from tui_messenger.services.messenger_service import MessengerService
+    from tui_messenger.services.service import MessengerService
 
     service = MessengerService(db, transport, clock=clock, user_id="me")
     read = service.settings.sync_token

@@ -72,7 +72,7 @@ async def test_delete_right_after_its_message_wins_over_delay_and_reorder(tmp_pa
 
 async def _delete_right_after(path, seed: int) -> None:
     from tui_messenger.domain.clock import ManualClock
-    from tui_messenger.services.messenger_service import MessengerService
+    from tui_messenger.services.service import MessengerService
     from tui_messenger.store.database import open_database
     from tui_messenger.transport.fake import FakePeer, FaultPlan
 

@@ -14,7 +14,7 @@ from service_helpers import until
 
 from tui_messenger.domain.clock import ManualClock
 from tui_messenger.domain.models import BlockReason, FeedbackKind, MessageKind
-from tui_messenger.services.messenger_service import MessengerService
+from tui_messenger.services.service import MessengerService
 from tui_messenger.transport.fake import FakePeer
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "report.md"

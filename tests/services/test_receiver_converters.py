@@ -28,7 +28,10 @@ def test_feature_converters_are_returned_not_registered() -> None:
 def test_progress_and_directory_hooks_are_constructor_parameters() -> None:
     from tui_messenger.services.actions import ActionSender
     from tui_messenger.services.outbox import Outbox
+    from tui_messenger.services.retry_loop import LoopParts, RetryLoop
 
     assert "on_directory" in inspect.signature(Receiver).parameters
-    assert "on_pass" in inspect.signature(Outbox).parameters
-    assert "on_pass" in inspect.signature(ActionSender).parameters
+    assert "on_pass" in inspect.signature(RetryLoop).parameters
+    assert "on_pass" in LoopParts.__annotations__
+    for loop in (Outbox, ActionSender):  # both take the retry loop's parts, on_pass among them
+        assert "LoopParts" in str(inspect.signature(loop).parameters["loop"].annotation)

@@ -11,7 +11,7 @@ from service_helpers import START, until
 from tui_messenger.bootstrap import build_messenger
 from tui_messenger.domain.clock import ManualClock
 from tui_messenger.domain.stop_words import REFUSAL_SENDER
-from tui_messenger.services.messenger_service import MessengerService
+from tui_messenger.services.service import MessengerService
 from tui_messenger.store.database import open_database
 from tui_messenger.transport.fake import FakePeer, parse_world
 

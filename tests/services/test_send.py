@@ -8,8 +8,8 @@ from service_helpers import business, directory, person, settle, status, until
 from tui_messenger.domain.events import MessageChanged
 from tui_messenger.domain.models import MessageStatus
 from tui_messenger.services.errors import BlockedError, InvalidMessageError
-from tui_messenger.services.messenger_service import MessengerService
 from tui_messenger.services.retry_loop import RetryPolicy
+from tui_messenger.services.service import MessengerService
 from tui_messenger.store.database import open_database
 from tui_messenger.transport import wire
 

@@ -9,7 +9,7 @@ from service_helpers import business, directory, settle, template, until
 from tui_messenger.domain.clock import ManualClock
 from tui_messenger.domain.models import ConsentSource, MessageKind
 from tui_messenger.domain.stop_words import is_stop_reply, is_stop_word
-from tui_messenger.services.messenger_service import MessengerService
+from tui_messenger.services.service import MessengerService
 from tui_messenger.transport import wire
 from tui_messenger.transport.fake import FakePeer
 

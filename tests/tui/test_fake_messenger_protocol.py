@@ -11,7 +11,7 @@ import pytest
 from fake_messenger import FakeMessenger, demo_world
 
 from tui_messenger.domain.models import MessageKind
-from tui_messenger.services.messenger import Messenger
+from tui_messenger.services.port import Messenger
 
 MEMBERS = sorted(
     name for name, value in vars(Messenger).items() if not name.startswith("_") and callable(value)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tui_messenger.bootstrap import AppSettings, _downloads, build_test_app
+from tui_messenger.bootstrap import build_test_app
+from tui_messenger.settings import AppSettings, resolve
 from tui_messenger.tui.config import parse_config
 
 
@@ -23,10 +24,10 @@ def test_a_bad_downloads_setting_is_reported_and_ignored() -> None:
 def test_settings_then_the_file_then_the_system_folder(tmp_path: Path) -> None:
     folder = tmp_path / "config"
     folder.mkdir()
-    assert _downloads(AppSettings(config_dir=folder)) is None  # the service asks platformdirs later
+    assert resolve(AppSettings(config_dir=folder)).downloads is None  # the service asks platformdirs later
     (folder / "config.toml").write_text(f'[files]\ndownloads = "{tmp_path / "from-file"}"\n')
-    assert _downloads(AppSettings(config_dir=folder)) == tmp_path / "from-file"
-    assert _downloads(AppSettings(config_dir=folder, downloads=tmp_path / "cli")) == tmp_path / "cli"
+    assert resolve(AppSettings(config_dir=folder)).downloads == tmp_path / "from-file"
+    assert resolve(AppSettings(config_dir=folder, downloads=tmp_path / "cli")).downloads == tmp_path / "cli"
 
 
 async def test_the_test_app_saves_where_the_config_file_says(tmp_path: Path) -> None:

@@ -76,7 +76,7 @@ async def test_a_page_for_a_window_that_changed_meanwhile_is_dropped() -> None:
 
 
 async def test_the_prefetched_page_is_laid_out_ahead_and_looks_the_same(monkeypatch: Any) -> None:
-    from tui_messenger.tui.widgets import message_view as mv
+    from tui_messenger.tui.widgets import history_view, history_window, message_layout, message_view
 
     m, chat_id, _ = world(500)
     async with make_app(m).run_test(size=SIZE) as pilot:
@@ -85,13 +85,14 @@ async def test_the_prefetched_page_is_laid_out_ahead_and_looks_the_same(monkeypa
         await settle(pilot)
         view = pilot.app.screen.query_one(MessageView)
         laid_out: list[str] = []
-        original = mv.layout_message
+        original = message_layout.layout_message
 
         def counting(message: Any, *args: Any) -> Any:
             laid_out.append(message.message_id)
             return original(message, *args)
 
-        monkeypatch.setattr(mv, "layout_message", counting)
+        for module in (history_view, history_window, message_view):  # each lays out with it
+            monkeypatch.setattr(module, "layout_message", counting)
         first = view.messages[0].message_id
         view.action_first()
         assert view.messages[50].message_id == first

@@ -94,3 +94,27 @@ async def test_the_palette_reaches_a_contact_with_no_chat(tmp_path: Path, size: 
         if size[0] >= 100:  # two panes: the new chat is in the list too
             await wait_for(pilot, lambda: "Anna Becker" in text(pilot))
             assert anna in [s.chat.id for s in pilot.app.screen.query_one(ChatList).summaries]
+
+
+@pytest.mark.parametrize("typed", ["@zoe:example.org", "@bob.smith:matrix.example.org:8448"])
+async def test_a_matrix_id_typed_in_the_palette_starts_a_chat(tmp_path: Path, typed: str) -> None:
+    async with build_test_app(tmp_path).run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await choose_command(pilot, typed, shown=f"New chat with {typed}")
+        await settle(pilot)
+        await wait_for(pilot, lambda: pilot.app.screen.open_chat_id is not None)
+        summary = await pilot.app.messenger.summary(pilot.app.screen.open_chat_id)  # type: ignore[attr-defined]
+        assert summary.peer.id == typed
+        assert isinstance(pilot.app.focused, Composer)
+
+
+@pytest.mark.parametrize("typed", ["zoe", "@zoe", "@Zoe:example.org", "@zoe:exa mple.org", "@[b]x[/b]:e.org"])
+async def test_what_is_no_matrix_id_offers_no_new_chat(tmp_path: Path, typed: str) -> None:
+    async with build_test_app(tmp_path).run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*typed)
+        await settle(pilot)
+        await pilot.pause(0.3)
+        assert "New chat with" not in text(pilot)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tui_messenger.bootstrap import AppSettings, build_test_app, show_refusals
+from tui_messenger.bootstrap import build_test_app
+from tui_messenger.settings import AppSettings, show_refusals
 from tui_messenger.tui.config import parse_config
 
 
@@ -43,9 +44,9 @@ def test_the_real_app_shows_them_unless_the_file_says_no(tmp_path: Path) -> None
     db = open_database(tmp_path / "m.db")
     try:
         settings = AppSettings(db_path=tmp_path / "m.db", config_dir=tmp_path / "config")
-        assert build_app(settings, db).messenger.show_refusals is True  # type: ignore[attr-defined]
+        assert build_app(settings, db=db).messenger.show_refusals is True  # type: ignore[attr-defined]
         (tmp_path / "config").mkdir()
         (tmp_path / "config" / "config.toml").write_text("[testers]\nshow_refusals = false\n")
-        assert build_app(settings, db).messenger.show_refusals is False  # type: ignore[attr-defined]
+        assert build_app(settings, db=db).messenger.show_refusals is False  # type: ignore[attr-defined]
     finally:
         db.close()

@@ -25,6 +25,9 @@ class _LazyGroup(click.Group):
         "scenario": "tui_messenger.cli.scenario:scenario",
         "export": "tui_messenger.cli.export:export",
         "report": "tui_messenger.cli.report:report",
+        "homeserver": "tui_messenger.cli.homeserver:homeserver",
+        "login": "tui_messenger.cli.account:login",
+        "logout": "tui_messenger.cli.account:logout",
         "serve": "tui_messenger.cli.serve:serve",
     }
 
@@ -105,7 +108,8 @@ def main(ctx: click.Context, /, db_path: Path | None, **options: object) -> None
     ctx.obj.update(options)
     if ctx.invoked_subcommand is not None:
         return
-    from tui_messenger.bootstrap import AppSettings, BootError, run_app
+    from tui_messenger.bootstrap import BootError, run_app
+    from tui_messenger.settings import AppSettings
 
     faults = {name: options[name] for name in FAULTS}
     settings = AppSettings(

@@ -7,9 +7,11 @@ from pathlib import Path
 
 import click
 
-from tui_messenger.bootstrap import AppSettings, BootError, headless_messenger
+from tui_messenger.bootstrap import BootError
 from tui_messenger.cli.options import db_after, fail
 from tui_messenger.domain.safe_text import clean_name
+from tui_messenger.headless import headless_messenger
+from tui_messenger.settings import AppSettings
 
 
 @click.command()

@@ -10,9 +10,11 @@ from typing import Any
 
 import click
 
-from tui_messenger.bootstrap import AppSettings, BootError, headless_messenger
+from tui_messenger.bootstrap import BootError
 from tui_messenger.cli.options import db_after, fail
 from tui_messenger.domain.safe_text import clean_name, json_safe
+from tui_messenger.headless import headless_messenger
+from tui_messenger.settings import AppSettings
 
 # (JSON key, column title): the text table names each column as the JSON does, only shorter where long.
 COLUMNS = (

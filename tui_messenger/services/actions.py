@@ -18,11 +18,10 @@ read (also one it refuses by its rules), so only a lost connection keeps an entr
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from datetime import datetime
+from typing import Unpack
 
-from tui_messenger.domain.clock import Clock
-from tui_messenger.services.retry_loop import RetryLoop, RetryPolicy
+from tui_messenger.services.retry_loop import LoopParts, RetryLoop
 from tui_messenger.store.action_outbox import (
     ActionEntry,
     ActionOutboxRepository,
@@ -30,7 +29,6 @@ from tui_messenger.store.action_outbox import (
     OutgoingAction,
 )
 from tui_messenger.transport import wire
-from tui_messenger.transport.base import Transport
 
 ActionFrame = wire.ReactionFrame | wire.EditFrame | wire.DeleteFrame
 
@@ -49,19 +47,8 @@ class ActionSender(RetryLoop[ActionEntry]):
     label = "action outbox"
     _repo: ActionOutboxRepository
 
-    def __init__(
-        self,
-        *,
-        repo: ActionOutboxRepository,
-        transport: Transport,
-        clock: Clock,
-        policy: RetryPolicy,
-        online: Callable[[], bool],
-        on_pass: Callable[[], None] = lambda: None,
-    ) -> None:
-        super().__init__(
-            repo=repo, transport=transport, clock=clock, policy=policy, online=online, on_pass=on_pass
-        )
+    def __init__(self, **loop: Unpack[LoopParts[ActionEntry]]) -> None:
+        super().__init__(**loop)
         self._sent_on_this_connection: set[str] = set()  # a reconnect pass need not send these again
 
     def reconnected(self) -> None:

@@ -4,7 +4,7 @@ safety feature changes it (block, unblock, load from the store)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 
 class BlockList:
@@ -13,6 +13,9 @@ class BlockList:
 
     def __contains__(self, account_id: object) -> bool:
         return account_id in self._ids
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(self._ids))
 
     def __len__(self) -> int:
         return len(self._ids)

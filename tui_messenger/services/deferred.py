@@ -19,7 +19,7 @@ from typing import Any
 
 from tui_messenger.domain.clock import Clock
 from tui_messenger.domain.models import ChatFilter, ChatSummary
-from tui_messenger.services.messenger import Listener, Messenger
+from tui_messenger.services.port import Listener, Messenger
 from tui_messenger.store.chat_rows import QuickChatList
 from tui_messenger.store.preflight import StoreError
 

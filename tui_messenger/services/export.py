@@ -10,7 +10,7 @@ from tui_messenger.domain.edits import DELETED_TEXT
 from tui_messenger.domain.models import ChatMessage, MessageKind, MessageStatus, PageCursor
 from tui_messenger.domain.safe_text import clean_body, clean_name, json_safe
 from tui_messenger.services import frames
-from tui_messenger.services.messenger import Messenger
+from tui_messenger.services.port import Messenger
 from tui_messenger.transport import wire
 
 PAGE = 500

@@ -21,7 +21,7 @@ from typing import IO
 from tui_messenger.domain.files import safe_file_name
 from tui_messenger.domain.models import ChatSummary
 from tui_messenger.services.export import export_frames, export_text
-from tui_messenger.services.messenger import Messenger
+from tui_messenger.services.port import Messenger
 
 FORMATS = {"text": "txt", "json": "jsonl"}
 BATCH = 500  # lines handed to the writer thread at a time

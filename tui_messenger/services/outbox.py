@@ -11,35 +11,21 @@ nothing is counted as an attempt; after a reconnect every waiting entry is sent 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from datetime import datetime
+from typing import Unpack
 
-from tui_messenger.domain.clock import Clock
 from tui_messenger.domain.events import MessageChanged
 from tui_messenger.services.hub import EventHub
-from tui_messenger.services.retry_loop import RetryLoop, RetryPolicy
+from tui_messenger.services.retry_loop import LoopParts, RetryLoop
 from tui_messenger.store.outbox import OutboxEntry, OutboxRepository
-from tui_messenger.transport.base import Transport
 
 
 class Outbox(RetryLoop[OutboxEntry]):
     label = "outbox"
     _repo: OutboxRepository
 
-    def __init__(
-        self,
-        *,
-        repo: OutboxRepository,
-        transport: Transport,
-        clock: Clock,
-        hub: EventHub,
-        policy: RetryPolicy,
-        online: Callable[[], bool],
-        on_pass: Callable[[], None] = lambda: None,
-    ) -> None:
-        super().__init__(
-            repo=repo, transport=transport, clock=clock, policy=policy, online=online, on_pass=on_pass
-        )
+    def __init__(self, *, hub: EventHub, **loop: Unpack[LoopParts[OutboxEntry]]) -> None:
+        super().__init__(**loop)
         self._hub = hub
 
     async def _record(self, entry: OutboxEntry, attempts: int, next_at: datetime) -> None:

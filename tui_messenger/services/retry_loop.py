@@ -15,7 +15,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Generic, Protocol, TypeVar
+from typing import Generic, NotRequired, Protocol, TypedDict, TypeVar
 
 from tui_messenger.domain.clock import Clock
 from tui_messenger.transport.base import Transport, TransportClosed
@@ -51,6 +51,17 @@ E = TypeVar("E", bound=Entry)
 
 class EntryRepository(Protocol[E]):
     def entries(self, *, due_by: datetime | None = None) -> list[E]: ...
+
+
+class LoopParts(TypedDict, Generic[E]):
+    """What every retry loop is built with: a subclass takes them as `**loop` and adds its own."""
+
+    repo: EntryRepository[E]
+    transport: Transport
+    clock: Clock
+    policy: RetryPolicy
+    online: Callable[[], bool]
+    on_pass: NotRequired[Callable[[], None]]
 
 
 class RetryLoop(ABC, Generic[E]):

@@ -3,12 +3,14 @@
 A block hides everything the account sends from then on (the receive path drops it, see receive.py) and
 stops receipts and typing signals to it; the chat stays in the list with its old history. A report keeps
 a copy of the last 5 messages from the account as evidence. The reported account is never notified:
-nothing here sends a frame.
+nothing here sends a frame. Where the network keeps a block list of its own or takes reports (Matrix), it
+is told too, on a best-effort basis: the block list again after every reconnect (`tell_network`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
 
 from tui_messenger.domain.clock import Clock
@@ -27,6 +29,9 @@ from tui_messenger.services.hub import EventHub
 from tui_messenger.store.chats import ChatRepository
 from tui_messenger.store.messages import MessageRepository
 from tui_messenger.store.safety import BlockRepository, ReportRepository
+from tui_messenger.transport.base import Transport
+
+log = logging.getLogger(__name__)
 
 EVIDENCE = 5
 
@@ -49,7 +54,9 @@ class Safety:
         hub: EventHub,
         blocked: BlockList,
         decorate: Callable[[ChatSummary], ChatSummary],
+        network: Transport,
     ) -> None:
+        self._network = network
         self._blocks = blocks
         self._reports = reports
         self._messages = messages
@@ -78,12 +85,24 @@ class Safety:
             self._blocks.block, account_id=account_id, reason=reason, now=self._clock.now()
         )
         await self._chat_changed(account_id)
+        await self.tell_network()
         return block
 
     async def unblock(self, account_id: str) -> None:
         await asyncio.to_thread(self._blocks.unblock, account_id=account_id)
         self.blocked.discard(account_id)
         await self._chat_changed(account_id)
+        await self.tell_network()
+
+    async def tell_network(self, *, empty_too: bool = True) -> None:
+        """The network's copy of the block list (best effort: again on the next connect, where an empty
+        list is not sent: it would undo what another app of the user's blocked)."""
+        if not empty_too and not len(self.blocked):
+            return
+        try:
+            await self._network.set_blocked(list(self.blocked))
+        except Exception as exc:  # offline, refused: the local rules hold; told again on reconnect
+            log.info("the network did not take the block list: %s", exc)
 
     async def blocked_list(self) -> list[tuple[Block, Account]]:
         return await asyncio.to_thread(self._blocks.all)
@@ -104,6 +123,10 @@ class Safety:
         self, account_id: str, reason: ReportReason, note: str, *, also_blocked: bool
     ) -> Report:
         evidence = await self.evidence(account_id)
+        try:
+            await self._network.report(account_id, [m.message_id for m in evidence], reason.value)
+        except Exception as exc:  # the report and its evidence are kept here either way
+            log.info("the network did not take the report: %s", exc)
         return await asyncio.to_thread(
             self._reports.add,
             account_id=account_id,

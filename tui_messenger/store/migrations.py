@@ -71,6 +71,7 @@ MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _v1_initial,
     2: _v2_mute_until,
     3: _v3_content,
+    4: _v3_content,  # the Matrix account (`matrix_account`): a new table, added the same way
 }
 
 

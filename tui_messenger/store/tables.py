@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import text
+from sqlalchemy import CheckConstraint, text
 from sqlmodel import Field, Index, SQLModel
 
 
@@ -204,6 +204,24 @@ class SettingRow(SQLModel, table=True):
 
     key: str = Field(primary_key=True)
     value: str
+
+
+class MatrixAccountRow(SQLModel, table=True):
+    """The Matrix account this database belongs to (none: the demo world). One row at most.
+
+    Signed out, the row stays with the user id and homeserver (the history is theirs) and no device,
+    token or key: only the same account may sign in to this database again."""
+
+    __tablename__ = "matrix_account"
+    __table_args__ = (CheckConstraint("one = 1", name="one_account"),)
+
+    one: int = Field(default=1, primary_key=True)
+    homeserver: str
+    user_id: str
+    device_id: str | None = None
+    access_token: str | None = Field(default=None, repr=False)
+    pickle_key: str | None = Field(default=None, repr=False)
+    signed_in_at: int = 0
 
 
 # Full-text search over bodies (FTS_DDL): in store/schema.py, which the checks before opening read without

@@ -8,7 +8,7 @@ is the order, and a client resumes from a sync token it stored (`connect(since=.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Collection, Sequence
 
 
 class TransportClosed(Exception):
@@ -31,3 +31,11 @@ class Transport(ABC):
     @abstractmethod
     async def close(self) -> None:
         """Close the connection; `incoming` then ends."""
+
+    async def set_blocked(self, account_ids: Collection[str]) -> None:  # noqa: B027 - optional, no-op here
+        """The network's own copy of the user's block list, where it keeps one (Matrix: the ignored users),
+        so its server sends nothing more from them. Without one, nothing: the client's rules hold anyway."""
+
+    async def report(self, account_id: str, message_ids: Sequence[str], reason: str) -> None:  # noqa: B027
+        """Report `account_id` and its messages to the network's operators, where it has any. Without them,
+        nothing: the report and its evidence are kept in the database either way."""

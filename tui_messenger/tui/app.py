@@ -18,7 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.worker import Worker, WorkerState
 
 from tui_messenger.domain.events import MessengerEvent, Notified
-from tui_messenger.services.messenger import Messenger
+from tui_messenger.services.port import Messenger
 from tui_messenger.tui import workers
 from tui_messenger.tui.commands import MessengerCommands
 from tui_messenger.tui.config import problems_text

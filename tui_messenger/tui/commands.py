@@ -1,5 +1,6 @@
 """Command palette providers: "Open chat: NAME" for every chat, "Chat with NAME" for every contact who
-has no chat yet (it is created when chosen), and every action of the main screen.
+has no chat yet (it is created when chosen), "New chat with @user:server" for a Matrix ID typed in the
+palette, and every action of the main screen.
 
 Chat names are network data: the hit is built as `Content` from the cleaned name and highlighted here,
 because `Matcher.highlight` parses its argument as markup.
@@ -7,6 +8,7 @@ because `Matcher.highlight` parses its argument as markup.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import partial
 
@@ -16,6 +18,9 @@ from textual.style import Style
 
 from tui_messenger.domain.models import Account, ChatSummary
 from tui_messenger.domain.safe_text import clean_name
+
+# A Matrix user ID (@localpart:server[:port]), as the spec's grammar allows it.
+MATRIX_ID = re.compile(r"@[a-z0-9._=/+\-]{1,200}:[A-Za-z0-9.\-]{1,200}(:[0-9]{1,5})?")
 
 # (title, help, action on the main screen). Help texts are ours: the palette parses them as markup.
 ACTIONS: tuple[tuple[str, str, str], ...] = (
@@ -113,6 +118,9 @@ class MessengerCommands(Provider):
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
+        if MATRIX_ID.fullmatch(typed := query.strip()):  # someone to write to, by their Matrix ID
+            text = f"New chat with {typed}"
+            yield Hit(1.0, Content(text), self._start(typed), text=text, help="Start an encrypted chat")
         for summary in self._chats:
             text = f"Open chat: {clean_name(summary.peer.display_name or summary.chat.title)}"
             score = matcher.match(text)

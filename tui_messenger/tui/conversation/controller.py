@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from textual.app import App
 
     from tui_messenger.domain.models import ChatMessage, ChatSummary
-    from tui_messenger.services.messenger import Messenger
+    from tui_messenger.services.port import Messenger
     from tui_messenger.tui.conversation.pane import ConversationPane
 
 

@@ -12,7 +12,7 @@ from tui_messenger.tui.workers import report, start, worker
 if TYPE_CHECKING:
     from textual.timer import Timer
 
-    from tui_messenger.services.messenger import Messenger
+    from tui_messenger.services.port import Messenger
     from tui_messenger.tui.conversation.pane import ConversationPane
 
 DRAFT_DELAY = 0.6

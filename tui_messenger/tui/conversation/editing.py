@@ -15,7 +15,7 @@ from tui_messenger.tui.workers import worker
 
 if TYPE_CHECKING:
     from tui_messenger.domain.models import ChatMessage
-    from tui_messenger.services.messenger import Messenger
+    from tui_messenger.services.port import Messenger
     from tui_messenger.tui.conversation.pane import ConversationPane
 
 CANNOT_EDIT = "Only your own text messages can be edited, for 15 minutes after sending."

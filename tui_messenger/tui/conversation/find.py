@@ -11,7 +11,7 @@ from tui_messenger.tui.workers import worker
 
 if TYPE_CHECKING:
     from tui_messenger.domain.models import ChatMessage
-    from tui_messenger.services.messenger import Messenger
+    from tui_messenger.services.port import Messenger
     from tui_messenger.tui.conversation.pane import ConversationPane
 
 FIND_LIMIT = 500

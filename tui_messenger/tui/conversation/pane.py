@@ -26,7 +26,7 @@ from tui_messenger.domain.models import (
     PageCursor,
     WindowState,
 )
-from tui_messenger.services.messenger import Messenger
+from tui_messenger.services.port import Messenger
 from tui_messenger.tui.conversation.account import Account
 from tui_messenger.tui.conversation.choices import Choices
 from tui_messenger.tui.conversation.chrome import Chrome
@@ -353,7 +353,7 @@ class ConversationPane(Vertical):
 
     def message_removed(self, message_id: str) -> None:
         self.editing.removed(message_id)
-        self.view.remove(message_id)
+        self.view.remove_message(message_id)
 
     def summary_changed(self, summary: ChatSummary) -> None:
         was_blocked = self.blocked

@@ -11,7 +11,7 @@ from tui_messenger.domain.safe_text import clean_name
 from tui_messenger.tui.workers import worker
 
 if TYPE_CHECKING:
-    from tui_messenger.services.messenger import Messenger
+    from tui_messenger.services.port import Messenger
     from tui_messenger.tui.screens.main import MainScreen
 
 DAY = 24 * 3600

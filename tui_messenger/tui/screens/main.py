@@ -33,7 +33,7 @@ from textual.widgets import Footer, Static
 
 from tui_messenger.domain.models import ChatFilter, ChatSummary
 from tui_messenger.domain.safe_text import clean_name, preview
-from tui_messenger.services.messenger import Messenger
+from tui_messenger.services.port import Messenger
 from tui_messenger.tui import messages as msg
 from tui_messenger.tui.hit_test import AttachedHitTest
 from tui_messenger.tui.screens.app_tools import AppTools

@@ -5,7 +5,7 @@ fetched ahead and put on top when the reader reaches the top, new messages at th
 its newest part), updates and removals in place. The view's scroll position is kept by an anchor: the
 first message line in view and its row on screen.
 
-A part of `MessageView` split out by concern: a mixin over the view's state, with none of its own.
+The middle of `HistoryView` -> `HistoryWindow` -> `MessageView`: state and layout are in `history_view`.
 """
 
 from __future__ import annotations
@@ -13,10 +13,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from textual import events
 from textual.strip import Strip
 
 from tui_messenger.domain.models import ChatMessage, ReactionCount
 from tui_messenger.tui.widgets import interactive_model as im
+from tui_messenger.tui.widgets.history_view import HistoryView
 from tui_messenger.tui.widgets.message_layout import Palette, layout_message
 
 MAX_MESSAGES = 500
@@ -24,7 +26,7 @@ BURST_WINDOW = 100  # this many or more arriving at once at the end being follow
 BURST_SHOWN_MIN = 20  # a burst shows its newest max(this, screen rows) messages: at least a screenful
 
 
-class HistoryWindow:
+class HistoryWindow(HistoryView):
     """Window bookkeeping for `MessageView` (see the module docstring)."""
 
     def set_messages(
@@ -223,7 +225,7 @@ class HistoryWindow:
         else:
             self._restore(anchor)
 
-    def remove(self, message_id: str) -> None:
+    def remove_message(self, message_id: str) -> None:
         """A message deleted for me leaves the window; the selection moves to its neighbour."""
         index = self._index.get(message_id)
         if index is None:
@@ -243,6 +245,27 @@ class HistoryWindow:
             self._jump(self.max_scroll_y if anchor is None else self.scroll_y)
         else:
             self._restore(anchor)
+
+    def on_resize(self, event: events.Resize) -> None:
+        # Not "is scroll_y at the end now": the size has already changed (a panel docked below).
+        at_end = self._follow
+        anchor = None if at_end else self._anchor()
+        self._relayout()
+        if at_end:
+            self._jump(self.max_scroll_y)
+        else:
+            self._restore(anchor)
+        staged = self._staged
+        if staged is not None and (self._staged_layout is None or self._staged_layout[0] != self._width):
+            self._staged_layout = self._prelayout(staged[1])  # the page fetched ahead, for the new width
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        self._follow = new >= self.max_scroll_y - 1
+        if new <= 0 and self.has_older and self._messages:
+            self._take_older()
+        elif self.has_newer and not self._jumping and new >= self.max_scroll_y and old < new:
+            self.post_message(self.NewestRequested())
 
     def _selected_id(self) -> str | None:
         return None if self.selected is None else self._messages[self.selected].message_id

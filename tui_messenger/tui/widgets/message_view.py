@@ -1,58 +1,29 @@
-"""The chat history: a Line API `ScrollView` that lays out at most ~500 messages into strips.
+"""What the reader's keys and clicks do in a `MessageView`: move the selection, page, and ask the screen
+for an action on the selected or clicked message (reply or retry, jump to the quote, open a link, react,
+edit, delete, save a file, show more); a click is mapped to the link, reaction chip, show-more control,
+quote or document card under it.
 
-It never mounts a widget per message and never holds a whole chat: the controller gives it the newest
-page, it asks for older pages when scrolled to the top (`OlderRequested`) and keeps the viewport still
-when they arrive, and drops the far end when it holds too many. Strips are built once per message and
-width (see `message_layout`), so painting is a slice of a list.
-
-Here: the view's state, its messages, layout and painting, and scrolling. The window's bookkeeping (which
-messages it holds, paging and the page fetched ahead) is in `history_window`, what keys and clicks do in
-`history_actions`; both are mixins over this state.
+The last of `HistoryView` -> `HistoryWindow` -> `MessageView`; the messages it posts are defined on
+`HistoryView` (named `MessageView.*`, with their handler names `on_message_view_*`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import replace
-from datetime import UTC, date, datetime
-
-from rich.segment import Segment
-from rich.style import Style
 from textual import events
 from textual.binding import Binding
-from textual.geometry import Size
-from textual.message import Message
-from textual.reactive import reactive
-from textual.scroll_view import ScrollView
-from textual.strip import Strip
 
-from tui_messenger.domain.models import ChatMessage
-from tui_messenger.tui.widgets.history_actions import HistoryActions
+from tui_messenger.domain.models import ChatMessage, MessageStatus
+from tui_messenger.tui.widgets import interactive_model as im
 from tui_messenger.tui.widgets.history_window import HistoryWindow
-from tui_messenger.tui.widgets.message_layout import Context, Palette, layout_message
-from tui_messenger.tui.widgets.timefmt import day_label, local_day, same_day
+from tui_messenger.tui.widgets.link_marks import link_index_at, link_source, links_in
+from tui_messenger.tui.widgets.message_layout import Context, layout_message
 from tui_messenger.tui.widgets.typeahead import Typeahead
 
 
-class MessageView(HistoryWindow, HistoryActions, ScrollView, can_focus=True):
-    """Bubbles, date separators, ticks, quotes and interactive choices, drawn line by line."""
+class MessageView(HistoryWindow, can_focus=True):
+    """Bubbles, date separators, ticks, quotes and interactive choices, drawn line by line; what the reader's
+    keys and clicks do to them."""
 
-    COMPONENT_CLASSES = {
-        "message-view--incoming",
-        "message-view--outgoing",
-        "message-view--system",
-        "message-view--meta",
-        "message-view--read",
-        "message-view--failed",
-        "message-view--separator",
-        "message-view--quote",
-        "message-view--tag",
-        "message-view--button",
-        "message-view--answered",
-        "message-view--cursor",
-        "message-view--reaction",
-        "message-view--reaction-mine",
-    }
     BINDINGS = [
         Binding("up", "select(-1)", "Previous", show=False, id="history-previous"),
         Binding("down", "select(1)", "Next", show=False, id="history-next"),
@@ -70,294 +41,192 @@ class MessageView(HistoryWindow, HistoryActions, ScrollView, can_focus=True):
         Binding("s", "save_file", "Save file", show=False, id="history-save-file"),
     ]
 
-    class OlderRequested(Message):
-        """Scrolled to the top: load the page before `oldest`."""
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """'Open link' (and its key) only on a selected message that has a link, 'React' only on a
+        selected message: the footer shows what the key would do here (`watch_selected` refreshes it)."""
+        if action == "open_link":
+            message = self.selected_message
+            return message is not None and bool(links_in(link_source(message)))
+        if action == "react":
+            return self.selected_message is not None
+        return super().check_action(action, parameters)
 
-        def __init__(self, oldest: ChatMessage) -> None:
-            super().__init__()
-            self.oldest = oldest
-
-    class NewestRequested(Message):
-        """Scrolled to the bottom of a window that does not reach the newest message."""
-
-    class _AboutMessage(Message):
-        """Base of the messages below that carry only the chat message they are about."""
-
-        def __init__(self, message: ChatMessage) -> None:
-            super().__init__()
-            self.message = message
-
-    class MessageActivated(_AboutMessage):
-        """Enter or a double click on a message: reply to it, or retry it when it failed."""
-
-    class ChoicesOffered(_AboutMessage):
-        """Enter on a message whose buttons or list rows are still open: offer them (and a reply)."""
-
-    class ChoiceRequested(Message):
-        """A click on an open button or list row drawn in a bubble: answer with that choice."""
-
-        def __init__(self, message: ChatMessage, choice_id: str) -> None:
-            super().__init__()
-            self.message = message
-            self.choice_id = choice_id
-
-    class QuoteActivated(Message):
-        """Jump to the message a reply quotes."""
-
-        def __init__(self, message: ChatMessage, quoted_id: str) -> None:
-            super().__init__()
-            self.message = message
-            self.quoted_id = quoted_id
-
-    class LinkRequested(Message):
-        """`o` on a message (`index` None: all its links) or a click on a link (`index` in
-        `link_marks.links_in(message.body)`). The screen asks before anything opens."""
-
-        def __init__(self, message: ChatMessage, index: int | None) -> None:
-            super().__init__()
-            self.message = message
-            self.index = index
-
-    class EditRequested(_AboutMessage):
-        """`e` on a message: edit it in the composer (the screen checks the rules first)."""
-
-    class DeleteRequested(_AboutMessage):
-        """`x` or Delete on a message: ask "for me" or "for everyone"."""
-
-    class MenuRequested(_AboutMessage):
-        """A right click on a message: its actions (edit, delete) in a dialog, for the mouse."""
-
-    class ReactRequested(_AboutMessage):
-        """`+` on a message: open the reaction picker for it; keys typed right after `+` wait in
-        `typeahead` for the picker."""
-
-        def __init__(self, message: ChatMessage, typeahead: Typeahead | None = None) -> None:
-            super().__init__(message)
-            self.typeahead = typeahead
-
-    class ReactionToggled(Message):
-        """A click on a reaction chip: react with that emoji, or take the user's own back."""
-
-        def __init__(self, message: ChatMessage, emoji: str) -> None:
-            super().__init__()
-            self.message = message
-            self.emoji = emoji
-
-    class FullTextRequested(_AboutMessage):
-        """Show more on a body too large to expand in place: show it in the reader."""
-
-    class FileRequested(Message):
-        """Save a document's file: `s` on it saves at once, a click on its card asks first (`ask`)."""
-
-        def __init__(self, message: ChatMessage, *, ask: bool) -> None:
-            super().__init__()
-            self.message = message
-            self.ask = ask
-
-    selected: reactive[int | None] = reactive(None, layout=False)
-
-    def __init__(self, *, now: Callable[[], datetime] | None = None, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self._now = now or (lambda: datetime.now(UTC))
-        self._messages: list[ChatMessage] = []
-        self._index: dict[str, int] = {}
-        self._answered: set[str] = set()
-        self._expanded: set[str] = set()  # ids of long messages shown whole ("Show more")
-        self._blocks: list[tuple[list[Strip], int] | None] = []  # per message: (lines, bubble start)
-        self._lines: list[Strip] = []
-        self._painted: list[Strip | None] = []  # _lines with the blank gutter, built when first painted
-        self._painted_width = 0
-        self._owners: list[int] = []  # message index of each line, -1 for separators and spacing
-        self._first_line: list[int] = []  # first line of each message's block
-        self._width = 0
-        self._palette: Palette | None = None
-        self._laid_palette: Palette | None = None  # the look the blocks were laid out in (no cursor)
-        self._laid_day: date | None = None  # the day they were laid out on (the clock may jump)
-        self.has_older = False
-        self.has_newer = False
-        self._loading_older = False
-        # Prefetch: the page before the first message, asked for as soon as a window is shown or grew
-        # at the top, and kept here until the reader reaches the top: then it is put on top in the same
-        # turn that scrolled there, with no wait for the store and no frame of the old top in between.
-        self._staged: tuple[str, list[ChatMessage], bool] | None = None  # (before id, page, has_older)
-        self._staged_layout: tuple[int, Palette, list[tuple[list[Strip], int]], set[str]] | None = None
-        self._want_older = False  # the reader is at the top and the page is not here yet
-        self._follow = True  # the reader is at the newest message: stay there when things change
-        self._jumping = False  # our own scrolls do not ask for the newest page
-        self._typeahead: Typeahead | None = None  # keys typed after `+`, for the reaction picker
-
-    # data ------------------------------------------------------------------------------------------
-    @property
-    def messages(self) -> Sequence[ChatMessage]:
-        return self._messages
-
-    def get(self, message_id: str) -> ChatMessage | None:
-        index = self._index.get(message_id)
-        return None if index is None else self._messages[index]
-
-    def select_message(self, message_id: str) -> bool:
-        index = self._index.get(message_id)
-        if index is None:
-            return False
-        self.selected = index
-        self._scroll_to_selected(center=True)
-        return True
-
-    @property
-    def selected_message(self) -> ChatMessage | None:
-        return None if self.selected is None else self._messages[self.selected]
-
-    # layout ------------------------------------------------------------------------------------------
-    def _content_width(self) -> int:
-        return max(self.scrollable_content_region.width - 1, 10)  # one column for the cursor gutter
-
-    def _resolve_palette(self) -> Palette:
-        if self._palette is None:
-            style = self.get_component_rich_style
-            base = self.rich_style
-            self._palette = Palette(
-                base=base,
-                incoming=style("message-view--incoming"),
-                outgoing=style("message-view--outgoing"),
-                system=style("message-view--system"),
-                meta=style("message-view--meta", partial=True),
-                read=style("message-view--read", partial=True),
-                failed=style("message-view--failed", partial=True),
-                separator=style("message-view--separator"),
-                quote=style("message-view--quote", partial=True),
-                tag=style("message-view--tag", partial=True),
-                button=style("message-view--button", partial=True),
-                answered=style("message-view--answered", partial=True),
-                cursor=style("message-view--cursor"),
-                reaction=style("message-view--reaction"),
-                reaction_mine=style("message-view--reaction-mine"),
-            )
-        return self._palette
-
-    def _layout_context(self, index: int, now: datetime) -> Context:
-        message = self._messages[index]
-        previous = self._messages[index - 1] if index else None
-        label = None
-        if previous is None or not same_day(previous.sent_at, message.sent_at):
-            label = day_label(message.sent_at, now)
-        quoted = self.get(message.reply_to) if message.reply_to else None
-        return Context(
-            quoted=quoted,
-            quoted_known=quoted is not None,
-            answered=message.message_id in self._answered,
-            day_label=label,
-            expanded=message.message_id in self._expanded,
-        )
-
-    def _relayout(self) -> None:
-        if not self.is_mounted:
+    def action_select(self, step: int) -> None:
+        if not self._messages:
             return
-        width = self._content_width()
-        palette, now = self._resolve_palette(), self._now()
-        look = replace(palette, cursor=Style())  # the cursor is painted over the blocks, not in them
-        today = local_day(now)  # "Today" and "Yesterday" in the blocks name days relative to it
-        if width != self._width or look != self._laid_palette or today != self._laid_day:
-            self._width, self._laid_palette, self._laid_day = width, look, today
-            self._blocks = [None] * len(self._messages)
-        lines: list[Strip] = []
-        owners: list[int] = []
-        firsts: list[int] = []
-        for index, block in enumerate(self._blocks):
-            if block is None:
-                block = self._blocks[index] = layout_message(
-                    self._messages[index], self._layout_context(index, now), width, palette
-                )
-            strips, start = block
-            firsts.append(len(lines))
-            lines.extend(strips)
-            owners.extend([-1] * start + [index] * (len(strips) - start))
-        lines.append(Strip.blank(width, palette.base))
-        owners.append(-1)
-        self._lines, self._owners, self._first_line = lines, owners, firsts
-        self._painted = [None] * len(lines)
-        self.virtual_size = Size(width + 1, len(lines))
-        self.refresh()
-
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        if not hasattr(self, "_messages"):  # called from Widget.__init__, before ours has run
-            return
-        # The component styles are read again after this update. The laid-out blocks stay until then:
-        # a click or a key in between maps onto the lines on screen. Focus changes only the cursor,
-        # which is painted over the blocks, so it lays out nothing again (`_relayout` compares).
-        self._palette = None
-        if self.is_mounted:
-            self.call_after_refresh(self._relayout)
-
-    def on_resize(self, event: events.Resize) -> None:
-        # Not "is scroll_y at the end now": the size has already changed (a panel docked below).
-        at_end = self._follow
-        anchor = None if at_end else self._anchor()
-        self._relayout()
-        if at_end:
-            self._jump(self.max_scroll_y)
+        if self.selected is None:
+            self.selected = len(self._messages) - 1
         else:
-            self._restore(anchor)
-        staged = self._staged
-        if staged is not None and (self._staged_layout is None or self._staged_layout[0] != self._width):
-            self._staged_layout = self._prelayout(staged[1])  # the page fetched ahead, for the new width
+            target = self.selected + step
+            if target < 0 and self.has_older:
+                self._jump(0)
+            self.selected = min(max(target, 0), len(self._messages) - 1)
+        self._scroll_to_selected()
 
-    def on_mount(self) -> None:
-        self._relayout()
+    def action_page(self, direction: int) -> None:
+        height = self.scrollable_content_region.height
+        self._jump(self.scroll_y + direction * max(height - 2, 1))
+        top = int(self.scroll_y)
+        if direction > 0 and self.has_newer and self.scroll_y >= self.max_scroll_y:
+            self.post_message(self.NewestRequested())
+        visible = [o for o in self._owners[top : top + height] if o >= 0]
+        if visible:
+            self.selected = visible[0] if direction < 0 else visible[-1]
 
-    def render_line(self, y: int) -> Strip:
-        line = y + int(self.scroll_y)
-        width = self.scrollable_content_region.width
-        palette = self._resolve_palette()
-        if line >= len(self._lines):
-            return Strip.blank(width, palette.base)
-        owner = self._owners[line]
-        if owner >= 0 and owner == self.selected:
-            return Strip([Segment("▌", palette.cursor), *self._lines[line]], width).crop(0, width)
-        # Unselected lines (nearly all) with their blank gutter are built once per layout and width.
-        if width != self._painted_width or len(self._painted) != len(self._lines):
-            self._painted = [None] * len(self._lines)
-            self._painted_width = width
-        strip = self._painted[line]
-        if strip is None:
-            strip = Strip([Segment(" ", palette.base), *self._lines[line]], width).crop(0, width)
-            self._painted[line] = strip
-        return strip
+    def action_first(self) -> None:
+        if self._messages:
+            self.selected = 0
+        self._jump(0)
 
-    # scrolling ---------------------------------------------------------------------------------------
-    def _jump(self, y: float) -> None:
-        # force: just after the content grew the scrollbar is not shown yet and scroll_to would do nothing
-        self._jumping = True
-        try:
-            self.scroll_to(y=y, animate=False, force=True)
-        finally:
-            self._jumping = False
-
-    def watch_scroll_y(self, old: float, new: float) -> None:
-        super().watch_scroll_y(old, new)
-        self._follow = new >= self.max_scroll_y - 1
-        if new <= 0 and self.has_older and self._messages:
-            self._take_older()
-        elif self.has_newer and not self._jumping and new >= self.max_scroll_y and old < new:
+    def action_last(self) -> None:
+        if self._messages:
+            self.selected = len(self._messages) - 1
+        self._jump(self.max_scroll_y)
+        if self.has_newer:
             self.post_message(self.NewestRequested())
 
-    def watch_selected(self, old: int | None, new: int | None) -> None:
-        self.refresh()
-        self.refresh_bindings()  # 'Open link' and 'React' depend on the selected message
-
-    def _scroll_to_selected(self, *, center: bool = False) -> None:
-        if self.selected is None or self.selected >= len(self._first_line):
+    def action_activate(self) -> None:
+        if self.selected is None:
             return
-        top = self._first_line[self.selected]
-        end = (
-            self._first_line[self.selected + 1]
-            if self.selected + 1 < len(self._first_line)
-            else len(self._lines)
+        message = self._messages[self.selected]
+        if self._has_open_choices(message):
+            self.post_message(self.ChoicesOffered(message))
+        else:
+            self.post_message(self.MessageActivated(message))
+
+    def _has_open_choices(self, message: ChatMessage) -> bool:
+        """Buttons or list rows from the other side that nothing answered yet."""
+        return (
+            not message.outgoing
+            and not message.deleted
+            and message.message_id not in self._answered
+            and bool(im.choices(message))
         )
-        height = self.scrollable_content_region.height
-        if center:
-            self._jump(max(top - height // 3, 0))
-        elif top < self.scroll_y:
-            self._jump(top)
-        elif end > self.scroll_y + height:
-            self._jump(min(end - height, top))
+
+    def action_more(self) -> None:
+        if self.selected is not None:
+            self._show_more(self.selected)
+
+    def action_edit(self) -> None:
+        if (message := self.selected_message) is not None:
+            self.post_message(self.EditRequested(message))
+
+    def action_delete(self) -> None:
+        if (message := self.selected_message) is not None:
+            self.post_message(self.DeleteRequested(message))
+
+    def action_react(self) -> None:
+        if (message := self.selected_message) is not None:
+            self._typeahead = Typeahead()
+            self.post_message(self.ReactRequested(message, self._typeahead))
+
+    def on_key(self, event: events.Key) -> None:
+        """Keys typed right after React go to the picker, not to this view's bindings. React itself runs
+        here, as its key arrives: a binding runs only once the key has gone up to the app, after the
+        keys typed behind it were already delivered here (and `e` of `:heart:` would edit)."""
+        typeahead = self._typeahead
+        if typeahead is not None and typeahead.open:
+            event.stop()
+            event.prevent_default()
+            typeahead.feed((event.key, event.character))
+            return
+        self._typeahead = None
+        bound = self.screen.active_bindings.get(event.key)  # with the user's [keys] remapping
+        if bound is not None and bound.node is self and bound.binding.action == "react" and bound.enabled:
+            event.stop()
+            event.prevent_default()
+            self.action_react()
+
+    def on_paste(self, event: events.Paste) -> None:
+        typeahead = self._typeahead
+        if typeahead is not None and typeahead.open:
+            event.stop()
+            typeahead.feed(("paste", event.text))
+
+    def _laid_out(self, index: int) -> Context:
+        """Where a message's controls are (show more and what it does, a document's card, reaction chips),
+        as the layout decided: laid out again, one bounded message. Not judged here: the layout shows a
+        caption, annotated links."""
+        ctx = self._layout_context(index, self._now())
+        layout_message(self._messages[index], ctx, self._width, self._resolve_palette())
+        return ctx
+
+    def action_save_file(self) -> None:
+        message = self.selected_message
+        if message is not None and message.attachment is not None:
+            self.post_message(self.FileRequested(message, ask=False))
+
+    def _show_more(self, index: int) -> None:
+        """Expand a long body in place, collapse it again, or ask for the reader for a huge one."""
+        message = self._messages[index]
+        more = self._laid_out(index)
+        if more.more_row is None:
+            return
+        if message.message_id in self._expanded:
+            self._expanded.discard(message.message_id)
+        elif more.more_inline:
+            self._expanded.add(message.message_id)
+        else:
+            self.post_message(self.FullTextRequested(message))
+            return
+        anchor = self._anchor()
+        self._blocks[index] = None
+        self._reindex()
+        self._restore(anchor)
+        self.selected = index
+        self._scroll_to_selected()
+
+    def action_jump_quoted(self) -> None:
+        message = self.selected_message
+        if message is not None and message.reply_to:
+            self.post_message(self.QuoteActivated(message, message.reply_to))
+
+    def action_open_link(self) -> None:
+        if (message := self.selected_message) is not None:
+            self.post_message(self.LinkRequested(message, None))
+
+    def _bubble_start(self, line: int) -> int:
+        """The first line of the bubble that `line` is in, read from the lines on screen (not from the
+        blocks, which a restyle or an update may be laying out again)."""
+        owner, start = self._owners[line], line
+        while start > 0 and self._owners[start - 1] == owner:
+            start -= 1
+        return start
+
+    def on_click(self, event: events.Click) -> None:
+        line = event.y + int(self.scroll_y)
+        if not 0 <= line < min(len(self._owners), len(self._lines)) or self._owners[line] < 0:
+            return
+        index = self._owners[line]
+        if index >= len(self._messages):
+            return
+        message = self._messages[index]
+        was_selected = self.selected == index
+        self.selected = index
+        if event.button == 3:  # right click: the message's actions
+            self.post_message(self.MenuRequested(message))
+            return
+        x = event.x - 1 + int(self.scroll_x)  # 1: the cursor gutter
+        if (link := link_index_at(self._lines[line], x)) is not None:
+            self.post_message(self.LinkRequested(message, link))
+            return
+        bubble_row = line - self._bubble_start(line)
+        ctx = self._laid_out(index)
+        chip = next(
+            (c for c in ctx.chips if bubble_row == ctx.chip_row + c.row and c.start <= x < c.end), None
+        )
+        choice = next((c for c in ctx.choices if bubble_row == c.row and c.start <= x < c.end), None)
+        if chip is not None:
+            self.post_message(self.ReactionToggled(message, chip.emoji))
+        elif choice is not None and self._has_open_choices(message):
+            self.post_message(self.ChoiceRequested(message, choice.choice_id))
+        elif bubble_row == ctx.more_row:
+            self._show_more(index)
+        elif message.reply_to and bubble_row == (1 if message.kind.value == "template" else 0):
+            self.post_message(self.QuoteActivated(message, message.reply_to))
+        elif message.status is MessageStatus.FAILED and message.outgoing:
+            self.post_message(self.MessageActivated(message))
+        elif message.attachment is not None and bubble_row in (ctx.card_rows or range(0)):
+            self.post_message(self.FileRequested(message, ask=True))
+        elif was_selected and event.chain >= 2:
+            self.post_message(self.MessageActivated(message))

@@ -78,6 +78,7 @@ class MessengerService(MessengerApi):
         new_id: Callable[[], str] | None = None,
         send_receipts: bool = True,
         downloads: Path | None = None,
+        show_refusals: bool = True,
     ) -> None:
         self.user_id = user_id
         self.db = db
@@ -104,6 +105,7 @@ class MessengerService(MessengerApi):
         self.safety = Safety(
             blocks=BlockRepository(db), reports=ReportRepository(db), messages=self.messages,
             chats=self.chats, clock=clock, hub=self.hub, blocked=self.blocked_ids, decorate=self.decorate,
+            network=transport,
         )  # fmt: skip
         self.receiver = Receiver(
             ingest=IngestRepository(db), chats=self.chats, transport=transport, clock=clock, user_id=user_id,
@@ -150,6 +152,7 @@ class MessengerService(MessengerApi):
             receiver=self.receiver, new_id=self._new_id, summary=self.summary, quality=self.quality,
             preferences=self.preferences,
         )  # fmt: skip
+        self.show_refusals = show_refusals
         self.online = False
         self._inbox: asyncio.Queue[bytes] = asyncio.Queue()
         self._busy = False
@@ -235,6 +238,7 @@ class MessengerService(MessengerApi):
             self.outbox.reconnected()
             self.actions.reconnected()
             await self.preferences.flush()
+            await self.safety.tell_network(empty_too=False)
             self.progress.set()
             async for raw in frames:
                 self._inbox.put_nowait(raw)

@@ -1,5 +1,7 @@
-"""The one facade the screens talk to. Every method is async and never blocks the UI loop:
-store work runs in a thread, network work on the transport's tasks.
+"""The port: `Messenger`, the one facade the screens talk to (the service behind it: `service.py`).
+
+Every method is async and never blocks the UI loop: store work runs in a thread, network work on the
+transport's tasks.
 
 The screens call methods and subscribe to events (tui_messenger.domain.events); they never see the
 store, the transport or a database session.

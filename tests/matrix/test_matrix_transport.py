@@ -1,0 +1,223 @@
+"""Two people chatting through the real services over `MatrixTransport`, against a real Synapse (no mock of
+nio): Ben starts an encrypted chat with Anna, she gets it as a request, they write, read, react, edit and
+delete; a restart resumes from the stored sync token with nothing doubled; the server holds ciphertext."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import urllib.request
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tui_messenger.bootstrap import matrix_service
+from tui_messenger.domain.clock import ManualClock
+from tui_messenger.domain.models import MessageStatus
+from tui_messenger.services.matrix_accounts import sign_in
+from tui_messenger.services.service import MessengerService
+from tui_messenger.store.database import Database, open_database
+from tui_messenger.transport.matrix.homeserver import Homeserver
+from tui_messenger.transport.matrix.transport import MatrixTransport
+
+PASSWORD = "correct horse battery"
+
+
+class People:
+    def __init__(self, server: Homeserver, folder: Path) -> None:
+        self.server, self.folder = server, folder
+        self.dbs: list[Database] = []
+        self.services: list[MessengerService] = []
+
+    async def sign_up(self, name: str) -> Database:
+        db = open_database(self.folder / f"{name}.db")
+        self.dbs.append(db)
+        await sign_in(db, self.server.url, f"@{name}:localhost", PASSWORD, register=True, device_name=name)
+        return db
+
+    async def start(self, db: Database) -> MessengerService:
+        service = matrix_service(db, clock=ManualClock(datetime.now(UTC)))
+        assert service is not None
+        assert isinstance(service.transport, MatrixTransport)
+        service.transport._timeout_ms = 1000  # noqa: SLF001 - short long-polls: the test stops quickly
+        await service.start()
+        self.services.append(service)
+        return service
+
+    async def stop(self, service: MessengerService) -> None:
+        await service.stop()
+        self.services.remove(service)
+
+
+@pytest.fixture
+async def people(synapse: Homeserver, tmp_path: Path) -> AsyncIterator[People]:
+    crowd = People(synapse, tmp_path)
+    yield crowd
+    for service in list(crowd.services):
+        await service.stop()
+    for db in crowd.dbs:
+        db.close()
+
+
+async def until(check: Callable[[], Any], *, timeout: float = 15.0) -> Any:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        value = await check()
+        if value:
+            return value
+        if loop.time() > deadline:
+            raise AssertionError(f"not within {timeout} s")
+        await asyncio.sleep(0.05)
+
+
+async def bodies(service: MessengerService, peer: str) -> list[str]:
+    summary = await service.chat_for_account(peer)
+    if summary is None:
+        return []
+    return [m.body for m in await service.latest_page(summary.chat.id, limit=200)]
+
+
+async def test_two_people_chat_over_matrix_and_a_restart_doubles_nothing(
+    people: People, unique_user: str
+) -> None:
+    ben_id, anna_id = f"@{unique_user}b:localhost", f"@{unique_user}a:localhost"
+    anna_db, ben_db = await people.sign_up(unique_user + "a"), await people.sign_up(unique_user + "b")
+    anna, ben = await people.start(anna_db), await people.start(ben_db)
+
+    chat = await ben.open_chat(anna_id)
+    sent = await ben.send_text(chat.chat.id, "hello over matrix")
+    await until(lambda: _status_is(ben, sent.message_id, {MessageStatus.SENT, MessageStatus.READ}))
+    await until(lambda: _has(anna, ben_id, "hello over matrix"))
+    request = await anna.chat_for_account(ben_id)
+    assert request is not None and request.peer.display_name == unique_user + "b"
+
+    received = next(m for m in await anna.latest_page(request.chat.id) if m.body == "hello over matrix")
+    answer = await anna.send_text(request.chat.id, "hi Ben", reply_to=received.message_id)
+    await until(lambda: _has(ben, anna_id, "hi Ben"))
+    reply = next(m for m in await ben.latest_page(chat.chat.id) if m.body == "hi Ben")
+    assert reply.reply_to == sent.message_id  # the quote points at Ben's own message
+
+    await anna.mark_read(request.chat.id)
+    await until(lambda: _status_is(ben, sent.message_id, {MessageStatus.READ}))
+
+    hers = next(m for m in await anna.latest_page(request.chat.id) if m.body == "hello over matrix")
+    await anna.react(hers.message_id, "👍")  # her copy: the Matrix event
+    await until(lambda: _reacted(ben, sent.message_id, "👍"))
+    await anna.edit_message(answer.message_id, "hi Ben, edited")
+    await until(lambda: _has(ben, anna_id, "hi Ben, edited"))
+    his = next(m for m in await ben.latest_page(chat.chat.id) if m.body == "hi Ben, edited")
+    assert his.edited_at is not None  # shown "edited"
+    await anna.delete_for_everyone(answer.message_id)
+    await until(lambda: _deleted(ben, his.message_id))
+
+    # Ben goes away; Anna writes; Ben comes back: exactly what he missed, once
+    await people.stop(ben)
+    await anna.send_text(request.chat.id, "while you were away")
+    ben = await people.start(ben_db)
+    texts = await until(lambda: _has(ben, anna_id, "while you were away"))
+    assert texts.count("while you were away") == 1 and texts.count("hello over matrix") == 1
+
+    # the server's own database files hold no text of the encrypted messages
+    stored = b"".join(f.read_bytes() for f in people.server.folder.glob("homeserver.db*"))
+    assert stored and b"hello over matrix" not in stored and b"while you were away" not in stored
+
+    raw = _messages(people.server, anna_db, request)
+    # Messages and edits are ciphertext; reactions are m.reaction in the clear (matrix-nio does not encrypt
+    # them yet), redactions carry no text.
+    assert {e["type"] for e in raw if "state_key" not in e} <= {
+        "m.room.encrypted",
+        "m.room.redaction",
+        "m.reaction",
+    }
+    assert "m.room.message" not in {e["type"] for e in raw}
+    for text in ("hello over matrix", "hi Ben", "while you were away"):
+        assert text not in json.dumps(raw)
+
+
+async def _status_is(service: MessengerService, message_id: str, wanted: set[MessageStatus]) -> bool:
+    message = await service.message(message_id)
+    return message is not None and message.status in wanted
+
+
+async def _reacted(service: MessengerService, message_id: str, emoji: str) -> bool:
+    message = await service.message(message_id)
+    return message is not None and any(r.emoji == emoji for r in message.reactions)
+
+
+async def _deleted(service: MessengerService, message_id: str) -> bool:
+    message = await service.message(message_id)
+    return message is not None and message.deleted
+
+
+async def _has(service: MessengerService, peer: str, text: str) -> list[str] | None:
+    texts = await bodies(service, peer)
+    return texts if text in texts else None
+
+
+def _messages(server: Homeserver, db: Database, summary: Any) -> list[dict[str, Any]]:
+    from tui_messenger.store.matrix_account import MatrixAccountRepository
+
+    stored = MatrixAccountRepository(db).get()
+    assert stored is not None and stored.login is not None
+    rooms = _get(server.url, "/_matrix/client/v3/joined_rooms", stored.login.access_token)["joined_rooms"]
+    events: list[dict[str, Any]] = []
+    for room in rooms:
+        events += _get(
+            server.url, f"/_matrix/client/v3/rooms/{room}/messages?dir=b&limit=100", stored.login.access_token
+        )["chunk"]
+    return events
+
+
+def _get(url: str, path: str, token: str) -> dict[str, Any]:
+    request = urllib.request.Request(url + path, headers={"Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(request, timeout=10) as reply:
+        return json.loads(reply.read())  # type: ignore[no-any-return]
+
+
+async def test_a_block_reaches_the_server_and_her_messages_never_show(
+    people: People, unique_user: str
+) -> None:
+    ben_id, anna_id = f"@{unique_user}b:localhost", f"@{unique_user}a:localhost"
+    anna_db, ben_db = await people.sign_up(unique_user + "a"), await people.sign_up(unique_user + "b")
+    anna, ben = await people.start(anna_db), await people.start(ben_db)
+    chat = await ben.open_chat(anna_id)
+    await ben.send_text(chat.chat.id, "hello")
+    await until(lambda: _has(anna, ben_id, "hello"))
+    theirs = await anna.chat_for_account(ben_id)
+    assert theirs is not None
+    await anna.send_text(theirs.chat.id, "buy my stuff")
+    await until(lambda: _has(ben, anna_id, "buy my stuff"))
+
+    from tui_messenger.domain.models import ReportReason
+
+    await ben.report(anna_id, ReportReason.SPAM, also_block=True)
+    ignored = _get(
+        people.server.url,
+        f"/_matrix/client/v3/user/{ben_id}/account_data/m.ignored_user_list",
+        _token(ben_db),
+    )
+    assert anna_id in ignored["ignored_users"]
+    import sqlite3
+
+    with sqlite3.connect(people.server.folder / "homeserver.db") as conn:
+        reported = conn.execute("SELECT reason FROM event_reports WHERE user_id = ?", (ben_id,)).fetchall()
+    assert reported and reported[0][0] == ReportReason.SPAM.value
+
+    await anna.send_text(theirs.chat.id, "are you there?")
+    await anna.send_text(theirs.chat.id, "hello??")
+    await until(lambda: _has(anna, ben_id, "hello??"))
+    await asyncio.sleep(1.5)  # more than one of Ben's long polls
+    assert "are you there?" not in await bodies(ben, anna_id)
+    assert "hello??" not in await bodies(ben, anna_id)
+
+
+def _token(db: Database) -> str:
+    from tui_messenger.store.matrix_account import MatrixAccountRepository
+
+    stored = MatrixAccountRepository(db).get()
+    assert stored is not None and stored.login is not None
+    return stored.login.access_token

@@ -1,0 +1,58 @@
+"""The service without a screen, for the subcommands (report, export): the same database checks and the
+same network as the app."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
+
+from tui_messenger.bootstrap import (
+    BootError,
+    build_messenger,
+    load_world,
+    matrix_service,
+    open_store,
+    resumed_clock,
+)
+from tui_messenger.settings import AppSettings
+
+if TYPE_CHECKING:
+    from tui_messenger.services.service import MessengerService
+
+
+@asynccontextmanager
+async def headless_messenger(settings: AppSettings) -> AsyncIterator[MessengerService]:
+    """The service without a screen, for subcommands. A fresh database first takes in the demo world
+    (or the chosen scenario) from the fake network, as the first run of the app would."""
+    from tui_messenger.domain.clock import ManualClock
+
+    db = open_store(settings.db_path, exclusive=False)
+    try:
+        now = resumed_clock(db.path, speed=1.0).now()  # the tester's clock, its stored jumps included
+        service = matrix_service(db, clock=ManualClock(now)) or build_messenger(
+            db, load_world(settings.scenario), clock=ManualClock(now)
+        )
+        if service.settings.sync_token() is None:
+            await service.start()
+            try:
+                await _until_synced(service)
+            finally:
+                await service.stop()
+        yield service
+    finally:
+        db.close()
+
+
+async def _until_synced(service: MessengerService, *, timeout: float = 30.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not (service.settings.sync_token() is not None and service.idle):
+        if loop.time() > deadline:
+            raise BootError("the fake network did not finish its first sync", exit_code=1)
+        service.progress.clear()
+        try:
+            await asyncio.wait_for(service.progress.wait(), timeout=0.5)
+        except TimeoutError:
+            pass

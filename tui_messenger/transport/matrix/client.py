@@ -1,0 +1,169 @@
+"""A signed-in Matrix device, opened again from the login the database keeps: restore, sync, send text.
+
+The thin layer the MatrixTransport will stand on (on matrix-nio: import this module lazily). Rules kept
+here, so no caller can get them wrong:
+- `open` restores the login with its key store and refuses to go on without `olm` (nio without a store
+  sends plaintext into encrypted rooms, silently);
+- the database's sync token is the only position: the caller stores `SyncBatch.next_batch` with the batch
+  it came with and passes it back as `since`. nio's own copy of the token is off: written as soon as a
+  response arrives, it could run ahead of the database and skip a batch after a crash;
+- nio keeps no rooms across runs, so the first sync of a run asks for the full state (else `room_send`
+  finds "no such room"); later ones are incremental;
+- after each sync, the encryption housekeeping that nio's `sync_forever` would do (keys up, devices
+  queried, one-time keys claimed, to-device messages out);
+- `send_text` refuses an encrypted room unless nio will encrypt (`olm` and a known encrypted room), and
+  takes the caller's transaction id: a resend from the same device after a crash is the same event;
+- a token the server no longer knows is `MatrixError(revoked=True)`: "Sign in again".
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from nio import (
+    AsyncClient,
+    KeysClaimResponse,
+    KeysQueryResponse,
+    KeysUploadResponse,
+    Response,
+    RoomSendResponse,
+    SyncResponse,
+)
+
+from tui_messenger.domain.matrix_account import MatrixLogin
+from tui_messenger.transport.matrix.account import (
+    REQUEST_TIMEOUT,
+    MatrixError,
+    call,
+    client_for,
+    refusal,
+    whoami,
+)
+
+SYNC_TIMEOUT_MS = 30_000  # a long poll: the server answers at once when there is news
+
+
+@dataclass(frozen=True, slots=True)
+class SyncBatch:
+    """One sync's answer: nio's response (rooms, events, to-device) and the position after it."""
+
+    next_batch: str
+    response: Any  # nio.SyncResponse
+    full_state: bool
+
+
+class MatrixClient:
+    """One device of the account in `login`, with its key store in `keys`."""
+
+    def __init__(self, login: MatrixLogin, keys: Path, *, request_timeout: float | None = None) -> None:
+        if not keys.is_dir():
+            raise MatrixError(f"the key store {keys} is missing: sign in again")
+        self.login = login
+        self.timeout = request_timeout or REQUEST_TIMEOUT
+        extra = {"timeout": request_timeout} if request_timeout else {}
+        self.nio: AsyncClient = client_for(
+            login.homeserver,
+            login.user_id,
+            keys=keys,
+            pickle_key=login.pickle_key,
+            device_id=login.device_id,
+            **extra,
+        )
+        self._synced = False
+        self._keys = asyncio.Lock()  # one key upkeep at a time: nio refuses a second query in flight
+
+    async def open(self, *, check: bool = True) -> None:
+        """Load the device and its keys; with `check`, ask the server whether the token still holds."""
+        self.nio.restore_login(self.login.user_id, self.login.device_id, self.login.access_token)
+        if self.nio.olm is None:
+            raise MatrixError("end-to-end encryption is not available: the key store did not load")
+        if check:
+            await whoami(self.login)
+
+    @property
+    def encrypted(self) -> bool:
+        return self.nio.olm is not None
+
+    async def sync(self, since: str | None, *, timeout_ms: int = SYNC_TIMEOUT_MS) -> SyncBatch:
+        """The next batch after `since` (the stored token; None: from the start), full state on the first
+        call of a run. Raises MatrixError (revoked: sign in again)."""
+        full = not self._synced
+        self.nio.next_batch = None  # the position is `since`, from the database, never nio's memory
+        request = self.nio.sync(timeout=timeout_ms, since=since, full_state=full or None)
+        # nio sends a full-state sync with no time limit at all: a server that stalls would hang it
+        resp = await call(self.login.homeserver, asyncio.wait_for(request, timeout_ms / 1000 + self.timeout))
+        if not isinstance(resp, SyncResponse):
+            raise refusal("sync failed", self.login.homeserver, resp)
+        self._synced = True
+        await self._housekeeping()
+        return SyncBatch(resp.next_batch, resp, full)
+
+    async def _housekeeping(self) -> None:
+        async with self._keys:
+            await self._keep_keys()
+
+    async def prepare_room(self, room_id: str) -> None:
+        """Before a send into an encrypted room: the members' devices known and an Olm session with each,
+        so the message's key reaches every device (a room just created or joined may not have had the
+        sync's upkeep yet, and nio shares a key only with the devices it knows)."""
+        if not self.room_is_encrypted(room_id) or self.nio.olm is None:
+            return
+        async with self._keys:
+            if not self.nio.rooms[room_id].members_synced:
+                await call(self.login.homeserver, self.nio.joined_members(room_id))
+            self.nio.olm.update_tracked_users(self.nio.rooms[room_id])  # an invited member too
+            await self._keep_keys()
+            missing = self.nio.get_missing_sessions(room_id)
+            if missing:
+                resp = await call(self.login.homeserver, self.nio.keys_claim(missing))
+                if not isinstance(resp, KeysClaimResponse):
+                    raise refusal("claiming one-time keys failed", self.login.homeserver, resp)
+
+    async def _keep_keys(self) -> None:
+        client, server = self.nio, self.login.homeserver
+        steps: list[tuple[bool, Any, type[Response]]] = [
+            (client.should_upload_keys, client.keys_upload, KeysUploadResponse),
+            (client.should_query_keys, client.keys_query, KeysQueryResponse),
+        ]
+        for needed, step, wanted in steps:
+            if needed:
+                resp = await call(server, step())
+                if not isinstance(resp, wanted):
+                    raise refusal("keeping the encryption keys failed", server, resp)
+        if client.should_claim_keys:
+            resp = await call(server, client.keys_claim(client.get_users_for_key_claiming()))
+            if not isinstance(resp, KeysClaimResponse):
+                raise refusal("claiming one-time keys failed", server, resp)
+        await call(server, client.send_to_device_messages())
+
+    def room_is_encrypted(self, room_id: str) -> bool:
+        room = self.nio.rooms.get(room_id)
+        return bool(room is not None and room.encrypted) or room_id in self.nio.encrypted_rooms
+
+    async def send_text(self, room_id: str, body: str, *, txn_id: str) -> str:
+        """Send `body` (plain text, never formatted) with the caller's transaction id: the event id.
+
+        An encrypted room gets ciphertext or nothing: MatrixError if nio could not encrypt."""
+        if room_id not in self.nio.rooms:
+            raise MatrixError(f"unknown room {room_id!r}: not joined, or not synced yet")
+        if self.room_is_encrypted(room_id) and self.nio.olm is None:
+            raise MatrixError("refusing to send into an encrypted room without encryption")
+        resp = await call(
+            self.login.homeserver,
+            self.nio.room_send(
+                room_id,
+                "m.room.message",
+                {"msgtype": "m.text", "body": body},
+                tx_id=txn_id,
+                ignore_unverified_devices=True,  # device verification is a later issue
+            ),
+        )
+        if not isinstance(resp, RoomSendResponse):
+            raise refusal("sending failed", self.login.homeserver, resp)
+        return str(resp.event_id)
+
+    async def close(self) -> None:
+        await self.nio.close()

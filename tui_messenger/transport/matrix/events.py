@@ -1,0 +1,157 @@
+"""Matrix events as the wire's frames, and the ids between them.
+
+The services know messages by the ids they gave them: the user's own by the id chosen when composing
+(sent as the Matrix transaction id), everyone else's by their Matrix event id. `Ids` keeps the two apart
+and together: a reaction, an edit, a redaction or a read receipt names an event, and the frame names the
+message the services know.
+
+Only what a personal chat holds is read: plain text (the body, never `formatted_body`: that is HTML, and
+text from the network is data), replies, edits, reactions, redactions, typing and read receipts. Imports
+matrix-nio: import this module lazily.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from nio import ReactionEvent, ReceiptEvent, RedactionEvent, RoomMessageText, TypingNoticeEvent
+
+from tui_messenger.transport import wire
+
+MAX_ID = 200  # the wire's limit on ids and account ids
+
+
+@dataclass
+class Ids:
+    """Event ids and the services' message ids, both ways, with what the receipts need: each event's time
+    and the user's own messages of each room in order."""
+
+    local_of_event: dict[str, str] = field(default_factory=dict)
+    event_of_local: dict[str, str] = field(default_factory=dict)
+    times: dict[str, int] = field(default_factory=dict)  # event id -> server time (ms)
+    own: dict[str, list[tuple[int, str]]] = field(default_factory=dict)  # room -> [(time, local id)]
+    read_up_to: dict[str, int] = field(default_factory=dict)  # room -> time of the newest read receipt
+    reactions: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # event -> (sender, target, key)
+
+    def sent(self, room_id: str, local_id: str, event_id: str, when: int) -> None:
+        """The user's own message `local_id` is event `event_id` (from the send's answer or its echo)."""
+        if event_id in self.local_of_event:
+            return
+        self.local_of_event[event_id] = local_id
+        self.event_of_local[local_id] = event_id
+        self.times[event_id] = when
+        self.own.setdefault(room_id, []).append((when, local_id))
+
+    def local(self, event_id: str) -> str:
+        return self.local_of_event.get(event_id, event_id)
+
+    def event(self, message_id: str) -> str:
+        return self.event_of_local.get(message_id, message_id)
+
+    def read(self, room_id: str, event_id: str) -> list[str]:
+        """The user's own messages in `room_id` newly read by a receipt on `event_id` (all up to it)."""
+        when = self.times.get(event_id)
+        if when is None or when <= self.read_up_to.get(room_id, -1):
+            return []
+        before = self.read_up_to.get(room_id, -1)
+        self.read_up_to[room_id] = when
+        return [local for at, local in self.own.get(room_id, []) if before < at <= when]
+
+
+def strip_reply_fallback(body: str) -> str:
+    """A reply's body starts with the quoted lines ("> ...") and a blank line: the quote is shown from the
+    message it points at, so only the reply itself is kept."""
+    lines = body.split("\n")
+    if not lines or not lines[0].startswith("> "):
+        return body
+    index = 0
+    while index < len(lines) and lines[index].startswith(">"):
+        index += 1
+    if index < len(lines) and lines[index] == "":
+        index += 1
+    return "\n".join(lines[index:])
+
+
+def _relation(source: dict[str, Any]) -> dict[str, Any]:
+    content = source.get("content")
+    relates = content.get("m.relates_to") if isinstance(content, dict) else None
+    return relates if isinstance(relates, dict) else {}
+
+
+def _fits(*values: str) -> bool:
+    return all(0 < len(v) <= MAX_ID for v in values)
+
+
+def timeline_frame(event: Any, room_id: str, me: str, peer: str, ids: Ids) -> wire.Frame | None:
+    """One timeline event of a personal chat as a frame; None for what a chat does not show, and for the
+    echo of a message this device sent (the services have it already)."""
+    sender = str(getattr(event, "sender", ""))
+    to = me if sender != me else peer
+    event_id = str(getattr(event, "event_id", ""))
+    when = int(getattr(event, "server_timestamp", 0) or 0)
+    if not _fits(sender, to, event_id):
+        return None
+    ids.times.setdefault(event_id, when)
+    if isinstance(event, RoomMessageText):
+        txn = getattr(event, "transaction_id", None)
+        if sender == me and txn:  # this device's own message coming back
+            ids.sent(room_id, txn, event_id, when)
+            return None
+        relation = _relation(event.source)
+        if relation.get("rel_type") == "m.replace":
+            new = event.source.get("content", {}).get("m.new_content", {})
+            body = new.get("body") if isinstance(new, dict) else None
+            target = relation.get("event_id")
+            if not isinstance(body, str) or not isinstance(target, str):
+                return None
+            return wire.EditFrame(
+                id=event_id, sender=sender, to=to, message_id=ids.local(target), body=body, timestamp=when
+            )
+        reply = relation.get("m.in_reply_to", {})
+        quoted = reply.get("event_id") if isinstance(reply, dict) else None
+        body = strip_reply_fallback(event.body) if quoted else event.body
+        return wire.MessageFrame(
+            id=event_id,
+            sender=sender,
+            to=to,
+            timestamp=when,
+            kind="text",
+            text=wire.TextContent(body=body),
+            context=wire.Context(message_id=ids.local(quoted)) if isinstance(quoted, str) else None,
+        )
+    if isinstance(event, ReactionEvent):
+        ids.reactions[event_id] = (sender, event.reacts_to, event.key)
+        return wire.ReactionFrame(
+            id=event_id, sender=sender, to=to, message_id=ids.local(event.reacts_to), emoji=event.key,
+            timestamp=when,
+        )  # fmt: skip
+    if isinstance(event, RedactionEvent):
+        reaction = ids.reactions.pop(event.redacts, None)
+        if reaction is not None:  # a reaction taken back: no emoji
+            return wire.ReactionFrame(
+                id=event_id, sender=sender, to=to, message_id=ids.local(reaction[1]), emoji="", timestamp=when
+            )
+        return wire.DeleteFrame(
+            id=event_id, sender=sender, to=to, message_id=ids.local(event.redacts), timestamp=when
+        )
+    return None
+
+
+def ephemeral_frames(event: Any, room_id: str, me: str, peer: str, ids: Ids) -> list[wire.Frame]:
+    """Typing and read receipts of the other person in a personal chat."""
+    if isinstance(event, TypingNoticeEvent):
+        return [wire.TypingFrame(sender=peer, to=me, typing=peer in event.users)]
+    if isinstance(event, ReceiptEvent):
+        frames: list[wire.Frame] = []
+        for receipt in event.receipts:
+            if receipt.user_id != peer or receipt.receipt_type != "m.read":
+                continue
+            for local in ids.read(room_id, receipt.event_id):
+                frames.append(
+                    wire.StatusFrame(
+                        message_id=local, status="read", sender=peer, to=me, timestamp=receipt.timestamp
+                    )
+                )
+        return frames
+    return []

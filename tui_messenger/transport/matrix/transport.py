@@ -1,0 +1,336 @@
+"""`MatrixTransport`: the services' `Transport` over a Matrix homeserver (matrix-nio, end to end encrypted).
+
+The services stay as they are: they send and receive the wire's frames. Here those frames become Matrix
+calls and events:
+- connect: the signed-in device is opened (once) and a long-poll sync task starts from the services'
+  stored token; each sync's events come out as frames, then a `SyncFrame` with the token after them, so
+  the token is stored with (after) the batch it came with and a restart resumes exactly. A sync that
+  fails ends `incoming` with TransportClosed: the services reconnect with their backoff;
+- a personal chat is a room of two (the user and one other person); the other person is the chat's
+  account; a new chat creates an encrypted direct room and invites; an invitation to a direct room is
+  accepted, and its messages arrive as a request from someone who is not a contact;
+- a message frame is sent with its own id as the Matrix transaction id, from the same device: a resend
+  after a crash or a lost connection is the same event, never a second one; the answer is a `sent`
+  receipt;
+- reactions, edits and deletions for everyone are `m.reaction`, `m.replace` and redactions; a read
+  receipt the user gives is a Matrix read receipt, delivered receipts have no Matrix twin and are not sent;
+  acks are the services' own and Matrix needs none (the sync token is the position).
+Imports matrix-nio: import this module lazily.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Sequence
+from typing import Any
+from urllib.parse import quote
+
+from nio import MegolmEvent, RoomCreateResponse, RoomSendResponse
+from pydantic import ValidationError
+
+from tui_messenger.domain.models import SERVER_ACCOUNT
+from tui_messenger.transport import wire
+from tui_messenger.transport.base import Transport, TransportClosed
+from tui_messenger.transport.matrix.account import MatrixError, call, refusal
+from tui_messenger.transport.matrix.client import SYNC_TIMEOUT_MS, MatrixClient, SyncBatch
+from tui_messenger.transport.matrix.events import Ids, ephemeral_frames, timeline_frame
+
+log = logging.getLogger(__name__)
+
+ENCRYPTION = {"type": "m.room.encryption", "state_key": "", "content": {"algorithm": "m.megolm.v1.aes-sha2"}}
+ROOM_WAIT = 10.0  # seconds a send waits for a room it just created to come with a sync
+
+
+class MatrixTransport(Transport):
+    """One signed-in device; `open_client` opens it (the database's login and key store)."""
+
+    def __init__(
+        self, open_client: Callable[[], Awaitable[MatrixClient]], *, sync_timeout_ms: int = SYNC_TIMEOUT_MS
+    ) -> None:
+        self._open = open_client
+        self._timeout_ms = sync_timeout_ms
+        self._client: MatrixClient | None = None
+        self._queue: asyncio.Queue[bytes | None] | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._since: str | None = None
+        self.ids = Ids()
+        self.rooms: dict[str, str] = {}  # the other person -> their direct room
+        self._named: dict[str, str] = {}  # the other person -> the name last told to the services
+        self._created: set[str] = set()  # rooms this device created: chats the user started
+        self._locked: dict[str, tuple[str, str, MegolmEvent]] = {}  # event -> (room, peer, event): no key yet
+        self._synced = asyncio.Event()
+
+    @property
+    def user_id(self) -> str:
+        return self._client.login.user_id if self._client is not None else ""
+
+    async def connect(self, account_id: str, *, since: str | None = None) -> None:
+        await self._stop_sync()
+        if self._client is None:
+            try:
+                self._client = await self._open()
+            except MatrixError as exc:
+                raise TransportClosed(str(exc)) from exc
+        self._since = since
+        self._queue = asyncio.Queue()
+        self._task = asyncio.create_task(self._sync_loop(self._client, self._queue))
+
+    async def incoming(self) -> AsyncIterator[bytes]:
+        queue = self._queue
+        if queue is None:
+            raise TransportClosed("not connected")
+        while True:
+            raw = await queue.get()
+            if raw is None:
+                raise TransportClosed("the sync ended")
+            yield raw
+
+    async def close(self) -> None:
+        await self._stop_sync()
+        if self._client is not None:
+            await self._client.close()
+            self._client = None
+
+    async def _stop_sync(self) -> None:
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+        if self._queue is not None:
+            self._queue.put_nowait(None)
+
+    # receiving ---------------------------------------------------------------------------------------
+    async def _sync_loop(self, client: MatrixClient, queue: asyncio.Queue[bytes | None]) -> None:
+        try:
+            while True:
+                batch = await client.sync(
+                    self._since, timeout_ms=0 if self._since is None else self._timeout_ms
+                )
+                for frame in self._frames(client, batch):
+                    queue.put_nowait(wire.encode(frame))
+                queue.put_nowait(wire.encode(wire.SyncFrame(token=batch.next_batch)))
+                self._since = batch.next_batch
+                self._synced.set()
+                await self._join_invites(client, batch)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # a lost server, a revoked token: the services reconnect
+            log.warning("the Matrix sync ended: %s", exc)
+            queue.put_nowait(None)
+
+    def _frames(self, client: MatrixClient, batch: SyncBatch) -> list[wire.Frame]:
+        me, frames = client.login.user_id, []
+        for room_id, update in batch.response.rooms.join.items():
+            peer = self._peer_of(client, room_id)
+            if peer is None:
+                continue  # not a personal chat
+            frames += self._directory(client, room_id, peer)
+            for event in update.timeline.events:
+                if isinstance(event, MegolmEvent):  # its key has not come (yet): tried again after each sync
+                    self._locked[event.event_id] = (room_id, peer, event)
+                    continue
+                frames += _safely(timeline_frame, event, room_id, me, peer, self.ids)
+            for event in update.ephemeral:
+                frames += _safely(ephemeral_frames, event, room_id, me, peer, self.ids)
+        return frames + self._unlocked(client)
+
+    def _unlocked(self, client: MatrixClient) -> list[wire.Frame]:
+        """Messages whose key arrived since: decrypted now, in the order they came."""
+        frames: list[wire.Frame] = []
+        for event_id, (room_id, peer, event) in list(self._locked.items()):
+            try:
+                decrypted = client.nio.decrypt_event(event)
+            except Exception:  # still no key (nio raises EncryptionError)
+                continue
+            del self._locked[event_id]
+            me = client.login.user_id
+            frames += _safely(timeline_frame, decrypted, room_id, me, peer, self.ids)
+        return frames
+
+    def _peer_of(self, client: MatrixClient, room_id: str) -> str | None:
+        room = client.nio.rooms.get(room_id)
+        if room is None:
+            return None
+        others = [u for u in {*room.users, *room.invited_users} if u != client.login.user_id]
+        if len(others) != 1:
+            return None
+        peer = str(others[0])
+        self.rooms.setdefault(peer, room_id)
+        return peer
+
+    def _directory(self, client: MatrixClient, room_id: str, peer: str) -> list[wire.Frame]:
+        """The other person's display name when it is new or changed; a contact when the user started
+        the chat (an invitation from someone else is a request until the user accepts)."""
+        room = client.nio.rooms.get(room_id)
+        name = (room.user_name(peer) if room is not None else None) or peer
+        if self._named.get(peer) == name:
+            return []
+        self._named[peer] = name
+        started_by_me = room_id in self._created  # (a contact is kept once added: a restart loses nothing)
+        entry = wire.DirectoryEntry(id=peer, display_name=name[:256], kind="person", contact=started_by_me)
+        return [wire.DirectoryFrame(accounts=[entry])]
+
+    async def _join_invites(self, client: MatrixClient, batch: SyncBatch) -> None:
+        for room_id in batch.response.rooms.invite:
+            try:
+                await call(client.login.homeserver, client.nio.join(room_id))
+            except MatrixError as exc:
+                log.warning("could not accept the invitation to %s: %s", room_id, exc)
+
+    # sending -----------------------------------------------------------------------------------------
+    async def send(self, frame: bytes) -> None:
+        client = self._client
+        if client is None or self._task is None:
+            raise TransportClosed("not connected")
+        decoded = wire.decode(frame)
+        try:
+            if isinstance(decoded, wire.MessageFrame):
+                await self._send_message(client, decoded)
+            elif isinstance(decoded, wire.ReactionFrame):
+                await self._send_reaction(client, decoded)
+            elif isinstance(decoded, wire.EditFrame):
+                await self._send_edit(client, decoded)
+            elif isinstance(decoded, wire.DeleteFrame):
+                await self._send_delete(client, decoded)
+            elif isinstance(decoded, wire.StatusFrame) and decoded.status == "read":
+                await self._send_read(client, decoded)
+            elif isinstance(decoded, wire.TypingFrame):
+                room_id = self.rooms.get(decoded.to)
+                if room_id is not None:
+                    await call(client.login.homeserver, client.nio.room_typing(room_id, decoded.typing))
+        except MatrixError as exc:
+            raise TransportClosed(str(exc)) from exc
+
+    async def _send_message(self, client: MatrixClient, frame: wire.MessageFrame) -> None:
+        room_id = await self._room_for(client, frame.to)
+        content: dict[str, Any] = {"msgtype": "m.text", "body": frame.body}
+        if frame.context is not None:
+            content["m.relates_to"] = {
+                "m.in_reply_to": {"event_id": self.ids.event(frame.context.message_id)}
+            }
+        event_id = await self._room_send(client, room_id, "m.room.message", content, txn=frame.id)
+        when = self.ids.times.get(event_id) or frame.timestamp
+        self.ids.sent(room_id, frame.id, event_id, when)
+        assert self._queue is not None
+        sent = wire.StatusFrame(
+            message_id=frame.id, status="sent", sender=SERVER_ACCOUNT, to=client.login.user_id,
+            timestamp=when, client_txn_id=frame.client_txn_id,
+        )  # fmt: skip
+        self._queue.put_nowait(wire.encode(sent))
+
+    async def _send_reaction(self, client: MatrixClient, frame: wire.ReactionFrame) -> None:
+        room_id = await self._room_for(client, frame.to)
+        target = self.ids.event(frame.message_id)
+        if not frame.emoji:  # taken back: redact the user's own reaction to that message
+            for event_id, (sender, reacted, _key) in list(self.ids.reactions.items()):
+                if sender == client.login.user_id and reacted == target:
+                    await self._redact(client, room_id, event_id, txn=frame.id)
+                    self.ids.reactions.pop(event_id, None)
+            return
+        content = {"m.relates_to": {"rel_type": "m.annotation", "event_id": target, "key": frame.emoji}}
+        event_id = await self._room_send(client, room_id, "m.reaction", content, txn=frame.id)
+        self.ids.reactions[event_id] = (client.login.user_id, target, frame.emoji)
+
+    async def _send_edit(self, client: MatrixClient, frame: wire.EditFrame) -> None:
+        room_id = await self._room_for(client, frame.to)
+        content = {
+            "msgtype": "m.text",
+            "body": f"* {frame.body}",
+            "m.new_content": {"msgtype": "m.text", "body": frame.body},
+            "m.relates_to": {"rel_type": "m.replace", "event_id": self.ids.event(frame.message_id)},
+        }
+        await self._room_send(client, room_id, "m.room.message", content, txn=frame.id)
+
+    async def _send_delete(self, client: MatrixClient, frame: wire.DeleteFrame) -> None:
+        room_id = await self._room_for(client, frame.to)
+        await self._redact(client, room_id, self.ids.event(frame.message_id), txn=frame.id)
+
+    async def _send_read(self, client: MatrixClient, frame: wire.StatusFrame) -> None:
+        room_id = self.rooms.get(frame.to)
+        if room_id is not None:
+            event_id = self.ids.event(frame.message_id)
+            await call(client.login.homeserver, client.nio.room_read_markers(room_id, event_id, event_id))
+
+    async def _room_send(
+        self, client: MatrixClient, room_id: str, kind: str, content: dict[str, Any], *, txn: str
+    ) -> str:
+        if client.room_is_encrypted(room_id) and not client.encrypted:
+            raise MatrixError("refusing to send into an encrypted room without encryption")
+        await client.prepare_room(room_id)
+        request = client.nio.room_send(room_id, kind, content, tx_id=txn, ignore_unverified_devices=True)
+        resp = await call(client.login.homeserver, request)
+        if not isinstance(resp, RoomSendResponse):
+            raise refusal("sending failed", client.login.homeserver, resp)
+        return str(resp.event_id)
+
+    async def _redact(self, client: MatrixClient, room_id: str, event_id: str, *, txn: str) -> None:
+        await call(client.login.homeserver, client.nio.room_redact(room_id, event_id, tx_id=txn))
+
+    async def _room_for(self, client: MatrixClient, peer: str) -> str:
+        """The direct room with `peer`, created (encrypted, `peer` invited) when there is none yet."""
+        if (room_id := self.rooms.get(peer)) is not None:
+            return room_id
+        await asyncio.wait_for(self._synced.wait(), ROOM_WAIT)  # rooms are known after the first sync
+        if (room_id := self.rooms.get(peer)) is not None:
+            return room_id
+        resp = await call(
+            client.login.homeserver,
+            client.nio.room_create(is_direct=True, invite=[peer], initial_state=[ENCRYPTION]),
+        )
+        if not isinstance(resp, RoomCreateResponse):
+            raise refusal(f"cannot start a chat with {peer}", client.login.homeserver, resp)
+        room_id = str(resp.room_id)
+        self.rooms[peer] = room_id
+        self._created.add(room_id)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + ROOM_WAIT
+        while peer not in getattr(client.nio.rooms.get(room_id), "users", ()):  # the sync task brings it
+            if loop.time() > deadline:
+                raise MatrixError(f"the new chat with {peer} did not arrive from the server")
+            await asyncio.sleep(0.05)
+        return room_id
+
+    # the network's block list and reports ---------------------------------------------------------------
+    async def set_blocked(self, account_ids: Collection[str]) -> None:
+        """`m.ignored_user_list`: the server stops sending what they write (and their invitations)."""
+        client = self._client
+        if client is None:
+            raise TransportClosed("not connected")
+        me = quote(client.login.user_id, safe="")
+        body: dict[str, Any] = {"ignored_users": {account: {} for account in account_ids}}
+        await self._request(client, "PUT", f"/user/{me}/account_data/m.ignored_user_list", body)
+
+    async def report(self, account_id: str, message_ids: Sequence[str], reason: str) -> None:
+        """The Matrix report API, one report per message of the evidence (to the homeserver's admins)."""
+        client = self._client
+        room_id = self.rooms.get(account_id)
+        if client is None or room_id is None:
+            raise TransportClosed("not connected, or no chat with them")
+        for message_id in message_ids:
+            event = quote(self.ids.event(message_id), safe="")
+            body = {"reason": reason, "score": -100}
+            await self._request(client, "POST", f"/rooms/{quote(room_id, safe='')}/report/{event}", body)
+
+    async def _request(self, client: MatrixClient, method: str, path: str, body: dict[str, Any]) -> None:
+        headers = {"Authorization": f"Bearer {client.login.access_token}", "Content-Type": "application/json"}
+        request = client.nio.send(method, "/_matrix/client/v3" + path, json.dumps(body), headers=headers)
+        response = await call(client.login.homeserver, request)
+        try:
+            if response.status >= 400:
+                raise MatrixError(f"{method} {path.split('/')[1]} refused (HTTP {response.status})")
+        finally:
+            response.release()
+
+
+def _safely(convert: Callable[..., Any], *args: Any) -> list[wire.Frame]:
+    """A converted event as a list; an event whose fields break the wire's limits is left out (logged)."""
+    try:
+        result = convert(*args)
+    except (ValidationError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        log.warning("left out a Matrix event: %s", exc)
+        return []
+    if result is None:
+        return []
+    return list(result) if isinstance(result, list) else [result]
