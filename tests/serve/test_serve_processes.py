@@ -22,14 +22,15 @@ from tests.serve.browser import Server, alive, environment_of, started_under
 TAB_END_S = 2.0
 
 
-def with_tab(server: Server, body: Callable[[Any], Awaitable[None]]) -> None:
-    """Run `body(websocket)` with one tab's websocket open on `server`."""
+def with_tab(server: Server, body: Callable[[Any], Awaitable[None]], *, autoping: bool = True) -> None:
+    """Run `body(websocket)` with one tab's websocket open on `server` (`autoping=False`: a tab that
+    answers no ping, as one whose computer went to sleep)."""
     token = server.url.partition("token=")[2]
 
     async def run() -> None:
         async with aiohttp.ClientSession() as session:
             url = server.base.replace("http", "ws", 1) + f"/ws?token={token}&width=100&height=30"
-            async with session.ws_connect(url) as websocket:
+            async with session.ws_connect(url, autoping=autoping) as websocket:
                 await body(websocket)
 
     asyncio.run(run())
@@ -73,6 +74,23 @@ def test_closing_a_tab_ends_its_app_and_removes_its_demo_world(serve) -> None:
         time.sleep(0.02)
     assert not seen["db"].parent.exists()
     assert server.children() == []
+
+
+def test_a_tab_that_stops_answering_is_ended(serve) -> None:
+    """No close ever comes from a tab whose computer slept or lost its network: after the heartbeat's
+    missed pong (5 s, and half as long again) its app ends."""
+    server: Server = serve("serve", "--demo")
+    seen: dict[str, float] = {}
+
+    async def body(websocket: Any) -> None:
+        pid = await started_app(server, websocket)
+        started = time.monotonic()
+        await gone_within([pid], 12)  # reads nothing more, so answers no ping
+        seen["ended"] = time.monotonic() - started
+
+    with_tab(server, body, autoping=False)
+    print(f"app of a silent tab ended {seen['ended']:.1f} s after its last answer")
+    assert seen["ended"] < 10
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP], ids=lambda s: s.name)

@@ -33,6 +33,9 @@ from tui_messenger.serve.sessions import AppSession, demo_folder, kill_group, re
 
 TEMPLATES = Path(__file__).with_name("templates")
 QUIT_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+HEARTBEAT_S = 5.0
+"""A tab that stops answering pings (its computer asleep, its network gone, no close ever sent) is closed
+after this and half as long again: its app ends then (textual-serve's is 15 s)."""
 REFUSED = (
     "\r\n  The messenger is open in another browser tab.\r\n  Close that tab, then reload this page.\r\n"
 )
@@ -111,7 +114,7 @@ class MessengerServer(Server):
     # --- the apps ------------------------------------------------------------------------------------
 
     async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
-        websocket = web.WebSocketResponse(heartbeat=15)
+        websocket = web.WebSocketResponse(heartbeat=HEARTBEAT_S)
         await websocket.prepare(request)
         if not self.demo and not await self._wait_free():
             await websocket.send_bytes(REFUSED.encode())
