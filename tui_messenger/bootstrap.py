@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui_messenger.folders import cache_dir, default_db_path
+from tui_messenger.folders import cache_dir, default_db_path, in_browser
 from tui_messenger.settings import AppSettings, Resolved, resolve
 from tui_messenger.ui_state import UiState
 
@@ -57,7 +57,10 @@ def private_folders(settings: AppSettings) -> list[str]:
 
 def needs_terminal() -> None:
     """Refuse to open the messenger without a terminal on stdin and stdout (started from a script, a pipe
-    or a service): BootError, exit 2, at once. Textual would wait for input that never comes."""
+    or a service): BootError, exit 2, at once. Textual would wait for input that never comes. A browser
+    tab's app (`tui-messenger serve`) has pipes to the server instead, and Textual's web driver on them."""
+    if in_browser():
+        return
     if not (sys.stdin is not None and sys.stdin.isatty() and sys.stdout is not None and sys.stdout.isatty()):
         raise BootError(
             "needs a terminal: run it in one (subcommands such as report, export and scenario work without)"

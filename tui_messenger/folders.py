@@ -8,6 +8,9 @@ Every variable has the prefix `TUI_MESSENGER_` (README, "Environment"):
   of keeping a pool (tests that simulate a crash or another process on the same file);
 - `TUI_MESSENGER_PASSWORD`: the Matrix account's password for `tui-messenger login` (else it asks), for
   scripts and tests: it never goes on a command line, where other users of the machine can read it.
+
+Textual's own `TEXTUAL_DRIVER` is read here too: textual-serve (`tui-messenger serve`) sets it to Textual's
+web driver, and the app then talks to a browser tab through pipes instead of a terminal.
 """
 
 from __future__ import annotations
@@ -30,6 +33,11 @@ def env(name: str) -> str | None:
 def single_connections() -> bool:
     """`TUI_MESSENGER_NULLPOOL`: no connection pool."""
     return env("NULLPOOL") is not None
+
+
+def in_browser() -> bool:
+    """Whether the app was started by textual-serve for a browser tab (Textual's web driver)."""
+    return os.environ.get("TEXTUAL_DRIVER", "").endswith(":WebDriver")
 
 
 def data_dir() -> Path:

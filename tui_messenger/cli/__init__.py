@@ -28,6 +28,7 @@ class _LazyGroup(click.Group):
         "homeserver": "tui_messenger.cli.homeserver:homeserver",
         "login": "tui_messenger.cli.account:login",
         "logout": "tui_messenger.cli.account:logout",
+        "serve": "tui_messenger.cli.serve:serve",
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:

@@ -98,6 +98,8 @@ class MessengerApp(App[None]):
         self._main = MainScreen(self.messenger, now=self.now, defer_conversation=self._defer_conversation)
         self.install_screen(self._main, "main")
         self.push_screen("main")
+        if self.is_web:  # `tui-messenger serve`: a line above the footer says what differs in a browser
+            self.call_after_refresh(self._note_browser)
         self._unsubscribe = self.messenger.subscribe(self._on_event)
         workers.start(self, self.messenger.start, group="messenger", failed="Could not start")
         self.set_interval(CHECK_EVERY_S, self._quiet_gc.tick)
@@ -107,6 +109,12 @@ class MessengerApp(App[None]):
         problems = [*self._theme_problems, *self._config_problems]
         if problems:  # one toast, each line cleaned: it quotes file names and the user's own text
             self.notify(problems_text(problems), severity="warning", markup=False, timeout=10)
+
+    def _note_browser(self) -> None:
+        from tui_messenger.tui.widgets.web_note import WebNote
+
+        if self._main is not None:
+            self._main.mount(WebNote(), after=self._main.query_one("#panes"))
 
     def _apply_keymap(self) -> None:
         """The user's `[keys]` remapping by binding id; an id the app does not have is a problem."""

@@ -1,6 +1,7 @@
 """Files: "Send a file…" opens the picker and sends through the service; `s` on a document saves it at
 once, a click on its card asks first (showing the folder). Every outcome is one literal toast: the path
-written, or the service's reason (FileRefused)."""
+written, or the service's reason (FileRefused). In a browser tab (`tui-messenger serve`) the saved file is
+also handed to the browser, which downloads it (`App.deliver_binary`)."""
 
 from __future__ import annotations
 
@@ -75,5 +76,9 @@ class Files(Controller):
             path = await self.messenger.save_attachment(message.message_id)
         except FileRefused as exc:
             self.notify(clean_name(str(exc), 300), title="Not saved", severity="error")
+            return
+        if self.app.is_web:  # served to a browser (`tui-messenger serve`): the browser downloads it too
+            self.app.deliver_binary(path, save_filename=path.name, open_method="download")
+            self.notify(f"Downloading {clean_name(path.name, 120)} in your browser", title="File saved")
             return
         self.notify(f"Saved to {_shown_path(path)}", title="File saved")

@@ -14,6 +14,7 @@ from textual.content import Content
 from textual.widgets import Button, Static
 
 from tui_messenger.tui.modals.base import DialogModal, as_content
+from tui_messenger.tui.widgets.web_note import WEB_HELP
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,8 @@ class HelpModal(DialogModal[None]):
             yield Static(
                 as_content('Remap any in config.toml:  [keys]  binding-id = "ctrl+k"'), classes="hint"
             )
+            if self.app.is_web:  # `tui-messenger serve`: what differs in a browser tab
+                yield Static(as_content(WEB_HELP), classes="hint", id="help-web")
             with VerticalScroll(id="help-keys"):
                 group = None
                 for row in self._rows:
