@@ -152,6 +152,8 @@ async def _bare(url: str, home: Path, tag: str, encrypted: bool) -> tuple[float,
         config = AsyncClientConfig(store_sync_tokens=False, encryption_enabled=True)
         client = AsyncClient(url, f"@nio{tag}{who}:localhost", store_path=str(store), config=config)
         await client.register(f"nio{tag}{who}", PASSWORD)
+        if client.should_upload_keys:  # as our sign-in does: the device's keys on the server from the start
+            await client.keys_upload()
         clients.append(client)
     sender, receiver = clients
     try:
