@@ -127,11 +127,13 @@ def _figure(value: object) -> str:
 def table(results: dict[str, Result]) -> str:
     lines = ["| measure | figures | target | met |", "|---|---|---|---|"]
     for key in KEYS:
-        result = dict(results[key])
-        target = result.pop("target", "")
-        met = result.pop("met", None)
-        figures = ", ".join(f"{k} {_figure(v)}" for k, v in result.items() if not isinstance(v, dict))
-        lines.append(f"| {key} | {figures} | {target} | {_figure(met) if met is not None else '–'} |")
+        parts = {k: v for k, v in results[key].items() if isinstance(v, dict)}  # matrix: latency, startup…
+        for name, part in [(key, results[key]), *((f"{key}.{k}", v) for k, v in parts.items())]:
+            result = dict(part)
+            target = result.pop("target", "")
+            met = result.pop("met", None)
+            figures = ", ".join(f"{k} {_figure(v)}" for k, v in result.items() if not isinstance(v, dict))
+            lines.append(f"| {name} | {figures} | {target} | {_figure(met) if met is not None else '–'} |")
     return "\n".join(lines)
 
 

@@ -83,10 +83,17 @@ def matrix(folder: Path, empty: Path, sizes: Any) -> Result:
     home.mkdir(exist_ok=True)
     with synapse(home / "synapse") as url:
         stamp = int(time.time())
-        latency = asyncio.run(_latencies(url, home, stamp))
+        sends = SENDS if sizes.runs >= 5 else 5  # --tiny only keeps the script from rotting
+        latency = asyncio.run(_latencies(url, home, stamp, sends))
         path = asyncio.run(_account(url, home, f"start{stamp}"))
         startup = _startup(path, empty, home, sizes.runs, _pty_run, SCREEN_MARK)
-    return latency | startup
+    first_screen = {"status": "not available: not measured yet (50 rooms x 200 events on the server first)"}
+    return {
+        "latency": latency,
+        "first_screen": first_screen,
+        "startup": startup,
+        "met": False,  # first_screen is not measured yet
+    }
 
 
 def _startup(matrix_db: Path, empty: Path, home: Path, runs: int, pty_run: Any, mark: bytes) -> Result:
@@ -114,34 +121,34 @@ def _startup(matrix_db: Path, empty: Path, home: Path, runs: int, pty_run: Any, 
     matrix_ms, demo_ms = median_ms(samples["matrix"]), median_ms(samples["demo"])
     ratio = round(matrix_ms / demo_ms, 3)
     return {
-        "startup_matrix_ms": matrix_ms,
-        "startup_demo_ms": demo_ms,
-        "startup_ratio": ratio,
-        "startup_met": ratio <= 1.2,
+        "matrix_ms": matrix_ms,
+        "demo_ms": demo_ms,
+        "ratio": ratio,
+        "target": "ratio <= 1.2",
+        "met": ratio <= 1.2,
     }
 
 
-async def _latencies(url: str, home: Path, stamp: int) -> Result:
+async def _latencies(url: str, home: Path, stamp: int, sends: int) -> Result:
     result: Result = {}
     for encrypted in (False, True):
         label = "encrypted" if encrypted else "plain"
-        ours, ours_lost = await _ours(url, home, f"{label}{stamp}", encrypted)
-        bare, bare_lost = await _bare(url, home, f"{label}{stamp}", encrypted)
+        ours, ours_lost = await _ours(url, home, f"{label}{stamp}", encrypted, sends)
+        bare, bare_lost = await _bare(url, home, f"{label}{stamp}", encrypted, sends)
         result |= {
-            f"latency_{label}_ms": round(ours * 1000, 2),
-            f"latency_{label}_nio_ms": round(bare * 1000, 2),
-            f"latency_{label}_ratio": round(ours / bare, 3),
-            f"latency_{label}_lost": ours_lost,
-            f"latency_{label}_nio_lost": bare_lost,
+            f"{label}_ms": round(ours * 1000, 2),
+            f"{label}_nio_ms": round(bare * 1000, 2),
+            f"{label}_ratio": round(ours / bare, 3),
+            f"{label}_lost": ours_lost,
+            f"{label}_nio_lost": bare_lost,
         }
     met = all(
-        result[f"latency_{label}_ratio"] <= 1.3 and not result[f"latency_{label}_lost"]
-        for label in ("plain", "encrypted")
+        result[f"{label}_ratio"] <= 1.3 and not result[f"{label}_lost"] for label in ("plain", "encrypted")
     )
-    return result | {"latency_met": met}
+    return result | {"sends": sends, "target": "ratio <= 1.3, plain and encrypted", "met": met}
 
 
-async def _bare(url: str, home: Path, tag: str, encrypted: bool) -> tuple[float, int]:
+async def _bare(url: str, home: Path, tag: str, encrypted: bool, sends: int) -> tuple[float, int]:
     """Two bare nio clients: send until the receiver's sync callback has the message (median, seconds)."""
     from nio import AsyncClient, AsyncClientConfig, RoomMessageText
 
@@ -174,7 +181,7 @@ async def _bare(url: str, home: Path, tag: str, encrypted: bool) -> tuple[float,
         await sender.sync(timeout=0)
         await sender.keys_query() if sender.should_query_keys else None
         samples: list[float | None] = []
-        for n in range(SENDS + WARM):
+        for n in range(sends + WARM):
             body = f"bare {tag} {n}"
             start = time.perf_counter()
             await sender.room_send(
@@ -189,7 +196,7 @@ async def _bare(url: str, home: Path, tag: str, encrypted: bool) -> tuple[float,
             await client.close()
 
 
-async def _ours(url: str, home: Path, tag: str, encrypted: bool) -> tuple[float, int]:
+async def _ours(url: str, home: Path, tag: str, encrypted: bool, sends: int) -> tuple[float, int]:
     """Our sender's service and the receiver's real app (headless, the chat open): send until the text is
     in the receiver's history on screen (median, seconds)."""
     from tui_messenger.bootstrap import build_app, matrix_service
@@ -240,7 +247,7 @@ async def _ours(url: str, home: Path, tag: str, encrypted: bool) -> tuple[float,
                 await pilot.pause(0.05)
             await pilot.pause(0.5)
             samples: list[float | None] = []
-            for n in range(SENDS + WARM):
+            for n in range(sends + WARM):
                 body = f"ours {tag} {n}"
                 start = time.perf_counter()
                 await sender.send_text(chat.chat.id, body)
