@@ -215,6 +215,28 @@ async def test_a_block_reaches_the_server_and_her_messages_never_show(
     assert "hello??" not in await bodies(ben, anna_id)
 
 
+async def test_more_than_one_sync_carries_while_away_is_read_back_in_order(
+    people: People, unique_user: str
+) -> None:
+    ben_id, anna_id = f"@{unique_user}b:localhost", f"@{unique_user}a:localhost"
+    anna_db, ben_db = await people.sign_up(unique_user + "a"), await people.sign_up(unique_user + "b")
+    anna, ben = await people.start(anna_db), await people.start(ben_db)
+    chat = await ben.open_chat(anna_id)
+    await ben.send_text(chat.chat.id, "hello")
+    await until(lambda: _has(anna, ben_id, "hello"))
+    theirs = await anna.chat_for_account(ben_id)
+    assert theirs is not None
+    await people.stop(ben)
+    away = [f"while away {n:02d}" for n in range(35)]  # a sync carries 10 events per room
+    for text in away:
+        await anna.send_text(theirs.chat.id, text)
+    await until(lambda: _has(anna, ben_id, away[-1]))
+    ben = await people.start(ben_db)
+    await until(lambda: _has(ben, anna_id, away[-1]))
+    await asyncio.sleep(1.0)
+    assert await bodies(ben, anna_id) == ["hello", *away]  # every one, once, in order
+
+
 def _token(db: Database) -> str:
     from tui_messenger.store.matrix_account import MatrixAccountRepository
 

@@ -27,7 +27,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Sequ
 from typing import Any
 from urllib.parse import quote
 
-from nio import MegolmEvent, RoomCreateResponse, RoomSendResponse
+from nio import MegolmEvent, RoomCreateResponse, RoomMessagesResponse, RoomSendResponse
 from pydantic import ValidationError
 
 from tui_messenger.domain.models import SERVER_ACCOUNT
@@ -41,6 +41,8 @@ log = logging.getLogger(__name__)
 
 ENCRYPTION = {"type": "m.room.encryption", "state_key": "", "content": {"algorithm": "m.megolm.v1.aes-sha2"}}
 ROOM_WAIT = 10.0  # seconds a send waits for a room it just created to come with a sync
+GAP_PAGE = 100  # events per request when a sync skipped some (see `_fill_gaps`)
+GAP_PAGES = 100  # at most this many pages per room and sync: 10,000 events missed while away
 
 
 class MatrixTransport(Transport):
@@ -105,9 +107,10 @@ class MatrixTransport(Transport):
     async def _sync_loop(self, client: MatrixClient, queue: asyncio.Queue[bytes | None]) -> None:
         try:
             while True:
-                batch = await client.sync(
-                    self._since, timeout_ms=0 if self._since is None else self._timeout_ms
-                )
+                since, wait = self._since, 0 if self._since is None else self._timeout_ms
+                batch = await client.sync(since, timeout_ms=wait)
+                if since is not None:
+                    await self._fill_gaps(client, batch, since)
                 for frame in self._frames(client, batch):
                     queue.put_nowait(wire.encode(frame))
                 queue.put_nowait(wire.encode(wire.SyncFrame(token=batch.next_batch)))
@@ -119,6 +122,32 @@ class MatrixTransport(Transport):
         except Exception as exc:  # a lost server, a revoked token: the services reconnect
             log.warning("the Matrix sync ended: %s", exc)
             queue.put_nowait(None)
+
+    async def _fill_gaps(self, client: MatrixClient, batch: SyncBatch, since: str) -> None:
+        """More came while away than one sync carries (`timeline.limited`): the events between the last
+        position and this batch are read back from the server and put before the batch's own, so nothing
+        is skipped."""
+        server = client.login.homeserver
+        for room_id, update in batch.response.rooms.join.items():
+            timeline = update.timeline
+            if not timeline.limited or not timeline.prev_batch:
+                continue
+            gap: list[Any] = []  # newest first, as the server pages backwards
+            token = timeline.prev_batch
+            for _ in range(GAP_PAGES):
+                request = client.nio.room_messages(room_id, start=token, end=since, limit=GAP_PAGE)
+                resp = await call(server, request)
+                if not isinstance(resp, RoomMessagesResponse):
+                    raise refusal("reading what came while away failed", server, resp)
+                gap += resp.chunk
+                if not resp.chunk or not resp.end or resp.end == token:
+                    break
+                token = resp.end
+            else:
+                log.warning(
+                    "over %d events came while away in %s: the oldest are left out", len(gap), room_id
+                )
+            timeline.events[:0] = gap[::-1]
 
     def _frames(self, client: MatrixClient, batch: SyncBatch) -> list[wire.Frame]:
         me, frames = client.login.user_id, []
