@@ -243,3 +243,30 @@ def _token(db: Database) -> str:
     stored = MatrixAccountRepository(db).get()
     assert stored is not None and stored.login is not None
     return stored.login.access_token
+
+
+async def test_a_token_revoked_elsewhere_ends_the_session_once(people: People, unique_user: str) -> None:
+    from tui_messenger.domain.events import ConnectionChanged
+
+    db = await people.sign_up(unique_user + "b")
+    service = await people.start(db)
+    seen: list[ConnectionChanged] = []
+    service.subscribe(lambda e: seen.append(e) if isinstance(e, ConnectionChanged) else None)
+    await until(lambda: _online(service))
+    request = urllib.request.Request(
+        people.server.url + "/_matrix/client/v3/logout", data=b"{}",
+        headers={"Authorization": f"Bearer {_token(db)}"},
+    )  # fmt: skip
+    urllib.request.urlopen(request, timeout=10).close()  # signed out from another device
+    ended = await until(lambda: _ended(seen), timeout=20)
+    assert f"@{unique_user}b:localhost" in ended and "ended the session" in ended
+    await asyncio.sleep(2.5)  # no reconnecting after that: the network said no
+    assert not service.online and len([e for e in seen if e.ended]) == 1
+
+
+async def _online(service: MessengerService) -> bool:
+    return service.online
+
+
+async def _ended(seen: list[Any]) -> str | None:
+    return next((e.ended for e in seen if e.ended), None)

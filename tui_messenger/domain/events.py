@@ -70,6 +70,7 @@ class Notified:
 @dataclass(frozen=True, slots=True)
 class ConnectionChanged:
     online: bool
+    ended: str = ""  # the network ended the session (why, for the user): no reconnecting, sign in again
 
 
 MessengerEvent = (

@@ -49,7 +49,7 @@ from tui_messenger.store.reactions import ReactionRepository
 from tui_messenger.store.safety import BlockRepository, ReportRepository
 from tui_messenger.store.settings import SettingsRepository
 from tui_messenger.transport import wire
-from tui_messenger.transport.base import Transport, TransportClosed
+from tui_messenger.transport.base import Transport, TransportClosed, TransportEnded
 
 log = logging.getLogger(__name__)
 
@@ -214,6 +214,11 @@ class MessengerService(MessengerApi):
                 await self.clock.sleep(reconnect_delay(failures))
             try:
                 connected = await self._connection()
+            except TransportEnded as exc:  # signed out by the network: only signing in again helps
+                log.warning("the network ended the session: %s", exc)
+                self._set_online(False)
+                self.hub.emit(ConnectionChanged(online=False, ended=str(exc)))
+                return
             except Exception:  # a store that failed a read, a transport's own bug: try again, never give up
                 log.exception("the connection failed")
                 self._set_online(False)
@@ -229,6 +234,8 @@ class MessengerService(MessengerApi):
         try:
             await self.transport.connect(self.user_id, since=token)
             frames = self.transport.incoming()
+        except TransportEnded:
+            raise
         except (TransportClosed, OSError) as exc:
             log.info("connect failed (%s); retrying", exc)
             return False
@@ -243,6 +250,8 @@ class MessengerService(MessengerApi):
             async for raw in frames:
                 self._inbox.put_nowait(raw)
                 self._drained.clear()
+        except TransportEnded:
+            raise
         except TransportClosed:
             pass
         finally:

@@ -15,6 +15,11 @@ class TransportClosed(Exception):
     """The connection is gone; the caller may reconnect."""
 
 
+class TransportEnded(TransportClosed):
+    """The network ended this device's session (a token revoked elsewhere): reconnecting cannot help, only
+    signing in again."""
+
+
 class Transport(ABC):
     @abstractmethod
     async def connect(self, account_id: str, *, since: str | None = None) -> None:

@@ -90,12 +90,13 @@ class NotificationRaised(Message):
 
 
 class ConnectionChanged(Message):
-    def __init__(self, online: bool) -> None:
+    def __init__(self, online: bool, ended: str = "") -> None:
         super().__init__()
         self.online = online
+        self.ended = ended
 
     def can_replace(self, message: Message) -> bool:
-        return isinstance(message, ConnectionChanged)
+        return isinstance(message, ConnectionChanged) and not message.ended
 
 
 def to_message(event: ev.MessengerEvent) -> Message | None:
@@ -117,6 +118,6 @@ def to_message(event: ev.MessengerEvent) -> Message | None:
             return AccountChanged(account)
         case ev.Notified(chat_id=chat_id, title=title, body=body):
             return NotificationRaised(chat_id, title, body)
-        case ev.ConnectionChanged(online=online):
-            return ConnectionChanged(online)
+        case ev.ConnectionChanged(online=online, ended=ended):
+            return ConnectionChanged(online, ended)
     return None

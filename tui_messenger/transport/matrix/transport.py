@@ -32,7 +32,7 @@ from pydantic import ValidationError
 
 from tui_messenger.domain.models import SERVER_ACCOUNT
 from tui_messenger.transport import wire
-from tui_messenger.transport.base import Transport, TransportClosed
+from tui_messenger.transport.base import Transport, TransportClosed, TransportEnded
 from tui_messenger.transport.matrix.account import MatrixError, call, refusal
 from tui_messenger.transport.matrix.client import SYNC_TIMEOUT_MS, MatrixClient, SyncBatch
 from tui_messenger.transport.matrix.events import Ids, ephemeral_frames, timeline_frame
@@ -63,6 +63,7 @@ class MatrixTransport(Transport):
         self._created: set[str] = set()  # rooms this device created: chats the user started
         self._locked: dict[str, tuple[str, str, MegolmEvent]] = {}  # event -> (room, peer, event): no key yet
         self._synced = asyncio.Event()
+        self._ended = ""  # why the server ended this device's session (a revoked token), once it did
 
     @property
     def user_id(self) -> str:
@@ -74,7 +75,7 @@ class MatrixTransport(Transport):
             try:
                 self._client = await self._open()
             except MatrixError as exc:
-                raise TransportClosed(str(exc)) from exc
+                raise self._closed(exc) from exc
         self._since = since
         self._queue = asyncio.Queue()
         self._task = asyncio.create_task(self._sync_loop(self._client, self._queue))
@@ -86,7 +87,7 @@ class MatrixTransport(Transport):
         while True:
             raw = await queue.get()
             if raw is None:
-                raise TransportClosed("the sync ended")
+                raise TransportEnded(self._ended) if self._ended else TransportClosed("the sync ended")
             yield raw
 
     async def close(self) -> None:
@@ -119,8 +120,10 @@ class MatrixTransport(Transport):
                 await self._join_invites(client, batch)
         except asyncio.CancelledError:
             raise
-        except Exception as exc:  # a lost server, a revoked token: the services reconnect
+        except Exception as exc:  # a lost server: the services reconnect; a revoked token: they stop
             log.warning("the Matrix sync ended: %s", exc)
+            if isinstance(exc, MatrixError) and exc.revoked:
+                self._ended = self._why_ended(client.login.user_id, client.login.homeserver)
             queue.put_nowait(None)
 
     async def _fill_gaps(self, client: MatrixClient, batch: SyncBatch, since: str) -> None:
@@ -230,7 +233,19 @@ class MatrixTransport(Transport):
                 if room_id is not None:
                     await call(client.login.homeserver, client.nio.room_typing(room_id, decoded.typing))
         except MatrixError as exc:
-            raise TransportClosed(str(exc)) from exc
+            raise self._closed(exc) from exc
+
+    def _closed(self, exc: MatrixError) -> TransportClosed:
+        """The error for the services: ended (sign in again) for a revoked token, else closed (retry)."""
+        if not exc.revoked:
+            return TransportClosed(str(exc))
+        login = self._client.login if self._client is not None else None
+        self._ended = self._why_ended(login.user_id, login.homeserver) if login else str(exc)
+        return TransportEnded(self._ended)
+
+    @staticmethod
+    def _why_ended(user_id: str, homeserver: str) -> str:
+        return f"the server {homeserver} ended the session of {user_id} on this device"
 
     async def _send_message(self, client: MatrixClient, frame: wire.MessageFrame) -> None:
         room_id = await self._room_for(client, frame.to)

@@ -40,19 +40,19 @@ from tui_messenger.tui.screens.app_tools import AppTools
 from tui_messenger.tui.screens.pane_layout import ONE_PANE_BELOW, PaneLayout
 from tui_messenger.tui.widgets.chat_list import ChatList
 from tui_messenger.tui.widgets.conversation_header import ConversationHeader
+from tui_messenger.tui.widgets.session_ended import SessionEnded
 from tui_messenger.tui.workers import worker
 
 if TYPE_CHECKING:
     from tui_messenger.tui.conversation.pane import ConversationPane
 
 LIST_REFRESH_DELAY = 0.05
-# The offline line follows the connection at most this often: a link that breaks and comes back many
-# times a second (`--disconnect 1.0`) restyled the whole screen each time, and the virtual DOM nodes of
-# those restyles piled up as garbage faster than the quiet collector freed them (RSS grew to 428 MB).
+# The offline state follows the connection at most this often: a link flapping many times a second
+# (`--disconnect 1.0`) restyled the whole screen each time and its garbage grew RSS to 428 MB.
 CONNECTION_SHOWN_EVERY = 0.5
 EMPTY_STATE = "Choose a chat on the left, or press ctrl+p to find one."  # as the pane's (not imported yet)
-# Seconds from the first frame to mounting the pane: the frame is written and drawn by the terminal while
-# the process is idle (composing the pane at once delayed its arrival on a busy machine by ~40 ms).
+# Seconds from the first frame to mounting the pane, drawn while the process is idle (composing the pane at
+# once delayed the frame on a busy machine by ~40 ms).
 PANE_AFTER = 0.1
 
 
@@ -314,6 +314,8 @@ class MainScreen(AttachedHitTest, Screen[None]):
         self.app.notify(preview(event.body[:4000], 120), title=clean_name(event.title), markup=False)
 
     def on_connection_changed(self, event: msg.ConnectionChanged) -> None:
+        if event.ended and not self.query(SessionEnded):
+            self.mount(SessionEnded(event.ended), before=0)
         self._online = event.online
         if self._connection_timer is None:
             self._connection_timer = self.set_timer(CONNECTION_SHOWN_EVERY, self._show_connection)
