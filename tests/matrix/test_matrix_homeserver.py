@@ -157,3 +157,18 @@ def test_without_synapse_start_says_how_to_install_it(
     with pytest.raises(homeserver.HomeserverError, match=r"tui-messenger\[server\]"):
         homeserver.start(tmp_path / "hs")
     assert not (tmp_path / "hs").exists()
+
+
+def test_a_restart_without_a_port_answers_where_it_did(tmp_path: Path) -> None:
+    """Accounts keep the URL they signed in to: a restart takes the port it had, while it is free."""
+    from tui_messenger.transport.matrix.homeserver import _port_for, write_config
+
+    folder = tmp_path / "hs"
+    before = free_port()
+    write_config(folder, before)
+    assert _port_for(folder, None) == before
+    with socket.socket() as taken:  # someone else holds it now: any free port
+        taken.bind(("127.0.0.1", before))
+        taken.listen()
+        assert _port_for(folder, None) != before
+    assert _port_for(tmp_path / "new", None) > 0

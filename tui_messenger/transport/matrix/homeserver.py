@@ -108,6 +108,25 @@ def _old_secrets(path: Path) -> dict[str, str]:
     return {key: old[key] for key in _SECRETS if isinstance(old.get(key), str) and old[key]}
 
 
+def _old_port(path: Path) -> int | None:
+    """The port of the config made before: a restart answers where the accounts signed in to it look."""
+    try:
+        port = json.loads(path.read_text(encoding="utf-8"))["listeners"][0]["port"]
+    except (OSError, ValueError, KeyError, IndexError, TypeError):
+        return None
+    return port if isinstance(port, int) and 0 < port < 65536 else None
+
+
+def _port_for(folder: Path, port: int | None) -> int:
+    """`port`, else the one this folder's server had (if free), else any free one."""
+    if port is None and (old := _old_port(folder / CONFIG)) is not None:
+        try:
+            return free_port(old)
+        except HomeserverError:
+            pass  # taken meanwhile: another port; accounts signed in to the old one must sign in again
+    return free_port(port or 0)  # Synapse would die on a taken port, and another server answer there
+
+
 def _write_private(path: Path, text: str) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, FILE_MODE)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -280,7 +299,7 @@ def start(folder: Path, port: int | None = None) -> Homeserver:
     pid = running(folder)
     if pid is not None:
         raise HomeserverError(f"a homeserver is already running from {folder} (pid {pid}); stop it first")
-    port = free_port(port or 0)  # Synapse would die on a taken port, and another server answer there
+    port = _port_for(folder, port)
     try:
         write_config(folder, port)
     except OSError as exc:
