@@ -1,8 +1,8 @@
 """The Matrix measures (issue 14), against a local Synapse this benchmark starts in its folder.
 
-- latency: a message sent by one person's service until it is drawn in the other person's open chat (the
-  real app, headless), median over 50, plain and encrypted rooms; against a bare matrix-nio pair in the
-  same run (send until the receiver's sync callback has it). Target: ratio <= 1.3 each.
+- latency: a message sent by one person's service (in its own process) until it is drawn in the other
+  person's open chat (the real app, headless), median over 50, plain and encrypted rooms; against a bare
+  matrix-nio pair in the same run (send until the receiver's sync callback has it). Target: ratio <= 1.3.
 - startup: process start until the chat list is on screen (the real command line in a pseudo-terminal)
   for a Matrix account's database, against the demo world's empty store. Target: ratio <= 1.2.
 - first_screen (50 rooms x 200 events: 10,000 events to put on a server first) is not measured yet.
@@ -15,7 +15,6 @@ import statistics
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +39,7 @@ def _median(samples: list[float | None]) -> tuple[float, int]:
 
 
 PASSWORD = "bench password"
-PLAIN = {"type": "m.room.encryption", "state_key": "", "content": {"algorithm": "m.megolm.v1.aes-sha2"}}
+ENCRYPTED = {"type": "m.room.encryption", "state_key": "", "content": {"algorithm": "m.megolm.v1.aes-sha2"}}
 
 
 @contextmanager
@@ -165,7 +164,7 @@ async def _bare(url: str, home: Path, tag: str, encrypted: bool, sends: int) -> 
     sender, receiver = clients
     try:
         await sender.sync(timeout=0, full_state=True)
-        state = [PLAIN] if encrypted else []
+        state = [ENCRYPTED] if encrypted else []
         room = (
             await sender.room_create(is_direct=True, invite=[receiver.user_id], initial_state=state)
         ).room_id
@@ -196,11 +195,40 @@ async def _bare(url: str, home: Path, tag: str, encrypted: bool, sends: int) -> 
             await client.close()
 
 
+SENDER = """
+import asyncio, sys
+from datetime import UTC, datetime
+from tui_messenger.bootstrap import matrix_service
+from tui_messenger.domain.clock import ManualClock
+from tui_messenger.store.database import open_database
+from tui_messenger.transport.matrix import transport
+
+async def main(path, peer, plain):
+    if plain:  # a room without encryption: a harmless state event in its place
+        transport.ENCRYPTION = {"type": "m.room.history_visibility", "state_key": "",
+                                "content": {"history_visibility": "shared"}}
+    service = matrix_service(open_database(path), clock=ManualClock(datetime.now(UTC)))
+    await service.start()
+    chat = await service.open_chat(peer)
+    await service.send_text(chat.chat.id, "hello")
+    print("ready", flush=True)
+    loop = asyncio.get_running_loop()
+    while line := await loop.run_in_executor(None, sys.stdin.readline):
+        await service.send_text(chat.chat.id, line.rstrip("\\n"))
+    await service.stop()
+
+asyncio.run(main(sys.argv[1], sys.argv[2], sys.argv[3] == "plain"))
+"""
+
+
 async def _ours(url: str, home: Path, tag: str, encrypted: bool, sends: int) -> tuple[float, int]:
-    """Our sender's service and the receiver's real app (headless, the chat open): send until the text is
-    in the receiver's history on screen (median, seconds)."""
-    from tui_messenger.bootstrap import build_app, matrix_service
-    from tui_messenger.domain.clock import ManualClock
+    """The sender's service in a process of its own (as another person's messenger is) and the receiver's
+    real app here (headless, the chat open): a line to the sender until the text is drawn in the
+    receiver's history (median, seconds)."""
+    import subprocess
+    import sys
+
+    from tui_messenger.bootstrap import build_app
     from tui_messenger.settings import AppSettings
     from tui_messenger.store.database import open_database
     from tui_messenger.tui.widgets import history_window
@@ -208,14 +236,7 @@ async def _ours(url: str, home: Path, tag: str, encrypted: bool, sends: int) -> 
 
     sender_path = await _account(url, home, f"s{tag}")
     receiver_path = await _account(url, home, f"r{tag}")
-    sender_db, receiver_db = open_database(sender_path), open_database(receiver_path)
-    sender = matrix_service(sender_db, clock=ManualClock(datetime.now(UTC)))
-    assert sender is not None
-    if not encrypted:
-        from tui_messenger.transport.matrix import transport as matrix_transport
-
-        matrix_transport.ENCRYPTION = {"type": "m.room.history_visibility", "state_key": "",
-                                       "content": {"history_visibility": "shared"}}  # fmt: skip
+    receiver_db = open_database(receiver_path)
     arrived: dict[str, float] = {}
     original = history_window.HistoryWindow.append_many
 
@@ -226,12 +247,20 @@ async def _ours(url: str, home: Path, tag: str, encrypted: bool, sends: int) -> 
             arrived.setdefault(message.body, now)
 
     history_window.HistoryWindow.append_many = append_many  # type: ignore[method-assign]
-    settings = AppSettings(db_path=receiver_path, config_dir=home / f"config-{tag}")
-    app = build_app(settings, db=receiver_db)
+    app = build_app(AppSettings(db_path=receiver_path, config_dir=home / f"config-{tag}"), db=receiver_db)
+    command = [
+        sys.executable,
+        "-c",
+        SENDER,
+        str(sender_path),
+        f"@r{tag}:localhost",
+        "enc" if encrypted else "plain",
+    ]
+    sender = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert sender.stdin is not None and sender.stdout is not None
     try:
-        await sender.start()
-        chat = await sender.open_chat(f"@r{tag}:localhost")
-        await sender.send_text(chat.chat.id, "hello")
+        ready = await asyncio.to_thread(sender.stdout.readline)
+        assert ready.strip() == "ready", "the sender did not start"
         async with app.run_test(size=(120, 40)) as pilot:
             messenger: Any = app.messenger
             for _ in range(400):
@@ -250,15 +279,15 @@ async def _ours(url: str, home: Path, tag: str, encrypted: bool, sends: int) -> 
             for n in range(sends + WARM):
                 body = f"ours {tag} {n}"
                 start = time.perf_counter()
-                await sender.send_text(chat.chat.id, body)
+                sender.stdin.write(body + "\n")
+                sender.stdin.flush()
                 samples.append(await _arrival(arrived, body, start))
         return _median(samples)
     finally:
         history_window.HistoryWindow.append_many = original  # type: ignore[method-assign]
-        if not encrypted:
-            from tui_messenger.transport.matrix import transport as matrix_transport
-
-            matrix_transport.ENCRYPTION = PLAIN
-        await sender.stop()
-        sender_db.close()
+        sender.stdin.close()
+        try:
+            sender.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            sender.kill()
         receiver_db.close()
