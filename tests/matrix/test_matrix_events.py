@@ -1,0 +1,78 @@
+"""Matrix events as frames (transport/matrix/events.py), from hostile events built as a server sends them:
+the body is what is read (never `formatted_body`, which is HTML), a reply's quoted fallback is dropped,
+out-of-limit ids are left out, and receipts mark own messages read up to the receipt."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nio import ReceiptEvent, RoomMessageText
+
+from tui_messenger.transport import wire
+from tui_messenger.transport.matrix.events import Ids, ephemeral_frames, strip_reply_fallback, timeline_frame
+
+ME, ANNA, ROOM = "@me:example.org", "@anna:example.org", "!room:example.org"
+
+
+def text_event(body: str, *, event_id: str = "$e1", sender: str = ANNA, **content: Any) -> Any:
+    source = {
+        "type": "m.room.message", "event_id": event_id, "sender": sender, "origin_server_ts": 1000,
+        "content": {"msgtype": "m.text", "body": body, **content},
+    }  # fmt: skip
+    return RoomMessageText.from_dict(source)
+
+
+def test_the_body_is_read_never_the_formatted_html() -> None:
+    event = text_event(
+        "plain [b]words[/b] \x1b[31m",
+        format="org.matrix.custom.html",
+        formatted_body="<a href='https://evil.example'>click</a><script>x</script>",
+    )
+    frame = timeline_frame(event, ROOM, ME, ANNA, Ids())
+    assert isinstance(frame, wire.MessageFrame)
+    assert frame.body == "plain [b]words[/b] \x1b[31m"  # data as sent; the store's safe-text path cleans it
+    assert "evil" not in frame.model_dump_json()
+
+
+def test_a_reply_keeps_only_its_own_text_and_points_at_our_message() -> None:
+    ids = Ids()
+    ids.sent(ROOM, "local-1", "$mine", 500)
+    reply = text_event(
+        "> <@me:example.org> hello\n> more\n\nhi back",
+        **{"m.relates_to": {"m.in_reply_to": {"event_id": "$mine"}}},
+    )
+    frame = timeline_frame(reply, ROOM, ME, ANNA, ids)
+    assert isinstance(frame, wire.MessageFrame)
+    assert frame.body == "hi back" and frame.context is not None and frame.context.message_id == "local-1"
+    assert strip_reply_fallback("> not a reply quote? no: no blank line\nbody") == "body"
+    assert strip_reply_fallback("no quote") == "no quote"
+
+
+def test_an_id_beyond_the_wire_limits_is_left_out() -> None:
+    assert timeline_frame(text_event("x", event_id="$" + "e" * 300), ROOM, ME, ANNA, Ids()) is None
+    assert timeline_frame(text_event("x", sender="@" + "a" * 300 + ":x"), ROOM, ME, ANNA, Ids()) is None
+
+
+def test_our_own_echo_is_not_a_second_message() -> None:
+    ids = Ids()
+    echo = text_event("mine", event_id="$echo", sender=ME, unsigned={"transaction_id": "local-9"})
+    echo.transaction_id = "local-9"
+    assert timeline_frame(echo, ROOM, ME, ANNA, ids) is None
+    assert ids.local("$echo") == "local-9" and ids.event("local-9") == "$echo"
+
+
+def test_a_read_receipt_marks_every_own_message_up_to_it_once() -> None:
+    ids = Ids()
+    for n, at in enumerate((100, 200, 300)):
+        ids.sent(ROOM, f"m{n}", f"$m{n}", at)
+    receipt = ReceiptEvent.from_dict(
+        {"type": "m.receipt", "content": {"$m1": {"m.read": {ANNA: {"ts": 250}}}}}
+    )
+    frames = ephemeral_frames(receipt, ROOM, ME, ANNA, ids)
+    assert [(f.message_id, f.status, f.sender) for f in frames] == [
+        ("m0", "read", ANNA),
+        ("m1", "read", ANNA),
+    ]
+    assert ephemeral_frames(receipt, ROOM, ME, ANNA, ids) == []  # told once
+    stranger = ReceiptEvent.from_dict({"type": "m.receipt", "content": {"$m2": {"m.read": {ME: {"ts": 1}}}}})
+    assert ephemeral_frames(stranger, ROOM, ME, ANNA, ids) == []  # only the other person's receipts count
