@@ -66,7 +66,9 @@ async def test_edit_and_delete_by_keyboard(tmp_path: Path) -> None:
         await select_in_view(pilot, view, first)
         await pilot.press("e")
         await settle(pilot)
-        assert composer.text == "see you at 5" and pilot.app.screen.query_one(EditStrip).display
+        # the rules are asked of the service first (a thread): under load that takes more than a settle
+        await wait_for(pilot, lambda: composer.text == "see you at 5")
+        assert pilot.app.screen.query_one(EditStrip).display
         assert composer.has_focus
         await pilot.press("escape")  # cancel: the draft comes back, nothing is sent
         await settle(pilot)
@@ -76,6 +78,7 @@ async def test_edit_and_delete_by_keyboard(tmp_path: Path) -> None:
         await select_in_view(pilot, view, first)
         await pilot.press("e")
         await settle(pilot)
+        await wait_for(pilot, lambda: composer.text == "see you at 5")  # the edit has begun
         composer.text = "see you at 6"
         await pilot.press("enter")
         await settle(pilot)
@@ -211,7 +214,7 @@ async def test_the_palette_edits_and_deletes_and_the_help_lists_the_keys(tmp_pat
         await select_in_view(pilot, view, mine)
         await choose_command(pilot, "edit message", shown="Edit message")
         await settle(pilot)
-        assert pilot.app.screen.query_one(Composer).text == "palette test"
+        await wait_for(pilot, lambda: pilot.app.screen.query_one(Composer).text == "palette test")
         await pilot.press("escape")
         await settle(pilot)
         await pilot.press("e")  # remapped: plain e does nothing now
