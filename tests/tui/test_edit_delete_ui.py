@@ -222,4 +222,4 @@ async def test_the_palette_edits_and_deletes_and_the_help_lists_the_keys(tmp_pat
         assert not pilot.app.screen.query_one(EditStrip).display
         await pilot.press("ctrl+e")
         await settle(pilot)
-        assert pilot.app.screen.query_one(EditStrip).display
+        await wait_for(pilot, lambda: pilot.app.screen.query_one(EditStrip).display)
