@@ -133,7 +133,7 @@ async def test_edit_and_delete_by_mouse(tmp_path: Path) -> None:
         await pilot.click("#message-action-edit")
         await settle(pilot)
         composer = pilot.app.screen.query_one(Composer)
-        assert composer.text == "meet at the gate"
+        await wait_for(pilot, lambda: composer.text == "meet at the gate")  # the rules come from a thread
         composer.text = "meet at gate B20"
         await pilot.click("#edit-save")
         await settle(pilot)
@@ -152,7 +152,8 @@ async def test_edit_and_delete_by_mouse(tmp_path: Path) -> None:
         await until_dialog(pilot)
         await pilot.click("#message-action-delete-me")
         await settle(pilot)
-        assert view.get(first) is None and "meet at gate B20" not in view_text(pilot)
+        await wait_for(pilot, lambda: view.get(first) is None)
+        assert "meet at gate B20" not in view_text(pilot)
 
         await pilot.click(MessageView, offset=cell_of(view, "This message was deleted"), button=3)
         await until_dialog(pilot)  # a deleted message: no Edit, no second "for everyone"
