@@ -47,6 +47,20 @@ async def send(pilot: Pilot[Any], text: str) -> str:
     return mine.message_id
 
 
+async def wait_for_edit(pilot: Pilot[Any], composer: Composer, text: str, view: MessageView) -> None:
+    """Until the composer holds `text` for editing; on a timeout, say what the app showed instead (this
+    timed out in 2 of 8 clean-clone runs on 2026-12-04, never when repeated here on a loaded machine: the
+    next failure should tell why)."""
+    try:
+        await wait_for(pilot, lambda: composer.text == text, rounds=250)
+    except AssertionError:
+        selected = view.selected_message
+        raise AssertionError(
+            f"no edit: composer {composer.text!r}, focused {pilot.app.focused!r}, "
+            f"selected {selected.body if selected else None!r}, toasts {pilot.app.shown_toasts!r}"  # type: ignore[attr-defined]
+        ) from None
+
+
 def cell_of(view: MessageView, text: str) -> tuple[int, int]:
     """Where `text` is drawn in the view (x, y), read from the rendered lines."""
     for y in range(view.size.height):
@@ -67,7 +81,7 @@ async def test_edit_and_delete_by_keyboard(tmp_path: Path) -> None:
         await pilot.press("e")
         await settle(pilot)
         # the rules are asked of the service first (a thread): under load that takes more than a settle
-        await wait_for(pilot, lambda: composer.text == "see you at 5")
+        await wait_for_edit(pilot, composer, "see you at 5", view)
         assert pilot.app.screen.query_one(EditStrip).display
         assert composer.has_focus
         await pilot.press("escape")  # cancel: the draft comes back, nothing is sent
