@@ -138,6 +138,22 @@ async def test_two_people_chat_over_matrix_and_a_restart_doubles_nothing(
         assert text not in json.dumps(raw)
 
 
+async def chatting(
+    people: People, unique_user: str
+) -> tuple[str, str, Database, MessengerService, MessengerService, Any]:
+    """Anna and Ben signed up and started; Ben wrote "hello" and Anna has it. Ben's id, Anna's, Ben's
+    database, Anna's and Ben's services, and Anna's chat with Ben."""
+    ben_id, anna_id = f"@{unique_user}b:localhost", f"@{unique_user}a:localhost"
+    anna_db, ben_db = await people.sign_up(unique_user + "a"), await people.sign_up(unique_user + "b")
+    anna, ben = await people.start(anna_db), await people.start(ben_db)
+    chat = await ben.open_chat(anna_id)
+    await ben.send_text(chat.chat.id, "hello")
+    await until(lambda: _has(anna, ben_id, "hello"))
+    theirs = await anna.chat_for_account(ben_id)
+    assert theirs is not None
+    return ben_id, anna_id, ben_db, anna, ben, theirs
+
+
 async def _status_is(service: MessengerService, message_id: str, wanted: set[MessageStatus]) -> bool:
     message = await service.message(message_id)
     return message is not None and message.status in wanted
@@ -178,17 +194,10 @@ def _get(url: str, path: str, token: str) -> dict[str, Any]:
         return json.loads(reply.read())  # type: ignore[no-any-return]
 
 
-async def test_a_block_reaches_the_server_and_her_messages_never_show(
+async def test_block_and_report_reach_the_server_and_her_messages_never_show(
     people: People, unique_user: str
 ) -> None:
-    ben_id, anna_id = f"@{unique_user}b:localhost", f"@{unique_user}a:localhost"
-    anna_db, ben_db = await people.sign_up(unique_user + "a"), await people.sign_up(unique_user + "b")
-    anna, ben = await people.start(anna_db), await people.start(ben_db)
-    chat = await ben.open_chat(anna_id)
-    await ben.send_text(chat.chat.id, "hello")
-    await until(lambda: _has(anna, ben_id, "hello"))
-    theirs = await anna.chat_for_account(ben_id)
-    assert theirs is not None
+    ben_id, anna_id, ben_db, anna, ben, theirs = await chatting(people, unique_user)
     await anna.send_text(theirs.chat.id, "buy my stuff")
     await until(lambda: _has(ben, anna_id, "buy my stuff"))
 
@@ -218,14 +227,7 @@ async def test_a_block_reaches_the_server_and_her_messages_never_show(
 async def test_more_than_one_sync_carries_while_away_is_read_back_in_order(
     people: People, unique_user: str
 ) -> None:
-    ben_id, anna_id = f"@{unique_user}b:localhost", f"@{unique_user}a:localhost"
-    anna_db, ben_db = await people.sign_up(unique_user + "a"), await people.sign_up(unique_user + "b")
-    anna, ben = await people.start(anna_db), await people.start(ben_db)
-    chat = await ben.open_chat(anna_id)
-    await ben.send_text(chat.chat.id, "hello")
-    await until(lambda: _has(anna, ben_id, "hello"))
-    theirs = await anna.chat_for_account(ben_id)
-    assert theirs is not None
+    ben_id, anna_id, ben_db, anna, ben, theirs = await chatting(people, unique_user)
     await people.stop(ben)
     away = [f"while away {n:02d}" for n in range(35)]  # a sync carries 10 events per room
     for text in away:
