@@ -37,6 +37,12 @@ class MessageKind(StrEnum):
     INTERACTIVE_REPLY = "interactive_reply"  # button_reply or list_reply
     SYSTEM = "system"
     DOCUMENT = "document"  # a file, with an optional caption as its body
+    # An end-to-end encrypted message whose key has not arrived: LOCKED_TEXT stands in for it until the
+    # key comes, then the same message takes its real content (not an edit: no window, no "edited").
+    LOCKED = "locked"
+
+
+LOCKED_TEXT = "🔒 Waiting for this message's key"  # the app's words, never the network's
 
 
 _BUSINESS_KINDS = frozenset(

@@ -11,6 +11,7 @@ from tui_messenger.domain import business
 from tui_messenger.domain.clock import from_ms, to_ms
 from tui_messenger.domain.files import SNIFF_BYTES, document_body, document_payload, sniff
 from tui_messenger.domain.models import (
+    LOCKED_TEXT,
     AccountKind,
     BusinessProfile,
     ChatMessage,
@@ -33,6 +34,7 @@ _KIND = {
     "template": MessageKind.TEMPLATE.value,
     "interactive_reply": MessageKind.INTERACTIVE_REPLY.value,
     "system": MessageKind.SYSTEM.value,
+    "locked": MessageKind.LOCKED.value,
 }
 
 
@@ -58,7 +60,9 @@ def incoming(frame: wire.MessageFrame, user_id: str) -> Incoming | None:
         kind, body, attachment, payload = _document(frame.document)
     else:
         kind = _KIND[frame.kind]
-        if frame.template is not None:
+        if frame.kind == "locked":  # its text is not readable yet: the app says so, in its own words
+            body, reply_to = LOCKED_TEXT, None
+        elif frame.template is not None:
             category = frame.template.category
             payload = '{"template":' + _dump(frame.template) + "}"
         elif frame.interactive_reply is not None:

@@ -34,6 +34,7 @@ from tui_messenger.services.reactions import ReactionService, received_item
 from tui_messenger.services.receive import MAX_BATCH, Receiver
 from tui_messenger.services.retry_loop import RetryPolicy
 from tui_messenger.services.safety import Safety
+from tui_messenger.services.unlock import unlock_converters
 from tui_messenger.store.accounts import AccountRepository, ContactRepository
 from tui_messenger.store.action_outbox import ActionOutboxRepository
 from tui_messenger.store.attachments import AttachmentRepository
@@ -115,6 +116,7 @@ class MessengerService(MessengerApi):
                 wire.ReactionFrame: partial(received_item, user_id=user_id),
                 **inbound_converters(user_id=user_id, clock=clock, blocked=self.blocked_ids),
                 **refusal_converters(user_id=user_id),
+                **unlock_converters(user_id=user_id, blocked=self.blocked_ids),
             },
             on_directory=lambda: self._tasks_add(self.refresh_verified()),
         )  # fmt: skip

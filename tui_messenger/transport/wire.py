@@ -128,7 +128,8 @@ class MessageFrame(_Model):
     sender: str = Field(alias="from", min_length=1, max_length=200)
     to: str = Field(min_length=1, max_length=200)
     timestamp: int  # milliseconds since the epoch, server time
-    kind: Literal["text", "template", "interactive", "interactive_reply", "system", "document"]
+    # "locked": end to end encrypted, its key not here yet; an UnlockFrame brings its content later
+    kind: Literal["text", "template", "interactive", "interactive_reply", "system", "document", "locked"]
     text: TextContent | None = None
     template: Template | None = None
     interactive: Interactive | None = None
@@ -141,7 +142,7 @@ class MessageFrame(_Model):
 
     @model_validator(mode="after")
     def _content_matches_kind(self) -> MessageFrame:
-        field = "text" if self.kind == "system" else self.kind
+        field = "text" if self.kind in ("system", "locked") else self.kind
         if getattr(self, field) is None:
             raise ValueError(f"a {self.kind} message needs its {field} content")
         return self
@@ -160,6 +161,14 @@ class MessageFrame(_Model):
         if self.document is not None:
             return self.document.caption
         return ""
+
+
+class UnlockFrame(_Model):
+    """The content of a "locked" message, now that its key came: the same message (same id) takes it
+    in place. Not an edit: no edit window applies, and it is not marked edited."""
+
+    type: Literal["unlock"] = "unlock"
+    message: MessageFrame
 
 
 class ReactionFrame(_Model):
@@ -285,6 +294,7 @@ class SyncFrame(_Model):
 
 Frame = Annotated[
     MessageFrame
+    | UnlockFrame
     | ReactionFrame
     | EditFrame
     | DeleteFrame
@@ -331,6 +341,8 @@ def ack_key(frame: Frame) -> str | None:
     Frames without a key (typing, presence, sync) are never re-sent, so they need no ack."""
     if isinstance(frame, MessageFrame | ReactionFrame | EditFrame | DeleteFrame | RefusalFrame):
         return frame.id
+    if isinstance(frame, UnlockFrame):
+        return f"unlock:{frame.message.id}"
     if isinstance(frame, StatusFrame):
         return f"status:{frame.message_id}:{frame.status}"
     if isinstance(frame, DirectoryFrame) and frame.version is not None:

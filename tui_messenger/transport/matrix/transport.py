@@ -36,6 +36,7 @@ from tui_messenger.transport.base import Transport, TransportClosed, TransportEn
 from tui_messenger.transport.matrix.account import MatrixError, call, refusal
 from tui_messenger.transport.matrix.client import SYNC_TIMEOUT_MS, MatrixClient, SyncBatch
 from tui_messenger.transport.matrix.events import Ids, ephemeral_frames, timeline_frame
+from tui_messenger.transport.matrix.locked import LockedEvents
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +62,7 @@ class MatrixTransport(Transport):
         self.rooms: dict[str, str] = {}  # the other person -> their direct room
         self._named: dict[str, str] = {}  # the other person -> the name last told to the services
         self._created: set[str] = set()  # rooms this device created: chats the user started
-        self._locked: dict[str, tuple[str, str, MegolmEvent]] = {}  # event -> (room, peer, event): no key yet
+        self.locked = LockedEvents()  # encrypted events whose key has not come yet
         self._synced = asyncio.Event()
         self._ended = ""  # why the server ended this device's session (a revoked token), once it did
 
@@ -118,6 +119,7 @@ class MatrixTransport(Transport):
                 self._since = batch.next_batch
                 self._synced.set()
                 await self._join_invites(client, batch)
+                await self.locked.ask_keys(client)
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # a lost server: the services reconnect; a revoked token: they stop
@@ -161,25 +163,14 @@ class MatrixTransport(Transport):
             frames += self._directory(client, room_id, peer)
             for event in update.timeline.events:
                 if isinstance(event, MegolmEvent):  # its key has not come (yet): tried again after each sync
-                    self._locked[event.event_id] = (room_id, peer, event)
+                    frames += self.locked.hold(event, room_id, me, peer)
                     continue
                 frames += _safely(timeline_frame, event, room_id, me, peer, self.ids)
             for event in update.ephemeral:
                 frames += _safely(ephemeral_frames, event, room_id, me, peer, self.ids)
-        return frames + self._unlocked(client)
-
-    def _unlocked(self, client: MatrixClient) -> list[wire.Frame]:
-        """Messages whose key arrived since: decrypted now, in the order they came."""
-        frames: list[wire.Frame] = []
-        for event_id, (room_id, peer, event) in list(self._locked.items()):
-            try:
-                decrypted = client.nio.decrypt_event(event)
-            except Exception:  # still no key (nio raises EncryptionError)
-                continue
-            del self._locked[event_id]
-            me = client.login.user_id
-            frames += _safely(timeline_frame, decrypted, room_id, me, peer, self.ids)
-        return frames
+        return frames + self.locked.opened(
+            client, lambda event, room_id, peer: _safely(timeline_frame, event, room_id, me, peer, self.ids)
+        )
 
     def _peer_of(self, client: MatrixClient, room_id: str) -> str | None:
         room = client.nio.rooms.get(room_id)

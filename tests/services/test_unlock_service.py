@@ -1,0 +1,76 @@
+"""A message whose key has not come (end-to-end encryption): stored locked, in its place, with the app's
+words "🔒 Waiting for this message's key"; opened IN PLACE when its key comes: the same row gets its
+text, not a second message, never marked edited, whatever the edit window says; the chat list follows."""
+
+from __future__ import annotations
+
+from service_helpers import T0, directory, person, settle, text
+
+from tui_messenger.domain.events import MessageAdded, MessageChanged
+from tui_messenger.domain.models import LOCKED_TEXT, MessageKind
+from tui_messenger.transport import wire
+
+HOUR_MS = 3_600_000
+
+
+def _locked(mid: str, sender: str, *, at: int, body: str = "ciphertext") -> wire.MessageFrame:
+    """What the transport says of a message it cannot read yet (any text in it is never shown)."""
+    return wire.MessageFrame(  # type: ignore[call-arg]
+        id=mid, sender=sender, to="me", timestamp=at, kind="locked", text=wire.TextContent(body=body)
+    )
+
+
+async def test_a_locked_message_shows_the_waiting_line_then_its_text_in_place(
+    messenger, transport, clock
+) -> None:
+    transport.push(directory(person("anna")))
+    transport.push(text("a1", "anna", "before", at=T0))
+    transport.push(_locked("a2", "anna", at=T0 + 1000, body="[red]not shown[/]"))
+    transport.push(text("a3", "anna", "after", at=T0 + 2000))
+    await settle(messenger, transport)
+    chat = await messenger.open_chat("anna")
+    page = await messenger.latest_page(chat.chat.id)
+    assert [(m.message_id, m.body) for m in page] == [("a1", "before"), ("a2", LOCKED_TEXT), ("a3", "after")]
+    assert page[1].kind is MessageKind.LOCKED
+
+    events: list = []
+    messenger.subscribe(events.append)
+    clock.advance(HOUR_MS / 1000)  # long past any edit window: the key came an hour later
+    opened = text("a2", "anna", "the secret", at=T0 + 1000)
+    transport.push(wire.UnlockFrame(message=opened))
+    await settle(messenger, transport)
+
+    page = await messenger.latest_page(chat.chat.id)
+    assert [(m.message_id, m.body) for m in page] == [("a1", "before"), ("a2", "the secret"), ("a3", "after")]
+    assert page[1].kind is MessageKind.TEXT and page[1].edited_at is None  # not "edited"
+    changed = [e.message for e in events if isinstance(e, MessageChanged)]
+    assert [(m.message_id, m.body) for m in changed] == [("a2", "the secret")]
+    assert not [e for e in events if isinstance(e, MessageAdded)]  # the same message, not a second one
+    assert "unlock:a2" in {i for f in transport.sent_of(wire.AckFrame) for i in f.ids}
+
+    transport.push(wire.UnlockFrame(message=text("a2", "anna", "again", at=T0 + 1000)))  # a re-send
+    await settle(messenger, transport)
+    assert (await messenger.message("a2")).body == "the secret"  # type: ignore[union-attr]
+
+
+async def test_the_chat_list_preview_follows_and_only_the_sender_opens_it(messenger, transport) -> None:
+    transport.push(directory(person("anna"), person("eve")))
+    transport.push(_locked("a1", "anna", at=T0))
+    await settle(messenger, transport)
+    chat = await messenger.open_chat("anna")
+    assert (await messenger.summary(chat.chat.id)).chat.last_preview == LOCKED_TEXT
+    transport.push(wire.UnlockFrame(message=text("a1", "eve", "forged", at=T0)))  # not her message
+    await settle(messenger, transport)
+    assert (await messenger.message("a1")).body == LOCKED_TEXT  # type: ignore[union-attr]
+    transport.push(wire.UnlockFrame(message=text("a1", "anna", "see you at 8", at=T0)))
+    await settle(messenger, transport)
+    assert (await messenger.summary(chat.chat.id)).chat.last_preview == "see you at 8"
+
+
+async def test_an_unlock_before_its_message_waits_for_it(messenger, transport) -> None:
+    transport.push(directory(person("anna")))
+    transport.push(wire.UnlockFrame(message=text("a1", "anna", "overtook", at=T0)))
+    await settle(messenger, transport)
+    transport.push(_locked("a1", "anna", at=T0))
+    await settle(messenger, transport)
+    assert (await messenger.message("a1")).body == "overtook"  # type: ignore[union-attr]

@@ -1,0 +1,121 @@
+"""Encrypted messages whose key has not come yet: shown as waiting, opened in place when it comes.
+
+nio hands such an event over as a `MegolmEvent` and never again (MATRIX.md, pitfall 5). Here:
+- the event is kept, and a message of kind "locked" (its event id as the message id, no text) tells the
+  services it is there: the chat shows "🔒 Waiting for this message's key" in its place;
+- its key is asked of the user's other devices once (`request_room_key`: a device of the user's own that
+  has it may forward it);
+- after each sync (room keys come as to-device events with it) each kept event is tried again; one that
+  opens becomes an `UnlockFrame` with the message it holds: the same message takes its content, in place.
+
+What cannot be a message of its own gets no waiting line: an edit or a reaction (their relation travels in
+the clear) and the echo of this device's own send; they are still opened and passed on when the key comes.
+Imports matrix-nio: import this module lazily.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from nio import LocalProtocolError, MegolmEvent
+
+from tui_messenger.transport import wire
+from tui_messenger.transport.matrix.account import MatrixError, call
+from tui_messenger.transport.matrix.client import MatrixClient
+
+log = logging.getLogger(__name__)
+
+MAX_LOCKED = 5_000  # events kept waiting for a key; past it the oldest is given up (it stays "waiting")
+NOT_MESSAGES = frozenset({"m.replace", "m.annotation"})  # relations that change a message, not add one
+
+Convert = Callable[[Any, str, str], list[wire.Frame]]
+"""(event, room id, the other person) -> its frames (the transport's `timeline_frame`, made safe)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Held:
+    room_id: str
+    peer: str
+    event: MegolmEvent
+    shown: bool  # a waiting line stands for it
+
+
+class LockedEvents:
+    """The encrypted events of the personal chats that could not be read yet, oldest first."""
+
+    def __init__(self) -> None:
+        self._held: dict[str, _Held] = {}  # event id -> what is needed to open it later
+        self._asked: set[str] = set()  # Megolm sessions whose key was asked for
+
+    def __len__(self) -> int:
+        return len(self._held)
+
+    def hold(self, event: MegolmEvent, room_id: str, me: str, peer: str) -> list[wire.Frame]:
+        """Keep `event` until its key comes; the waiting message that stands for it, if any."""
+        event_id, sender = str(event.event_id), str(event.sender)
+        if event_id in self._held:
+            return []
+        relation = _relation(event.source)
+        own_echo = sender == me and bool(getattr(event, "transaction_id", None))
+        shown = relation.get("rel_type") not in NOT_MESSAGES and not own_echo
+        self._held[event_id] = _Held(room_id, peer, event, shown)
+        while len(self._held) > MAX_LOCKED:
+            lost = next(iter(self._held))
+            log.warning("gave up waiting for the key of %s", lost)
+            del self._held[lost]
+        if not shown:
+            return []
+        try:
+            return [
+                wire.MessageFrame(
+                    id=event_id,
+                    sender=sender,
+                    to=me if sender != me else peer,
+                    timestamp=int(event.server_timestamp or 0),
+                    kind="locked",
+                    text=wire.TextContent(body=""),
+                )  # fmt: skip
+            ]
+        except ValueError as exc:  # ids past the wire's limits: left out, as any such event is
+            log.warning("left out a locked Matrix event: %s", exc)
+            return []
+
+    def opened(self, client: MatrixClient, convert: Convert) -> list[wire.Frame]:
+        """The kept events whose key came since, opened, in the order they came: a message that stood
+        waiting becomes an `UnlockFrame`; anything else is passed on as it would have been."""
+        frames: list[wire.Frame] = []
+        for event_id, held in list(self._held.items()):
+            try:
+                decrypted = client.nio.decrypt_event(held.event)
+            except Exception:  # still no key (nio raises EncryptionError)
+                continue
+            del self._held[event_id]
+            for frame in convert(decrypted, held.room_id, held.peer):
+                if held.shown and isinstance(frame, wire.MessageFrame) and frame.id == event_id:
+                    frames.append(wire.UnlockFrame(message=frame))
+                else:
+                    frames.append(frame)
+        return frames
+
+    async def ask_keys(self, client: MatrixClient) -> None:
+        """Ask the user's other devices once for each missing key (best effort: a refusal is logged)."""
+        for held in list(self._held.values()):
+            session = str(held.event.session_id)
+            if session in self._asked:
+                continue
+            self._asked.add(session)
+            try:
+                await call(client.login.homeserver, client.nio.request_room_key(held.event))
+            except LocalProtocolError:
+                pass  # nio asked for this session already
+            except MatrixError as exc:
+                log.warning("could not ask for a missing message key: %s", exc)
+
+
+def _relation(source: dict[str, Any]) -> dict[str, Any]:
+    content = source.get("content")
+    relates = content.get("m.relates_to") if isinstance(content, dict) else None
+    return relates if isinstance(relates, dict) else {}
