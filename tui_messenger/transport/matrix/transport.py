@@ -35,6 +35,7 @@ from tui_messenger.transport import wire
 from tui_messenger.transport.base import Transport, TransportClosed, TransportEnded
 from tui_messenger.transport.matrix.account import MatrixError, call, refusal
 from tui_messenger.transport.matrix.client import SYNC_TIMEOUT_MS, MatrixClient, SyncBatch
+from tui_messenger.transport.matrix.direct import DirectRooms, invited_directly
 from tui_messenger.transport.matrix.events import Ids, ephemeral_frames, timeline_frame
 
 log = logging.getLogger(__name__)
@@ -59,6 +60,7 @@ class MatrixTransport(Transport):
         self._since: str | None = None
         self.ids = Ids()
         self.rooms: dict[str, str] = {}  # the other person -> their direct room
+        self.direct = DirectRooms()  # the account's m.direct list
         self._named: dict[str, str] = {}  # the other person -> the name last told to the services
         self._created: set[str] = set()  # rooms this device created: chats the user started
         self._locked: dict[str, tuple[str, str, MegolmEvent]] = {}  # event -> (room, peer, event): no key yet
@@ -110,6 +112,7 @@ class MatrixTransport(Transport):
             while True:
                 since, wait = self._since, 0 if self._since is None else self._timeout_ms
                 batch = await client.sync(since, timeout_ms=wait)
+                self.direct.update(batch.response.account_data_events)
                 if since is not None:
                     await self._fill_gaps(client, batch, since)
                 for frame in self._frames(client, batch):
@@ -185,10 +188,12 @@ class MatrixTransport(Transport):
         room = client.nio.rooms.get(room_id)
         if room is None:
             return None
-        others = [u for u in {*room.users, *room.invited_users} if u != client.login.user_id]
-        if len(others) != 1:
-            return None
-        peer = str(others[0])
+        peer = self.direct.peer(room_id)  # m.direct first; else a room of two is a personal chat too
+        if peer is None:
+            others = [u for u in {*room.users, *room.invited_users} if u != client.login.user_id]
+            if len(others) != 1:
+                return None
+            peer = str(others[0])
         self.rooms.setdefault(peer, room_id)
         return peer
 
@@ -205,11 +210,19 @@ class MatrixTransport(Transport):
         return [wire.DirectoryFrame(accounts=[entry])]
 
     async def _join_invites(self, client: MatrixClient, batch: SyncBatch) -> None:
-        for room_id in batch.response.rooms.invite:
+        for room_id, invite in batch.response.rooms.invite.items():
             try:
                 await call(client.login.homeserver, client.nio.join(room_id))
+                if (inviter := invited_directly(invite.invite_state, client.login.user_id)) is not None:
+                    await self._mark_direct(client, inviter, room_id)
             except MatrixError as exc:
                 log.warning("could not accept the invitation to %s: %s", room_id, exc)
+
+    async def _mark_direct(self, client: MatrixClient, peer: str, room_id: str) -> None:
+        """Add the room to the account's `m.direct`, which the user's other clients read too."""
+        if (content := self.direct.add(peer, room_id)) is not None:
+            me = quote(client.login.user_id, safe="")
+            await self._request(client, "PUT", f"/user/{me}/account_data/m.direct", content)
 
     # sending -----------------------------------------------------------------------------------------
     async def send(self, frame: bytes) -> None:
@@ -328,6 +341,10 @@ class MatrixTransport(Transport):
         room_id = str(resp.room_id)
         self.rooms[peer] = room_id
         self._created.add(room_id)
+        try:
+            await self._mark_direct(client, peer, room_id)
+        except MatrixError as exc:  # the chat works without it: only other clients would not know
+            log.warning("could not mark %s a direct chat: %s", room_id, exc)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + ROOM_WAIT
         while peer not in getattr(client.nio.rooms.get(room_id), "users", ()):  # the sync task brings it
