@@ -19,6 +19,7 @@ here, so no caller can get them wrong:
 from __future__ import annotations
 
 import asyncio
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -164,6 +165,17 @@ class MatrixClient:
         if not isinstance(resp, RoomSendResponse):
             raise refusal("sending failed", self.login.homeserver, resp)
         return str(resp.event_id)
+
+    async def request(self, method: str, path: str, body: dict[str, Any]) -> None:
+        """A client-server API call nio has no method for (`path` under /_matrix/client/v3)."""
+        headers = {"Authorization": f"Bearer {self.login.access_token}", "Content-Type": "application/json"}
+        request = self.nio.send(method, "/_matrix/client/v3" + path, json.dumps(body), headers=headers)
+        response = await call(self.login.homeserver, request)
+        try:
+            if response.status >= 400:
+                raise MatrixError(f"{method} {path.split('/')[1]} refused (HTTP {response.status})")
+        finally:
+            response.release()
 
     async def close(self) -> None:
         await self.nio.close()

@@ -21,7 +21,6 @@ Imports matrix-nio: import this module lazily.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Sequence
 from typing import Any
@@ -37,6 +36,7 @@ from tui_messenger.transport.matrix.account import MatrixError, call, refusal
 from tui_messenger.transport.matrix.client import SYNC_TIMEOUT_MS, MatrixClient, SyncBatch
 from tui_messenger.transport.matrix.direct import DirectRooms, invited_directly
 from tui_messenger.transport.matrix.events import Ids, ephemeral_frames, timeline_frame
+from tui_messenger.transport.matrix.receipts import ReadMarkers
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +65,7 @@ class MatrixTransport(Transport):
         self._created: set[str] = set()  # rooms this device created: chats the user started
         self._locked: dict[str, tuple[str, str, MegolmEvent]] = {}  # event -> (room, peer, event): no key yet
         self._synced = asyncio.Event()
+        self._markers = ReadMarkers(self._read_marker)
         self._ended = ""  # why the server ended this device's session (a revoked token), once it did
 
     @property
@@ -93,6 +94,7 @@ class MatrixTransport(Transport):
             yield raw
 
     async def close(self) -> None:
+        await self._markers.close()
         await self._stop_sync()
         if self._client is not None:
             await self._client.close()
@@ -222,7 +224,7 @@ class MatrixTransport(Transport):
         """Add the room to the account's `m.direct`, which the user's other clients read too."""
         if (content := self.direct.add(peer, room_id)) is not None:
             me = quote(client.login.user_id, safe="")
-            await self._request(client, "PUT", f"/user/{me}/account_data/m.direct", content)
+            await client.request("PUT", f"/user/{me}/account_data/m.direct", content)
 
     # sending -----------------------------------------------------------------------------------------
     async def send(self, frame: bytes) -> None:
@@ -306,8 +308,12 @@ class MatrixTransport(Transport):
 
     async def _send_read(self, client: MatrixClient, frame: wire.StatusFrame) -> None:
         room_id = self.rooms.get(frame.to)
-        if room_id is not None:
+        if room_id is not None:  # one request for the newest, in the background: see receipts.py
             event_id = self.ids.event(frame.message_id)
+            self._markers.read(room_id, event_id, self.ids.times.get(event_id, frame.timestamp))
+
+    async def _read_marker(self, room_id: str, event_id: str) -> None:
+        if (client := self._client) is not None:
             await call(client.login.homeserver, client.nio.room_read_markers(room_id, event_id, event_id))
 
     async def _room_send(
@@ -361,7 +367,7 @@ class MatrixTransport(Transport):
             raise TransportClosed("not connected")
         me = quote(client.login.user_id, safe="")
         body: dict[str, Any] = {"ignored_users": {account: {} for account in account_ids}}
-        await self._request(client, "PUT", f"/user/{me}/account_data/m.ignored_user_list", body)
+        await client.request("PUT", f"/user/{me}/account_data/m.ignored_user_list", body)
 
     async def report(self, account_id: str, message_ids: Sequence[str], reason: str) -> None:
         """The Matrix report API, one report per message of the evidence (to the homeserver's admins)."""
@@ -372,17 +378,7 @@ class MatrixTransport(Transport):
         for message_id in message_ids:
             event = quote(self.ids.event(message_id), safe="")
             body = {"reason": reason, "score": -100}
-            await self._request(client, "POST", f"/rooms/{quote(room_id, safe='')}/report/{event}", body)
-
-    async def _request(self, client: MatrixClient, method: str, path: str, body: dict[str, Any]) -> None:
-        headers = {"Authorization": f"Bearer {client.login.access_token}", "Content-Type": "application/json"}
-        request = client.nio.send(method, "/_matrix/client/v3" + path, json.dumps(body), headers=headers)
-        response = await call(client.login.homeserver, request)
-        try:
-            if response.status >= 400:
-                raise MatrixError(f"{method} {path.split('/')[1]} refused (HTTP {response.status})")
-        finally:
-            response.release()
+            await client.request("POST", f"/rooms/{quote(room_id, safe='')}/report/{event}", body)
 
 
 def _safely(convert: Callable[..., Any], *args: Any) -> list[wire.Frame]:
