@@ -88,9 +88,12 @@ class MatrixClient:
     def encrypted(self) -> bool:
         return self.nio.olm is not None
 
-    async def sync(self, since: str | None, *, timeout_ms: int = SYNC_TIMEOUT_MS) -> SyncBatch:
+    async def sync(
+        self, since: str | None, *, timeout_ms: int = SYNC_TIMEOUT_MS, upkeep: bool = True
+    ) -> SyncBatch:
         """The next batch after `since` (the stored token; None: from the start), full state on the first
-        call of a run. Raises MatrixError (revoked: sign in again)."""
+        call of a run. Raises MatrixError (revoked: sign in again). Without `upkeep` the caller calls
+        `upkeep()` itself, after it has handed the batch on (so a message is not held up by key upkeep)."""
         full = not self._synced
         self.nio.next_batch = None  # the position is `since`, from the database, never nio's memory
         request = self.nio.sync(timeout=timeout_ms, since=since, full_state=full or None)
@@ -99,10 +102,12 @@ class MatrixClient:
         if not isinstance(resp, SyncResponse):
             raise refusal("sync failed", self.login.homeserver, resp)
         self._synced = True
-        await self._housekeeping()
+        if upkeep:
+            await self.upkeep()
         return SyncBatch(resp.next_batch, resp, full)
 
-    async def _housekeeping(self) -> None:
+    async def upkeep(self) -> None:
+        """The encryption housekeeping after a sync (see the module's docstring)."""
         async with self._keys:
             await self._keep_keys()
 

@@ -113,7 +113,7 @@ class MatrixTransport(Transport):
         try:
             while True:
                 since, wait = self._since, 0 if self._since is None else self._timeout_ms
-                batch = await client.sync(since, timeout_ms=wait)
+                batch = await client.sync(since, timeout_ms=wait, upkeep=False)
                 self.direct.update(batch.response.account_data_events)
                 if since is not None:
                     await self._fill_gaps(client, batch, since)
@@ -122,6 +122,7 @@ class MatrixTransport(Transport):
                 queue.put_nowait(wire.encode(wire.SyncFrame(token=batch.next_batch)))
                 self._since = batch.next_batch
                 self._synced.set()
+                await client.upkeep()  # after the batch is handed on: keys never hold a message up
                 await self._join_invites(client, batch)
         except asyncio.CancelledError:
             raise
