@@ -47,7 +47,7 @@ from tui_messenger.domain.models import (
     WindowState,
 )
 from tui_messenger.services.edits import RefusedError
-from tui_messenger.services.errors import NotFoundError
+from tui_messenger.services.errors import MessengerError, NotFoundError
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
@@ -329,6 +329,16 @@ class FakeMessenger:
 
     async def accept_request(self, chat_id: int, *, add_contact: bool = False) -> None:
         self._flag(chat_id, is_request=False)
+
+    # the network account (the demo world has none) ------------------------------------------------
+    async def devices(self, account_id: str) -> list[Any] | None:
+        return None
+
+    async def signed_in_as(self) -> tuple[str, str] | None:
+        return None
+
+    async def sign_in_again(self, password: str) -> None:
+        raise MessengerError("the demo world has no account to sign in to")
 
     # trust and safety ------------------------------------------------------------------------------
     async def account(self, account_id: str) -> Account | None:

@@ -146,6 +146,7 @@ class Account:
     scam: bool = False
     verified_name: str | None = None  # the name the directory confirmed; a renamed business loses its badge
     profile: BusinessProfile | None = None
+    encrypted: bool = False  # the chat with them is end-to-end encrypted (the network says so)
 
     @property
     def is_business(self) -> bool:
@@ -155,6 +156,15 @@ class Account:
     def badge(self) -> bool:
         """The verified badge: only from the directory, and only for the confirmed name."""
         return self.verified and self.verified_name == self.display_name
+
+
+@dataclass(frozen=True, slots=True)
+class Device:
+    """One of an account's devices as the network lists them (end-to-end encryption shares keys with
+    each). The name is the device owner's words: untrusted text."""
+
+    device_id: str
+    display_name: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -122,6 +122,7 @@ def directory_record(entry: wire.DirectoryEntry) -> DirectoryRecord:
         contact=entry.contact,
         opt_in_source=ConsentSource(entry.opt_in.source) if entry.opt_in else None,
         opt_in_at=from_ms(entry.opt_in.timestamp) if entry.opt_in else None,
+        encrypted=entry.encrypted,
     )
 
 

@@ -24,6 +24,7 @@ from tui_messenger.domain.models import (
     ChatMessage,
     ChatSummary,
     Consent,
+    Device,
     FeedbackKind,
     PageCursor,
     QualityReport,
@@ -233,6 +234,21 @@ class Messenger(Protocol):
 
     async def quality(self) -> list[QualityReport]:
         """Quality rating of every business over the last 7 days, with the figures behind it."""
+        ...
+
+    # the network account ------------------------------------------------------------------------
+    async def devices(self, account_id: str) -> list[Device] | None:
+        """The account's devices as the network knows them (not verified); None where the network has
+        no devices (the demo world)."""
+        ...
+
+    async def signed_in_as(self) -> tuple[str, str] | None:
+        """(homeserver, user id) of the network account; None for the demo world."""
+        ...
+
+    async def sign_in_again(self, password: str) -> None:
+        """After the network ended the session: sign the same account in on a new device and reconnect.
+        Raises MessengerError (one line: wrong password, server down) and then nothing changed."""
         ...
 
     # tester tools ------------------------------------------------------------------------------

@@ -21,11 +21,12 @@ from typing import Any
 from tui_messenger.domain import edits as rules
 from tui_messenger.domain.clock import Clock
 from tui_messenger.domain.events import ConnectionChanged, MessageChanged, MessengerEvent
-from tui_messenger.domain.models import ChatMessage, Consent
+from tui_messenger.domain.models import ChatMessage, Consent, Device
 from tui_messenger.services.actions import ActionSender, acked_item
 from tui_messenger.services.blocklist import BlockList
 from tui_messenger.services.consent_actions import Preferences, Promotions, refusal_converters
 from tui_messenger.services.edits import MessageEdits, inbound_converters
+from tui_messenger.services.errors import MessengerError
 from tui_messenger.services.files_api import FileSending
 from tui_messenger.services.hub import EventHub
 from tui_messenger.services.messenger_api import LooksLike, MessengerApi
@@ -337,6 +338,25 @@ class MessengerService(MessengerApi):
 
     async def pilot_report(self) -> dict[str, object]:
         return await self.promotions.pilot_report()
+
+    # the network account ----------------------------------------------------------------------------
+    async def devices(self, account_id: str) -> list[Device] | None:
+        return await self.transport.devices(account_id)
+
+    async def signed_in_as(self) -> tuple[str, str] | None:
+        from tui_messenger.store.matrix_account import MatrixAccountRepository
+
+        stored = await asyncio.to_thread(MatrixAccountRepository(self.db).get)
+        return None if stored is None else (stored.homeserver, stored.user_id)
+
+    async def sign_in_again(self, password: str) -> None:
+        from tui_messenger.services.sign_in_again import sign_in_again  # matrix-nio: only for an account
+
+        if await self.signed_in_as() is None:
+            raise MessengerError("the demo world has no account to sign in to")
+        await sign_in_again(self.db, self.transport, password)
+        if not any(t.get_name() == "messenger-connection" and not t.done() for t in self._tasks):
+            self._tasks.append(asyncio.create_task(self._connection_loop(), name="messenger-connection"))
 
     # tester tools ------------------------------------------------------------------------------------
     async def jump_ahead(self, seconds: float) -> None:

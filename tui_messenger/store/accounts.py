@@ -34,6 +34,7 @@ class DirectoryRecord:
     contact: bool = False  # the user's address book, synced as account data
     opt_in_source: ConsentSource | None = None
     opt_in_at: datetime | None = None
+    encrypted: bool = False  # the chat with them is end-to-end encrypted
 
 
 def apply_directory(session: Session, records: Iterable[DirectoryRecord], *, now: datetime) -> list[Account]:
@@ -54,6 +55,7 @@ def apply_directory(session: Session, records: Iterable[DirectoryRecord], *, now
         row.kind = rec.kind.value
         row.verified = rec.verified
         row.scam = rec.scam
+        row.encrypted = rec.encrypted
         profile = rec.profile or BusinessProfile()
         row.about = profile.about
         row.description = profile.description

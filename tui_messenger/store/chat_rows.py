@@ -30,7 +30,7 @@ _ACCOUNT_COLS = (
     " a.address, a.email, a.websites, a.hours"
 )
 SUMMARY_SQL = (
-    f"SELECT {_CHAT_COLS}, {_ACCOUNT_COLS}, b.account_id IS NOT NULL FROM chats c"
+    f"SELECT {_CHAT_COLS}, {_ACCOUNT_COLS}, b.account_id IS NOT NULL, a.encrypted FROM chats c"
     " JOIN accounts a ON a.id = c.peer_id LEFT JOIN blocks b ON b.account_id = c.peer_id"
 )
 # A blocked chat stays in the list but counts nowhere: no tab, no unread (nothing of it is counted).
@@ -58,7 +58,7 @@ def list_sql(filter: ChatFilter) -> str:
     return f"{SUMMARY_SQL} WHERE c.archived = ?{_FILTER_WHERE[filter]}{order}"
 
 
-def account_from_tuple(values: tuple[Any, ...]) -> Account:
+def account_from_tuple(values: tuple[Any, ...], *, encrypted: bool = False) -> Account:
     """An account from a raw row: id, display_name, kind, verified, scam, verified_name, then the profile."""
     (account_id, name, kind, verified, scam, verified_name, about, description, category, address, email,
      websites, hours) = values  # fmt: skip
@@ -68,11 +68,13 @@ def account_from_tuple(values: tuple[Any, ...]) -> Account:
         profile = BusinessProfile(
             about, description, category, address, email, tuple(w for w in websites.split("\n") if w), hours
         )
-    return Account(account_id, name, account_kind, bool(verified), bool(scam), verified_name, profile)
+    return Account(
+        account_id, name, account_kind, bool(verified), bool(scam), verified_name, profile, encrypted
+    )
 
 
 def summary_from_row(row: tuple[Any, ...]) -> ChatSummary:
-    peer = account_from_tuple(row[13:26])
+    peer = account_from_tuple(row[13:26], encrypted=bool(row[27]))
     (chat_id, peer_id, kind, pinned, muted, archived, is_request, unread, last_activity, preview, last_id,
      draft, muted_until) = row[:13]  # fmt: skip
     chat = Chat(

@@ -64,6 +64,7 @@ def account(row: AccountRow) -> Account:
         scam=row.scam,
         verified_name=row.verified_name,
         profile=profile,
+        encrypted=bool(row.encrypted),
     )
 
 

@@ -23,6 +23,8 @@ class AccountRow(SQLModel, table=True):
     websites: str = ""  # newline-separated
     hours: str = ""
     updated_at: int = 0
+    # The user's chat with this account is end-to-end encrypted, as the network says (directory entry).
+    encrypted: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
 
 
 class ContactRow(SQLModel, table=True):

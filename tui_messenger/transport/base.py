@@ -10,6 +10,8 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Collection, Sequence
 
+from tui_messenger.domain.models import Device
+
 
 class TransportClosed(Exception):
     """The connection is gone; the caller may reconnect."""
@@ -40,6 +42,11 @@ class Transport(ABC):
     async def set_blocked(self, account_ids: Collection[str]) -> None:  # noqa: B027 - optional, no-op here
         """The network's own copy of the user's block list, where it keeps one (Matrix: the ignored users),
         so its server sends nothing more from them. Without one, nothing: the client's rules hold anyway."""
+
+    async def devices(self, account_id: str) -> list[Device] | None:
+        """The devices of `account_id` the network knows (Matrix: from the key store), for the profile;
+        None where the network has no devices to tell (the fake peer)."""
+        return None
 
     async def report(self, account_id: str, message_ids: Sequence[str], reason: str) -> None:  # noqa: B027
         """Report `account_id` and its messages to the network's operators, where it has any. Without them,

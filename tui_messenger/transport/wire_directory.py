@@ -54,6 +54,9 @@ class DirectoryEntry(_Model):
     # The user's own account data, synced like Matrix account data: address book and consent records.
     contact: bool = False
     opt_in: OptIn | None = None
+    # The network's word that the user's chat with this account is end-to-end encrypted (a Matrix room
+    # with m.room.encryption); the header's lock comes from here only.
+    encrypted: bool = False
 
 
 class DirectoryFrame(_Model):

@@ -29,11 +29,12 @@ from urllib.parse import quote
 from nio import MegolmEvent, RoomCreateResponse, RoomMessagesResponse, RoomSendResponse
 from pydantic import ValidationError
 
-from tui_messenger.domain.models import SERVER_ACCOUNT
+from tui_messenger.domain.models import SERVER_ACCOUNT, Device
 from tui_messenger.transport import wire
 from tui_messenger.transport.base import Transport, TransportClosed, TransportEnded
 from tui_messenger.transport.matrix.account import MatrixError, call, refusal
 from tui_messenger.transport.matrix.client import SYNC_TIMEOUT_MS, MatrixClient, SyncBatch
+from tui_messenger.transport.matrix.devices import devices_of
 from tui_messenger.transport.matrix.direct import DirectRooms, invited_directly
 from tui_messenger.transport.matrix.events import Ids, ephemeral_frames, timeline_frame
 from tui_messenger.transport.matrix.locked import LockedEvents
@@ -62,7 +63,7 @@ class MatrixTransport(Transport):
         self.ids = Ids()
         self.rooms: dict[str, str] = {}  # the other person -> their direct room
         self.direct = DirectRooms()  # the account's m.direct list
-        self._named: dict[str, str] = {}  # the other person -> the name last told to the services
+        self._named: dict[str, tuple[str, bool]] = {}  # the other person -> (name, encrypted) last told
         self._created: set[str] = set()  # rooms this device created: chats the user started
         self.locked = LockedEvents()  # encrypted events whose key has not come yet
         self._synced = asyncio.Event()
@@ -76,6 +77,7 @@ class MatrixTransport(Transport):
     async def connect(self, account_id: str, *, since: str | None = None) -> None:
         await self._stop_sync()
         if self._client is None:
+            self._ended = ""  # a new sign-in, maybe: the end of the last one is over
             try:
                 self._client = await self._open()
             except MatrixError as exc:
@@ -192,15 +194,19 @@ class MatrixTransport(Transport):
         return peer
 
     def _directory(self, client: MatrixClient, room_id: str, peer: str) -> list[wire.Frame]:
-        """The other person's display name when it is new or changed; a contact when the user started
-        the chat (an invitation from someone else is a request until the user accepts)."""
+        """The other person's display name and whether the chat is encrypted, when new or changed; a
+        contact when the user started the chat (an invitation from someone else is a request until the
+        user accepts)."""
         room = client.nio.rooms.get(room_id)
         name = (room.user_name(peer) if room is not None else None) or peer
-        if self._named.get(peer) == name:
+        encrypted = client.room_is_encrypted(room_id)
+        if self._named.get(peer) == (name, encrypted):
             return []
-        self._named[peer] = name
+        self._named[peer] = (name, encrypted)
         started_by_me = room_id in self._created  # (a contact is kept once added: a restart loses nothing)
-        entry = wire.DirectoryEntry(id=peer, display_name=name[:256], kind="person", contact=started_by_me)
+        entry = wire.DirectoryEntry(
+            id=peer, display_name=name[:256], kind="person", contact=started_by_me, encrypted=encrypted
+        )
         return [wire.DirectoryFrame(accounts=[entry])]
 
     async def _join_invites(self, client: MatrixClient, batch: SyncBatch) -> None:
@@ -350,6 +356,9 @@ class MatrixTransport(Transport):
                 raise MatrixError(f"the new chat with {peer} did not arrive from the server")
             await asyncio.sleep(0.05)
         return room_id
+
+    async def devices(self, account_id: str) -> list[Device] | None:
+        return await devices_of(self._client, account_id) if self._client is not None else []
 
     # the network's block list and reports ---------------------------------------------------------------
     async def set_blocked(self, account_ids: Collection[str]) -> None:

@@ -105,9 +105,11 @@ class Account(Controller):
         if peer.is_business:
             consent = await m.consent(peer.id)
             quality = next((q for q in await m.quality() if q.business_id == peer.id), None)
+        devices = None if peer.is_business else await m.devices(peer.id)
         modal = ProfileModal(
-            account, looks_like=summary.looks_like, consent=consent, quality=quality, blocked=summary.blocked
-        )
+            account, looks_like=summary.looks_like, consent=consent, quality=quality, blocked=summary.blocked,
+            devices=devices,
+        )  # fmt: skip
         action = await self.app.push_screen_wait(modal)
         if action is ProfileAction.BLOCK:
             self._block(summary)

@@ -15,7 +15,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Static
 
-from tui_messenger.domain.models import Account, Consent, ConsentSource, QualityReport
+from tui_messenger.domain.models import Account, Consent, ConsentSource, Device, QualityReport
 from tui_messenger.tui.modals.base import DialogModal, as_content, stamp
 from tui_messenger.tui.modals.profile_text import quality_lines, verification_text
 from tui_messenger.tui.safe import safe_body, safe_name
@@ -104,6 +104,7 @@ class ProfileModal(DialogModal[ProfileAction]):
         quality: QualityReport | None = None,
         is_contact: bool | None = None,
         blocked: bool = False,
+        devices: list[Device] | None = None,
     ) -> None:
         super().__init__()
         self._account = account
@@ -112,6 +113,7 @@ class ProfileModal(DialogModal[ProfileAction]):
         self._quality = quality
         self._is_contact = is_contact
         self._blocked = blocked
+        self._devices = devices  # None: the network has no devices to list (the demo world)
 
     def compose(self) -> ComposeResult:
         account = self._account
@@ -190,6 +192,28 @@ class ProfileModal(DialogModal[ProfileAction]):
         else:
             state = "Not in your contacts. People choose their own names: check who this is."
         yield _row("Contact", as_content(state))
+        if self._devices is not None:
+            yield from self._device_list(self._devices)
+
+    def _device_list(self, devices: list[Device]) -> ComposeResult:
+        """Their devices: each gets the keys of the messages in an encrypted chat. Ids and names are the
+        network's (the owner's) text: the safe path."""
+        yield Static(as_content(f"Devices ({len(devices)})"), classes="section")
+        for device in devices:
+            name = (
+                safe_name(device.display_name, 60) if device.display_name.strip() else as_content("(no name)")
+            )
+            yield Static(Content.assemble(safe_name(device.device_id, 40), " · ", name), classes="device")
+        if not devices:
+            yield Static(as_content("No devices known yet."), classes="hint")
+        yield Static(
+            as_content(
+                "Devices are not verified yet: the app cannot tell you that these devices are really theirs. "
+                "Verifying devices will come in a later version."
+            ),
+            classes="hint",
+            id="profile-devices-unverified",
+        )
 
     def on_mount(self) -> None:
         self.query_one("#profile-close", Button).focus()

@@ -8,6 +8,8 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from tui_messenger.domain.safe_text import clean_name
+from tui_messenger.services.errors import MessengerError
+from tui_messenger.tui.widgets.session_ended import SessionEnded
 from tui_messenger.tui.workers import worker
 
 if TYPE_CHECKING:
@@ -25,6 +27,34 @@ class AppTools:
 
     def _say(self, text: str) -> None:
         self.screen.notify(text, markup=False)
+
+    # the network account ---------------------------------------------------------------------------
+    def session_ended(self, why: str | None) -> None:
+        """The network ended the session (`why`): the banner with "Sign in again", once."""
+        if why and not self.screen.query(SessionEnded):
+            self.screen.mount(SessionEnded(why), before=0)
+
+    @worker(group="sign-in", exclusive=True, failed="Not signed in")
+    async def sign_in_again(self) -> None:
+        """The sign-in dialog for the stored account; once signed in, the banner goes (the messenger
+        reconnects by itself)."""
+        from tui_messenger.tui.modals.sign_in import SignInModal
+
+        account = await self.messenger.signed_in_as()
+        if account is None:
+            self._say("This database has no network account to sign in to.")
+            return
+        homeserver, user_id = account
+        if await self.screen.app.push_screen_wait(SignInModal(homeserver, user_id, self._attempt)):
+            await self.screen.query(SessionEnded).remove()
+            self._say(f"Signed in again as {clean_name(user_id)}.")
+
+    async def _attempt(self, password: str) -> str | None:
+        try:
+            await self.messenger.sign_in_again(password)
+        except MessengerError as exc:
+            return str(exc)
+        return None
 
     @worker(group="start-chat", failed="Chat not opened")
     async def start_chat(self, account_id: str) -> None:

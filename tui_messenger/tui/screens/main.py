@@ -40,7 +40,6 @@ from tui_messenger.tui.screens.app_tools import AppTools
 from tui_messenger.tui.screens.pane_layout import ONE_PANE_BELOW, PaneLayout
 from tui_messenger.tui.widgets.chat_list import ChatList
 from tui_messenger.tui.widgets.conversation_header import ConversationHeader
-from tui_messenger.tui.widgets.session_ended import SessionEnded
 from tui_messenger.tui.workers import worker
 
 if TYPE_CHECKING:
@@ -185,8 +184,7 @@ class MainScreen(AttachedHitTest, Screen[None]):
     # chat list -------------------------------------------------------------------------------------
     @worker(group="chat-list", exclusive=True)
     async def refresh_chat_list(self) -> None:
-        chats = self.chat_list
-        m = self.messenger
+        chats, m = self.chat_list, self.messenger
         rows = await m.chat_list(filter=chats.filter, query=chats.filter_text, archived=chats.archived)
         counts = await m.filter_counts()
         archived = [] if chats.archived else await m.chat_list(archived=True)
@@ -314,8 +312,7 @@ class MainScreen(AttachedHitTest, Screen[None]):
         self.app.notify(preview(event.body[:4000], 120), title=clean_name(event.title), markup=False)
 
     def on_connection_changed(self, event: msg.ConnectionChanged) -> None:
-        if event.ended and not self.query(SessionEnded):
-            self.mount(SessionEnded(event.ended), before=0)
+        self.tools.session_ended(event.ended)
         self._online = event.online
         if self._connection_timer is None:
             self._connection_timer = self.set_timer(CONNECTION_SHOWN_EVERY, self._show_connection)
@@ -325,6 +322,9 @@ class MainScreen(AttachedHitTest, Screen[None]):
         self._connection_timer = None
         self.sub_title = "" if self._online else "offline — messages wait in the outbox"
         self.set_class(not self._online, "-offline")
+
+    def on_session_ended_sign_in_pressed(self) -> None:
+        self.tools.sign_in_again()
 
     @on(ConversationHeader.ActionPressed)
     def _header(self, event: ConversationHeader.ActionPressed) -> None:

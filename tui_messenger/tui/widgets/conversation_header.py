@@ -25,6 +25,7 @@ from tui_messenger.tui.widgets.chat_row import BADGE
 from tui_messenger.tui.widgets.timefmt import window_text
 
 KIND_LABEL = " · business"
+LOCK = "🔒 "  # before the name of an end-to-end encrypted chat (the network says so: `Account.encrypted`)
 MIN_NAME = 12  # cells of the name kept before the kind label gives up its room
 # Cells the title keeps beside the buttons: all of it up to TITLE_WANTS, never less than MIN_TITLE; a
 # button that would take them goes to the "⋯" menu.
@@ -42,19 +43,22 @@ MENU = "menu"
 
 
 def header_title(summary: ChatSummary, width: int | None = None) -> Content:
-    """Badge, name and " · business", on one line of `width` cells when given: the name is cut with '…'
-    first, and the kind label goes only when the name would keep fewer than `MIN_NAME` cells (the
-    status line below and the chat list still say business)."""
+    """Lock (end-to-end encrypted), badge, name and " · business", on one line of `width` cells when
+    given: the name is cut with '…' first, and the kind label goes only when the name would keep fewer
+    than `MIN_NAME` cells (the status line below and the chat list still say business)."""
     peer = summary.peer
+    lock = LOCK if peer.encrypted else ""
     badge = f"{BADGE} " if peer.badge else ""
     name = clean_name(peer.display_name or summary.chat.title)
     kind = KIND_LABEL if peer.is_business else ""
     if width is not None:
-        room = max(width - cell_len(badge), 0)
+        room = max(width - cell_len(lock) - cell_len(badge), 0)
         if kind and room - cell_len(kind) < min(cell_len(name), MIN_NAME):
             kind = ""
         name = Content(name).truncate(max(room - cell_len(kind), 0), ellipsis=True).plain
     parts: list[Content | tuple[str, str] | str] = []
+    if lock:
+        parts.append((lock, "$text-success"))
     if badge:
         parts.append((badge, "bold $badge"))
     parts.append((name, "bold"))
