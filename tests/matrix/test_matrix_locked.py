@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from nio import Api
 from test_matrix_transport import PASSWORD, People, bodies, until
 from test_matrix_transport import people as people  # the fixture, shared
 from textual.pilot import Pilot
@@ -211,3 +212,59 @@ async def _waiting(service: MessengerService, peer: str) -> list[str] | None:
 
 async def _waiting_chat(service: MessengerService, peer: str) -> Any:
     return await service.chat_for_account(peer) if await _waiting(service, peer) else None
+
+
+async def test_a_key_the_sender_sends_late_opens_the_message_in_place(
+    people: People, unique_user: str
+) -> None:
+    """The sender's own key share comes after the message (a delayed to-device message): no device of
+    Ben's had the key, none needs to be trusted; the message waits, then opens in place."""
+    ben_id, dave_id = f"@{unique_user}b:localhost", f"@{unique_user}d:localhost"
+    ben = await people.start(await people.sign_up(unique_user + "b"))
+    folder = people.folder / "dave"
+    dave = Phone(
+        MatrixClient(
+            await matrix.sign_in(people.server.url, dave_id, PASSWORD, keys=folder, register=True), folder
+        ),
+        dave_id,
+    )
+    await dave.device.open()
+    try:
+        await dave.sync()
+        created = await dave.device.nio.room_create(
+            is_direct=True, invite=[ben_id], initial_state=[ENCRYPTION]
+        )
+        room_id = created.room_id  # type: ignore[union-attr]
+
+        async def joined() -> bool:
+            await dave.sync()
+            return ben_id in getattr(dave.device.nio.rooms.get(room_id), "users", ())
+
+        await until(joined)  # Ben's app accepts the invitation
+        await dave.device.prepare_room(room_id)  # Olm sessions with Ben's device
+        olm = dave.device.nio.olm
+        assert olm is not None
+        olm.create_outbound_group_session(room_id)
+        users = list(dave.device.nio.rooms[room_id].users)
+        _, key_share = olm.share_group_session(room_id, users, ignore_unverified_devices=True)
+        olm.outbound_group_sessions[room_id].shared = True  # the key is made for Ben's device, not sent yet
+        await dave.device.send_text(room_id, "a late key", txn_id="late-1")
+        shown = await until(lambda: _has_text(ben, dave_id, LOCKED_TEXT))
+        assert shown == [LOCKED_TEXT]
+        (waiting,) = await _page(ben, dave_id)
+
+        method, path, data = Api.to_device(
+            dave.device.nio.access_token, "m.room.encrypted", key_share, "key-1"
+        )
+        (await dave.device.nio.send(method, path, data)).release()  # the key comes now
+        assert await until(lambda: _has_text(ben, dave_id, "a late key")) == ["a late key"]
+        (opened,) = await _page(ben, dave_id)
+        assert opened.message_id == waiting.message_id and opened.edited_at is None
+        assert (await ben.chat_for_account(dave_id)).chat.last_preview == "a late key"  # type: ignore[union-attr]
+    finally:
+        await dave.close()
+
+
+async def _has_text(service: MessengerService, peer: str, text: str) -> list[str] | None:
+    texts = await bodies(service, peer)
+    return texts if text in texts else None
