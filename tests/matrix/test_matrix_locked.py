@@ -17,6 +17,7 @@ from test_matrix_transport import people as people  # the fixture, shared
 from textual.pilot import Pilot
 
 from tui_messenger.bootstrap import build_test_app
+from tui_messenger.domain.matrix_account import keys_folder
 from tui_messenger.domain.models import LOCKED_TEXT, MessageKind
 from tui_messenger.services.matrix_accounts import sign_in
 from tui_messenger.services.service import MessengerService
@@ -214,13 +215,16 @@ async def _waiting_chat(service: MessengerService, peer: str) -> Any:
     return await service.chat_for_account(peer) if await _waiting(service, peer) else None
 
 
-async def test_a_key_the_sender_sends_late_opens_the_message_in_place(
+async def test_a_key_the_sender_sends_late_opens_the_message_in_place_after_a_restart(
     people: People, unique_user: str
 ) -> None:
     """The sender's own key share comes after the message (a delayed to-device message): no device of
-    Ben's had the key, none needs to be trusted; the message waits, then opens in place."""
+    Ben's had the key, none needs to be trusted; the message waits. Ben's app stops; the key comes; his
+    app starts again and opens the message in place (the event was kept beside the key store: the sync
+    that brought it is behind the stored token)."""
     ben_id, dave_id = f"@{unique_user}b:localhost", f"@{unique_user}d:localhost"
-    ben = await people.start(await people.sign_up(unique_user + "b"))
+    ben_db = await people.sign_up(unique_user + "b")
+    ben = await people.start(ben_db)
     folder = people.folder / "dave"
     dave = Phone(
         MatrixClient(
@@ -252,11 +256,15 @@ async def test_a_key_the_sender_sends_late_opens_the_message_in_place(
         shown = await until(lambda: _has_text(ben, dave_id, LOCKED_TEXT))
         assert shown == [LOCKED_TEXT]
         (waiting,) = await _page(ben, dave_id)
+        await people.stop(ben)
+        kept = keys_folder(ben_db.path) / "locked-events.json"
+        assert kept.stat().st_mode & 0o777 == 0o600 and b"a late key" not in kept.read_bytes()  # ciphertext
 
         method, path, data = Api.to_device(
             dave.device.nio.access_token, "m.room.encrypted", key_share, "key-1"
         )
-        (await dave.device.nio.send(method, path, data)).release()  # the key comes now
+        (await dave.device.nio.send(method, path, data)).release()  # the key comes now, while he is away
+        ben = await people.start(ben_db)
         assert await until(lambda: _has_text(ben, dave_id, "a late key")) == ["a late key"]
         (opened,) = await _page(ben, dave_id)
         assert opened.message_id == waiting.message_id and opened.edited_at is None

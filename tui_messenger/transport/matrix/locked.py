@@ -10,24 +10,34 @@ nio hands such an event over as a `MegolmEvent` and never again (MATRIX.md, pitf
 
 What cannot be a message of its own gets no waiting line: an edit or a reaction (their relation travels in
 the clear) and the echo of this device's own send; they are still opened and passed on when the key comes.
+
+The kept events (ciphertext, as the server sent them) are saved in the key store's folder (`FILE_NAME`,
+0600), so a key that comes after a restart still opens its message: the sync that brought the event is
+behind the stored token and never comes again. A waiting line is told again each time its event comes
+(the store keeps it once), so a crash between this file and the database loses none.
 Imports matrix-nio: import this module lazily.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from nio import LocalProtocolError, MegolmEvent
 
+from tui_messenger.domain.private import FILE_MODE
 from tui_messenger.transport import wire
 from tui_messenger.transport.matrix.account import MatrixError, call
 from tui_messenger.transport.matrix.client import MatrixClient
 
 log = logging.getLogger(__name__)
 
+FILE_NAME = "locked-events.json"
 MAX_LOCKED = 5_000  # events kept waiting for a key; past it the oldest is given up (it stays "waiting")
 NOT_MESSAGES = frozenset({"m.replace", "m.annotation"})  # relations that change a message, not add one
 
@@ -49,6 +59,47 @@ class LockedEvents:
     def __init__(self) -> None:
         self._held: dict[str, _Held] = {}  # event id -> what is needed to open it later
         self._asked: set[str] = set()  # Megolm sessions whose key was asked for
+        self._file: Path | None = None  # where they are kept across runs (`load`)
+        self._saved = True
+
+    def load(self, folder: Path) -> None:
+        """Keep the events in `folder` (the key store's) from now on; take those a last run kept."""
+        self._file = folder / FILE_NAME
+        try:
+            records = json.loads(self._file.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return
+        except (OSError, ValueError) as exc:
+            log.warning("the locked messages of the last run are lost: %s", exc)
+            return
+        for record in records if isinstance(records, list) else []:
+            try:
+                event = MegolmEvent.from_dict(record["source"])
+                if not isinstance(event, MegolmEvent):
+                    continue
+                event.room_id = str(record["room_id"])
+                held = _Held(event.room_id, str(record["peer"]), event, bool(record["shown"]))
+            except (KeyError, TypeError, ValueError) as exc:
+                log.warning("left out a locked message of the last run: %s", exc)
+                continue
+            self._held.setdefault(str(event.event_id), held)
+
+    def _save(self) -> None:
+        if self._file is None or self._saved:
+            return
+        records = [
+            {"source": h.event.source, "room_id": h.room_id, "peer": h.peer, "shown": h.shown}
+            for h in self._held.values()
+        ]
+        part = self._file.with_name(self._file.name + ".part")
+        try:
+            fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, FILE_MODE)
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                json.dump(records, out)
+            os.replace(part, self._file)
+            self._saved = True
+        except OSError as exc:  # a full disk: kept in memory, saved with the next change
+            log.warning("could not keep the locked messages: %s", exc)
 
     def __len__(self) -> int:
         return len(self._held)
@@ -56,12 +107,12 @@ class LockedEvents:
     def hold(self, event: MegolmEvent, room_id: str, me: str, peer: str) -> list[wire.Frame]:
         """Keep `event` until its key comes; the waiting message that stands for it, if any."""
         event_id, sender = str(event.event_id), str(event.sender)
-        if event_id in self._held:
-            return []
         relation = _relation(event.source)
         own_echo = sender == me and bool(getattr(event, "transaction_id", None))
         shown = relation.get("rel_type") not in NOT_MESSAGES and not own_echo
-        self._held[event_id] = _Held(room_id, peer, event, shown)
+        if event_id not in self._held:
+            self._held[event_id] = _Held(room_id, peer, event, shown)
+            self._saved = False
         while len(self._held) > MAX_LOCKED:
             lost = next(iter(self._held))
             log.warning("gave up waiting for the key of %s", lost)
@@ -93,11 +144,13 @@ class LockedEvents:
             except Exception:  # still no key (nio raises EncryptionError)
                 continue
             del self._held[event_id]
+            self._saved = False
             for frame in convert(decrypted, held.room_id, held.peer):
                 if held.shown and isinstance(frame, wire.MessageFrame) and frame.id == event_id:
                     frames.append(wire.UnlockFrame(message=frame))
                 else:
                     frames.append(frame)
+        self._save()
         return frames
 
     async def ask_keys(self, client: MatrixClient) -> None:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Sequence
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -82,6 +83,7 @@ class MatrixTransport(Transport):
                 self._client = await self._open()
             except MatrixError as exc:
                 raise self._closed(exc) from exc
+            self.locked.load(Path(self._client.nio.store_path))
         self._since = since
         self._queue = asyncio.Queue()
         self._task = asyncio.create_task(self._sync_loop(self._client, self._queue))
