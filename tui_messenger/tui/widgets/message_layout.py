@@ -335,7 +335,10 @@ def layout_message(
         source = caption_of(message.body)
     text, links = annotate(source)  # " (xn--…)" after links that need it
     body, more = _body_lines(text, ctx.expanded, max_inner) if source or not ctx.card_rows else ([], None)
-    rows.extend(mark_links(body, links, palette.meta))
+    marked = mark_links(body, links, palette.meta)
+    if message.kind is MessageKind.LOCKED:  # the app's own words while the key is missing: a quiet note
+        marked = [[(piece, palette.meta + Style(italic=True)) for piece, _ in row] for row in marked]
+    rows.extend(marked)
     ctx.more_row = None
     if more is not None:
         ctx.more_row, ctx.more_inline = len(rows), opens_inline(text)  # the text `_body_lines` judged
