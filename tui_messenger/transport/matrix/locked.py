@@ -63,8 +63,12 @@ class LockedEvents:
         self._saved = True
 
     def load(self, folder: Path) -> None:
-        """Keep the events in `folder` (the key store's) from now on; take those a last run kept."""
+        """Keep the events in `folder` (the key store's) from now on; take those a last run kept. Those
+        held already (a new sign-in: a new key store) are written there at once."""
         self._file = folder / FILE_NAME
+        if self._held:
+            self._saved = False
+            self._save()
         try:
             records = json.loads(self._file.read_text(encoding="utf-8"))
         except FileNotFoundError:
