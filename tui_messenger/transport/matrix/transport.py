@@ -36,6 +36,7 @@ from tui_messenger.transport.base import Transport, TransportClosed, TransportEn
 from tui_messenger.transport.matrix.account import MatrixError, call, refusal
 from tui_messenger.transport.matrix.client import SYNC_TIMEOUT_MS, MatrixClient, SyncBatch
 from tui_messenger.transport.matrix.events import Ids, ephemeral_frames, timeline_frame
+from tui_messenger.transport.matrix.files import document_content, fetch
 
 log = logging.getLogger(__name__)
 
@@ -250,6 +251,8 @@ class MatrixTransport(Transport):
     async def _send_message(self, client: MatrixClient, frame: wire.MessageFrame) -> None:
         room_id = await self._room_for(client, frame.to)
         content: dict[str, Any] = {"msgtype": "m.text", "body": frame.body}
+        if frame.document is not None:  # uploaded (encrypted in an encrypted room), then named
+            content = await document_content(client, room_id, frame.document)
         if frame.context is not None:
             content["m.relates_to"] = {
                 "m.in_reply_to": {"event_id": self.ids.event(frame.context.message_id)}
@@ -335,6 +338,11 @@ class MatrixTransport(Transport):
                 raise MatrixError(f"the new chat with {peer} did not arrive from the server")
             await asyncio.sleep(0.05)
         return room_id
+
+    async def fetch_file(self, source: str, *, max_bytes: int) -> bytes:
+        if self._client is None:
+            raise TransportClosed("not connected")
+        return await fetch(self._client, source, max_bytes=max_bytes)
 
     # the network's block list and reports ---------------------------------------------------------------
     async def set_blocked(self, account_ids: Collection[str]) -> None:
