@@ -354,8 +354,11 @@ def message_file(message: ChatMessage) -> FileCheck | None:
 
 
 def too_large(shown: str, size: int, cap: int = MAX_FILE_BYTES, *, verb: str = "sent") -> str:
-    """The one line shown when a file is over the cap."""
-    return f"{shown} is {human_size(size)}: files up to {human_size(cap)} can be {verb}"
+    """The one line shown when a file is over the cap (in bytes when the rounded sizes would look equal)."""
+    size_text, cap_text = human_size(size), human_size(cap)
+    if size_text == cap_text:
+        size_text, cap_text = f"{size:,} bytes", f"{cap:,} bytes"
+    return f"{shown} is {size_text}: files up to {cap_text} can be {verb}"
 
 
 def file_facts(info: AttachmentInfo, true_type: FileType) -> str:

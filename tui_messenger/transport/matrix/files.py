@@ -28,7 +28,7 @@ import aiohttp
 from nio import EncryptionError, RoomEncryptedMedia, RoomMessageMedia, UploadResponse
 from nio.crypto.attachments import decrypt_attachment
 
-from tui_messenger.domain.files import safe_file_name
+from tui_messenger.domain.files import human_size, safe_file_name
 from tui_messenger.transport import wire
 from tui_messenger.transport.base import FileUnavailable
 from tui_messenger.transport.matrix.account import MatrixError, call, refusal
@@ -214,7 +214,7 @@ def _parsed(source: str) -> dict[str, str]:
 
 async def _read_capped(response: Any, max_bytes: int) -> bytes:
     """The answer's body, or FileUnavailable as soon as it is longer than `max_bytes`."""
-    too_large = FileUnavailable(f"it is larger than {max_bytes:,} bytes")
+    too_large = FileUnavailable(f"it is larger than the {human_size(max_bytes)} limit")
     if (response.content_length or 0) > max_bytes:
         raise too_large
     chunks, total = [], 0
