@@ -26,7 +26,7 @@ from nio import (
 from test_matrix_transport import People, bodies, chatting, until
 
 from tui_messenger.domain.files import MAX_FILE_BYTES, FileRefused
-from tui_messenger.domain.models import ChatMessage, MessageKind
+from tui_messenger.domain.models import ChatMessage, MessageKind, MessageStatus
 from tui_messenger.services.service import MessengerService
 from tui_messenger.transport.matrix.homeserver import Homeserver
 from tui_messenger.transport.matrix.transport import MatrixTransport
@@ -74,20 +74,21 @@ async def test_an_encrypted_file_arrives_named_only_and_is_saved_byte_identical(
     assert chat is not None
     sent = await ben.send_file(chat.chat.id, source, caption="the figures")
 
-    (doc,) = await until(lambda: documents(anna, ben_id))
-    info = doc.attachment
-    assert info is not None and info.remote and info.size == len(data)
-    assert info.file_name == "report-q3.bin" and doc.body == "📄 report-q3.bin\nthe figures"
-    stored = await _stored(anna, doc.message_id)
-    assert stored.data == b"" and stored.source  # named, not downloaded
-
-    # the server holds the ciphertext only: same length, no plaintext, not even the file's name
+    # once sent, the server holds the ciphertext only: same length, no plaintext, not even the file's name
+    await until(lambda: _is_sent(ben, sent.message_id))
     lengths = {p.stat().st_size for p in media_files(people.server)}
     assert len(data) in lengths
     for path in media_files(people.server):
         assert data[1000:1064] not in path.read_bytes()
     server_db = b"".join(f.read_bytes() for f in people.server.folder.glob("homeserver.db*"))
     assert b"report-q3" not in server_db and b"the figures" not in server_db
+
+    (doc,) = await until(lambda: documents(anna, ben_id))
+    info = doc.attachment
+    assert info is not None and info.remote and info.size == len(data)
+    assert info.file_name == "report-q3.bin" and doc.body == "📄 report-q3.bin\nthe figures"
+    stored = await _stored(anna, doc.message_id)
+    assert stored.data == b"" and stored.source  # named, not downloaded
 
     downloads = tmp_path / "anna-downloads"
     saved = await anna.save_attachment(doc.message_id, downloads)
@@ -100,6 +101,11 @@ async def test_an_encrypted_file_arrives_named_only_and_is_saved_byte_identical(
     assert [m.message_id for m in await documents(ben, anna_id)] == [sent.message_id]
     assert (await ben.save_attachment(sent.message_id, tmp_path / "ben")).read_bytes() == data
     assert theirs is not None
+
+
+async def _is_sent(service: MessengerService, message_id: str) -> bool:
+    message = await service.message(message_id)
+    return message is not None and message.status is not MessageStatus.PENDING
 
 
 async def _stored(service: MessengerService, message_id: str) -> Any:
