@@ -135,21 +135,26 @@ async def test_encrypted_file_messages_with_bad_keys_are_left_out_and_a_wrong_ha
     sealed = payload(2000)
     url, keys = await upload(client, sealed, encrypt=True)
 
-    async def send(body: str, file: dict[str, Any], msgtype: str = "m.file") -> None:
+    async def send(body: str, file: dict[str, Any], msgtype: str = "m.file", **extra: Any) -> str:
         content = {
             "msgtype": msgtype,
             "body": body,
             "file": {**keys, "url": url, **file},
             "info": {"size": 2000},
+            **extra,
         }
         resp = await client.room_send(room_id, "m.room.message", content, ignore_unverified_devices=True)
         assert isinstance(resp, RoomSendResponse), resp
+        return str(resp.event_id)
 
     await send("badkey.pdf", {"key": {"k": "not base64!"}})
     await send("nohash.pdf", {"hashes": {}})
     await send("baduri.pdf", {"url": "mxc://localhost/a/b"})
     await send("wrong-hash.pdf", {"hashes": {"sha256": "A" * 43}})
-    await send("sealed.png", {}, "m.image")
+    first = await send("sealed.png", {}, "m.image")
+    new = {"msgtype": "m.image", "body": "edited.png", "file": {**keys, "url": url}, "info": {"size": 2000}}
+    replace = {"rel_type": "m.replace", "event_id": first}
+    await send("* edited.png", {}, "m.image", **{"m.new_content": new, "m.relates_to": replace})
     chat = await ben.chat_for_account(anna_id)
     assert chat is not None
     await ben.send_text(chat.chat.id, "done")

@@ -99,11 +99,13 @@ def file_frame(event: Any, room_id: str, me: str, peer: str, when: int, ids: Ids
     if sender == me and txn:
         ids.sent(room_id, txn, event_id, when)
         return None
+    content = event.source.get("content", {})
+    relates = content.get("m.relates_to") if isinstance(content, dict) else None
+    if isinstance(relates, dict) and relates.get("rel_type") == "m.replace":
+        return None  # an edit of a file's message (a new caption): not a second file
     doc = document(event)
     if doc is None:
         return None
-    content = event.source.get("content", {})
-    relates = content.get("m.relates_to") if isinstance(content, dict) else None
     reply = relates.get("m.in_reply_to") if isinstance(relates, dict) else None
     quoted = reply.get("event_id") if isinstance(reply, dict) else None
     context = wire.Context(message_id=ids.local(quoted)) if isinstance(quoted, str) else None
