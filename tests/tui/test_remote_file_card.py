@@ -5,12 +5,15 @@ safely, and only a lie the name itself tells is warned of (the bytes are not her
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 from app_helpers import SIZE, make_app, open_chat_by_keyboard, settle, view_text
 from fake_messenger import FakeMessenger
+from textual.widgets import Static
 
 from tui_messenger.domain.files import MAX_FILE_BYTES, REMOTE, document_payload
 from tui_messenger.domain.models import Account, AttachmentInfo, ChatMessage, Direction, MessageKind
+from tui_messenger.tui.modals.save_file import SaveFileModal
 
 
 def far_world() -> FakeMessenger:
@@ -40,3 +43,20 @@ async def test_a_file_still_on_the_network_shows_its_claimed_type_size_and_downl
         assert shown.count("⤓ Download and save · s or click") == 3 and "⤓ Save · s" not in shown
         assert "⚠ Its name ends in .exe: opening it runs code" in flat
         assert "not a PDF" not in flat and "\x1b" not in shown
+
+
+async def test_the_save_dialog_of_a_file_still_on_the_network_says_it_is_downloaded_then(
+    tmp_path: Path,
+) -> None:
+    messenger = far_world()
+    async with make_app(messenger).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        message = await messenger.message("f0")
+        pilot.app.push_screen(SaveFileModal(message, tmp_path))
+        await settle(pilot)
+        dialog = pilot.app.screen
+        assert str(dialog.query_one("#save-facts", Static).render()) == "application/pdf · 84 KB"
+        assert (
+            str(dialog.query_one("#save-fetch", Static).render())
+            == "Downloaded from the server when you save"
+        )

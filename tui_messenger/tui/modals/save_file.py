@@ -41,6 +41,8 @@ class SaveFileModal(DialogModal[bool]):
                 facts = file_facts(info, checked.true_type)
                 yield Static(Content(f"📄 {display_name(info.file_name, 70)}"), id="save-name")
                 yield Static(Content(facts), id="save-facts", classes="hint")
+                if info.remote:  # still on the network (Matrix): fetched and checked when saved
+                    yield Static(Content("Downloaded from the server when you save"), id="save-fetch")
                 if checked.warning:
                     yield Static(Content(checked.warning), id="save-warning")
             folder = clean_body(str(self._folder)).replace("\n", " ")
