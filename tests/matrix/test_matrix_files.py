@@ -27,7 +27,9 @@ from test_matrix_transport import People, bodies, chatting, until
 
 from tui_messenger.domain.files import MAX_FILE_BYTES, FileRefused
 from tui_messenger.domain.models import ChatMessage, MessageKind, MessageStatus
+from tui_messenger.services import files
 from tui_messenger.services.service import MessengerService
+from tui_messenger.transport import wire
 from tui_messenger.transport.matrix.homeserver import Homeserver
 from tui_messenger.transport.matrix.transport import MatrixTransport
 
@@ -100,6 +102,16 @@ async def test_an_encrypted_file_arrives_named_only_and_is_saved_byte_identical(
     # Ben's own copy keeps its bytes (sent from this device) and comes back from the server only once
     assert [m.message_id for m in await documents(ben, anna_id)] == [sent.message_id]
     assert (await ben.save_attachment(sent.message_id, tmp_path / "ben")).read_bytes() == data
+
+    # a resend of the same frame (after a crash, before the answer came) uploads again, and is the same
+    # event: the message's id is the Matrix transaction id
+    uploads = len(media_files(people.server))
+    frame = files.document_frame(sent, to=anna_id, file=await _stored(ben, sent.message_id), caption="again")
+    await ben.transport.send(wire.encode(frame))
+    assert len(media_files(people.server)) == uploads + 1
+    await ben.send_text(chat.chat.id, "after the resend")
+    await until(lambda: _has(anna, ben_id, "after the resend"))
+    assert [m.message_id for m in await documents(anna, ben_id)] == [doc.message_id]
     assert theirs is not None
 
 
