@@ -59,7 +59,8 @@ async def document_content(client: MatrixClient, room_id: str, doc: wire.Documen
     if doc.data is None:
         raise MatrixError("a file to send must carry its bytes")
     data = base64.b64decode(doc.data, validate=True)
-    encrypt = client.room_is_encrypted(room_id)
+    # Plain only in a room known to be plain: a room whose state has not come yet gets the encrypted upload.
+    encrypt = room_id not in client.nio.rooms or client.room_is_encrypted(room_id)
     if encrypt and not client.encrypted:
         raise MatrixError("refusing to send a file into an encrypted room without encryption")
     name = safe_file_name(doc.file_name)
