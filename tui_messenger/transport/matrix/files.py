@@ -16,6 +16,7 @@ Imports matrix-nio: import this module lazily.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import io
 import json
@@ -199,7 +200,8 @@ async def fetch(client: MatrixClient, source: str, *, max_bytes: int) -> bytes:
     if "k" not in ref:
         return data
     try:
-        return bytes(decrypt_attachment(data, ref["k"], ref["sha256"], ref["iv"]))
+        plain = await asyncio.to_thread(decrypt_attachment, data, ref["k"], ref["sha256"], ref["iv"])
+        return bytes(plain)
     except (EncryptionError, ValueError, TypeError) as exc:
         log.warning("a file did not decrypt: %s", exc)
         raise FileUnavailable("its contents do not match its checksum") from None
