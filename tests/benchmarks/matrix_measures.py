@@ -197,9 +197,8 @@ async def _bare(url: str, home: Path, tag: str, encrypted: bool, sends: int) -> 
 
 SENDER = """
 import asyncio, sys
-from datetime import UTC, datetime
 from tui_messenger.bootstrap import matrix_service
-from tui_messenger.domain.clock import ManualClock
+from tui_messenger.domain.clock import VirtualClock
 from tui_messenger.store.database import open_database
 from tui_messenger.transport.matrix import transport
 
@@ -207,7 +206,7 @@ async def main(path, peer, plain):
     if plain:  # a room without encryption: a harmless state event in its place
         transport.ENCRYPTION = {"type": "m.room.history_visibility", "state_key": "",
                                 "content": {"history_visibility": "shared"}}
-    service = matrix_service(open_database(path), clock=ManualClock(datetime.now(UTC)))
+    service = matrix_service(open_database(path), clock=VirtualClock())  # wall time, as the app's
     await service.start()
     chat = await service.open_chat(peer)
     await service.send_text(chat.chat.id, "hello")

@@ -76,3 +76,28 @@ def test_a_read_receipt_marks_every_own_message_up_to_it_once() -> None:
     assert ephemeral_frames(receipt, ROOM, ME, ANNA, ids) == []  # told once
     stranger = ReceiptEvent.from_dict({"type": "m.receipt", "content": {"$m2": {"m.read": {ME: {"ts": 1}}}}})
     assert ephemeral_frames(stranger, ROOM, ME, ANNA, ids) == []  # only the other person's receipts count
+
+
+def test_a_hostile_m_direct_list_keeps_only_real_ids() -> None:
+    from nio import UnknownAccountDataEvent
+
+    from tui_messenger.transport.matrix.direct import DirectRooms
+
+    direct = DirectRooms()
+    direct.update([UnknownAccountDataEvent("m.direct", {"x": 1})])
+    content: dict[str, Any] = {
+        "@anna:localhost": ["!a:localhost", 5, None, "not a room", "!" + "x" * 300],
+        "not a user": ["!b:localhost"],
+        "@ben:localhost": "!c:localhost",  # not a list
+        "@" + "y" * 250 + ":localhost": ["!d:localhost"],
+    }
+    direct.update([UnknownAccountDataEvent("m.direct", content)])
+    assert direct.peers == {"@anna:localhost": ["!a:localhost"]}
+    assert direct.peer("!a:localhost") == "@anna:localhost" and direct.peer("!b:localhost") is None
+    assert direct.add("@anna:localhost", "!a:localhost") is None  # known: nothing to store
+    assert direct.add("@cleo:localhost", "!e:localhost") == {
+        "@anna:localhost": ["!a:localhost"],
+        "@cleo:localhost": ["!e:localhost"],
+    }
+    direct.update([UnknownAccountDataEvent("m.direct", "garbage")])
+    assert direct.peers == {} and direct.peer("!a:localhost") is None

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import urllib.error
 import urllib.request
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
@@ -272,3 +273,26 @@ async def _online(service: MessengerService) -> bool:
 
 async def _ended(seen: list[Any]) -> str | None:
     return next((e.ended for e in seen if e.ended), None)
+
+
+async def test_a_new_chat_is_a_direct_chat_for_both_accounts_other_clients(
+    people: People, unique_user: str
+) -> None:
+    """m.direct is account data each client keeps: Ben's creation and Anna's acceptance both add the room,
+    so Element or a phone of the same account shows it as a direct chat too."""
+    ben_id, anna_id, ben_db, anna, ben, theirs = await chatting(people, unique_user)
+    path = "/_matrix/client/v3/user/{}/account_data/m.direct"
+    his = _get(people.server.url, path.format(ben_id), _token(ben_db))
+    anna_db = people.dbs[0]
+    hers = await until(lambda: _direct(people.server.url, path.format(anna_id), _token(anna_db)))
+    assert list(his) == [anna_id] and list(hers) == [ben_id]
+    assert his[anna_id] == hers[ben_id] and len(his[anna_id]) == 1  # the same one room
+    assert isinstance(anna.transport, MatrixTransport)
+    assert anna.transport.direct.peer(hers[ben_id][0]) == ben_id  # read back from her sync
+
+
+async def _direct(url: str, path: str, token: str) -> dict[str, Any] | None:
+    try:
+        return _get(url, path, token)
+    except urllib.error.HTTPError:  # 404 until her client stored it
+        return None

@@ -19,6 +19,7 @@ here, so no caller can get them wrong:
 from __future__ import annotations
 
 import asyncio
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -87,9 +88,12 @@ class MatrixClient:
     def encrypted(self) -> bool:
         return self.nio.olm is not None
 
-    async def sync(self, since: str | None, *, timeout_ms: int = SYNC_TIMEOUT_MS) -> SyncBatch:
+    async def sync(
+        self, since: str | None, *, timeout_ms: int = SYNC_TIMEOUT_MS, upkeep: bool = True
+    ) -> SyncBatch:
         """The next batch after `since` (the stored token; None: from the start), full state on the first
-        call of a run. Raises MatrixError (revoked: sign in again)."""
+        call of a run. Raises MatrixError (revoked: sign in again). Without `upkeep` the caller calls
+        `upkeep()` itself, after it has handed the batch on (so a message is not held up by key upkeep)."""
         full = not self._synced
         self.nio.next_batch = None  # the position is `since`, from the database, never nio's memory
         request = self.nio.sync(timeout=timeout_ms, since=since, full_state=full or None)
@@ -98,10 +102,12 @@ class MatrixClient:
         if not isinstance(resp, SyncResponse):
             raise refusal("sync failed", self.login.homeserver, resp)
         self._synced = True
-        await self._housekeeping()
+        if upkeep:
+            await self.upkeep()
         return SyncBatch(resp.next_batch, resp, full)
 
-    async def _housekeeping(self) -> None:
+    async def upkeep(self) -> None:
+        """The encryption housekeeping after a sync (see the module's docstring)."""
         async with self._keys:
             await self._keep_keys()
 
@@ -164,6 +170,17 @@ class MatrixClient:
         if not isinstance(resp, RoomSendResponse):
             raise refusal("sending failed", self.login.homeserver, resp)
         return str(resp.event_id)
+
+    async def request(self, method: str, path: str, body: dict[str, Any]) -> None:
+        """A client-server API call nio has no method for (`path` under /_matrix/client/v3)."""
+        headers = {"Authorization": f"Bearer {self.login.access_token}", "Content-Type": "application/json"}
+        request = self.nio.send(method, "/_matrix/client/v3" + path, json.dumps(body), headers=headers)
+        response = await call(self.login.homeserver, request)
+        try:
+            if response.status >= 400:
+                raise MatrixError(f"{method} {path.split('/')[1]} refused (HTTP {response.status})")
+        finally:
+            response.release()
 
     async def close(self) -> None:
         await self.nio.close()

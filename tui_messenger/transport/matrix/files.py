@@ -31,7 +31,7 @@ from nio.crypto.attachments import decrypt_attachment
 
 from tui_messenger.domain.files import human_size, safe_file_name
 from tui_messenger.transport import wire
-from tui_messenger.transport.base import FileUnavailable
+from tui_messenger.transport.base import FileUnavailable, TransportClosed
 from tui_messenger.transport.matrix.account import MatrixError, call, refusal
 from tui_messenger.transport.matrix.client import MatrixClient
 
@@ -54,6 +54,13 @@ _MIME = re.compile(r"[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,62}/[A-Za-z0-9][A-Za-z0-9
 
 
 # --- sending --------------------------------------------------------------------------------------------
+async def message_content(client: MatrixClient, room_id: str, frame: wire.MessageFrame) -> dict[str, Any]:
+    """A message frame's content: its text, or its file uploaded and named (`document_content`)."""
+    if frame.document is None:
+        return {"msgtype": "m.text", "body": frame.body}
+    return await document_content(client, room_id, frame.document)
+
+
 async def document_content(client: MatrixClient, room_id: str, doc: wire.Document) -> dict[str, Any]:
     """Upload the document's bytes (encrypted for an encrypted room) and return the message content that
     names them. An encrypted room never gets the plaintext: without encryption this refuses."""
@@ -175,9 +182,11 @@ def _short(name: str) -> str:
 
 
 # --- saving ---------------------------------------------------------------------------------------------
-async def fetch(client: MatrixClient, source: str, *, max_bytes: int) -> bytes:
+async def fetch(client: MatrixClient | None, source: str, *, max_bytes: int) -> bytes:
     """The file `source` names, downloaded (at most `max_bytes`) and, if encrypted, checked and decrypted.
-    Raises FileUnavailable with a line fit to show."""
+    Raises FileUnavailable with a line fit to show, TransportClosed without a client."""
+    if client is None:
+        raise TransportClosed("not connected")
     ref = _parsed(source)
     match = _MXC.fullmatch(ref["url"])
     if match is None:

@@ -21,7 +21,6 @@ Imports matrix-nio: import this module lazily.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Sequence
 from typing import Any
@@ -35,8 +34,10 @@ from tui_messenger.transport import wire
 from tui_messenger.transport.base import Transport, TransportClosed, TransportEnded
 from tui_messenger.transport.matrix.account import MatrixError, call, refusal
 from tui_messenger.transport.matrix.client import SYNC_TIMEOUT_MS, MatrixClient, SyncBatch
+from tui_messenger.transport.matrix.direct import DirectRooms, invited_directly
 from tui_messenger.transport.matrix.events import Ids, ephemeral_frames, timeline_frame
-from tui_messenger.transport.matrix.files import document_content, fetch
+from tui_messenger.transport.matrix.files import fetch, message_content
+from tui_messenger.transport.matrix.receipts import ReadMarkers
 
 log = logging.getLogger(__name__)
 
@@ -60,10 +61,12 @@ class MatrixTransport(Transport):
         self._since: str | None = None
         self.ids = Ids()
         self.rooms: dict[str, str] = {}  # the other person -> their direct room
+        self.direct = DirectRooms()  # the account's m.direct list
         self._named: dict[str, str] = {}  # the other person -> the name last told to the services
         self._created: set[str] = set()  # rooms this device created: chats the user started
         self._locked: dict[str, tuple[str, str, MegolmEvent]] = {}  # event -> (room, peer, event): no key yet
         self._synced = asyncio.Event()
+        self._markers = ReadMarkers(self._read_marker)
         self._ended = ""  # why the server ended this device's session (a revoked token), once it did
 
     @property
@@ -92,6 +95,7 @@ class MatrixTransport(Transport):
             yield raw
 
     async def close(self) -> None:
+        await self._markers.close()
         await self._stop_sync()
         if self._client is not None:
             await self._client.close()
@@ -110,7 +114,8 @@ class MatrixTransport(Transport):
         try:
             while True:
                 since, wait = self._since, 0 if self._since is None else self._timeout_ms
-                batch = await client.sync(since, timeout_ms=wait)
+                batch = await client.sync(since, timeout_ms=wait, upkeep=False)
+                self.direct.update(batch.response.account_data_events)
                 if since is not None:
                     await self._fill_gaps(client, batch, since)
                 for frame in self._frames(client, batch):
@@ -118,6 +123,7 @@ class MatrixTransport(Transport):
                 queue.put_nowait(wire.encode(wire.SyncFrame(token=batch.next_batch)))
                 self._since = batch.next_batch
                 self._synced.set()
+                await client.upkeep()  # after the batch is handed on: keys never hold a message up
                 await self._join_invites(client, batch)
         except asyncio.CancelledError:
             raise
@@ -186,10 +192,12 @@ class MatrixTransport(Transport):
         room = client.nio.rooms.get(room_id)
         if room is None:
             return None
-        others = [u for u in {*room.users, *room.invited_users} if u != client.login.user_id]
-        if len(others) != 1:
-            return None
-        peer = str(others[0])
+        peer = self.direct.peer(room_id)  # m.direct first; else a room of two is a personal chat too
+        if peer is None:
+            others = [u for u in {*room.users, *room.invited_users} if u != client.login.user_id]
+            if len(others) != 1:
+                return None
+            peer = str(others[0])
         self.rooms.setdefault(peer, room_id)
         return peer
 
@@ -206,11 +214,19 @@ class MatrixTransport(Transport):
         return [wire.DirectoryFrame(accounts=[entry])]
 
     async def _join_invites(self, client: MatrixClient, batch: SyncBatch) -> None:
-        for room_id in batch.response.rooms.invite:
+        for room_id, invite in batch.response.rooms.invite.items():
             try:
                 await call(client.login.homeserver, client.nio.join(room_id))
+                if (inviter := invited_directly(invite.invite_state, client.login.user_id)) is not None:
+                    await self._mark_direct(client, inviter, room_id)
             except MatrixError as exc:
                 log.warning("could not accept the invitation to %s: %s", room_id, exc)
+
+    async def _mark_direct(self, client: MatrixClient, peer: str, room_id: str) -> None:
+        """Add the room to the account's `m.direct`, which the user's other clients read too."""
+        if (content := self.direct.add(peer, room_id)) is not None:
+            me = quote(client.login.user_id, safe="")
+            await client.request("PUT", f"/user/{me}/account_data/m.direct", content)
 
     # sending -----------------------------------------------------------------------------------------
     async def send(self, frame: bytes) -> None:
@@ -250,9 +266,7 @@ class MatrixTransport(Transport):
 
     async def _send_message(self, client: MatrixClient, frame: wire.MessageFrame) -> None:
         room_id = await self._room_for(client, frame.to)
-        content: dict[str, Any] = {"msgtype": "m.text", "body": frame.body}
-        if frame.document is not None:  # uploaded (encrypted in an encrypted room), then named
-            content = await document_content(client, room_id, frame.document)
+        content = await message_content(client, room_id, frame)  # text, or a file uploaded and named
         if frame.context is not None:
             content["m.relates_to"] = {
                 "m.in_reply_to": {"event_id": self.ids.event(frame.context.message_id)}
@@ -296,8 +310,12 @@ class MatrixTransport(Transport):
 
     async def _send_read(self, client: MatrixClient, frame: wire.StatusFrame) -> None:
         room_id = self.rooms.get(frame.to)
-        if room_id is not None:
+        if room_id is not None:  # one request for the newest, in the background: see receipts.py
             event_id = self.ids.event(frame.message_id)
+            self._markers.read(room_id, event_id, self.ids.times.get(event_id, frame.timestamp))
+
+    async def _read_marker(self, room_id: str, event_id: str) -> None:
+        if (client := self._client) is not None:
             await call(client.login.homeserver, client.nio.room_read_markers(room_id, event_id, event_id))
 
     async def _room_send(
@@ -331,6 +349,10 @@ class MatrixTransport(Transport):
         room_id = str(resp.room_id)
         self.rooms[peer] = room_id
         self._created.add(room_id)
+        try:
+            await self._mark_direct(client, peer, room_id)
+        except MatrixError as exc:  # the chat works without it: only other clients would not know
+            log.warning("could not mark %s a direct chat: %s", room_id, exc)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + ROOM_WAIT
         while peer not in getattr(client.nio.rooms.get(room_id), "users", ()):  # the sync task brings it
@@ -340,9 +362,7 @@ class MatrixTransport(Transport):
         return room_id
 
     async def fetch_file(self, source: str, *, max_bytes: int) -> bytes:
-        if self._client is None:
-            raise TransportClosed("not connected")
-        return await fetch(self._client, source, max_bytes=max_bytes)
+        return await fetch(self._client, source, max_bytes=max_bytes)  # TransportClosed when not connected
 
     # the network's block list and reports ---------------------------------------------------------------
     async def set_blocked(self, account_ids: Collection[str]) -> None:
@@ -352,7 +372,7 @@ class MatrixTransport(Transport):
             raise TransportClosed("not connected")
         me = quote(client.login.user_id, safe="")
         body: dict[str, Any] = {"ignored_users": {account: {} for account in account_ids}}
-        await self._request(client, "PUT", f"/user/{me}/account_data/m.ignored_user_list", body)
+        await client.request("PUT", f"/user/{me}/account_data/m.ignored_user_list", body)
 
     async def report(self, account_id: str, message_ids: Sequence[str], reason: str) -> None:
         """The Matrix report API, one report per message of the evidence (to the homeserver's admins)."""
@@ -363,17 +383,7 @@ class MatrixTransport(Transport):
         for message_id in message_ids:
             event = quote(self.ids.event(message_id), safe="")
             body = {"reason": reason, "score": -100}
-            await self._request(client, "POST", f"/rooms/{quote(room_id, safe='')}/report/{event}", body)
-
-    async def _request(self, client: MatrixClient, method: str, path: str, body: dict[str, Any]) -> None:
-        headers = {"Authorization": f"Bearer {client.login.access_token}", "Content-Type": "application/json"}
-        request = client.nio.send(method, "/_matrix/client/v3" + path, json.dumps(body), headers=headers)
-        response = await call(client.login.homeserver, request)
-        try:
-            if response.status >= 400:
-                raise MatrixError(f"{method} {path.split('/')[1]} refused (HTTP {response.status})")
-        finally:
-            response.release()
+            await client.request("POST", f"/rooms/{quote(room_id, safe='')}/report/{event}", body)
 
 
 def _safely(convert: Callable[..., Any], *args: Any) -> list[wire.Frame]:

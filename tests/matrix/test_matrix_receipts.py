@@ -1,0 +1,50 @@
+"""Read receipts to a Matrix server: one request for the newest per room, never one per message."""
+
+from __future__ import annotations
+
+import asyncio
+
+from tui_messenger.transport.matrix.receipts import ReadMarkers
+
+
+async def test_receipts_while_one_is_in_flight_become_one_request_for_the_newest() -> None:
+    sent: list[tuple[str, str]] = []
+    gate = asyncio.Event()
+
+    async def send(room: str, event: str) -> None:
+        await gate.wait()
+        sent.append((room, event))
+
+    markers = ReadMarkers(send)
+    markers.read("!a", "$e1", 1)
+    await asyncio.sleep(0)  # its request is on its way
+    for n in range(2, 201):  # then 199 more read at once
+        markers.read("!a", f"$e{n}", n)
+    markers.read("!b", "$b1", 5)
+    gate.set()
+    await asyncio.sleep(0.01)
+    assert [e for r, e in sent if r == "!a"] == ["$e1", "$e200"]  # 200 receipts, 2 requests
+    assert [e for r, e in sent if r == "!b"] == ["$b1"]
+    markers.read("!a", "$e150", 150)  # older than what was sent: nothing
+    markers.read("!a", "$e201", 201)
+    await asyncio.sleep(0.01)
+    assert sent[3:] == [("!a", "$e201")]
+    await markers.close()
+
+
+async def test_a_failed_receipt_is_logged_and_the_next_one_goes(caplog: object) -> None:
+    sent: list[str] = []
+
+    async def send(room: str, event: str) -> None:
+        if event == "$bad":
+            raise OSError("server gone")
+        sent.append(event)
+
+    markers = ReadMarkers(send)
+    markers.read("!a", "$bad", 1)
+    await asyncio.sleep(0.01)
+    markers.read("!a", "$good", 2)
+    await asyncio.sleep(0.01)
+    assert sent == ["$good"]
+    assert "server gone" in caplog.text  # type: ignore[attr-defined]
+    await markers.close()
