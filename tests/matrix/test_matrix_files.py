@@ -246,14 +246,25 @@ async def test_a_plain_room_gets_a_plain_upload_both_ways(
     download = await mallory.nio.download(content["url"])
     assert download.body == mine
 
+    picture = b"\x89PNG\r\n\x1a\n" + payload(3000)  # an image goes as m.image
+    (tmp_path / "pic.png").write_bytes(picture)
+    await anna.send_file(chat.chat.id, tmp_path / "pic.png", caption="look")
+    image = await until(lambda: _file_event(mallory, "m.image"))
+    assert (image["body"], image["filename"], image["info"]) == (
+        "look",
+        "pic.png",
+        {"size": len(picture), "mimetype": "image/png"},
+    )
+    assert (await mallory.nio.download(image["url"])).body == picture
 
-async def _file_event(mallory: Mallory) -> dict[str, Any] | None:
-    """The content of the newest file message someone else wrote in Mallory's room."""
+
+async def _file_event(mallory: Mallory, msgtype: str = "m.file") -> dict[str, Any] | None:
+    """The content of the newest file message (of `msgtype`) someone else wrote in Mallory's room."""
     await mallory.nio.sync(timeout=100)
     resp = await mallory.nio.room_messages(mallory.room, start=mallory.nio.next_batch, limit=50)
     for event in getattr(resp, "chunk", []):
         content = event.source.get("content", {})
-        if event.sender != mallory.nio.user_id and content.get("msgtype") == "m.file":
+        if event.sender != mallory.nio.user_id and content.get("msgtype") == msgtype:
             return dict(content)
     return None
 
