@@ -1,8 +1,8 @@
 """Files over Matrix: `m.file` and `m.image` messages, their media uploaded, fetched only when saved.
 
-- Sending: the document frame's bytes are uploaded to the homeserver's media repository, encrypted
-  (AES-CTR, the keys go only inside the end-to-end encrypted event) in an encrypted room, as they are in a
-  plain one; then the message names the media: `file` (url, key, iv, hashes, v) or `url`, with `body` the
+- Sending: the document frame's bytes are uploaded to the homeserver's media repository: encrypted
+  (AES-CTR; the keys go only inside the end-to-end encrypted event) unless the room is known to be plain;
+  then the message names the media: `file` (url, key, iv, hashes, v) or `url`, with `body` the
   file's safe name (a caption, when there is one, is the `body` and the name is `filename`, as the Matrix
   spec has it since v1.10) and `info` {size, mimetype}. An encrypted upload names neither the file nor
   its type to the server.
