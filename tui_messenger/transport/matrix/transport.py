@@ -36,6 +36,7 @@ from tui_messenger.transport.matrix.account import MatrixError, call, refusal
 from tui_messenger.transport.matrix.client import SYNC_TIMEOUT_MS, MatrixClient, SyncBatch
 from tui_messenger.transport.matrix.direct import DirectRooms, invited_directly
 from tui_messenger.transport.matrix.events import Ids, ephemeral_frames, timeline_frame
+from tui_messenger.transport.matrix.files import fetch, message_content
 from tui_messenger.transport.matrix.receipts import ReadMarkers
 
 log = logging.getLogger(__name__)
@@ -265,7 +266,7 @@ class MatrixTransport(Transport):
 
     async def _send_message(self, client: MatrixClient, frame: wire.MessageFrame) -> None:
         room_id = await self._room_for(client, frame.to)
-        content: dict[str, Any] = {"msgtype": "m.text", "body": frame.body}
+        content = await message_content(client, room_id, frame)  # text, or a file uploaded and named
         if frame.context is not None:
             content["m.relates_to"] = {
                 "m.in_reply_to": {"event_id": self.ids.event(frame.context.message_id)}
@@ -359,6 +360,9 @@ class MatrixTransport(Transport):
                 raise MatrixError(f"the new chat with {peer} did not arrive from the server")
             await asyncio.sleep(0.05)
         return room_id
+
+    async def fetch_file(self, source: str, *, max_bytes: int) -> bytes:
+        return await fetch(self._client, source, max_bytes=max_bytes)  # TransportClosed when not connected
 
     # the network's block list and reports ---------------------------------------------------------------
     async def set_blocked(self, account_ids: Collection[str]) -> None:
