@@ -6,15 +6,20 @@ import pytest
 
 from tui_messenger.domain import files
 from tui_messenger.domain.files import (
+    MAX_FILE_BYTES,
+    REMOTE,
     caption_of,
     check_file,
     display_name,
     document_body,
     extension,
+    file_facts,
     human_size,
     safe_file_name,
     sniff,
+    too_large,
 )
+from tui_messenger.domain.models import AttachmentInfo
 
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n"
 ZIP = b"PK\x03\x04\x14\x00\x00\x00\x08\x00"
@@ -144,3 +149,26 @@ def test_the_domain_cap_is_the_wire_cap() -> None:
     from tui_messenger.transport import wire
 
     assert files.MAX_FILE_BYTES == wire.MAX_FILE_BYTES
+
+
+def test_a_file_still_on_the_network_is_judged_by_its_name_only() -> None:
+    # nothing is known of the bytes: no "named .pdf but it is not a PDF", no mime complaint
+    assert check_file("report.pdf", "application/pdf", kind=REMOTE).warning is None
+    assert check_file("photo.png", "text/plain", kind=REMOTE).warning is None
+    # the name can still lie
+    assert check_file("invoice.pdf.exe", "application/pdf", kind=REMOTE).warning == (
+        "⚠ Its name ends in .exe: opening it runs code"
+    )
+    assert "hides characters" in (check_file("invoice\u202efdp.txt", "text/plain", kind=REMOTE).warning or "")
+    small = AttachmentInfo("a.pdf", "application/pdf", 84 * 1024, "", remote=True)
+    assert file_facts(small, REMOTE) == "application/pdf · 84 KB"
+    big = AttachmentInfo("a.pdf", "\x1b[31mapplication/pdf", 5 * 1024 * 1024, "", remote=True)
+    assert file_facts(big, REMOTE) == "application/pdf · 5 MB · over the 1 MB limit"
+    assert file_facts(small, files.PDF) == "PDF document · 84 KB"
+
+
+def test_over_the_cap_is_said_in_bytes_when_the_rounded_sizes_look_equal() -> None:
+    assert too_large("a.pdf", MAX_FILE_BYTES + 1, verb="saved") == (
+        "a.pdf is 1,048,577 bytes: files up to 1,048,576 bytes can be saved"
+    )
+    assert too_large("a.pdf", 3 * MAX_FILE_BYTES) == "a.pdf is 3 MB: files up to 1 MB can be sent"

@@ -229,3 +229,16 @@ async def test_the_text_export_shows_edited_and_deleted(messenger, transport) ->
     assert lines[-2].endswith("me [sent]: meet at 6 (edited)")
     assert lines[-1].endswith("me [sent]: (This message was deleted)")
     assert not any("secret" in line or "meet at 5" in line for line in lines)
+
+
+async def test_delete_for_me_of_the_newest_moves_the_preview_to_the_one_before(messenger, transport) -> None:
+    chat_id = await _chat(messenger, transport)
+    await messenger.send_text(chat_id, "before")
+    last = await messenger.send_text(chat_id, "the newest")
+    await settle(messenger, transport)
+    assert (await messenger.summary(chat_id)).chat.last_preview == "the newest"
+    await messenger.delete_for_me(last.message_id)
+    assert (await messenger.summary(chat_id)).chat.last_preview == "before"
+    transport.push(status(last.message_id, "sent"), status(last.message_id, "read", sender="anna"))
+    await settle(messenger, transport)  # receipts for the hidden message change no preview
+    assert (await messenger.summary(chat_id)).chat.last_preview == "before"

@@ -96,7 +96,9 @@ async def test_send_file_refuses_over_the_cap_missing_and_folders(messenger, tra
     chat_id = await _chat(messenger, transport)
     big = tmp_path / "video.mp4"
     big.write_bytes(b"\x00" * (MAX_FILE_BYTES + 1))
-    with pytest.raises(FileRefused, match=r"video.mp4 is 1(\.0)? MB: files up to 1 MB can be sent"):
+    with pytest.raises(
+        FileRefused, match=r"^video.mp4 is 1,048,577 bytes: files up to 1,048,576 bytes can be sent$"
+    ):
         await messenger.send_file(chat_id, big)
     with pytest.raises(FileRefused, match="No such file"):
         await messenger.send_file(chat_id, tmp_path / "nothing.pdf")

@@ -59,3 +59,13 @@ def test_a_document_whose_file_is_missing_has_no_description(db) -> None:
     apply(db, person("anna"), inbound("d1", "anna", "📄 lost.pdf", kind="document"))
     (message,) = MessageRepository(db).latest_page(chat_id=1)
     assert message.attachment is None and AttachmentRepository(db).get(message_id="d1") is None
+
+
+def test_a_file_still_on_the_network_is_stored_as_its_source_and_described_as_remote(db) -> None:
+    info = AttachmentInfo("far.pdf", "application/pdf", 5_000_000, "", remote=True)
+    far = inbound("d1", "anna", "📄 far.pdf", kind="document", attachment=StoredFile(info, b"", "mxc-ref"))
+    apply(db, person("anna"), far, document("d2", at=T0 + 1))
+    page = {m.message_id: m for m in MessageRepository(db).latest_page(chat_id=1)}
+    assert page["d1"].attachment == info and page["d2"].attachment == stored().info
+    assert AttachmentRepository(db).get(message_id="d1") == StoredFile(info, b"", "mxc-ref")
+    assert AttachmentRepository(db).get(message_id="d2") == stored()  # bytes here: no source

@@ -185,7 +185,7 @@ async def test_the_picker_says_inline_when_a_file_is_over_the_cap(tmp_path: Path
         path.value = "video.mp4"  # relative to the folder shown
         info = dialog.query_one("#file-info", Static)
         await wait_for(pilot, lambda: "can be sent" in str(info.render()), rounds=500)
-        assert str(info.render()) == "video.mp4 is 1 MB: files up to 1 MB can be sent"
+        assert str(info.render()) == "video.mp4 is 1,048,577 bytes: files up to 1,048,576 bytes can be sent"
         assert info.has_class("-error") and dialog.query_one("#file-send", Button).disabled
         await pilot.press("enter")  # refused: the dialog stays
         await pilot.pause()

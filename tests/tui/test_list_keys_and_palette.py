@@ -12,6 +12,7 @@ from app_helpers import chat_id, choose_command, settle, text, wait_for
 
 from tui_messenger.bootstrap import build_test_app
 from tui_messenger.tui.modals.help import HelpModal
+from tui_messenger.tui.screens.main import MainScreen
 from tui_messenger.tui.widgets.chat_list import ChatList
 from tui_messenger.tui.widgets.composer import Composer
 from tui_messenger.tui.widgets.conversation_header import HeaderTitle
@@ -118,3 +119,31 @@ async def test_what_is_no_matrix_id_offers_no_new_chat(tmp_path: Path, typed: st
         await settle(pilot)
         await pilot.pause(0.3)
         assert "New chat with" not in text(pilot)
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_n_in_the_chat_list_asks_whom_to_write_to(tmp_path: Path, size: tuple[int, int]) -> None:
+    from textual.command import CommandInput, CommandPalette
+
+    from tui_messenger.tui.commands import NEW_CHAT_HINT
+
+    async with build_test_app(tmp_path).run_test(size=size) as pilot:
+        await settle(pilot)  # a fresh start: the chat list's rows have the focus
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, CommandPalette))
+        assert pilot.app.screen.query_one(CommandInput).placeholder == NEW_CHAT_HINT
+        await pilot.press(*"@zoe:example.org")
+        await wait_for(pilot, lambda: "New chat with @zoe:example.org" in text(pilot))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: pilot.app.screen.open_chat_id is not None)
+        summary = await pilot.app.messenger.summary(pilot.app.screen.open_chat_id)  # type: ignore[attr-defined]
+        assert summary.peer.id == "@zoe:example.org"
+
+
+async def test_n_in_the_chat_filter_is_a_letter(tmp_path: Path) -> None:
+    async with build_test_app(tmp_path).run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("shift+tab", "n")  # into the filter box
+        await settle(pilot)
+        assert pilot.app.screen.query_one("#chat-filter-input").value == "n"  # type: ignore[attr-defined]
+        assert isinstance(pilot.app.screen, MainScreen)

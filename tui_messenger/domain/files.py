@@ -13,7 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from tui_messenger.domain.models import ChatMessage
+from tui_messenger.domain.models import AttachmentInfo, ChatMessage
 from tui_messenger.domain.safe_text import clean_body, clean_name
 
 __all__ = [
@@ -29,6 +29,7 @@ __all__ = [
     "too_large",
     "type_key",
     "display_name",
+    "file_facts",
     "extension",
     "human_size",
     "safe_file_name",
@@ -82,6 +83,8 @@ CSV = FileType("CSV table", ("csv", "tsv", "txt"), "text/csv")
 TEXT = FileType("text file", ("txt", "text", "md", "log", "csv", "tsv", "json", "xml", "ini", "toml", "yaml",
                           "yml", "ics", "vcf", "srt"), "text/plain")  # fmt: skip
 BINARY = FileType("unknown binary file", (), "application/octet-stream")
+# A file whose bytes are still on the network: nothing is known of them until it is saved.
+REMOTE = FileType("not downloaded yet", (), "application/octet-stream")
 EMPTY = FileType("empty file", (), "application/octet-stream")
 
 _MAGIC: tuple[tuple[bytes, FileType], ...] = (
@@ -239,6 +242,12 @@ def check_file(file_name: str, mime_type: str, head: bytes | None = None, *, kin
     shown = display_name(file_name)
     warning = None
     claimed = _KNOWN_BY_EXTENSION.get(ext)
+    if true_type is REMOTE:  # only the name can lie before the bytes are here
+        if ext in PROGRAM_EXTENSIONS:
+            warning = f"⚠ Its name ends in .{ext}: opening it runs code"
+        elif _has_hidden(file_name):
+            warning = "⚠ Its name hides characters; the real ending is " + (f".{ext}" if ext else "none")
+        return FileCheck(shown, true_type, ext, warning)
     if true_type.program:
         what = f"named .{ext}" if ext else "without an extension"
         warning = f"⚠ This is a {true_type.label}, {what}: opening it runs code"
@@ -319,7 +328,7 @@ def caption_of(body: str) -> str:
 TYPES: dict[str, FileType] = {
     "pdf": PDF, "png": PNG, "jpeg": JPEG, "gif": GIF, "webp": WEBP, "zip": ZIP, "gzip": GZIP,
     "7z": SEVEN_ZIP, "rar": RAR, "exe": EXE, "elf": ELF, "macho": MACHO, "script": SCRIPT, "html": HTML,
-    "csv": CSV, "text": TEXT, "binary": BINARY, "empty": EMPTY,
+    "csv": CSV, "text": TEXT, "binary": BINARY, "empty": EMPTY, "remote": REMOTE,
 }  # fmt: skip
 _KEYS = {id(t): k for k, t in TYPES.items()}
 
@@ -340,10 +349,22 @@ def message_file(message: ChatMessage) -> FileCheck | None:
     if info is None:
         return None
     data = (message.payload or {}).get("document") or {}
-    kind = TYPES.get(str(data.get("type", "")), BINARY)
+    kind = REMOTE if info.remote else TYPES.get(str(data.get("type", "")), BINARY)
     return check_file(info.file_name, info.mime_type, kind=kind)
 
 
-def too_large(shown: str, size: int, cap: int = MAX_FILE_BYTES) -> str:
-    """The one line shown when a file is over the cap."""
-    return f"{shown} is {human_size(size)}: files up to {human_size(cap)} can be sent"
+def too_large(shown: str, size: int, cap: int = MAX_FILE_BYTES, *, verb: str = "sent") -> str:
+    """The one line shown when a file is over the cap (in bytes when the rounded sizes would look equal)."""
+    size_text, cap_text = human_size(size), human_size(cap)
+    if size_text == cap_text:
+        size_text, cap_text = f"{size:,} bytes", f"{cap:,} bytes"
+    return f"{shown} is {size_text}: files up to {cap_text} can be {verb}"
+
+
+def file_facts(info: AttachmentInfo, true_type: FileType) -> str:
+    """What a file card says after the name: its type and size (for a file still on the network, the type
+    its sender claims, and that it is over the cap when it is)."""
+    if true_type is not REMOTE:
+        return f"{true_type.label} · {human_size(info.size)}"
+    facts = f"{clean_name(info.mime_type, 40) or 'file'} · {human_size(info.size)}"
+    return facts + (f" · over the {human_size(MAX_FILE_BYTES)} limit" if info.size > MAX_FILE_BYTES else "")

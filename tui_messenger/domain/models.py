@@ -178,12 +178,15 @@ class ReactionCount:
 
 @dataclass(frozen=True, slots=True)
 class AttachmentInfo:
-    """What is shown of a file: never its bytes. `file_name` is as sent (clean it before showing)."""
+    """What is shown of a file: never its bytes. `file_name` is as sent (clean it before showing).
+    `remote`: the bytes are still on the network (fetched when the user saves the file); its size is the
+    sender's claim and its sha256 may be unknown ("")."""
 
     file_name: str
     mime_type: str
     size: int
     sha256: str
+    remote: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -48,7 +48,9 @@ MAX_COPIES = 10_000  # `name (n).ext` tried before giving up
 
 
 def check_received(doc: wire.Document) -> StoredFile | str:
-    """The file of a document frame, or why it is refused (a short phrase)."""
+    """The file of a document frame (its bytes inline), or why it is refused (a short phrase)."""
+    if doc.data is None:
+        return "its data is missing"
     if len(doc.data) > (MAX_FILE_BYTES // 3 + 2) * 4:
         return f"it is larger than the {human_size(MAX_FILE_BYTES)} limit"
     try:
@@ -62,6 +64,20 @@ def check_received(doc: wire.Document) -> StoredFile | str:
     if hashlib.sha256(data).hexdigest() != doc.sha256:
         return "its contents do not match its checksum"
     return StoredFile(AttachmentInfo(doc.file_name, doc.mime_type, len(data), doc.sha256), data)
+
+
+def fetched_file(info: AttachmentInfo, data: bytes) -> StoredFile:
+    """A file fetched from the network when saved, checked against what its message claimed: its size, and
+    its sha256 when the message named one. Raises FileRefused with a line fit to show."""
+    shown = display_name(info.file_name)
+    if len(data) > MAX_FILE_BYTES:
+        raise FileRefused(too_large(shown, len(data), verb="saved"))
+    if len(data) != info.size:
+        raise FileRefused(f"{shown} holds {len(data):,} bytes, not the {info.size:,} announced: not saved")
+    digest = hashlib.sha256(data).hexdigest()
+    if info.sha256 and digest != info.sha256:
+        raise FileRefused(f"{shown} does not match its checksum: not saved")
+    return StoredFile(AttachmentInfo(info.file_name, info.mime_type, len(data), digest), data)
 
 
 def refused_notice(file_name: str, reason: str) -> str:

@@ -4,20 +4,31 @@ built with what it needs. Reading, encoding and writing files run in a thread.""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from tui_messenger.domain.events import ChatChanged, MessageAdded
-from tui_messenger.domain.files import SNIFF_BYTES, FileRefused, document_body, document_payload, sniff
+from tui_messenger.domain.files import (
+    MAX_FILE_BYTES,
+    SNIFF_BYTES,
+    FileRefused,
+    display_name,
+    document_body,
+    document_payload,
+    sniff,
+    too_large,
+)
 from tui_messenger.domain.models import ChatMessage, MessageKind, outbound
 from tui_messenger.services import files
 from tui_messenger.services.errors import BlockedError
 from tui_messenger.store.convert import clean_name
 from tui_messenger.transport import wire
+from tui_messenger.transport.base import FileUnavailable, TransportClosed
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable
+    from collections.abc import Callable
 
     from tui_messenger.domain.clock import Clock
     from tui_messenger.domain.models import ChatSummary
@@ -25,6 +36,12 @@ if TYPE_CHECKING:
     from tui_messenger.services.outbox import Outbox
     from tui_messenger.store.attachments import AttachmentRepository, StoredFile
     from tui_messenger.store.outbox import OutboxRepository
+
+
+class Fetch(Protocol):
+    """`Transport.fetch_file`: the bytes of a file still on the network."""
+
+    def __call__(self, source: str, *, max_bytes: int) -> Awaitable[bytes]: ...
 
 
 def default_downloads() -> Path:
@@ -39,10 +56,11 @@ class FileSending:
         self, *, user_id: str, clock: Clock, hub: EventHub, outbox: Outbox, outbox_repo: OutboxRepository,
         attachments: AttachmentRepository, downloads: Path | None, new_id: Callable[[], str],
         summary: Callable[[int], Awaitable[ChatSummary]], decorate: Callable[[ChatSummary], ChatSummary],
+        fetch: Fetch,
     ) -> None:  # fmt: skip
         self.user_id, self.clock, self.hub, self.outbox = user_id, clock, hub, outbox
         self.outbox_repo, self.attachments, self.downloads = outbox_repo, attachments, downloads
-        self._new_id, self.summary, self.decorate = new_id, summary, decorate
+        self._new_id, self.summary, self.decorate, self.fetch = new_id, summary, decorate, fetch
 
     async def send_file(
         self, chat_id: int, path: str | Path, caption: str = "", *, reply_to: str | None = None
@@ -87,13 +105,31 @@ class FileSending:
 
     async def save_attachment(self, message_id: str, folder: str | Path | None = None) -> Path:
         """Write a message's file into `folder` (the downloads folder by default) under a safe name,
-        never over an existing file (`name (1).pdf`); returns the path written. Raises FileRefused."""
+        never over an existing file (`name (1).pdf`); returns the path written. A file still on the
+        network is fetched first (and checked). Raises FileRefused."""
         target = Path(folder) if folder is not None else await self.downloads_folder()
         stored = await asyncio.to_thread(self.attachments.get, message_id=message_id)
         if stored is None:
             raise FileRefused("This message has no file to save")
+        if stored.source is not None:
+            stored = await self._fetch(stored, stored.source)
         try:
             return await asyncio.to_thread(files.save_file, target, stored)
         except OSError as exc:
             reason = exc.strerror or type(exc).__name__
             raise FileRefused(f"Cannot save into {clean_name(str(target), 120)}: {reason}") from None
+
+    async def _fetch(self, stored: StoredFile, source: str) -> StoredFile:
+        """The bytes of a file still on the network, from the transport, checked: at most the cap (its
+        claimed size first, then what came), exactly the size claimed, and the sha256 when one is known."""
+        info = stored.info
+        shown = display_name(info.file_name)
+        if info.size > MAX_FILE_BYTES:
+            raise FileRefused(too_large(shown, info.size, verb="saved"))
+        try:
+            data = await self.fetch(source, max_bytes=MAX_FILE_BYTES)
+        except FileUnavailable as exc:
+            raise FileRefused(f"Cannot download {shown}: {clean_name(str(exc), 160)}") from None
+        except TransportClosed:
+            raise FileRefused(f"Cannot download {shown}: not connected to the network") from None
+        return await asyncio.to_thread(files.fetched_file, info, data)

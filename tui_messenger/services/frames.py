@@ -9,10 +9,11 @@ from typing import Any
 
 from tui_messenger.domain import business
 from tui_messenger.domain.clock import from_ms, to_ms
-from tui_messenger.domain.files import SNIFF_BYTES, document_body, document_payload, sniff
+from tui_messenger.domain.files import REMOTE, SNIFF_BYTES, document_body, document_payload, sniff
 from tui_messenger.domain.models import (
     LOCKED_TEXT,
     AccountKind,
+    AttachmentInfo,
     BusinessProfile,
     ChatMessage,
     ConsentSource,
@@ -86,7 +87,17 @@ def incoming(frame: wire.MessageFrame, user_id: str) -> Incoming | None:
 
 def _document(doc: wire.Document) -> tuple[str, str, StoredFile | None, str | None]:
     """(kind, body, file, payload) of a document: the payload names the type its bytes are; a file that
-    fails its checks becomes a notice saying so."""
+    fails its checks becomes a notice saying so. A file still on the network (a `source`) is stored as that
+    reference, its type unknown until it is saved (`services/files_api.py` fetches and checks it then)."""
+    if doc.source is not None:
+        info = AttachmentInfo(doc.file_name, doc.mime_type, doc.size, doc.sha256, remote=True)
+        payload = json.dumps(document_payload(REMOTE), separators=(",", ":"))
+        return (
+            MessageKind.DOCUMENT.value,
+            document_body(doc.file_name, doc.caption),
+            StoredFile(info, b"", doc.source),
+            payload,
+        )
     checked = check_received(doc)
     if isinstance(checked, str):
         log.warning("a file was refused: %s", checked)

@@ -11,17 +11,19 @@ from tui_messenger.domain.models import AttachmentInfo, ChatMessage, MessageKind
 from tui_messenger.store.base import Repository, raw, select_in
 
 INSERT_ATTACHMENT = (
-    "INSERT OR IGNORE INTO attachments (message_id, file_name, mime_type, size, sha256, data)"
-    " VALUES (?, ?, ?, ?, ?, ?)"
+    "INSERT OR IGNORE INTO attachments (message_id, file_name, mime_type, size, sha256, data, source)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?)"
 )
 
 
 @dataclass(frozen=True, slots=True)
 class StoredFile:
-    """A file checked by the services (size and sha256 match the bytes), ready to store."""
+    """A file checked by the services (size and sha256 match the bytes), ready to store; or a file still
+    on the network: no bytes, and the transport's `source` to fetch them from (`info.remote`)."""
 
     info: AttachmentInfo
     data: bytes
+    source: str | None = None
 
 
 def insert_files(conn: sqlite3.Connection, files: Mapping[str, StoredFile]) -> None:
@@ -29,7 +31,7 @@ def insert_files(conn: sqlite3.Connection, files: Mapping[str, StoredFile]) -> N
     conn.executemany(
         INSERT_ATTACHMENT,
         [
-            (message_id, f.info.file_name, f.info.mime_type, f.info.size, f.info.sha256, f.data)
+            (message_id, f.info.file_name, f.info.mime_type, f.info.size, f.info.sha256, f.data, f.source)
             for message_id, f in files.items()
         ],
     )
@@ -47,22 +49,29 @@ def attach_infos(conn: sqlite3.Connection, messages: Sequence[ChatMessage]) -> l
         return list(messages)
     rows = select_in(
         conn,
-        "SELECT message_id, file_name, mime_type, size, sha256 FROM attachments WHERE message_id IN ({})",
+        "SELECT message_id, file_name, mime_type, size, sha256, source IS NOT NULL FROM attachments"
+        " WHERE message_id IN ({})",
         ids,
     )
-    return with_files(messages, {r[0]: AttachmentInfo(*r[1:]) for r in rows})
+    return with_files(messages, {r[0]: AttachmentInfo(r[1], r[2], r[3], r[4], bool(r[5])) for r in rows})
 
 
 class AttachmentRepository(Repository):
     def get(self, *, message_id: str) -> StoredFile | None:
-        """A file's description and bytes (to save it), or None."""
+        """A file's description and bytes (to save it), or its source when it is still on the network;
+        None without a file."""
         with self.db.read() as session:
             row = (
                 raw(session)
                 .execute(
-                    "SELECT file_name, mime_type, size, sha256, data FROM attachments WHERE message_id = ?",
+                    "SELECT file_name, mime_type, size, sha256, data, source FROM attachments"
+                    " WHERE message_id = ?",
                     (message_id,),
                 )
                 .fetchone()
             )
-            return None if row is None else StoredFile(AttachmentInfo(*row[:4]), bytes(row[4]))
+            if row is None:
+                return None
+            source = row[5]
+            info = AttachmentInfo(row[0], row[1], row[2], row[3], remote=source is not None)
+            return StoredFile(info, bytes(row[4]), source)

@@ -72,7 +72,8 @@ MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     2: _v2_mute_until,
     3: _v3_content,
     4: _v3_content,  # the Matrix account (`matrix_account`): a new table, added the same way
-    5: _v3_content,  # accounts.encrypted: the network says the chat is end-to-end encrypted
+    5: _v3_content,  # a file still on the network (`attachments.source`): a new column, added the same way
+    6: _v3_content,  # accounts.encrypted: the network says the chat is end-to-end encrypted
 }
 
 

@@ -110,7 +110,8 @@ class ReactionRow(SQLModel, table=True):
 
 
 class AttachmentRow(SQLModel, table=True):
-    """The bytes of a file sent or received, next to its message (capped in size before it gets here)."""
+    """The bytes of a file sent or received, next to its message (capped in size before it gets here), or
+    the transport's reference to them (a file fetched only when the user saves it: Matrix media)."""
 
     __tablename__ = "attachments"
 
@@ -118,8 +119,9 @@ class AttachmentRow(SQLModel, table=True):
     file_name: str  # as sent: shown only through the safe-text cleaner
     mime_type: str
     size: int
-    sha256: str
-    data: bytes
+    sha256: str  # "" for a file still on the network whose sha256 is not known
+    data: bytes  # empty while the file is still on the network (`source` set)
+    source: str | None = None  # where the transport fetches the bytes from when the file is saved
 
 
 class OutboxRow(SQLModel, table=True):

@@ -22,6 +22,10 @@ class TransportEnded(TransportClosed):
     signing in again."""
 
 
+class FileUnavailable(Exception):
+    """A file the network cannot give (gone, refused, not matching its checksum): one line fit to show."""
+
+
 class Transport(ABC):
     @abstractmethod
     async def connect(self, account_id: str, *, since: str | None = None) -> None:
@@ -51,3 +55,10 @@ class Transport(ABC):
     async def report(self, account_id: str, message_ids: Sequence[str], reason: str) -> None:  # noqa: B027
         """Report `account_id` and its messages to the network's operators, where it has any. Without them,
         nothing: the report and its evidence are kept in the database either way."""
+
+    async def fetch_file(self, source: str, *, max_bytes: int) -> bytes:
+        """The bytes of a file a frame named by `source` instead of carrying them (Matrix media: fetched
+        when the user saves the file), at most `max_bytes`, checked against the source's checksum where it
+        has one. Raises FileUnavailable with a line fit to show; a network that sends files inline (the
+        fake peer) keeps none elsewhere."""
+        raise FileUnavailable("this network keeps no files to download")

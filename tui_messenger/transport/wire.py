@@ -32,6 +32,8 @@ WIRE_VERSION: Literal[1] = 1
 LOGGED_DROPS = 10  # malformed frames logged as warnings before only every thousandth is
 MAX_FRAME_BYTES = 2 * 1024 * 1024  # a 1 MB body must still pass; anything larger is dropped unparsed
 MAX_FILE_BYTES = 1024 * 1024  # a file's bytes; base64 in a frame stays under MAX_FRAME_BYTES
+MAX_CLAIMED_SIZE = 2**53 - 1  # a size a referenced file may claim (Matrix: canonical JSON integers)
+MAX_SOURCE_CHARS = 4096  # a file's source reference (an address and its keys)
 MAX_EMOJI_CHARS = 16  # a reaction is one emoji; ZWJ sequences and flags take several code points
 
 # WhatsApp-like error codes the business side answers with.
@@ -108,14 +110,26 @@ class InteractiveReply(_Model):
 
 
 class Document(_Model):
-    """A file. `data` is base64; the receiver checks size and sha256 against the bytes it decodes."""
+    """A file: its bytes inline (`data`, base64; the receiver checks size and sha256 against them), or a
+    `source` the transport can fetch them from when the user saves the file (Matrix: the media's address and,
+    in an encrypted room, its keys). A referenced file's `size` is what the sender claims: it may be over the
+    cap (shown, refused at save) and is checked against the bytes fetched; its `sha256` may be unknown."""
 
     file_name: str = Field(min_length=1, max_length=255)
     mime_type: str = Field(min_length=1, max_length=127)
-    size: int = Field(ge=0, le=MAX_FILE_BYTES)
-    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
-    data: str
+    size: int = Field(ge=0, le=MAX_CLAIMED_SIZE)
+    sha256: str = Field(default="", pattern=r"^([0-9a-f]{64})?$")
+    data: str | None = None
+    source: str | None = Field(default=None, min_length=1, max_length=MAX_SOURCE_CHARS)
     caption: str = ""
+
+    @model_validator(mode="after")
+    def _bytes_or_source(self) -> Document:
+        if (self.data is None) == (self.source is None):
+            raise ValueError("a document has either its data or a source, not both or neither")
+        if self.data is not None and (self.size > MAX_FILE_BYTES or not self.sha256):
+            raise ValueError("a document sent inline is at most MAX_FILE_BYTES and names its sha256")
+        return self
 
 
 class Context(_Model):

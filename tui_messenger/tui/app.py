@@ -20,7 +20,7 @@ from textual.worker import Worker, WorkerState
 from tui_messenger.domain.events import MessengerEvent, Notified
 from tui_messenger.services.port import Messenger
 from tui_messenger.tui import workers
-from tui_messenger.tui.commands import MessengerCommands
+from tui_messenger.tui.commands import NEW_CHAT_HINT, MessengerCommands
 from tui_messenger.tui.config import problems_text
 from tui_messenger.tui.messages import to_message
 from tui_messenger.tui.modals.help import HelpModal, key_display
@@ -143,6 +143,13 @@ class MessengerApp(App[None]):
         from tui_messenger.tui.keys import key_rows
 
         self.push_screen(HelpModal(key_rows(type(self), self.keymap), key_display(self.get_key_display)))
+
+    def action_new_chat(self) -> None:
+        """Write to someone new: the palette, which finds contacts by name and takes a Matrix ID."""
+        from textual.command import CommandPalette
+
+        if not isinstance(self.screen, CommandPalette):
+            self.push_screen(CommandPalette(placeholder=NEW_CHAT_HINT, id="--command-palette"))
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.MouseDown):

@@ -22,8 +22,11 @@ from tui_messenger.domain.safe_text import clean_name
 # A Matrix user ID (@localpart:server[:port]), as the spec's grammar allows it.
 MATRIX_ID = re.compile(r"@[a-z0-9._=/+\-]{1,200}:[A-Za-z0-9.\-]{1,200}(:[0-9]{1,5})?")
 
+NEW_CHAT_HINT = "A contact's name, or a Matrix ID (@user:server) for a new chat…"
+
 # (title, help, action on the main screen). Help texts are ours: the palette parses them as markup.
 ACTIONS: tuple[tuple[str, str, str], ...] = (
+    ("New chat…", "Write to a contact, or to anyone by their Matrix ID (n in the chat list)", "app.new_chat"),
     ("Search messages", "Find messages in all chats and jump to one", "search"),
     ("Block contact", "Block the open chat's account", "block"),
     ("Report contact", "Report the open chat's account", "report"),

@@ -79,6 +79,8 @@ def upload_problem(frame: wire.MessageFrame) -> str | None:
     doc = frame.document
     if doc is None:
         return None
+    if doc.data is None:
+        return "the network keeps no files elsewhere: the file's data is missing"
     try:
         data = base64.b64decode(doc.data, validate=True)
     except ValueError:

@@ -18,6 +18,7 @@ from typing import Any
 from nio import ReactionEvent, ReceiptEvent, RedactionEvent, RoomMessageText, TypingNoticeEvent
 
 from tui_messenger.transport import wire
+from tui_messenger.transport.matrix.files import MEDIA_TYPES, file_frame
 
 MAX_ID = 200  # the wire's limit on ids and account ids
 
@@ -93,6 +94,8 @@ def timeline_frame(event: Any, room_id: str, me: str, peer: str, ids: Ids) -> wi
     if not _fits(sender, to, event_id):
         return None
     ids.times.setdefault(event_id, when)
+    if isinstance(event, MEDIA_TYPES):  # m.file, m.image: named, fetched only when saved
+        return file_frame(event, room_id, me, peer, when, ids)
     if isinstance(event, RoomMessageText):
         txn = getattr(event, "transaction_id", None)
         if sender == me and txn:  # this device's own message coming back

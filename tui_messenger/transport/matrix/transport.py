@@ -38,6 +38,7 @@ from tui_messenger.transport.matrix.client import SYNC_TIMEOUT_MS, MatrixClient,
 from tui_messenger.transport.matrix.devices import devices_of
 from tui_messenger.transport.matrix.direct import DirectRooms, invited_directly
 from tui_messenger.transport.matrix.events import Ids, ephemeral_frames, timeline_frame
+from tui_messenger.transport.matrix.files import fetch, message_content
 from tui_messenger.transport.matrix.locked import LockedEvents
 from tui_messenger.transport.matrix.receipts import ReadMarkers
 
@@ -196,9 +197,8 @@ class MatrixTransport(Transport):
         return peer
 
     def _directory(self, client: MatrixClient, room_id: str, peer: str) -> list[wire.Frame]:
-        """The other person's display name and whether the chat is encrypted, when new or changed; a
-        contact when the user started the chat (an invitation from someone else is a request until the
-        user accepts)."""
+        """The other person's name and whether the chat is encrypted, when new or changed; a contact when
+        the user started the chat (an invitation from someone else is a request until the user accepts)."""
         room = client.nio.rooms.get(room_id)
         name = (room.user_name(peer) if room is not None else None) or peer
         encrypted = client.room_is_encrypted(room_id)
@@ -264,7 +264,7 @@ class MatrixTransport(Transport):
 
     async def _send_message(self, client: MatrixClient, frame: wire.MessageFrame) -> None:
         room_id = await self._room_for(client, frame.to)
-        content: dict[str, Any] = {"msgtype": "m.text", "body": frame.body}
+        content = await message_content(client, room_id, frame)  # text, or a file uploaded and named
         if frame.context is not None:
             content["m.relates_to"] = {
                 "m.in_reply_to": {"event_id": self.ids.event(frame.context.message_id)}
@@ -358,6 +358,9 @@ class MatrixTransport(Transport):
                 raise MatrixError(f"the new chat with {peer} did not arrive from the server")
             await asyncio.sleep(0.05)
         return room_id
+
+    async def fetch_file(self, source: str, *, max_bytes: int) -> bytes:
+        return await fetch(self._client, source, max_bytes=max_bytes)  # TransportClosed when not connected
 
     async def devices(self, account_id: str) -> list[Device] | None:
         return await devices_of(self._client, account_id) if self._client is not None else []

@@ -20,6 +20,7 @@ from tui_messenger.tui.widgets.banners import (
 )
 from tui_messenger.tui.widgets.conversation_header import ConversationHeader
 from tui_messenger.tui.widgets.interactive_panel import FeedbackPrompt, InteractivePanel
+from tui_messenger.tui.widgets.static_text import show_text
 
 TYPING_TIMEOUT = 8.0
 SCAM_WARNING = "⚠ Reported as a scam. Never share codes, passwords or payment details here."
@@ -53,11 +54,11 @@ class Chrome(Controller):
         notice = pane.query_one("#system-notice", Static)
         notice.display = peer.is_business
         if peer.is_business:
-            notice.update(system_notice(summary))
+            show_text(notice, system_notice(summary))
         scam = pane.query_one("#scam-banner", Static)
         scam.display = peer.scam
         if peer.scam:
-            scam.update(Content(SCAM_WARNING))
+            show_text(scam, Content(SCAM_WARNING))
         request = pane.query_one(RequestBanner)
         request.display = summary.chat.is_request and not blocked
         if request.display:
@@ -65,7 +66,7 @@ class Chrome(Controller):
         line = pane.query_one("#consent-line", Static)
         line.set_class(not consent_shown, "-hidden")  # a class: app.tcss hides it when narrow too
         if consent_shown:
-            line.update(consent_line(consent))
+            show_text(line, consent_line(consent))
         pane.composer.display = not blocked
         pane.query_one(BlockedBar).display = blocked
         self.show_reply_strip()

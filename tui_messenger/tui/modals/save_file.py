@@ -10,7 +10,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Button, Static
 
-from tui_messenger.domain.files import display_name, human_size, message_file
+from tui_messenger.domain.files import display_name, file_facts, message_file
 from tui_messenger.domain.models import ChatMessage
 from tui_messenger.domain.safe_text import clean_body
 from tui_messenger.tui.modals.base import DialogModal, as_content
@@ -38,9 +38,11 @@ class SaveFileModal(DialogModal[bool]):
         with Vertical(id="dialog"):
             yield Static(as_content("Save file"), id="dialog-title")
             if checked is not None and info is not None:
-                facts = f"{checked.true_type.label} · {human_size(info.size)}"
+                facts = file_facts(info, checked.true_type)
                 yield Static(Content(f"📄 {display_name(info.file_name, 70)}"), id="save-name")
                 yield Static(Content(facts), id="save-facts", classes="hint")
+                if info.remote:  # still on the network (Matrix): fetched and checked when saved
+                    yield Static(Content("Downloaded from the server when you save"), id="save-fetch")
                 if checked.warning:
                     yield Static(Content(checked.warning), id="save-warning")
             folder = clean_body(str(self._folder)).replace("\n", " ")

@@ -12,6 +12,7 @@ from textual.widgets import Button, Static
 
 from tui_messenger.domain.models import ChatMessage, ChatSummary, Consent, ConsentSource
 from tui_messenger.domain.safe_text import clean_name
+from tui_messenger.tui.widgets.static_text import show_text
 
 _SOURCES = {
     ConsentSource.USER_MESSAGE: "by writing to them first",
@@ -98,7 +99,7 @@ class RequestBanner(_ButtonBar):
             (clean_name(summary.peer.display_name), "bold"),
             " is not in your contacts (F2 adds them).",
         )
-        self.query_one("#request-text", Static).update(text)
+        show_text(self.query_one("#request-text", Static), text)
 
 
 class BlockedBar(_ButtonBar):

@@ -54,6 +54,7 @@ class ChatOptions(FastOptionList):
 class ChatList(Vertical):
     BINDINGS = [
         Binding("escape", "clear_filter", "Clear or leave the filter", show=False, id="chat-filter-clear"),
+        Binding("n", "app.new_chat", "New chat", id="chat-new"),
     ]
 
     class ChatChosen(Message):

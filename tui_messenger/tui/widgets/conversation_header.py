@@ -22,6 +22,7 @@ from textual.widgets import Button, Static
 from tui_messenger.domain.models import ChatSummary, WindowState
 from tui_messenger.domain.safe_text import clean_name
 from tui_messenger.tui.widgets.chat_row import BADGE
+from tui_messenger.tui.widgets.static_text import show_text
 from tui_messenger.tui.widgets.timefmt import window_text
 
 KIND_LABEL = " · business"
@@ -149,10 +150,10 @@ class ConversationHeader(Vertical):
         """`now` is the app's clock (the day the window closes is said relative to it); `consent` is the
         consent line, shown here when the screen is narrow or low (else the pane shows it below)."""
         self.query_one(HeaderTitle).show(summary)
-        self.query_one("#header-status", Static).update(header_status(summary, window, now))
+        show_text(self.query_one("#header-status", Static), header_status(summary, window, now))
         folded = self.query_one("#header-consent", Static)
         folded.set_class(consent is None, "-hidden")
-        folded.update(consent if consent is not None else Content(""))
+        show_text(folded, consent if consent is not None else Content(""))
         business = summary.peer.is_business and marketing_stopped is not None and not summary.blocked
         offered = {
             "stop-promotions": business and not marketing_stopped,

@@ -4,6 +4,9 @@ size, a warning when the name or mime type lies about the bytes, and how to save
     📄 boarding-pass.pdf · PDF document · 84 KB
     ⤓ Save · s or click
 
+A file still on the network (Matrix: fetched only when saved) shows the type its sender claims instead,
+and "Download and save".
+
 Every piece is plain text from the safe path (`display_name` shows bidi controls as `⟨U+202E⟩`), so a
 hostile name can neither reorder the card nor reach the terminal as a control sequence.
 """
@@ -14,11 +17,12 @@ from rich.cells import cell_len
 from rich.style import Style
 from textual.content import Content
 
-from tui_messenger.domain.files import display_name, human_size, message_file
+from tui_messenger.domain.files import display_name, file_facts, message_file
 from tui_messenger.domain.models import ChatMessage
 
 Piece = tuple[str, Style]
 SAVE_HINT = "⤓ Save · s or click"
+FETCH_HINT = "⤓ Download and save · s or click"  # a file still on the network
 
 
 def _fit(text: str, inner: int) -> str:
@@ -33,7 +37,7 @@ def card_rows(
     info = message.attachment
     if checked is None or info is None:
         return [[(_fit("📄 file not available", inner), meta)]]
-    facts = f"{checked.true_type.label} · {human_size(info.size)}"
+    facts = file_facts(info, checked.true_type)
     shown = display_name(info.file_name, max_len=max(inner - 3, 12))
     one_line = f"📄 {shown} · {facts}"
     if cell_len(one_line) <= inner:
@@ -42,5 +46,5 @@ def card_rows(
         rows = [[(_fit(f"📄 {shown}", inner), name)], [(_fit(facts, inner), meta)]]
     if checked.warning:
         rows.extend([[(line.plain.rstrip(), warning)] for line in Content(checked.warning).wrap(inner)])
-    rows.append([(_fit(SAVE_HINT, inner), button)])
+    rows.append([(_fit(FETCH_HINT if info.remote else SAVE_HINT, inner), button)])
     return rows
