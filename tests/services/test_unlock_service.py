@@ -74,3 +74,23 @@ async def test_an_unlock_before_its_message_waits_for_it(messenger, transport) -
     transport.push(_locked("a1", "anna", at=T0))
     await settle(messenger, transport)
     assert (await messenger.message("a1")).body == "overtook"  # type: ignore[union-attr]
+
+
+async def test_a_locked_file_opens_as_the_file_with_its_card(messenger, transport) -> None:
+    """An encrypted file whose key came late: the same message becomes the file (kind, card, caption)."""
+    transport.push(directory(person("anna")))
+    transport.push(_locked("f1", "anna", at=T0))
+    await settle(messenger, transport)
+    doc = wire.Document(
+        file_name="boarding-pass.pdf", mime_type="application/pdf", size=2048, source="mxc://localhost/abc",
+        caption="your pass",
+    )  # fmt: skip
+    opened = wire.MessageFrame(  # type: ignore[call-arg]
+        id="f1", sender="anna", to="me", timestamp=T0, kind="document", document=doc
+    )
+    transport.push(wire.UnlockFrame(message=opened))
+    await settle(messenger, transport)
+    message = await messenger.message("f1")
+    assert message is not None and message.kind is MessageKind.DOCUMENT and message.edited_at is None
+    assert message.attachment is not None and message.attachment.file_name == "boarding-pass.pdf"
+    assert "your pass" in message.body
