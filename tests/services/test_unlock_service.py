@@ -94,3 +94,21 @@ async def test_a_locked_file_opens_as_the_file_with_its_card(messenger, transpor
     assert message is not None and message.kind is MessageKind.DOCUMENT and message.edited_at is None
     assert message.attachment is not None and message.attachment.file_name == "boarding-pass.pdf"
     assert "your pass" in message.body
+
+
+async def test_an_edit_of_a_locked_message_waits_until_it_opens(messenger, transport) -> None:
+    """The edit's key came, the message's not yet: the edit is not lost, it applies once the message
+    opens (and that one is a real edit: "edited")."""
+    transport.push(directory(person("anna")))
+    transport.push(_locked("a1", "anna", at=T0))
+    await settle(messenger, transport)
+    edit = wire.EditFrame(  # type: ignore[call-arg]
+        id="e1", sender="anna", to="me", message_id="a1", body="see you at 9", timestamp=T0 + 60_000
+    )
+    transport.push(edit)
+    await settle(messenger, transport)
+    assert (await messenger.message("a1")).body == LOCKED_TEXT  # type: ignore[union-attr]
+    transport.push(wire.UnlockFrame(message=text("a1", "anna", "see you at 8", at=T0)))
+    await settle(messenger, transport)
+    message = await messenger.message("a1")
+    assert message is not None and message.body == "see you at 9" and message.edited_at is not None

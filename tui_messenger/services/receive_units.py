@@ -19,6 +19,7 @@ from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 
 from tui_messenger.store.ingest import BatchItem, BatchResult, Incoming
+from tui_messenger.store.unlock import Unlock
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +35,13 @@ class Unit:
 
 
 def arriving(units: Collection[Unit]) -> set[str]:
-    """Ids of the messages these units bring."""
-    return {i.message_id for u in units for i in u.items if isinstance(i, Incoming)}
+    """Ids of the messages these units bring (or make readable: a locked message opened)."""
+    return {
+        i.message_id if isinstance(i, Incoming) else i.target
+        for u in units
+        for i in u.items
+        if isinstance(i, Incoming | Unlock)
+    }
 
 
 class Waiting:

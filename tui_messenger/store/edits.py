@@ -23,7 +23,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from tui_messenger.domain.edits import DELETED_TEXT, EDITABLE_KINDS, accepts_remote
-from tui_messenger.domain.models import ChatMessage, ChatSummary
+from tui_messenger.domain.models import ChatMessage, ChatSummary, MessageKind
 from tui_messenger.store import convert
 from tui_messenger.store.action_outbox import OutgoingAction, enqueue_action
 from tui_messenger.store.base import Repository, raw
@@ -225,6 +225,10 @@ class RemoteChange:
                 "dropped %s %s of %r by %r: not the author, or outside the window",
                 what, self.frame_id, self.message_id, self.actor,
             )  # fmt: skip
+            return
+        if self.body is not None and message.kind is MessageKind.LOCKED:  # its text has not come: wait for it
+            log.info("edit %s waits for its message %r to be readable", self.frame_id, self.message_id)
+            result.waiting.append(self)
             return
         if self.body is not None and message.kind not in EDITABLE_KINDS:
             log.warning("dropped edit %s of %r: a %s message is not edited", self.frame_id, self.message_id,
