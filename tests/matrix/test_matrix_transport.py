@@ -296,3 +296,32 @@ async def _direct(url: str, path: str, token: str) -> dict[str, Any] | None:
         return _get(url, path, token)
     except urllib.error.HTTPError:  # 404 until her client stored it
         return None
+
+
+async def test_a_server_that_does_not_answer_is_not_connected(people: People, unique_user: str) -> None:
+    """Connected means the server answered: else the app said "online" at every reconnect while the
+    server was down, and its offline line hardly ever showed."""
+    import dataclasses
+
+    from tui_messenger.domain.matrix_account import keys_folder
+    from tui_messenger.store.matrix_account import MatrixAccountRepository
+    from tui_messenger.transport.base import TransportClosed
+    from tui_messenger.transport.matrix.client import MatrixClient
+    from tui_messenger.transport.matrix.homeserver import free_port
+
+    db = await people.sign_up(unique_user + "b")
+    stored = MatrixAccountRepository(db).get()
+    assert stored is not None and stored.login is not None
+    gone = dataclasses.replace(stored.login, homeserver=f"http://127.0.0.1:{free_port()}")
+
+    async def open_client() -> MatrixClient:
+        client = MatrixClient(gone, keys_folder(db.path))
+        await client.open(check=False)
+        return client
+
+    transport = MatrixTransport(open_client)
+    try:
+        with pytest.raises(TransportClosed, match="cannot reach"):
+            await transport.connect(stored.login.user_id)
+    finally:
+        await transport.close()

@@ -75,11 +75,12 @@ class MatrixTransport(Transport):
 
     async def connect(self, account_id: str, *, since: str | None = None) -> None:
         await self._stop_sync()
-        if self._client is None:
-            try:
+        try:
+            if self._client is None:
                 self._client = await self._open()
-            except MatrixError as exc:
-                raise self._closed(exc) from exc
+            await self._client.reachable()  # connected means the server answered, not only a task started
+        except MatrixError as exc:
+            raise self._closed(exc) from exc
         self._since = since
         self._queue = asyncio.Queue()
         self._task = asyncio.create_task(self._sync_loop(self._client, self._queue))
