@@ -9,14 +9,13 @@ import json
 import urllib.error
 import urllib.request
 from collections.abc import AsyncIterator, Callable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tui_messenger.bootstrap import matrix_service
-from tui_messenger.domain.clock import ManualClock
+from tui_messenger.domain.clock import VirtualClock
 from tui_messenger.domain.models import MessageStatus
 from tui_messenger.services.matrix_accounts import sign_in
 from tui_messenger.services.service import MessengerService
@@ -40,7 +39,7 @@ class People:
         return db
 
     async def start(self, db: Database) -> MessengerService:
-        service = matrix_service(db, clock=ManualClock(datetime.now(UTC)))
+        service = matrix_service(db, clock=VirtualClock())
         assert service is not None
         assert isinstance(service.transport, MatrixTransport)
         service.transport._timeout_ms = 1000  # noqa: SLF001 - short long-polls: the test stops quickly
