@@ -172,3 +172,23 @@ def test_a_restart_without_a_port_answers_where_it_did(tmp_path: Path) -> None:
         taken.listen()
         assert _port_for(folder, None) != before
     assert _port_for(tmp_path / "new", None) > 0
+
+
+def test_a_port_left_in_time_wait_by_a_stopped_server_is_free_a_listened_one_is_not() -> None:
+    import socket
+
+    from tui_messenger.transport.matrix.homeserver import HomeserverError, free_port
+
+    server = socket.socket()
+    server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    port = server.getsockname()[1]
+    with pytest.raises(HomeserverError, match="in use"):
+        free_port(port)  # someone listens there
+    client = socket.create_connection(("127.0.0.1", port))
+    accepted, _ = server.accept()
+    accepted.close()  # the server's side closes first: its port's connection waits in TIME_WAIT
+    server.close()
+    client.close()
+    assert free_port(port) == port

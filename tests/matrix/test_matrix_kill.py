@@ -9,13 +9,12 @@ import os
 import signal
 import subprocess
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 
 from test_matrix_transport import PASSWORD, People, until
 
 from tui_messenger.bootstrap import matrix_service
-from tui_messenger.domain.clock import ManualClock
+from tui_messenger.domain.clock import VirtualClock
 from tui_messenger.services.matrix_accounts import sign_in
 from tui_messenger.store.database import open_database
 from tui_messenger.transport.matrix.homeserver import Homeserver
@@ -24,14 +23,13 @@ COUNT = 100
 
 SENDER = """
 import asyncio, sys
-from datetime import UTC, datetime
 from tui_messenger.bootstrap import matrix_service
-from tui_messenger.domain.clock import ManualClock
+from tui_messenger.domain.clock import VirtualClock
 from tui_messenger.store.database import open_database
 
 async def main(path, peer, count):
     db = open_database(path)
-    service = matrix_service(db, clock=ManualClock(datetime.now(UTC)))
+    service = matrix_service(db, clock=VirtualClock())
     service.transport._timeout_ms = 1000
     await service.start()
     chat = await service.open_chat(peer)
@@ -73,7 +71,7 @@ async def test_a_sender_killed_mid_way_doubles_and_loses_nothing(
 
         ben_db = open_database(ben_path)
         people.dbs.append(ben_db)
-        ben = matrix_service(ben_db, clock=ManualClock(datetime.now(UTC)))
+        ben = matrix_service(ben_db, clock=VirtualClock())
         assert ben is not None
         ben.transport._timeout_ms = 1000  # type: ignore[attr-defined]  # noqa: SLF001
         await ben.start()

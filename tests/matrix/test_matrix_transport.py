@@ -9,14 +9,13 @@ import json
 import urllib.error
 import urllib.request
 from collections.abc import AsyncIterator, Callable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tui_messenger.bootstrap import matrix_service
-from tui_messenger.domain.clock import ManualClock
+from tui_messenger.domain.clock import VirtualClock
 from tui_messenger.domain.models import MessageStatus
 from tui_messenger.services.matrix_accounts import sign_in
 from tui_messenger.services.service import MessengerService
@@ -40,7 +39,7 @@ class People:
         return db
 
     async def start(self, db: Database) -> MessengerService:
-        service = matrix_service(db, clock=ManualClock(datetime.now(UTC)))
+        service = matrix_service(db, clock=VirtualClock())
         assert service is not None
         assert isinstance(service.transport, MatrixTransport)
         service.transport._timeout_ms = 1000  # noqa: SLF001 - short long-polls: the test stops quickly
@@ -296,3 +295,32 @@ async def _direct(url: str, path: str, token: str) -> dict[str, Any] | None:
         return _get(url, path, token)
     except urllib.error.HTTPError:  # 404 until her client stored it
         return None
+
+
+async def test_a_server_that_does_not_answer_is_not_connected(people: People, unique_user: str) -> None:
+    """Connected means the server answered: else the app said "online" at every reconnect while the
+    server was down, and its offline line hardly ever showed."""
+    import dataclasses
+
+    from tui_messenger.domain.matrix_account import keys_folder
+    from tui_messenger.store.matrix_account import MatrixAccountRepository
+    from tui_messenger.transport.base import TransportClosed
+    from tui_messenger.transport.matrix.client import MatrixClient
+    from tui_messenger.transport.matrix.homeserver import free_port
+
+    db = await people.sign_up(unique_user + "b")
+    stored = MatrixAccountRepository(db).get()
+    assert stored is not None and stored.login is not None
+    gone = dataclasses.replace(stored.login, homeserver=f"http://127.0.0.1:{free_port()}")
+
+    async def open_client() -> MatrixClient:
+        client = MatrixClient(gone, keys_folder(db.path))
+        await client.open(check=False)
+        return client
+
+    transport = MatrixTransport(open_client)
+    try:
+        with pytest.raises(TransportClosed, match="cannot reach"):
+            await transport.connect(stored.login.user_id)
+    finally:
+        await transport.close()

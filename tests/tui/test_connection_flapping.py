@@ -37,8 +37,9 @@ async def test_a_flapping_connection_restyles_the_screen_a_few_times_only(tmp_pa
         await asyncio.sleep(CONNECTION_SHOWN_EVERY * 3)
         await pilot.pause()
         assert 1 <= len(toggles) <= 4, len(toggles)
-        assert screen.has_class("-offline") and "offline" in screen.sub_title
+        line = screen.query_one("#offline-line")
+        assert screen.has_class("-offline") and line.display and "Offline" in str(line.render())
         screen.post_message(msg.ConnectionChanged(online=True))
         await asyncio.sleep(CONNECTION_SHOWN_EVERY * 3)
         await pilot.pause()
-        assert not screen.has_class("-offline") and screen.sub_title == ""
+        assert not screen.has_class("-offline") and not line.display

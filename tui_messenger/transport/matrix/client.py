@@ -32,6 +32,7 @@ from nio import (
     Response,
     RoomSendResponse,
     SyncResponse,
+    WhoamiResponse,
 )
 
 from tui_messenger.domain.matrix_account import MatrixLogin
@@ -83,6 +84,12 @@ class MatrixClient:
             raise MatrixError("end-to-end encryption is not available: the key store did not load")
         if check:
             await whoami(self.login)
+
+    async def reachable(self) -> None:
+        """The server answers and still knows this device (MatrixError if not; revoked: sign in again)."""
+        resp = await call(self.login.homeserver, self.nio.whoami())
+        if not isinstance(resp, WhoamiResponse):
+            raise refusal("the server refused this device", self.login.homeserver, resp)
 
     @property
     def encrypted(self) -> bool:

@@ -12,13 +12,18 @@ matrix-nio: import this module lazily.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from nio import ReactionEvent, ReceiptEvent, RedactionEvent, RoomMessageText, TypingNoticeEvent
+from pydantic import ValidationError
 
 from tui_messenger.transport import wire
 from tui_messenger.transport.matrix.files import MEDIA_TYPES, file_frame
+
+log = logging.getLogger(__name__)
 
 MAX_ID = 200  # the wire's limit on ids and account ids
 
@@ -158,3 +163,15 @@ def ephemeral_frames(event: Any, room_id: str, me: str, peer: str, ids: Ids) -> 
                 )
         return frames
     return []
+
+
+def safely(convert: Callable[..., Any], *args: Any) -> list[wire.Frame]:
+    """A converted event as a list; an event whose fields break the wire's limits is left out (logged)."""
+    try:
+        result = convert(*args)
+    except (ValidationError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        log.warning("left out a Matrix event: %s", exc)
+        return []
+    if result is None:
+        return []
+    return list(result) if isinstance(result, list) else [result]

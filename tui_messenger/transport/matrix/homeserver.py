@@ -88,6 +88,9 @@ def free_port(port: int = 0) -> int:
     """`port` (any when 0) if nobody listens on it now (bound and released: another program may take it
     meanwhile); HomeserverError if it is taken."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        # as Synapse binds: connections of a server just stopped (TIME_WAIT) do not hold the port, a
+        # listener does (else a restart moved to another port, and every account lost its server)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind(("127.0.0.1", port))
         except OSError as exc:

@@ -23,7 +23,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,15 +33,13 @@ from tui_messenger.domain.private import FILE_MODE
 from tui_messenger.transport import wire
 from tui_messenger.transport.matrix.account import MatrixError, call
 from tui_messenger.transport.matrix.client import MatrixClient
+from tui_messenger.transport.matrix.events import Ids, safely, timeline_frame
 
 log = logging.getLogger(__name__)
 
 FILE_NAME = "locked-events.json"
 MAX_LOCKED = 5_000  # events kept waiting for a key; past it the oldest is given up (it stays "waiting")
 NOT_MESSAGES = frozenset({"m.replace", "m.annotation"})  # relations that change a message, not add one
-
-Convert = Callable[[Any, str, str], list[wire.Frame]]
-"""(event, room id, the other person) -> its frames (the transport's `timeline_frame`, made safe)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +135,7 @@ class LockedEvents:
             log.warning("left out a locked Matrix event: %s", exc)
             return []
 
-    def opened(self, client: MatrixClient, convert: Convert) -> list[wire.Frame]:
+    def opened(self, client: MatrixClient, ids: Ids) -> list[wire.Frame]:
         """The kept events whose key came since, opened, in the order they came: a message that stood
         waiting becomes an `UnlockFrame`; anything else is passed on as it would have been."""
         frames: list[wire.Frame] = []
@@ -149,7 +146,9 @@ class LockedEvents:
                 continue
             del self._held[event_id]
             self._saved = False
-            for frame in convert(decrypted, held.room_id, held.peer):
+            for frame in safely(
+                timeline_frame, decrypted, held.room_id, client.login.user_id, held.peer, ids
+            ):
                 if held.shown and isinstance(frame, wire.MessageFrame) and frame.id == event_id:
                     frames.append(wire.UnlockFrame(message=frame))
                 else:

@@ -28,7 +28,6 @@ from typing import Any
 from urllib.parse import quote
 
 from nio import MegolmEvent, RoomCreateResponse, RoomMessagesResponse, RoomSendResponse
-from pydantic import ValidationError
 
 from tui_messenger.domain.models import SERVER_ACCOUNT, Device
 from tui_messenger.transport import wire
@@ -38,6 +37,7 @@ from tui_messenger.transport.matrix.client import SYNC_TIMEOUT_MS, MatrixClient,
 from tui_messenger.transport.matrix.devices import devices_of
 from tui_messenger.transport.matrix.direct import DirectRooms, invited_directly
 from tui_messenger.transport.matrix.events import Ids, ephemeral_frames, timeline_frame
+from tui_messenger.transport.matrix.events import safely as _safely  # (moved there: locked.py uses it)
 from tui_messenger.transport.matrix.files import fetch, message_content
 from tui_messenger.transport.matrix.locked import LockedEvents
 from tui_messenger.transport.matrix.receipts import ReadMarkers
@@ -78,13 +78,14 @@ class MatrixTransport(Transport):
 
     async def connect(self, account_id: str, *, since: str | None = None) -> None:
         await self._stop_sync()
-        if self._client is None:
-            self._ended = ""  # a new sign-in, maybe: the end of the last one is over
-            try:
+        try:
+            if self._client is None:
+                self._ended = ""  # a new sign-in, maybe: the end of the last one is over
                 self._client = await self._open()
-            except MatrixError as exc:
-                raise self._closed(exc) from exc
-            self.locked.load(Path(self._client.nio.store_path))
+                self.locked.load(Path(self._client.nio.store_path))
+            await self._client.reachable()  # connected means the server answered, not only a task started
+        except MatrixError as exc:
+            raise self._closed(exc) from exc
         self._since = since
         self._queue = asyncio.Queue()
         self._task = asyncio.create_task(self._sync_loop(self._client, self._queue))
@@ -179,9 +180,7 @@ class MatrixTransport(Transport):
                 frames += _safely(timeline_frame, event, room_id, me, peer, self.ids)
             for event in update.ephemeral:
                 frames += _safely(ephemeral_frames, event, room_id, me, peer, self.ids)
-        return frames + self.locked.opened(
-            client, lambda event, room_id, peer: _safely(timeline_frame, event, room_id, me, peer, self.ids)
-        )
+        return frames + self.locked.opened(client, self.ids)
 
     def _peer_of(self, client: MatrixClient, room_id: str) -> str | None:
         room = client.nio.rooms.get(room_id)
@@ -385,15 +384,3 @@ class MatrixTransport(Transport):
             event = quote(self.ids.event(message_id), safe="")
             body = {"reason": reason, "score": -100}
             await client.request("POST", f"/rooms/{quote(room_id, safe='')}/report/{event}", body)
-
-
-def _safely(convert: Callable[..., Any], *args: Any) -> list[wire.Frame]:
-    """A converted event as a list; an event whose fields break the wire's limits is left out (logged)."""
-    try:
-        result = convert(*args)
-    except (ValidationError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        log.warning("left out a Matrix event: %s", exc)
-        return []
-    if result is None:
-        return []
-    return list(result) if isinstance(result, list) else [result]

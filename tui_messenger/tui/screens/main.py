@@ -49,9 +49,9 @@ LIST_REFRESH_DELAY = 0.05
 # The offline state follows the connection at most this often: a link flapping many times a second
 # (`--disconnect 1.0`) restyled the whole screen each time and its garbage grew RSS to 428 MB.
 CONNECTION_SHOWN_EVERY = 0.5
+OFFLINE = "Offline: connecting again… Messages you send wait in the outbox."
 EMPTY_STATE = "Choose a chat on the left, or press ctrl+p to find one."  # as the pane's (not imported yet)
-# Seconds from the first frame to mounting the pane, drawn while the process is idle (composing the pane at
-# once delayed the frame on a busy machine by ~40 ms).
+# Seconds from the first frame to mounting the pane (composed at once, it delayed a busy frame ~40 ms).
 PANE_AFTER = 0.1
 
 
@@ -106,6 +106,7 @@ class MainScreen(AttachedHitTest, Screen[None]):
         self.tools = AppTools(self, messenger)
 
     def compose(self) -> ComposeResult:
+        yield Static(Content(OFFLINE), id="offline-line")  # shown while `-offline` (app.tcss)
         with Horizontal(id="panes"):
             yield ChatList(now=self.now, id="chat-list")
             if self._defer_conversation:
@@ -320,7 +321,6 @@ class MainScreen(AttachedHitTest, Screen[None]):
     def _show_connection(self) -> None:
         """The latest connection state, once per CONNECTION_SHOWN_EVERY however often it changed."""
         self._connection_timer = None
-        self.sub_title = "" if self._online else "offline — messages wait in the outbox"
         self.set_class(not self._online, "-offline")
 
     def on_session_ended_sign_in_pressed(self) -> None:
