@@ -130,7 +130,9 @@ async def test_sign_in_again_inside_the_app_after_the_server_ended_the_session(
         )  # fmt: skip
         urllib.request.urlopen(request, timeout=10).close()  # signed out from elsewhere
         await _wait(pilot, lambda: pilot.app.screen.query("#session-sign-in"), what="the banner")
+        await _wait(pilot, lambda: pilot.app.screen.has_class("-offline"), what="offline")
         await pilot.pause()
+        assert not pilot.app.screen.query_one("#offline-line").display  # not "connecting again": it is not
 
         await pilot.click("#session-sign-in")
         dialog = await _wait(

@@ -33,6 +33,7 @@ class AppTools:
         """The network ended the session (`why`): the banner with "Sign in again", once."""
         if why and not self.screen.query(SessionEnded):
             self.screen.mount(SessionEnded(why), before=0)
+            self.screen.add_class("-ended")  # the "connecting again" line is not true now (app.tcss)
 
     @worker(group="sign-in", exclusive=True, failed="Not signed in")
     async def sign_in_again(self) -> None:
@@ -47,6 +48,7 @@ class AppTools:
         homeserver, user_id = account
         if await self.screen.app.push_screen_wait(SignInModal(homeserver, user_id, self._attempt)):
             await self.screen.query(SessionEnded).remove()
+            self.screen.remove_class("-ended")
             self._say(f"Signed in again as {clean_name(user_id)}.")
 
     async def _attempt(self, password: str) -> str | None:
