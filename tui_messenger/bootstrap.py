@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from tui_messenger.store.database import Database
     from tui_messenger.store.preflight import Preflight
     from tui_messenger.transport.fake import World
+    from tui_messenger.transport.matrix.client import MatrixClient
     from tui_messenger.tui.app import MessengerApp
 
 
@@ -193,6 +194,7 @@ def _service(
     network running `world` (loaded only then)."""
     matrix = matrix_service(db, clock=clock, downloads=run.downloads)
     if matrix is not None:
+        quiet_network_logs()
         return matrix
     return build_messenger(
         db,
@@ -213,14 +215,39 @@ def matrix_service(db: Database, *, clock: Clock, downloads: Path | None = None)
     stored = MatrixAccountRepository(db).get()
     if stored is None:
         return None
-    from tui_messenger.services.matrix_accounts import open_client
+    from tui_messenger.services.matrix_accounts import AccountError, open_client
     from tui_messenger.services.service import MessengerService
+    from tui_messenger.transport.matrix.account import MatrixError
     from tui_messenger.transport.matrix.transport import MatrixTransport
 
-    transport = MatrixTransport(lambda: open_client(db, check=False))
+    async def open_device() -> MatrixClient:
+        try:
+            return await open_client(db, check=False)
+        except AccountError as exc:  # signed out on this device (`logout`): only signing in again helps
+            raise MatrixError(f"{stored.user_id} is not signed in on this device", revoked=True) from exc
+
+    transport = MatrixTransport(open_device)
     return MessengerService(
         db, transport, clock=clock, user_id=stored.user_id, downloads=downloads, show_refusals=False
     )
+
+
+def quiet_network_logs() -> None:
+    """nio's warnings, and the messenger's own about the network, to the log file, never the terminal
+    (Matrix only: the fake network has neither)."""
+    import logging
+
+    from tui_messenger.folders import log_file
+    from tui_messenger.transport.matrix.account import route_logs
+
+    try:
+        route_logs(log_file())
+    except OSError:  # no log file: the warnings are dropped rather than painted on the screen
+        logging.getLogger("nio").addHandler(logging.NullHandler())
+        logging.getLogger("nio").propagate = False
+    ours = logging.getLogger("tui_messenger")
+    if not ours.handlers:  # (still propagating: a test's log capture sees them too)
+        ours.addHandler(logging.getLogger("nio").handlers[0])
 
 
 def build_app(

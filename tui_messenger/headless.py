@@ -14,8 +14,10 @@ from tui_messenger.bootstrap import (
     load_world,
     matrix_service,
     open_store,
+    quiet_network_logs,
     resumed_clock,
 )
+from tui_messenger.domain.events import ConnectionChanged
 from tui_messenger.settings import AppSettings
 
 if TYPE_CHECKING:
@@ -31,9 +33,11 @@ async def headless_messenger(settings: AppSettings) -> AsyncIterator[MessengerSe
     db = open_store(settings.db_path, exclusive=False)
     try:
         now = resumed_clock(db.path, speed=1.0).now()  # the tester's clock, its stored jumps included
-        service = matrix_service(db, clock=ManualClock(now)) or build_messenger(
-            db, load_world(settings.scenario), clock=ManualClock(now)
-        )
+        service = matrix_service(db, clock=ManualClock(now))
+        if service is not None:
+            quiet_network_logs()
+        else:
+            service = build_messenger(db, load_world(settings.scenario), clock=ManualClock(now))
         if service.settings.sync_token() is None:
             await service.start()
             try:
@@ -48,9 +52,24 @@ async def headless_messenger(settings: AppSettings) -> AsyncIterator[MessengerSe
 async def _until_synced(service: MessengerService, *, timeout: float = 30.0) -> None:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
+    ended: list[str] = []  # the network ended the session (Matrix: a revoked token): no waiting for it
+    unsubscribe = service.subscribe(
+        lambda e: ended.append(e.ended) if isinstance(e, ConnectionChanged) and e.ended else None
+    )
+    try:
+        await _wait_synced(service, deadline, ended)
+    finally:
+        unsubscribe()
+
+
+async def _wait_synced(service: MessengerService, deadline: float, ended: list[str]) -> None:
+    loop = asyncio.get_running_loop()
     while not (service.settings.sync_token() is not None and service.idle):
+        if ended:
+            again = "sign in again: tui-messenger logout --local, then tui-messenger login"
+            raise BootError(f"{ended[0]}; {again}", exit_code=2)
         if loop.time() > deadline:
-            raise BootError("the fake network did not finish its first sync", exit_code=1)
+            raise BootError("the network did not finish its first sync", exit_code=1)
         service.progress.clear()
         try:
             await asyncio.wait_for(service.progress.wait(), timeout=0.5)

@@ -365,3 +365,23 @@ def test_the_password_is_asked_for_without_echo(
     assert code == 0, shown
     assert b"typed-secret" not in shown and user.encode() in shown
     assert account_row(db) is not None
+
+
+def test_a_revoked_token_or_a_signed_out_database_is_one_line_at_the_command_line(
+    synapse: Homeserver, unique_user: str, tmp_path: Path
+) -> None:
+    """A subcommand on an account the server no longer knows says so in one line (exit 2), without
+    waiting, and nio's own complaint goes to the log file, not the terminal."""
+    user = f"@{unique_user}:localhost"
+    db = tmp_path / "gone.db"
+    assert run_cli("login", synapse.url, user, "--register", "--db", str(db), cache=tmp_path).returncode == 0
+    row = account_row(db)
+    assert row is not None
+    api(synapse.url, "/_matrix/client/v3/logout", str(row["access_token"]), {})  # ended elsewhere
+    line = one_line(run_cli("--db", str(db), "report", cache=tmp_path, password=None), user, "sign in again")
+    assert "ended the session" in line
+    assert "user_id" in (tmp_path / "messenger.log").read_text()  # nio's "Error validating response"
+    assert run_cli("logout", "--local", "--db", str(db), cache=tmp_path, password=None).returncode == 0
+    one_line(
+        run_cli("--db", str(db), "export", "anyone", cache=tmp_path, password=None), user, "not signed in"
+    )
