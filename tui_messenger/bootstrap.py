@@ -215,9 +215,10 @@ def matrix_service(db: Database, *, clock: Clock, downloads: Path | None = None)
         return None
     from tui_messenger.services.matrix_accounts import open_client
     from tui_messenger.services.service import MessengerService
+    from tui_messenger.store.matrix_memory import MatrixMemoryRepository
     from tui_messenger.transport.matrix.transport import MatrixTransport
 
-    transport = MatrixTransport(lambda: open_client(db, check=False))
+    transport = MatrixTransport(lambda: open_client(db, check=False), memory=MatrixMemoryRepository(db))
     return MessengerService(
         db, transport, clock=clock, user_id=stored.user_id, downloads=downloads, show_refusals=False
     )

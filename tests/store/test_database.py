@@ -95,7 +95,7 @@ def test_a_version_1_database_gains_the_mute_duration(tmp_path: Path) -> None:
     db = open_database(path)
     with db.read() as session:
         raw = session.connection().connection.dbapi_connection
-        assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
         assert "muted_until" in {row[1] for row in raw.execute("PRAGMA table_info(chats)")}
     db.close()
 
@@ -129,7 +129,7 @@ def test_a_version_2_database_gains_reactions_edits_deletions_and_files(tmp_path
     db = open_database(path)
     with db.read() as session:
         raw = session.connection().connection.dbapi_connection
-        assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
         columns = {row[1]: row for row in raw.execute("PRAGMA table_info(messages)")}
         assert {"edited_at", "deleted_at", "hidden"} <= set(columns)
         assert raw.execute("SELECT body, hidden, edited_at FROM messages").fetchall() == [("kept", 0, None)]
@@ -150,7 +150,7 @@ def test_a_version_3_database_gains_the_matrix_account_table(tmp_path: Path) -> 
     db = open_database(path)
     with db.read() as session:
         raw = session.connection().connection.dbapi_connection
-        assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
         columns = {row[1] for row in raw.execute("PRAGMA table_info(matrix_account)")}
         assert {"homeserver", "user_id", "device_id", "access_token", "pickle_key"} <= columns
         with pytest.raises(sqlite3.IntegrityError):  # one account per database

@@ -72,6 +72,7 @@ MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     2: _v2_mute_until,
     3: _v3_content,
     4: _v3_content,  # the Matrix account (`matrix_account`): a new table, added the same way
+    5: _v3_content,  # what a Matrix device remembers across restarts (`matrix_events`, `matrix_rooms`)
 }
 
 

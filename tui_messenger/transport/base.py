@@ -44,3 +44,12 @@ class Transport(ABC):
     async def report(self, account_id: str, message_ids: Sequence[str], reason: str) -> None:  # noqa: B027
         """Report `account_id` and its messages to the network's operators, where it has any. Without them,
         nothing: the report and its evidence are kept in the database either way."""
+
+    async def older(
+        self, account_id: str, before_message_id: str | None, limit: int
+    ) -> tuple[list[bytes], bool]:
+        """Older history of the chat with `account_id` than the network gave so far (the services hold
+        nothing before `before_message_id`): up to `limit` events as encoded frames, oldest first, and
+        whether the network may hold more still. A network that keeps no history (the fake peer sends
+        everything) has nothing more. Raises TransportClosed when disconnected."""
+        return [], False

@@ -9,6 +9,9 @@ here, so no caller can get them wrong:
   response arrives, it could run ahead of the database and skip a batch after a crash;
 - nio keeps no rooms across runs, so the first sync of a run asks for the full state (else `room_send`
   finds "no such room"); later ones are incremental;
+- every sync asks for at most `TIMELINE_LIMIT` events per room (a filter): the first sync of a new login
+  is small however long the rooms are; older history is paged from the server when a chat asks for it
+  (history.py), never downloaded whole at login;
 - after each sync, the encryption housekeeping that nio's `sync_forever` would do (keys up, devices
   queried, one-time keys claimed, to-device messages out);
 - `send_text` refuses an encrypted room unless nio will encrypt (`olm` and a known encrypted room), and
@@ -44,6 +47,8 @@ from tui_messenger.transport.matrix.account import (
 )
 
 SYNC_TIMEOUT_MS = 30_000  # a long poll: the server answers at once when there is news
+TIMELINE_LIMIT = 30  # events per room and sync (the server's default is 10); the rest is paged on demand
+SYNC_FILTER: dict[str, Any] = {"room": {"timeline": {"limit": TIMELINE_LIMIT}}}
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +97,9 @@ class MatrixClient:
         call of a run. Raises MatrixError (revoked: sign in again)."""
         full = not self._synced
         self.nio.next_batch = None  # the position is `since`, from the database, never nio's memory
-        request = self.nio.sync(timeout=timeout_ms, since=since, full_state=full or None)
+        request = self.nio.sync(
+            timeout=timeout_ms, sync_filter=SYNC_FILTER, since=since, full_state=full or None
+        )
         # nio sends a full-state sync with no time limit at all: a server that stalls would hang it
         resp = await call(self.login.homeserver, asyncio.wait_for(request, timeout_ms / 1000 + self.timeout))
         if not isinstance(resp, SyncResponse):
