@@ -88,7 +88,9 @@ def matrix(folder: Path, empty: Path, sizes: Any) -> Result:
         latency = asyncio.run(_latencies(url, home, stamp, sends))
         path = asyncio.run(_account(url, home, f"start{stamp}"))
         startup = _startup(path, empty, home, sizes.runs, _pty_run, SCREEN_MARK)
-        first_screen = matrix_first_screen.first_screen(url, home, stamp, sizes, _pty_run, _env(home))
+        first_screen = matrix_first_screen.first_screen(
+            url, home, stamp, sizes, _pty_run, _env(home), SCREEN_MARK
+        )
     return {
         "latency": latency,
         "first_screen": first_screen,

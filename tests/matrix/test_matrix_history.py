@@ -26,7 +26,7 @@ from tui_messenger.services.service import MessengerService
 from tui_messenger.store.database import Database, open_database
 from tui_messenger.store.matrix_memory import MatrixMemoryRepository
 from tui_messenger.transport import wire
-from tui_messenger.transport.matrix.client import TIMELINE_LIMIT
+from tui_messenger.transport.matrix.client import FIRST_TIMELINE_LIMIT as FIRST
 from tui_messenger.transport.matrix.homeserver import Homeserver
 from tui_messenger.transport.matrix.transport import MatrixTransport
 
@@ -83,11 +83,11 @@ async def older_pages(service: MessengerService, chat_id: int) -> list[str]:
 async def test_a_new_login_takes_only_the_newest_events_and_pages_the_rest_when_scrolled_back(
     people: People, unique_user: str
 ) -> None:
-    anna_id, written = await long_chat(people, unique_user, 2 * TIMELINE_LIMIT + 50)
+    anna_id, written = await long_chat(people, unique_user, 2 * FIRST + 50)
     _db, ben = await fresh_login(people, unique_user + "b")
     await until(lambda: stored(ben, anna_id))
     await ben.wait_idle()
-    assert await stored(ben, anna_id) == written[-TIMELINE_LIMIT:]  # the first sync: its filter's limit
+    assert await stored(ben, anna_id) == written[-FIRST:]  # the first sync: its filter's limit
     summary = await ben.chat_for_account(anna_id)
     assert summary is not None
     unread = summary.chat.unread_count
@@ -102,7 +102,7 @@ async def test_a_new_login_takes_only_the_newest_events_and_pages_the_rest_when_
 async def test_paging_goes_on_after_a_restart_from_where_it_was_and_stops_at_the_start(
     people: People, unique_user: str
 ) -> None:
-    anna_id, written = await long_chat(people, unique_user, 4 * TIMELINE_LIMIT + 200)
+    anna_id, written = await long_chat(people, unique_user, 4 * FIRST + 200)
     db, ben = await fresh_login(people, unique_user + "b")
     await until(lambda: stored(ben, anna_id))
     summary = await ben.chat_for_account(anna_id)
@@ -111,7 +111,7 @@ async def test_paging_goes_on_after_a_restart_from_where_it_was_and_stops_at_the
     first = newest[0]
     assert first.id is not None
     page = await ben.page_before(summary.chat.id, PageCursor(first.position, first.id), limit=50)
-    assert [m.body for m in page] == written[-TIMELINE_LIMIT - 50 : -TIMELINE_LIMIT]
+    assert [m.body for m in page] == written[-FIRST - 50 : -FIRST]
     before_restart = set(await stored(ben, anna_id))
 
     await people.stop(ben)  # a new run: a new transport on the same database
