@@ -26,7 +26,7 @@ from tui_messenger.services.service import MessengerService
 from tui_messenger.store.database import Database, open_database
 from tui_messenger.store.matrix_memory import MatrixMemoryRepository
 from tui_messenger.transport import wire
-from tui_messenger.transport.matrix.client import FIRST_TIMELINE_LIMIT as FIRST
+from tui_messenger.transport.matrix.early_sync import FIRST_TIMELINE_LIMIT as FIRST
 from tui_messenger.transport.matrix.homeserver import Homeserver
 from tui_messenger.transport.matrix.transport import MatrixTransport
 

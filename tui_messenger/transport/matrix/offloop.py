@@ -30,12 +30,14 @@ class OffLoopClient(AsyncClient):  # type: ignore[misc]  # nio has no type hints
         if response_class not in OFF_LOOP or transport_response.content_type != "application/json":
             return await super().create_matrix_response(response_class, transport_response, data, save_to)
         body = await transport_response.read()
-        resp: Response = await asyncio.to_thread(_build, response_class, body, data or ())
+        resp: Response = await asyncio.to_thread(build_response, response_class, body, data or ())
         resp.transport_response = transport_response
         return resp
 
 
-def _build(response_class: Any, body: bytes, data: tuple[Any, ...]) -> Response:
+def build_response(  # in a worker thread: pure parsing
+    response_class: Any, body: bytes, data: tuple[Any, ...]
+) -> Response:
     try:
         parsed = json.loads(body)
     except ValueError:
