@@ -4,6 +4,7 @@ the network (services/history.py) and they go on top; an empty answer ends the a
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from app_helpers import SIZE, make_app, open_chat_by_keyboard, settle
@@ -52,3 +53,25 @@ async def test_a_short_chat_asks_for_older_messages_when_it_opens_and_shows_them
         view.action_first()
         await settle(pilot)
         assert asked == [40 - NEWEST]
+
+
+async def test_a_chat_opened_at_its_oldest_message_gets_the_older_page_on_top_without_a_key() -> None:
+    m, chat_id, asked = world()
+    newest = await FakeMessenger.latest_page(m, chat_id, limit=NEWEST)
+    unread = [msg for msg in newest if not msg.outgoing]
+    assert unread[0] is newest[0]  # the oldest stored message is the first unread: the chat opens there
+    m.chats[chat_id] = replace(m.chats[chat_id], unread_count=len(unread))
+
+    async def around(chat_id: int, message_id: str, *, limit: int = 50) -> Any:
+        return newest  # all the database holds around it
+
+    m.page_around = around  # type: ignore[method-assign]
+    async with make_app(m).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_chat_by_keyboard(pilot, chat_id)
+        await settle(pilot)
+        view = pilot.app.screen.query_one(MessageView)
+        assert asked == [40 - NEWEST]  # asked as it opened
+        assert len(view.messages) == 40  # and put on top at once: the reader was at the top already
+        assert [msg.message_id for msg in view.messages[-NEWEST:]] == [msg.message_id for msg in newest]
+        assert view.selected_message is not None and view.selected_message.message_id == newest[0].message_id
