@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from tui_messenger.store.preflight import Preflight
     from tui_messenger.transport.fake import World
     from tui_messenger.transport.matrix.client import MatrixClient
+    from tui_messenger.transport.matrix.early_sync import EarlySync
     from tui_messenger.tui.app import MessengerApp
 
 
@@ -166,6 +167,9 @@ class Deferred:
     def service(self, settings: AppSettings, run: Resolved, clock: Clock) -> MessengerService:
         # The history's integrity check in its own thread (sqlite3 releases the GIL) while this one
         # imports SQLAlchemy and pydantic; the database is opened, and so written, only once it passed.
+        from tui_messenger.services.early_sync import early_sync  # (the standard library only)
+
+        early = early_sync(self.checked.path)  # a Matrix account's first sync: the server works meanwhile
         with ThreadPoolExecutor(max_workers=1) as verifier:
             verified = verifier.submit(self.checked.verify)
             import tui_messenger.services.service  # noqa: F401 - imported while it checks
@@ -175,7 +179,7 @@ class Deferred:
         db = open_database(self.checked.path, checked=self.checked)
         self.opened.append(db)
         world = self.world
-        service = _service(db, lambda: world or load_world(settings.scenario), settings, run, clock)
+        service = _service(db, lambda: world or load_world(settings.scenario), settings, run, clock, early)
         from tui_messenger.tui.quiet_gc import tune_gc  # imported with the screens already
 
         tune_gc()  # everything imported and built: what exists now lives as long as the app
@@ -188,11 +192,16 @@ class Deferred:
 
 
 def _service(
-    db: Database, world: Callable[[], World], settings: AppSettings, run: Resolved, clock: Clock
+    db: Database,
+    world: Callable[[], World],
+    settings: AppSettings,
+    run: Resolved,
+    clock: Clock,
+    early: EarlySync | None = None,
 ) -> MessengerService:
     """The service on `db`: over Matrix when the database belongs to a Matrix account, else over the fake
     network running `world` (loaded only then)."""
-    matrix = matrix_service(db, clock=clock, downloads=run.downloads)
+    matrix = matrix_service(db, clock=clock, downloads=run.downloads, early=early)
     if matrix is not None:
         quiet_network_logs()
         return matrix
@@ -207,7 +216,9 @@ def _service(
     )
 
 
-def matrix_service(db: Database, *, clock: Clock, downloads: Path | None = None) -> MessengerService | None:
+def matrix_service(
+    db: Database, *, clock: Clock, downloads: Path | None = None, early: EarlySync | None = None
+) -> MessengerService | None:
     """The service over the database's Matrix account (its device opened when the service connects), or
     None when the database is the demo world's. nio is imported only here, after the first frame."""
     from tui_messenger.store.matrix_account import MatrixAccountRepository
@@ -217,16 +228,17 @@ def matrix_service(db: Database, *, clock: Clock, downloads: Path | None = None)
         return None
     from tui_messenger.services.matrix_accounts import AccountError, open_client
     from tui_messenger.services.service import MessengerService
+    from tui_messenger.store.matrix_memory import MatrixMemoryRepository
     from tui_messenger.transport.matrix.account import MatrixError
     from tui_messenger.transport.matrix.transport import MatrixTransport
 
     async def open_device() -> MatrixClient:
-        try:
-            return await open_client(db, check=False)
+        try:  # `early`: the first sync already asked for (early_sync)
+            return await open_client(db, check=False, early=early)
         except AccountError as exc:  # signed out on this device (`logout`): only signing in again helps
             raise MatrixError(f"{stored.user_id} is not signed in on this device", revoked=True) from exc
 
-    transport = MatrixTransport(open_device)
+    transport = MatrixTransport(open_device, memory=MatrixMemoryRepository(db))
     return MessengerService(
         db, transport, clock=clock, user_id=stored.user_id, downloads=downloads, show_refusals=False
     )

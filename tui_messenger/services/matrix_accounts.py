@@ -17,6 +17,7 @@ from tui_messenger.store.matrix_account import MatrixAccountRepository
 from tui_messenger.transport.matrix import account as matrix
 from tui_messenger.transport.matrix.account import MatrixError
 from tui_messenger.transport.matrix.client import MatrixClient
+from tui_messenger.transport.matrix.early_sync import EarlySync
 
 
 class AccountError(Exception):
@@ -74,14 +75,16 @@ async def sign_out(db: Database, *, local_only: bool = False) -> str:
     return stored.user_id
 
 
-async def open_client(db: Database, *, check: bool = True) -> MatrixClient:
+async def open_client(db: Database, *, check: bool = True, early: EarlySync | None = None) -> MatrixClient:
     """The signed-in device of this database, opened (its token checked with the server unless not
-    `check`). AccountError when not signed in; MatrixError when the server refuses (`revoked`: the
-    session ended elsewhere, sign in again) or cannot be reached."""
+    `check`; `early`: its first sync, already asked for). AccountError when not signed in; MatrixError
+    when the server refuses (`revoked`: the session ended elsewhere, sign in again) or cannot be
+    reached."""
     stored = MatrixAccountRepository(db).get()
     if stored is None or stored.login is None:
         raise AccountError(f"{db.path} is not signed in to a Matrix account")
     client = MatrixClient(stored.login, keys_folder(db.path))
+    client.early = early
     try:
         await client.open(check=check)
     except BaseException:

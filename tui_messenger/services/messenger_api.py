@@ -7,6 +7,7 @@ import asyncio
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol
 
 from tui_messenger.domain.clock import to_ms
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from tui_messenger.domain.clock import Clock
+    from tui_messenger.services.history import NetworkHistory
     from tui_messenger.services.hub import EventHub
     from tui_messenger.services.outbox import Outbox
     from tui_messenger.services.reactions import ReactionService
@@ -81,6 +83,7 @@ class MessengerApi:
     reaction_repo: ReactionRepository
     reacting: ReactionService
     outbox: Outbox
+    history: NetworkHistory
     safety: Safety
     blocked_ids: BlockList
     _check: LooksLike
@@ -148,7 +151,9 @@ class MessengerApi:
         return await self._page(self.messages.latest_page, chat_id=chat_id, limit=limit)
 
     async def page_before(self, chat_id: int, cursor: PageCursor, *, limit: int = 50) -> list[ChatMessage]:
-        return await self._page(self.messages.page_before, chat_id=chat_id, cursor=cursor, limit=limit)
+        """From the database; past its oldest message, from the network's history (services/history.py)."""
+        read = partial(self._page, self.messages.page_before, chat_id=chat_id, cursor=cursor, limit=limit)
+        return await self.history.page(chat_id, read, limit=limit)
 
     async def page_after(self, chat_id: int, cursor: PageCursor, *, limit: int = 50) -> list[ChatMessage]:
         """The `limit` messages just newer than `cursor`, oldest first (scrolling down after a jump)."""

@@ -83,7 +83,9 @@ class Messenger(Protocol):
         ...
 
     async def page_before(self, chat_id: int, cursor: PageCursor, *, limit: int = 50) -> list[ChatMessage]:
-        """The `limit` messages just older than `cursor`, oldest first (keyset page)."""
+        """The `limit` messages just older than `cursor`, oldest first (keyset page). Past the oldest
+        message the database holds, older history is read from the network first where it keeps any
+        (Matrix); fewer than `limit`: nothing older anywhere."""
         ...
 
     async def page_around(self, chat_id: int, message_id: str, *, limit: int = 50) -> list[ChatMessage]:

@@ -37,7 +37,7 @@ from tui_messenger.services.hub import EventHub
 from tui_messenger.services.receive_units import Unit, Waiting, arriving, store_units
 from tui_messenger.store.chats import ChatRepository
 from tui_messenger.store.convert import clean_name, preview
-from tui_messenger.store.ingest import BatchItem, BatchResult, Dropped, IngestRepository, SyncToken
+from tui_messenger.store.ingest import BatchItem, BatchResult, Dropped, Incoming, IngestRepository, SyncToken
 from tui_messenger.transport import wire
 from tui_messenger.transport.base import Transport, TransportClosed
 
@@ -89,6 +89,7 @@ class Receiver:
         # runs in the store thread and its item is applied in the batch's transaction, in arrival order.
         self.converters: dict[type, Callable[[Any], BatchItem | None]] = dict(converters or {})
         self.waiting = Waiting()  # changes that overtook their message (services/receive_units.py)
+        self._handling = asyncio.Lock()  # one batch at a time: the sync's and older history's
 
     def convert(self, raws: Sequence[bytes]) -> tuple[list[Unit], list[wire.TypingFrame]]:
         """Decode a batch: one unit (ack key, store items) per frame, and typing frames to show. A frame
@@ -131,19 +132,23 @@ class Receiver:
         return []  # presence and preference frames from the network carry nothing to store
 
     def _decode_and_store(
-        self, raws: Sequence[bytes]
+        self, raws: Sequence[bytes], history: bool = False
     ) -> tuple[BatchResult, list[str], list[wire.TypingFrame], list[bytes]]:
         """In the store thread: decoding thousands of frames must not hold the event loop either, nor
         encoding their receipts (pydantic builds and dumps each: ~30 ms of the loop per 500). Changes of
         messages this batch brings that were waiting go in after them."""
         units, typing = self.convert(raws)
+        if history:
+            for item in (item for unit in units for item in unit.items if isinstance(item, Incoming)):
+                item.history = True
         brought = arriving(units)
         result, keys = self._store_units(units + self.waiting.take(brought))
         if again := self.waiting.take(brought):  # changes that came before their message in this batch
             later, more = self._store_units(again)
             result.merge(later)
             keys += more
-        return result, list(dict.fromkeys(keys)), typing, self._receipt_frames(result)
+        receipts = [] if history else self._receipt_frames(result)
+        return result, list(dict.fromkeys(keys)), typing, receipts
 
     def _store_units(self, units: list[Unit]) -> tuple[BatchResult, list[str]]:
         """Store units; returns what was done and the keys to ack. Changes whose message is not stored
@@ -176,13 +181,19 @@ class Receiver:
                 delay *= 2
         raise AssertionError("unreachable")
 
-    async def handle(self, raws: Sequence[bytes]) -> BatchResult:
-        result, keys, typing, receipts = await asyncio.to_thread(self._decode_and_store, raws)
-        self._unsent_acks.extend(keys)
-        await self.flush_acks()
-        await self._receipts(receipts)
-        await self._publish(result, typing)
-        return result
+    async def handle(self, raws: Sequence[bytes], *, history: bool = False) -> BatchResult:
+        """Store and publish a batch. `history`: older messages the network read back for a chat that
+        asked (services/history.py): never unread, notified or receipted, and not told as new (they are
+        older than what the chat shows: its page reads them)."""
+        async with self._handling:
+            result, keys, typing, receipts = await asyncio.to_thread(self._decode_and_store, raws, history)
+            self._unsent_acks.extend(keys)
+            await self.flush_acks()
+            await self._receipts(receipts)
+            if history:
+                result.added, result.notify = [], []
+            await self._publish(result, typing)
+            return result
 
     async def flush_acks(self) -> bool:
         """Send every ack not sent yet. Without this, frames stored just before a disconnect are sent

@@ -28,6 +28,7 @@ from tui_messenger.services.consent_actions import Preferences, Promotions, refu
 from tui_messenger.services.edits import MessageEdits, inbound_converters
 from tui_messenger.services.errors import MessengerError
 from tui_messenger.services.files_api import FileSending
+from tui_messenger.services.history import NetworkHistory
 from tui_messenger.services.hub import EventHub
 from tui_messenger.services.messenger_api import LooksLike, MessengerApi
 from tui_messenger.services.outbox import Outbox
@@ -121,6 +122,7 @@ class MessengerService(MessengerApi):
             },
             on_directory=lambda: self._tasks_add(self.refresh_verified()),
         )  # fmt: skip
+        self.history = NetworkHistory(transport=transport, chats=self.chats, receiver=self.receiver)
         self.outbox = Outbox(
             repo=self.outbox_repo, transport=transport, clock=clock, hub=self.hub,
             policy=retry or RetryPolicy(), online=lambda: self.online, on_pass=self.progress.set,

@@ -71,6 +71,7 @@ class Incoming:
     reply_to: str | None = None
     client_txn_id: str | None = None  # only the user's own messages keep it
     attachment: StoredFile | None = None  # a document's checked bytes, stored with the message
+    history: bool = False  # older history read back from the network: never unread, never notified
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,7 +208,7 @@ def ingest_messages(
         if out_max and out_max >= last_activity:
             unread = 0  # the user wrote after everything stored (from another device): the chat was read
         cutoff = max(last_out, out_max)
-        new_unread = sum(1 for i in group if i.direction == IN and i.timestamp > cutoff)
+        new_unread = sum(1 for i in group if i.direction == IN and i.timestamp > cutoff and not i.history)
         newest = group[-1]
         summary = None
         if newest.timestamp >= last_activity:

@@ -74,6 +74,7 @@ MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     4: _v3_content,  # the Matrix account (`matrix_account`): a new table, added the same way
     5: _v3_content,  # a file still on the network (`attachments.source`): a new column, added the same way
     6: _v3_content,  # accounts.encrypted: the network says the chat is end-to-end encrypted
+    7: _v3_content,  # what a Matrix device remembers across restarts (`matrix_events`, `matrix_rooms`)
 }
 
 

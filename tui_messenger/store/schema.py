@@ -36,9 +36,9 @@ FTS_DDL = (
 TABLES = frozenset(
     {
         "accounts", "action_outbox", "attachments", "blocks", "chats", "consents", "contacts", "feedback",
-        "fts_pause", "matrix_account", "message_fts", "message_fts_config", "message_fts_data",
-        "message_fts_docsize", "message_fts_idx", "messages", "outbox", "reactions", "report_evidence",
-        "reports", "settings",
+        "fts_pause", "matrix_account", "matrix_events", "matrix_rooms", "message_fts", "message_fts_config",
+        "message_fts_data", "message_fts_docsize", "message_fts_idx", "messages", "outbox", "reactions",
+        "report_evidence", "reports", "settings",
     }
 )  # fmt: skip
 INDEXES = frozenset(

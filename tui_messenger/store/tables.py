@@ -228,5 +228,33 @@ class MatrixAccountRow(SQLModel, table=True):
     signed_in_at: int = 0
 
 
+class MatrixEventRow(SQLModel, table=True):
+    """Events the Matrix device must know by id across restarts (domain/matrix_memory.py): the user's own
+    messages sent from this device (`message_id`: the id the services know them by) and reactions
+    (`sender` put `reaction_key` on event `target`)."""
+
+    __tablename__ = "matrix_events"
+
+    event_id: str = Field(primary_key=True)
+    room_id: str = ""
+    message_id: str | None = None
+    at: int = 0
+    sender: str | None = None
+    target: str | None = None
+    reaction_key: str | None = None
+
+
+class MatrixRoomRow(SQLModel, table=True):
+    """A Matrix room's history position: the token older history is paged from, whether the room's start
+    was read, and the server time of the other person's newest read receipt."""
+
+    __tablename__ = "matrix_rooms"
+
+    room_id: str = Field(primary_key=True)
+    older: str | None = None
+    complete: bool = False
+    read_up_to: int = -1
+
+
 # Full-text search over bodies (FTS_DDL): in store/schema.py, which the checks before opening read without
 # importing SQLAlchemy.

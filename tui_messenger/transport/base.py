@@ -62,3 +62,12 @@ class Transport(ABC):
         has one. Raises FileUnavailable with a line fit to show; a network that sends files inline (the
         fake peer) keeps none elsewhere."""
         raise FileUnavailable("this network keeps no files to download")
+
+    async def older(
+        self, account_id: str, before_message_id: str | None, limit: int
+    ) -> tuple[list[bytes], bool]:
+        """Older history of the chat with `account_id` than the network gave so far (the services hold
+        nothing before `before_message_id`): up to `limit` events as encoded frames, oldest first, and
+        whether the network may hold more still. A network that keeps no history (the fake peer sends
+        everything) has nothing more. Raises TransportClosed when disconnected."""
+        return [], False

@@ -9,6 +9,11 @@ here, so no caller can get them wrong:
   response arrives, it could run ahead of the database and skip a batch after a crash;
 - nio keeps no rooms across runs, so the first sync of a run asks for the full state (else `room_send`
   finds "no such room"); later ones are incremental;
+- every sync asks for a small timeline per room (a filter, early_sync.py): the first sync of a new login
+  takes `FIRST_TIMELINE_LIMIT` events per room however long the rooms are (older history is paged from the
+  server when a chat asks for it, history.py: never downloaded whole at login); later ones
+  `TIMELINE_LIMIT`, so that coming back after a while seldom needs the gap read back. The first sync of a
+  run may have been asked for before nio was imported (`early`): its answer is built as nio would;
 - after each sync, the encryption housekeeping that nio's `sync_forever` would do (keys up, devices
   queried, one-time keys claimed, to-device messages out);
 - `send_text` refuses an encrypted room unless nio will encrypt (`olm` and a known encrypted room), and
@@ -44,6 +49,8 @@ from tui_messenger.transport.matrix.account import (
     refusal,
     whoami,
 )
+from tui_messenger.transport.matrix.early_sync import EarlySync, sync_filter
+from tui_messenger.transport.matrix.offloop import build_response
 
 SYNC_TIMEOUT_MS = 30_000  # a long poll: the server answers at once when there is news
 
@@ -75,6 +82,7 @@ class MatrixClient:
             **extra,
         )
         self._synced = False
+        self.early: EarlySync | None = None  # the first sync, asked for before nio was imported
         self._keys = asyncio.Lock()  # one key upkeep at a time: nio refuses a second query in flight
 
     async def open(self, *, check: bool = True) -> None:
@@ -103,9 +111,20 @@ class MatrixClient:
         `upkeep()` itself, after it has handed the batch on (so a message is not held up by key upkeep)."""
         full = not self._synced
         self.nio.next_batch = None  # the position is `since`, from the database, never nio's memory
-        request = self.nio.sync(timeout=timeout_ms, since=since, full_state=full or None)
-        # nio sends a full-state sync with no time limit at all: a server that stalls would hang it
-        resp = await call(self.login.homeserver, asyncio.wait_for(request, timeout_ms / 1000 + self.timeout))
+        early, self.early = self.early, None
+        body = None
+        if early is not None and full:
+            body = await asyncio.to_thread(early.take, since, wait=timeout_ms / 1000 + self.timeout)
+        if body is not None:  # the same request, sent before nio was imported: built as nio would
+            resp = await asyncio.to_thread(build_response, SyncResponse, body, ())
+            await self.nio.receive_response(resp)
+        else:
+            request = self.nio.sync(
+                timeout=timeout_ms, sync_filter=sync_filter(since), since=since, full_state=full or None
+            )
+            # nio sends a full-state sync with no time limit at all: a server that stalls would hang it
+            wait = asyncio.wait_for(request, timeout_ms / 1000 + self.timeout)
+            resp = await call(self.login.homeserver, wait)
         if not isinstance(resp, SyncResponse):
             raise refusal("sync failed", self.login.homeserver, resp)
         self._synced = True

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from nio import ReactionEvent, ReceiptEvent, RedactionEvent, RoomMessageText, TypingNoticeEvent
 from pydantic import ValidationError
 
+from tui_messenger.domain.matrix_memory import OwnEvent, Reacted, Remembered, RoomMark
 from tui_messenger.transport import wire
 from tui_messenger.transport.matrix.files import MEDIA_TYPES, file_frame
 
@@ -28,19 +29,64 @@ log = logging.getLogger(__name__)
 MAX_ID = 200  # the wire's limit on ids and account ids
 
 
+class _Reactions(dict[str, tuple[str, str, str]]):
+    """Reaction event -> (sender, target event, key), noting what is added and taken back (to be kept)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.changes = Remembered()
+
+    def __setitem__(self, event_id: str, value: tuple[str, str, str]) -> None:
+        if event_id not in self:
+            self.changes.reactions.append(Reacted(event_id, *value))
+        super().__setitem__(event_id, value)
+
+    def pop(self, event_id: str, default: Any = None) -> Any:
+        if event_id in self:
+            self.changes.unreacted.append(event_id)
+        return super().pop(event_id, default)
+
+
 @dataclass
 class Ids:
     """Event ids and the services' message ids, both ways, with what the receipts need: each event's time
-    and the user's own messages of each room in order."""
+    and the user's own messages of each room in order. What a restart must not lose (the user's own
+    events, reactions, each room's mark) is noted in `changes` for the transport to keep
+    (domain/matrix_memory.py), and given back by `recall`."""
 
     local_of_event: dict[str, str] = field(default_factory=dict)
     event_of_local: dict[str, str] = field(default_factory=dict)
     times: dict[str, int] = field(default_factory=dict)  # event id -> server time (ms)
     own: dict[str, list[tuple[int, str]]] = field(default_factory=dict)  # room -> [(time, local id)]
-    read_up_to: dict[str, int] = field(default_factory=dict)  # room -> time of the newest read receipt
-    reactions: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # event -> (sender, target, key)
+    reactions: _Reactions = field(default_factory=_Reactions)  # event -> (sender, target, key)
+    marks: dict[str, RoomMark] = field(default_factory=dict)  # room -> its history position
+    changes: Remembered = field(default_factory=Remembered)
 
-    def sent(self, room_id: str, local_id: str, event_id: str, when: int) -> None:
+    def recall(self, kept: Remembered) -> None:
+        """What an earlier run kept (before anything of this run)."""
+        for own in kept.own:
+            self.sent(own.room_id, own.message_id, own.event_id, own.at, new=False)
+        for reaction in kept.reactions:
+            dict.__setitem__(
+                self.reactions, reaction.event_id, (reaction.sender, reaction.target, reaction.key)
+            )
+        self.marks.update(kept.rooms)
+
+    def take_changes(self) -> Remembered:
+        """What changed since the last call (to be kept), and start noting afresh."""
+        changes, self.changes = self.changes, Remembered()
+        changes.reactions += self.reactions.changes.reactions
+        changes.unreacted += self.reactions.changes.unreacted
+        self.reactions.changes = Remembered()
+        return changes
+
+    def mark(self, room_id: str, **change: Any) -> RoomMark:
+        """Change room `room_id`'s mark (older, complete, read_up_to), noted to be kept."""
+        mark = replace(self.marks.get(room_id) or RoomMark(room_id), **change)
+        self.marks[room_id] = self.changes.rooms[room_id] = mark
+        return mark
+
+    def sent(self, room_id: str, local_id: str, event_id: str, when: int, *, new: bool = True) -> None:
         """The user's own message `local_id` is event `event_id` (from the send's answer or its echo)."""
         if event_id in self.local_of_event:
             return
@@ -48,6 +94,8 @@ class Ids:
         self.event_of_local[local_id] = event_id
         self.times[event_id] = when
         self.own.setdefault(room_id, []).append((when, local_id))
+        if new and local_id != event_id:
+            self.changes.own.append(OwnEvent(event_id, room_id, local_id, when))
 
     def local(self, event_id: str) -> str:
         return self.local_of_event.get(event_id, event_id)
@@ -58,10 +106,10 @@ class Ids:
     def read(self, room_id: str, event_id: str) -> list[str]:
         """The user's own messages in `room_id` newly read by a receipt on `event_id` (all up to it)."""
         when = self.times.get(event_id)
-        if when is None or when <= self.read_up_to.get(room_id, -1):
+        before = self.marks[room_id].read_up_to if room_id in self.marks else -1
+        if when is None or when <= before:
             return []
-        before = self.read_up_to.get(room_id, -1)
-        self.read_up_to[room_id] = when
+        self.mark(room_id, read_up_to=when)
         return [local for at, local in self.own.get(room_id, []) if before < at <= when]
 
 

@@ -27,8 +27,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from nio import MegolmEvent, RoomCreateResponse, RoomMessagesResponse, RoomSendResponse
+from nio import MegolmEvent, RoomCreateResponse, RoomSendResponse
 
+from tui_messenger.domain.matrix_memory import Forgetful, MatrixMemory
 from tui_messenger.domain.models import SERVER_ACCOUNT, Device
 from tui_messenger.transport import wire
 from tui_messenger.transport.base import Transport, TransportClosed, TransportEnded
@@ -39,6 +40,7 @@ from tui_messenger.transport.matrix.direct import DirectRooms, invited_directly
 from tui_messenger.transport.matrix.events import Ids, ephemeral_frames, timeline_frame
 from tui_messenger.transport.matrix.events import safely as _safely  # (moved there: locked.py uses it)
 from tui_messenger.transport.matrix.files import fetch, message_content
+from tui_messenger.transport.matrix.history import History
 from tui_messenger.transport.matrix.locked import LockedEvents
 from tui_messenger.transport.matrix.receipts import ReadMarkers
 
@@ -46,17 +48,20 @@ log = logging.getLogger(__name__)
 
 ENCRYPTION = {"type": "m.room.encryption", "state_key": "", "content": {"algorithm": "m.megolm.v1.aes-sha2"}}
 ROOM_WAIT = 10.0  # seconds a send waits for a room it just created to come with a sync
-GAP_PAGE = 100  # events per request when a sync skipped some (see `_fill_gaps`)
-GAP_PAGES = 100  # at most this many pages per room and sync: 10,000 events missed while away
 
 
 class MatrixTransport(Transport):
     """One signed-in device; `open_client` opens it (the database's login and key store)."""
 
     def __init__(
-        self, open_client: Callable[[], Awaitable[MatrixClient]], *, sync_timeout_ms: int = SYNC_TIMEOUT_MS
+        self,
+        open_client: Callable[[], Awaitable[MatrixClient]],
+        *,
+        sync_timeout_ms: int = SYNC_TIMEOUT_MS,
+        memory: MatrixMemory | None = None,
     ) -> None:
         self._open = open_client
+        self.history = History(self, memory or Forgetful())  # older history; what a restart keeps
         self._timeout_ms = sync_timeout_ms
         self._client: MatrixClient | None = None
         self._queue: asyncio.Queue[bytes | None] | None = None
@@ -83,6 +88,7 @@ class MatrixTransport(Transport):
                 self._ended = ""  # a new sign-in, maybe: the end of the last one is over
                 self._client = await self._open()
                 self.locked.load(Path(self._client.nio.store_path))
+                await self.history.recall()
             await self._client.reachable()  # connected means the server answered, not only a task started
         except MatrixError as exc:
             raise self._closed(exc) from exc
@@ -123,8 +129,10 @@ class MatrixTransport(Transport):
                 batch = await client.sync(since, timeout_ms=wait, upkeep=False)
                 self.direct.update(batch.response.account_data_events)
                 if since is not None:
-                    await self._fill_gaps(client, batch, since)
-                for frame in self._frames(client, batch):
+                    await self.history.fill_gaps(client, batch, since)
+                frames = self._frames(client, batch)
+                await self.history.synced(batch)  # kept before the batch is stored: a crash loses none
+                for frame in frames:
                     queue.put_nowait(wire.encode(frame))
                 queue.put_nowait(wire.encode(wire.SyncFrame(token=batch.next_batch)))
                 self._since = batch.next_batch
@@ -140,32 +148,6 @@ class MatrixTransport(Transport):
                 self._ended = self._why_ended(client.login.user_id, client.login.homeserver)
             queue.put_nowait(None)
 
-    async def _fill_gaps(self, client: MatrixClient, batch: SyncBatch, since: str) -> None:
-        """More came while away than one sync carries (`timeline.limited`): the events between the last
-        position and this batch are read back from the server and put before the batch's own, so nothing
-        is skipped."""
-        server = client.login.homeserver
-        for room_id, update in batch.response.rooms.join.items():
-            timeline = update.timeline
-            if not timeline.limited or not timeline.prev_batch:
-                continue
-            gap: list[Any] = []  # newest first, as the server pages backwards
-            token = timeline.prev_batch
-            for _ in range(GAP_PAGES):
-                request = client.nio.room_messages(room_id, start=token, end=since, limit=GAP_PAGE)
-                resp = await call(server, request)
-                if not isinstance(resp, RoomMessagesResponse):
-                    raise refusal("reading what came while away failed", server, resp)
-                gap += resp.chunk
-                if not resp.chunk or not resp.end or resp.end == token:
-                    break
-                token = resp.end
-            else:
-                log.warning(
-                    "over %d events came while away in %s: the oldest are left out", len(gap), room_id
-                )
-            timeline.events[:0] = gap[::-1]
-
     def _frames(self, client: MatrixClient, batch: SyncBatch) -> list[wire.Frame]:
         me, frames = client.login.user_id, []
         for room_id, update in batch.response.rooms.join.items():
@@ -173,14 +155,22 @@ class MatrixTransport(Transport):
             if peer is None:
                 continue  # not a personal chat
             frames += self._directory(client, room_id, peer)
-            for event in update.timeline.events:
-                if isinstance(event, MegolmEvent):  # its key has not come (yet): tried again after each sync
-                    frames += self.locked.hold(event, room_id, me, peer)
-                    continue
-                frames += _safely(timeline_frame, event, room_id, me, peer, self.ids)
+            frames += self.timeline_frames(client, room_id, peer, update.timeline.events)
             for event in update.ephemeral:
                 frames += _safely(ephemeral_frames, event, room_id, me, peer, self.ids)
         return frames + self.locked.opened(client, self.ids)
+
+    def timeline_frames(
+        self, client: MatrixClient, room_id: str, peer: str, events: list[Any]
+    ) -> list[wire.Frame]:
+        """A room's timeline events (oldest first) as frames; one whose key has not come, a waiting line."""
+        me, frames = client.login.user_id, []
+        for event in events:
+            if isinstance(event, MegolmEvent):  # its key has not come (yet): tried again after each sync
+                frames += self.locked.hold(event, room_id, me, peer)
+                continue
+            frames += _safely(timeline_frame, event, room_id, me, peer, self.ids)
+        return frames
 
     def _peer_of(self, client: MatrixClient, room_id: str) -> str | None:
         room = client.nio.rooms.get(room_id)
@@ -242,6 +232,8 @@ class MatrixTransport(Transport):
                 await self._send_delete(client, decoded)
             elif isinstance(decoded, wire.StatusFrame) and decoded.status == "read":
                 await self._send_read(client, decoded)
+            elif isinstance(decoded, wire.AckFrame):  # stored: older history's place moves on
+                await self.history.acked(decoded.ids)
             elif isinstance(decoded, wire.TypingFrame):
                 room_id = self.rooms.get(decoded.to)
                 if room_id is not None:
@@ -271,6 +263,7 @@ class MatrixTransport(Transport):
         event_id = await self._room_send(client, room_id, "m.room.message", content, txn=frame.id)
         when = self.ids.times.get(event_id) or frame.timestamp
         self.ids.sent(room_id, frame.id, event_id, when)
+        await self.history.keep()  # before the services hear `sent`: a restart still knows the event
         assert self._queue is not None
         sent = wire.StatusFrame(
             message_id=frame.id, status="sent", sender=SERVER_ACCOUNT, to=client.login.user_id,
@@ -286,10 +279,12 @@ class MatrixTransport(Transport):
                 if sender == client.login.user_id and reacted == target:
                     await self._redact(client, room_id, event_id, txn=frame.id)
                     self.ids.reactions.pop(event_id, None)
+            await self.history.keep()
             return
         content = {"m.relates_to": {"rel_type": "m.annotation", "event_id": target, "key": frame.emoji}}
         event_id = await self._room_send(client, room_id, "m.reaction", content, txn=frame.id)
         self.ids.reactions[event_id] = (client.login.user_id, target, frame.emoji)
+        await self.history.keep()
 
     async def _send_edit(self, client: MatrixClient, frame: wire.EditFrame) -> None:
         room_id = await self._room_for(client, frame.to)
@@ -363,6 +358,23 @@ class MatrixTransport(Transport):
 
     async def devices(self, account_id: str) -> list[Device] | None:
         return await devices_of(self._client, account_id) if self._client is not None else []
+
+    async def older(
+        self, account_id: str, before_message_id: str | None, limit: int
+    ) -> tuple[list[bytes], bool]:
+        """Older history of the chat with `account_id`, paged from the server (history.py); asked just
+        after the start, it waits for the first sync (which says where the history stops)."""
+        try:
+            await asyncio.wait_for(self._synced.wait(), ROOM_WAIT)  # the rooms are known after a sync
+            if (client := self._client) is None or self._task is None:
+                raise TransportClosed("not connected")
+            if (room_id := self.rooms.get(account_id)) is None:
+                return [], False
+            return await self.history.older(client, room_id, account_id, limit)
+        except TimeoutError as exc:
+            raise TransportClosed("no sync yet") from exc
+        except MatrixError as exc:
+            raise self._closed(exc) from exc
 
     # the network's block list and reports ---------------------------------------------------------------
     async def set_blocked(self, account_ids: Collection[str]) -> None:

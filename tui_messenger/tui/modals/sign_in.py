@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Static
 
 from tui_messenger.tui.modals.base import DialogModal, as_content
 from tui_messenger.tui.safe import safe_name
+from tui_messenger.tui.workers import worker
 
 Attempt = Callable[[str], Awaitable[str | None]]
 """password -> None when signed in, else the one line that says why not."""
@@ -70,7 +71,7 @@ class SignInModal(DialogModal[bool]):
         self._say("Signing in…", error=False)
         self._sign_in(password)
 
-    @work(group="sign-in", exclusive=True)
+    @worker(group="sign-in", exclusive=True, failed="Could not sign in")
     async def _sign_in(self, password: str) -> None:
         why = await self._attempt(password)
         if why is None:

@@ -53,12 +53,12 @@ class HistoryWindow(HistoryView):
 
     def receive_older(self, before_id: str, older: Sequence[ChatMessage], *, has_older: bool) -> None:
         """The page before message `before_id` arrived (an answer to `OlderRequested`): put on top now
-        if the reader waits at the top, else kept until the reader gets there."""
+        if the reader waits at the top or is there already, else kept until the reader gets there."""
         self._loading_older = False
         if not self._messages or self._messages[0].message_id != before_id:
             self._request_older()  # the window changed meanwhile: this page no longer fits on top
             return
-        if self._want_older:
+        if self._want_older or self.scroll_y <= 0:  # (a window opened at its top never scrolls there)
             self.prepend(older, has_older=has_older)
         else:
             self._staged = (before_id, list(older), has_older)
