@@ -48,6 +48,33 @@ class ManualClock:
         await asyncio.sleep(0)
 
 
+class HeldClock(ManualClock):
+    """A fixed clock for whole-app tests: time moves only by `advance`, and `sleep` waits until it has.
+
+    ManualClock's `sleep` moves the clock itself, so a retry loop waiting for an ack (2, 4, 8, 16 s) ran
+    through all its attempts in no real time: a message whose ack from the zero-delay peer was still being
+    stored (a loaded machine) was marked failed, and the clock had jumped a minute. Here a waiting loop
+    wakes only when a test moves the time past its end."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        super().__init__(start)
+        self._moved: asyncio.Event | None = None
+
+    def advance(self, seconds: float) -> None:
+        super().advance(seconds)
+        moved, self._moved = self._moved, None
+        if moved is not None:
+            moved.set()
+
+    async def sleep(self, seconds: float) -> None:
+        end = _later(self.now(), seconds)
+        await asyncio.sleep(0)
+        while self.now() < end:
+            if self._moved is None:
+                self._moved = asyncio.Event()
+            await self._moved.wait()
+
+
 class VirtualClock:
     """Wall time scaled by `speed`, plus jumps: a tester can show a 24-hour window closing."""
 
