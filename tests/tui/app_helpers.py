@@ -8,6 +8,7 @@ from typing import Any
 
 from modal_host import screen_lines
 from textual.pilot import Pilot
+from textual.screen import ModalScreen
 from textual.worker import WorkerCancelled
 
 from tui_messenger.tui.app import MessengerApp
@@ -44,8 +45,14 @@ async def wait_for(pilot: Pilot[Any], predicate: Callable[[], bool], *, rounds: 
 
 
 async def until_dialog(pilot: Pilot[Any], rounds: int = 5) -> None:
-    """Let a dialog open. Not `settle`: the worker that opened it waits for its answer."""
+    """Let a dialog open: a few turns of the loop (a dialog that replaces another), then until a dialog is
+    on top, mounted. Not `settle`: the worker that opened it waits for its answer. Not the turns alone:
+    some dialogs open only once a worker has asked the service in a thread (the message menu asks what
+    may be done), which on a loaded machine takes longer than any fixed number of turns."""
     for _ in range(rounds):
+        await pilot.pause()
+    if not isinstance(pilot.app.screen, ModalScreen):
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ModalScreen), rounds=250)
         await pilot.pause()
 
 
