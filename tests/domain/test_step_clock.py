@@ -1,15 +1,15 @@
-"""HeldClock (the whole-app tests' clock): time moves only by `advance`, and `sleep` returns once it has
-moved past the sleep's end; sleeping never moves it."""
+"""StepClock (the clock of the service and whole-app tests): time moves only by `advance`, and `sleep`
+returns once it has moved past the sleep's end; sleeping never moves it."""
 
 from __future__ import annotations
 
 import asyncio
 
-from tui_messenger.domain.clock import HeldClock
+from tui_messenger.domain.clock import StepClock
 
 
 async def test_a_sleep_waits_until_the_time_is_moved_past_its_end() -> None:
-    clock = HeldClock()
+    clock = StepClock()
     start = clock.now()
     sleeper = asyncio.ensure_future(clock.sleep(10))
     for _ in range(5):
@@ -25,7 +25,7 @@ async def test_a_sleep_waits_until_the_time_is_moved_past_its_end() -> None:
 
 
 async def test_a_sleep_of_nothing_returns_and_a_cancelled_one_ends() -> None:
-    clock = HeldClock()
+    clock = StepClock()
     await asyncio.wait_for(clock.sleep(0), 1)
     sleeper = asyncio.ensure_future(clock.sleep(5))
     await asyncio.sleep(0)
