@@ -11,48 +11,12 @@ from typing import Any
 
 import pytest
 
-from tui_messenger.domain.clock import ManualClock
+from tui_messenger.domain.clock import StepClock
 from tui_messenger.store.database import Database, open_database
 from tui_messenger.transport import wire
 from tui_messenger.transport.base import Transport, TransportClosed
 
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
-
-
-class StepClock(ManualClock):
-    """A ManualClock whose `sleep` waits until the test advances time past the deadline.
-
-    Background loops (outbox retries, reconnects) then run only when a test moves time, so tests stay
-    deterministic and never sleep on the wall clock."""
-
-    def __init__(self, start: datetime = START) -> None:
-        super().__init__(start)
-        self._sleepers: list[tuple[datetime, asyncio.Future[None]]] = []
-
-    def advance(self, seconds: float) -> None:
-        super().advance(seconds)
-        now = self.now()
-        for deadline, fut in list(self._sleepers):
-            if deadline <= now and not fut.done():
-                fut.set_result(None)
-        self._sleepers = [(d, f) for d, f in self._sleepers if not f.done()]
-
-    async def sleep(self, seconds: float) -> None:
-        if seconds <= 0:
-            await asyncio.sleep(0)
-            return
-        from datetime import timedelta
-
-        fut = asyncio.get_running_loop().create_future()
-        self._sleepers.append((self.now() + timedelta(seconds=seconds), fut))
-        try:
-            await fut
-        finally:
-            self._sleepers = [(d, f) for d, f in self._sleepers if f is not fut]
-
-    @property
-    def sleeping(self) -> int:
-        return len(self._sleepers)
 
 
 _CLOSE = object()

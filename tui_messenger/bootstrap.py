@@ -321,10 +321,10 @@ def build_test_app(
     refusals: bool | None = None,
 ) -> MessengerApp:
     """`build_app` for tests: its own database and settings folder (`tmp_path/config`, whose config.toml
-    is read if a test wrote one), a fixed clock, a zero-delay peer. Unlike a person's run, refusals are
-    hidden unless the file or `refusals` shows them, and saved files go to `tmp_path/downloads` unless the
-    file or `downloads` says otherwise."""
-    from tui_messenger.domain.clock import ManualClock
+    is read if a test wrote one), a fixed clock (`StepClock`: a retry waits until a test moves the time), a
+    zero-delay peer. Unlike a person's run, refusals are hidden unless the file or `refusals` shows them,
+    and saved files go to `tmp_path/downloads` unless the file or `downloads` says otherwise."""
+    from tui_messenger.domain.clock import StepClock
     from tui_messenger.store.database import open_database
     from tui_messenger.tui.config import load_config
 
@@ -337,7 +337,7 @@ def build_test_app(
         theme=theme,
         config_dir=folder,
         downloads=downloads or file.downloads or tmp_path / "downloads",
-        clock=clock or ManualClock(),
+        clock=clock or StepClock(),
         show_refusals=bool(file.show_refusals) if refusals is None else refusals,
         keymap=keymap,
         bell=bell,

@@ -7,7 +7,9 @@ from collections.abc import Callable
 from typing import Any
 
 from modal_host import screen_lines
+from textual.command import CommandList, CommandPalette
 from textual.pilot import Pilot
+from textual.screen import ModalScreen
 from textual.worker import WorkerCancelled
 
 from tui_messenger.tui.app import MessengerApp
@@ -44,8 +46,14 @@ async def wait_for(pilot: Pilot[Any], predicate: Callable[[], bool], *, rounds: 
 
 
 async def until_dialog(pilot: Pilot[Any], rounds: int = 5) -> None:
-    """Let a dialog open. Not `settle`: the worker that opened it waits for its answer."""
+    """Let a dialog open: a few turns of the loop (a dialog that replaces another), then until a dialog is
+    on top, mounted. Not `settle`: the worker that opened it waits for its answer. Not the turns alone:
+    some dialogs open only once a worker has asked the service in a thread (the message menu asks what
+    may be done), which on a loaded machine takes longer than any fixed number of turns."""
     for _ in range(rounds):
+        await pilot.pause()
+    if not isinstance(pilot.app.screen, ModalScreen):
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ModalScreen), rounds=250)
         await pilot.pause()
 
 
@@ -79,19 +87,29 @@ async def open_chat_by_keyboard(pilot: Pilot[Any], chat_id: int) -> None:
 
 
 async def choose_command(pilot: Pilot[Any], query: str, *, shown: str | None = None) -> None:
-    """Type `query` in the command palette and press Enter once `shown` is listed (by default the
-    query, after any "open chat:"-style prefix, in any case). Does not wait for the command's work: it
-    may open a dialog."""
+    """Type `query` in the command palette and press Enter once the highlighted entry has `shown` (by
+    default the query, after any "open chat:"-style prefix, in any case). Does not wait for the
+    command's work: it may open a dialog."""
     await pilot.press("ctrl+p")
     await pilot.pause()
     await pilot.press(*query)
     if shown is None:
         wanted = query.lower().split(":")[-1].strip()
-        await wait_for(pilot, lambda: wanted in text(pilot).lower())
+        await wait_for(pilot, lambda: wanted in highlighted_command(pilot).lower(), rounds=250)
     else:
-        await wait_for(pilot, lambda: shown in text(pilot))
-    await pilot.pause(0.2)
+        await wait_for(pilot, lambda: shown in highlighted_command(pilot), rounds=250)
     await pilot.press("enter")
+
+
+def highlighted_command(pilot: Pilot[Any]) -> str:
+    """The palette's highlighted entry (what Enter runs), or "" while there is none. Hits come in batches
+    and the list is sorted again with each, so the entry being on screen is not enough."""
+    palette = pilot.app.screen
+    if not isinstance(palette, CommandPalette):
+        return ""
+    commands = palette.query_one(CommandList)
+    index = commands.highlighted
+    return "" if index is None else str(commands.get_option_at_index(index).prompt)
 
 
 async def palette(pilot: Pilot[Any], query: str) -> None:

@@ -48,16 +48,17 @@ async def send(pilot: Pilot[Any], text: str) -> str:
 
 
 async def wait_for_edit(pilot: Pilot[Any], composer: Composer, text: str, view: MessageView) -> None:
-    """Until the composer holds `text` for editing; on a timeout, say what the app showed instead (this
-    timed out in 2 of 8 clean-clone runs on 2026-12-04, never when repeated here on a loaded machine: the
-    next failure should tell why)."""
+    """Until the composer holds `text` for editing; on a timeout, say what the app showed instead. (It
+    timed out in 2 of 8 CI runs: the message had been marked failed, its retries run in no real time on
+    the test clock of then; see test_slow_ack.py.)"""
     try:
         await wait_for(pilot, lambda: composer.text == text, rounds=250)
     except AssertionError:
-        selected = view.selected_message
+        selected, clock = view.selected_message, (await real_service(pilot)).clock
         raise AssertionError(
             f"no edit: composer {composer.text!r}, focused {pilot.app.focused!r}, "
-            f"selected {selected.body if selected else None!r}, toasts {pilot.app.shown_toasts!r}"  # type: ignore[attr-defined]
+            f"selected {(selected.body, selected.status, selected.sent_at) if selected else None!r}, "
+            f"clock {clock.now()}, toasts {pilot.app.shown_toasts!r}"  # type: ignore[attr-defined]
         ) from None
 
 

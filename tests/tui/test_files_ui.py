@@ -10,7 +10,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from app_helpers import SIZE, make_app, open_chat_by_keyboard, settle, text, until_dialog, view_text, wait_for
+from app_helpers import (
+    SIZE,
+    highlighted_command,
+    make_app,
+    open_chat_by_keyboard,
+    settle,
+    text,
+    until_dialog,
+    view_text,
+    wait_for,
+)
 from fake_messenger import FakeMessenger
 from textual.pilot import Pilot
 from textual.widgets import Button, DirectoryTree, Input, Static
@@ -244,8 +254,7 @@ async def test_send_a_file_is_in_help_the_palette_and_remappable(tmp_path: Path)
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"send a file")
-        await wait_for(pilot, lambda: "Send a file…" in text(pilot), rounds=500)
-        await pilot.pause(0.2)
+        await wait_for(pilot, lambda: "Send a file…" in highlighted_command(pilot), rounds=500)
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(pilot.app.screen, FilePickerModal), rounds=500)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from app_helpers import (
     SIZE,
+    highlighted_command,
     make_app,
     open_chat_by_keyboard,
     select_in_view,
@@ -11,6 +12,7 @@ from app_helpers import (
     text,
     until_dialog,
     view_text,
+    wait_for,
 )
 from fake_messenger import demo_world
 
@@ -227,8 +229,7 @@ async def test_search_and_jump() -> None:
         await until_dialog(pilot)
         search = pilot.app.screen.query_one("Input")
         search.value = "pineapple"
-        await pilot.pause(0.4)
-        await until_dialog(pilot)
+        await wait_for(pilot, lambda: pilot.app.screen.query_one("#search-results").option_count > 0)
         await pilot.press("down", "enter")
         await settle(pilot)
         view = pilot.app.screen.query_one(MessageView)
@@ -243,9 +244,7 @@ async def test_palette_opens_a_chat_by_name() -> None:
         await pilot.press("ctrl+p")
         await settle(pilot)
         await pilot.press(*"anna")
-        await settle(pilot)
-        await pilot.pause(0.3)
-        assert "Open chat: Anna Becker" in text(pilot)
+        await wait_for(pilot, lambda: "Open chat: Anna Becker" in highlighted_command(pilot))
         await pilot.press("enter")
         await settle(pilot)
         assert pilot.app.screen.conversation.chat_id == ANNA
@@ -262,8 +261,7 @@ async def test_palette_jump_ahead_closes_the_window() -> None:
         assert "Window open until" in text(pilot)
         await pilot.press("ctrl+p")
         await pilot.press(*"jump ahead")
-        await settle(pilot)
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: "Jump ahead 24 hours" in highlighted_command(pilot))
         await pilot.press("enter")
         await settle(pilot)
         assert "Window closed — only you can reopen it by writing" in text(pilot)

@@ -8,7 +8,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from app_helpers import SIZE, chat_id, palette, settle, text, until_dialog, view_text, wait_for
+from app_helpers import (
+    SIZE,
+    chat_id,
+    highlighted_command,
+    palette,
+    settle,
+    text,
+    until_dialog,
+    view_text,
+    wait_for,
+)
 from textual.pilot import Pilot
 
 from tui_messenger.bootstrap import build_test_app
@@ -142,7 +152,7 @@ async def test_theme_switch_is_remembered(tmp_path: Path) -> None:
         await settle(pilot)
         await palette(pilot, "switch theme")
         await pilot.press(*"tui-light")
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: "tui-light" in highlighted_command(pilot))
         await pilot.press("enter")
         await settle(pilot)
         assert pilot.app.theme == "tui-light"

@@ -4,6 +4,7 @@ reaches a contact who has no chat ("Chat with Anna" after her history was delete
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from pathlib import Path
 
@@ -147,3 +148,26 @@ async def test_n_in_the_chat_filter_is_a_letter(tmp_path: Path) -> None:
         await settle(pilot)
         assert pilot.app.screen.query_one("#chat-filter-input").value == "n"  # type: ignore[attr-defined]
         assert isinstance(pilot.app.screen, MainScreen)
+
+
+async def test_what_is_typed_before_the_palette_read_the_chats_is_searched(tmp_path: Path) -> None:
+    """A fast typist on a loaded machine: the palette is still reading the chats when the query arrives.
+    Textual awaits a provider's startup from its first search, which the first key cancels; the results
+    must still come once the chats are read (in a serve CI run, none ever came: the palette stayed empty)."""
+    async with build_test_app(tmp_path).run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        messenger = pilot.app.messenger  # type: ignore[attr-defined]
+        read, released = messenger.chat_list, asyncio.Event()
+
+        async def slow_chat_list(**kwargs: object) -> object:
+            await released.wait()
+            return await read(**kwargs)
+
+        messenger.chat_list = slow_chat_list
+        await pilot.press("ctrl+p")
+        await pilot.press(*"send a file")  # at once, while the chats are being read
+        assert "Pick a file" not in text(pilot)
+        released.set()
+        await wait_for(pilot, lambda: "Pick a file (up to 1 MB)" in text(pilot))
+        await pilot.press(*["backspace"] * len("send a file"), *"anna")
+        await wait_for(pilot, lambda: "Open chat: Anna Becker" in text(pilot))  # the chats are listed too

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from app_helpers import (
     SIZE,
+    highlighted_command,
     make_app,
     open_account_chat,
     open_chat_by_keyboard,
@@ -16,6 +17,7 @@ from app_helpers import (
     text,
     until_dialog,
     view_text,
+    wait_for,
 )
 from fake_messenger import demo_world
 from rich.cells import cell_len
@@ -123,7 +125,7 @@ async def test_palette_react_to_message(tmp_path: Path) -> None:
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"react to")
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: "React to message" in highlighted_command(pilot))
         await pilot.press("enter")
         await until_dialog(pilot)
         assert isinstance(pilot.app.screen, ReactionPickerModal)

@@ -48,6 +48,42 @@ class ManualClock:
         await asyncio.sleep(0)
 
 
+class StepClock(ManualClock):
+    """A ManualClock whose `sleep` waits until `advance` moves the time past its end: background loops
+    (outbox retries, reconnects) run only when a test moves time, so tests stay deterministic and never
+    sleep on the wall clock. The whole-app tests' clock (`build_test_app`) too: with ManualClock's `sleep`,
+    which moves the clock itself, a retry loop waiting for an ack (2, 4, 8, 16 s) ran through all its
+    attempts in no real time, and a message whose ack from the zero-delay peer was still being stored (a
+    loaded machine) was marked failed, with the clock a minute on."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        super().__init__(start)
+        self._sleepers: list[tuple[datetime, asyncio.Future[None]]] = []
+
+    def advance(self, seconds: float) -> None:
+        super().advance(seconds)
+        now = self.now()
+        for deadline, fut in list(self._sleepers):
+            if deadline <= now and not fut.done():
+                fut.set_result(None)
+        self._sleepers = [(d, f) for d, f in self._sleepers if not f.done()]
+
+    async def sleep(self, seconds: float) -> None:
+        if seconds <= 0:
+            await asyncio.sleep(0)
+            return
+        fut = asyncio.get_running_loop().create_future()
+        self._sleepers.append((_later(self.now(), seconds), fut))
+        try:
+            await fut
+        finally:
+            self._sleepers = [(d, f) for d, f in self._sleepers if f is not fut]
+
+    @property
+    def sleeping(self) -> int:
+        return len(self._sleepers)
+
+
 class VirtualClock:
     """Wall time scaled by `speed`, plus jumps: a tester can show a 24-hour window closing."""
 

@@ -8,6 +8,7 @@ because `Matcher.highlight` parses its argument as markup.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Callable
 from functools import partial
@@ -70,17 +71,29 @@ def highlight(matcher: Matcher, text: str) -> Content:
 
 
 class MessengerCommands(Provider):
-    """The messenger's commands; they run against the main screen."""
+    """The messenger's commands; they run against the main screen.
+
+    The chats and contacts are read once per opening of the palette, in a task of the provider's own that
+    each search waits for shielded. Not in `startup()` itself: Textual runs it in a task that the first
+    search awaits directly, so a key typed before the reads ended (a fast typist, a loaded machine)
+    cancelled that search and the startup with it, and every later search of that palette failed on the
+    cancelled startup: nothing was ever listed, not even the actions."""
 
     async def startup(self) -> None:
-        self._chats: list[ChatSummary] = []
-        self._no_chat: list[Account] = []  # contacts without a chat
+        self._lists = asyncio.ensure_future(self._read_lists())
+
+    async def shutdown(self) -> None:
+        self._lists.cancel()
+
+    async def _read_lists(self) -> tuple[list[ChatSummary], list[Account]]:
+        """The chats (archived too) and the contacts without a chat."""
         messenger = getattr(self.app, "messenger", None)
-        if messenger is not None:
-            self._chats = [*await messenger.chat_list(), *await messenger.chat_list(archived=True)]
-            with_chat = {summary.peer.id for summary in self._chats}
-            contacts = await messenger.contact_list() if hasattr(messenger, "contact_list") else []
-            self._no_chat = [account for account in contacts if account.id not in with_chat]
+        if messenger is None:
+            return [], []
+        chats = [*await messenger.chat_list(), *await messenger.chat_list(archived=True)]
+        with_chat = {summary.peer.id for summary in chats}
+        contacts = await messenger.contact_list() if hasattr(messenger, "contact_list") else []
+        return chats, [account for account in contacts if account.id not in with_chat]
 
     def _start(self, account_id: str) -> Callable[[], None]:
         def run() -> None:
@@ -124,7 +137,8 @@ class MessengerCommands(Provider):
         if MATRIX_ID.fullmatch(typed := query.strip()):  # someone to write to, by their Matrix ID
             text = f"New chat with {typed}"
             yield Hit(1.0, Content(text), self._start(typed), text=text, help="Start an encrypted chat")
-        for summary in self._chats:
+        chats, no_chat = await asyncio.shield(self._lists)
+        for summary in chats:
             text = f"Open chat: {clean_name(summary.peer.display_name or summary.chat.title)}"
             score = matcher.match(text)
             if score > 0:
@@ -135,7 +149,7 @@ class MessengerCommands(Provider):
                     text=text,
                     help="Open this conversation",
                 )
-        for account in self._no_chat:
+        for account in no_chat:
             text = f"Chat with {clean_name(account.display_name or account.id)}"
             score = matcher.match(text)
             if score > 0:

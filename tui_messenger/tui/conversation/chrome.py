@@ -4,6 +4,9 @@ newest open interactive message's buttons, or the feedback prompt after a busine
 
 from __future__ import annotations
 
+import asyncio
+from typing import TYPE_CHECKING
+
 from textual.content import Content
 from textual.timer import Timer
 from textual.widgets import Static
@@ -22,12 +25,20 @@ from tui_messenger.tui.widgets.conversation_header import ConversationHeader
 from tui_messenger.tui.widgets.interactive_panel import FeedbackPrompt, InteractivePanel
 from tui_messenger.tui.widgets.static_text import show_text
 
+if TYPE_CHECKING:
+    from tui_messenger.services.port import Messenger
+    from tui_messenger.tui.conversation.pane import ConversationPane
+
 TYPING_TIMEOUT = 8.0
 SCAM_WARNING = "⚠ Reported as a scam. Never share codes, passwords or payment details here."
 
 
 class Chrome(Controller):
     _typing_timer: Timer | None = None
+
+    def __init__(self, pane: ConversationPane, messenger: Messenger) -> None:
+        super().__init__(pane, messenger)
+        self._panels_lock = asyncio.Lock()
 
     def show_typing(self, typing: bool) -> None:
         """ "typing…" under the history, for TYPING_TIMEOUT at most (never for a blocked contact)."""
@@ -83,8 +94,20 @@ class Chrome(Controller):
             strip.show(pane.reply_to)
 
     async def refresh_panels(self) -> None:
+        """The panel under the history, for the messages shown now.
+
+        Its callers run in workers that a newer one may cancel (a chat opened again, another message
+        arrived), and several may ask at once (a choice sent while the reply arrives). So one replaces the
+        panel at a time, and the removal of the old one is shielded: Textual's `remove_children()` awaits
+        the removed widgets' own message loops, and a cancellation arriving there cancelled them, which
+        left a half-removed panel in the screen with no message loop (the app could no longer settle, and
+        closing it raised CancelledError)."""
+        async with self._panels_lock:
+            await self._replace_panel()
+
+    async def _replace_panel(self) -> None:
         slot = self.pane.query_one("#panel-slot")
-        await slot.remove_children()
+        await asyncio.shield(slot.remove_children())  # a cancelled caller leaves the removal to end
         summary = self.current
         if summary is None or summary.blocked or not summary.peer.is_business:
             return
