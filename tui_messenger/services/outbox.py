@@ -43,8 +43,10 @@ class Outbox(RetryLoop[OutboxEntry]):
         return True
 
     async def send_new(self, message_id: str, frame: bytes) -> None:
-        """The first attempt, right after the message and its entry were stored."""
+        """The first attempt, right after the message and its entry were stored. Not while a pass that
+        sends every waiting entry is due (just after a start or a reconnect): that pass sends this one
+        too, after the older ones, so a message never overtakes one written before it."""
         async with self._lock:
-            if self._online():
+            if self._online() and not self._resend_all:
                 await self.attempt(OutboxEntry(message_id, frame, attempts=0, next_attempt_at=None))
         self._wake.set()  # the loop re-plans its next wake-up

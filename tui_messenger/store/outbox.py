@@ -97,7 +97,9 @@ class OutboxRepository(Repository):
             return stored, summary(session, message.chat_id)
 
     def entries(self, *, due_by: datetime | None = None) -> list[OutboxEntry]:
-        """Entries due by `due_by` (all waiting ones if None; never parked ones), oldest first."""
+        """Entries due by `due_by` (all waiting ones if None; never parked ones), in the order their
+        messages were written: sent in that order, one never overtakes an older one (whatever their
+        retry times: after a restart, one never tried yet would go before one tried once)."""
         limit = PARKED if due_by is None else convert.ms(due_by) + 1
         with self.db.read() as session:
             rows = (
@@ -105,7 +107,7 @@ class OutboxRepository(Repository):
                 .execute(
                     "SELECT o.message_id, o.frame, o.attempts, o.next_attempt_at FROM outbox o"
                     " JOIN messages m ON m.message_id = o.message_id"
-                    " WHERE o.next_attempt_at < ? ORDER BY o.next_attempt_at, m.id",
+                    " WHERE o.next_attempt_at < ? ORDER BY m.id",
                     (limit,),
                 )
                 .fetchall()

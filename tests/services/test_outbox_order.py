@@ -1,0 +1,30 @@
+"""A message never overtakes one written before it: after a reconnect (or a restart), the pass that sends
+every waiting entry goes first, and what is written meanwhile goes after the older ones (issue 14: "a
+client killed while sending 100 messages, restarted: the other side has each once, in order")."""
+
+from __future__ import annotations
+
+import asyncio
+
+from service_helpers import directory, person, settle, until
+
+from tui_messenger.transport import wire
+
+
+async def test_a_new_message_waits_behind_the_resend_of_older_ones(messenger, transport) -> None:
+    transport.push(directory(person("anna")))
+    await settle(messenger, transport)
+    chat = (await messenger.open_chat("anna")).chat.id
+    transport.on_send = None  # the network takes the sends but says nothing: they stay in the outbox
+    await messenger.send_text(chat, "one")
+    await messenger.send_text(chat, "two")
+    await settle(messenger, transport)
+    await asyncio.sleep(0.05)  # the outbox's loop has sent them and waits for its next retry
+    before = len(transport.sent_of(wire.MessageFrame))
+    # The connection came back: its pass that sends every waiting entry is due and has not run yet
+    # (`reconnected()` without waking the loop: the moment between the two, held still).
+    messenger.outbox._resend_all = True  # noqa: SLF001
+    await messenger.send_text(chat, "three")
+    await until(messenger, lambda: len(transport.sent_of(wire.MessageFrame)) >= before + 3)
+    after = [f.body for f in transport.sent_of(wire.MessageFrame)[before:]]
+    assert after[:3] == ["one", "two", "three"]  # not "three" first
