@@ -177,7 +177,7 @@ class Messenger(Protocol):
     async def set_archived(self, chat_id: int, archived: bool) -> None: ...
 
     async def accept_request(self, chat_id: int, *, add_contact: bool = False) -> None:
-        """'Continue' / 'Add to contacts' on the unknown-sender banner."""
+        """'Accept' / 'Add contact' on the unknown-sender banner."""
 
     # trust and safety --------------------------------------------------------------------------
     async def account(self, account_id: str) -> Account | None: ...

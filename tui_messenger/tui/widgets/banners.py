@@ -82,7 +82,7 @@ class RequestBanner(_ButtonBar):
             yield Button(Content("Block"), id="request-block", variant="error", compact=True)
             yield Button(Content("Report"), id="request-report", variant="warning", compact=True)
             yield Button(Content("Add contact"), id="request-add_contact", variant="success", compact=True)
-            yield Button(Content("Continue"), id="request-continue", variant="primary", compact=True)
+            yield Button(Content("Accept"), id="request-continue", variant="primary", compact=True)
 
     def on_resize(self) -> None:
         buttons = self.query_one("#request-buttons")
