@@ -8,15 +8,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
-from tui_messenger.bootstrap import (
-    BootError,
-    build_messenger,
-    load_world,
-    matrix_service,
-    open_store,
-    quiet_network_logs,
-    resumed_clock,
-)
+from tui_messenger.bootstrap import BootError, build_messenger, load_world, open_store, resumed_clock
+from tui_messenger.bootstrap_matrix import matrix_service, quiet_network_logs
 from tui_messenger.domain.events import ConnectionChanged
 from tui_messenger.settings import AppSettings
 

@@ -208,7 +208,7 @@ async def _bare(url: str, home: Path, tag: str, encrypted: bool, sends: int) -> 
 
 SENDER = """
 import asyncio, sys
-from tui_messenger.bootstrap import matrix_service
+from tui_messenger.bootstrap_matrix import matrix_service
 from tui_messenger.domain.clock import VirtualClock
 from tui_messenger.store.database import open_database
 from tui_messenger.transport.matrix import transport

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from test_matrix_transport import PASSWORD, People, until
 
-from tui_messenger.bootstrap import matrix_service
+from tui_messenger.bootstrap_matrix import matrix_service
 from tui_messenger.domain.clock import VirtualClock
 from tui_messenger.services.matrix_accounts import sign_in
 from tui_messenger.store.database import open_database
@@ -23,7 +23,7 @@ COUNT = 100
 
 SENDER = """
 import asyncio, sys
-from tui_messenger.bootstrap import matrix_service
+from tui_messenger.bootstrap_matrix import matrix_service
 from tui_messenger.domain.clock import VirtualClock
 from tui_messenger.store.database import open_database
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tui_messenger.bootstrap import matrix_service
+from tui_messenger.bootstrap_matrix import matrix_service
 from tui_messenger.domain.clock import VirtualClock
 from tui_messenger.domain.models import MessageStatus
 from tui_messenger.services.matrix_accounts import sign_in
