@@ -101,3 +101,21 @@ def test_a_hostile_m_direct_list_keeps_only_real_ids() -> None:
     }
     direct.update([UnknownAccountDataEvent("m.direct", "garbage")])
     assert direct.peers == {} and direct.peer("!a:localhost") is None
+
+
+def test_a_notice_and_an_emote_are_text_too() -> None:
+    from nio import RoomMessageEmote, RoomMessageNotice
+
+    def event(kind: type, msgtype: str, body: str, event_id: str) -> Any:
+        source = {
+            "type": "m.room.message", "event_id": event_id, "sender": ANNA, "origin_server_ts": 1000,
+            "content": {"msgtype": msgtype, "body": body},
+        }  # fmt: skip
+        parsed = kind.from_dict(source)
+        assert isinstance(parsed, kind)
+        return parsed
+
+    notice = timeline_frame(event(RoomMessageNotice, "m.notice", "Build passed", "$n"), ROOM, ME, ANNA, Ids())
+    emote = timeline_frame(event(RoomMessageEmote, "m.emote", "waves", "$m"), ROOM, ME, ANNA, Ids())
+    assert isinstance(notice, wire.MessageFrame) and notice.body == "Build passed"
+    assert isinstance(emote, wire.MessageFrame) and emote.body == "* waves"

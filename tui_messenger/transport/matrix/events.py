@@ -17,7 +17,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from nio import ReactionEvent, ReceiptEvent, RedactionEvent, RoomMessageText, TypingNoticeEvent
+from nio import (
+    ReactionEvent,
+    ReceiptEvent,
+    RedactionEvent,
+    RoomMessageEmote,
+    RoomMessageNotice,
+    RoomMessageText,
+    TypingNoticeEvent,
+)
 from pydantic import ValidationError
 
 from tui_messenger.domain.matrix_memory import OwnEvent, Reacted, Remembered, RoomMark
@@ -149,7 +157,7 @@ def timeline_frame(event: Any, room_id: str, me: str, peer: str, ids: Ids) -> wi
     ids.times.setdefault(event_id, when)
     if isinstance(event, MEDIA_TYPES):  # m.file, m.image: named, fetched only when saved
         return file_frame(event, room_id, me, peer, when, ids)
-    if isinstance(event, RoomMessageText):
+    if isinstance(event, RoomMessageText | RoomMessageNotice | RoomMessageEmote):  # a bot's notice too
         txn = getattr(event, "transaction_id", None)
         if sender == me and txn:  # this device's own message coming back
             ids.sent(room_id, txn, event_id, when)
@@ -167,6 +175,8 @@ def timeline_frame(event: Any, room_id: str, me: str, peer: str, ids: Ids) -> wi
         reply = relation.get("m.in_reply_to", {})
         quoted = reply.get("event_id") if isinstance(reply, dict) else None
         body = strip_reply_fallback(event.body) if quoted else event.body
+        if isinstance(event, RoomMessageEmote):  # "/me waves": shown as "* waves"
+            body = f"* {body}"
         return wire.MessageFrame(
             id=event_id,
             sender=sender,
