@@ -171,3 +171,12 @@ async def test_what_is_typed_before_the_palette_read_the_chats_is_searched(tmp_p
         await wait_for(pilot, lambda: "Pick a file (up to 1 MB)" in text(pilot))
         await pilot.press(*["backspace"] * len("send a file"), *"anna")
         await wait_for(pilot, lambda: "Open chat: Anna Becker" in text(pilot))  # the chats are listed too
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_enter_on_a_fresh_start_opens_the_top_chat(tmp_path: Path, size: tuple[int, int]) -> None:
+    async with build_test_app(tmp_path).run_test(size=size) as pilot:
+        await settle(pilot)  # no arrow key yet: no row is highlighted
+        top = pilot.app.screen.query_one(ChatList).summaries[0].chat.id
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: pilot.app.screen.open_chat_id == top)

@@ -45,6 +45,11 @@ class ChatOptions(FastOptionList):
         Binding("u", "flag('unread')", "Unread", id="chat-unread"),
     ]
 
+    def action_select(self) -> None:
+        if self.highlighted is None and self.option_count:  # Enter before any arrow key: the top chat
+            self.highlighted = 0
+        super().action_select()
+
     def action_flag(self, flag: str) -> None:
         option = self.highlighted_option
         if option is not None and option.id and option.id.isdigit():
