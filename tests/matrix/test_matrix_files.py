@@ -24,6 +24,7 @@ from nio import (
     UploadResponse,
 )
 from test_matrix_transport import People, bodies, chatting, until
+from test_matrix_transport import people as people  # the fixture, shared
 
 from tui_messenger.domain.files import MAX_FILE_BYTES, FileRefused
 from tui_messenger.domain.models import ChatMessage, MessageKind, MessageStatus
@@ -34,16 +35,6 @@ from tui_messenger.transport.matrix.homeserver import Homeserver
 from tui_messenger.transport.matrix.transport import MatrixTransport
 
 PASSWORD = "correct horse battery"
-
-
-@pytest.fixture
-async def people(synapse: Homeserver, tmp_path: Path) -> AsyncIterator[People]:
-    crowd = People(synapse, tmp_path)
-    yield crowd
-    for service in list(crowd.services):
-        await service.stop()
-    for db in crowd.dbs:
-        db.close()
 
 
 def payload(size: int, seed: bytes = b"") -> bytes:

@@ -5,11 +5,9 @@ then the account signs in on a fresh database."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
-import pytest
 from seeding import PASSWORD, long_chats, register
 from test_matrix_transport import (  # the two-people setup and its waits
     People,
@@ -19,6 +17,7 @@ from test_matrix_transport import (  # the two-people setup and its waits
     chatting,
     until,
 )
+from test_matrix_transport import people as people  # the fixture, shared
 
 from tui_messenger.domain.models import MessageStatus, PageCursor
 from tui_messenger.services.matrix_accounts import sign_in
@@ -27,18 +26,7 @@ from tui_messenger.store.database import Database, open_database
 from tui_messenger.store.matrix_memory import MatrixMemoryRepository
 from tui_messenger.transport import wire
 from tui_messenger.transport.matrix.early_sync import FIRST_TIMELINE_LIMIT as FIRST
-from tui_messenger.transport.matrix.homeserver import Homeserver
 from tui_messenger.transport.matrix.transport import MatrixTransport
-
-
-@pytest.fixture
-async def people(synapse: Homeserver, tmp_path: Path) -> AsyncIterator[People]:
-    crowd = People(synapse, tmp_path)
-    yield crowd
-    for service in list(crowd.services):
-        await service.stop()
-    for db in crowd.dbs:
-        db.close()
 
 
 async def fresh_login(people: People, name: str) -> tuple[Database, MessengerService]:
