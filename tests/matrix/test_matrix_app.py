@@ -54,7 +54,10 @@ async def _screen_text(pilot: Pilot[Any]) -> str:
     return "\n".join(lines)
 
 
-async def _wait(pilot: Pilot[Any], check: Callable[[], Any], *, timeout: float = 20.0, what: str = "") -> Any:
+async def wait_on_screen(
+    pilot: Pilot[Any], check: Callable[[], Any], *, timeout: float = 20.0, what: str = ""
+) -> Any:
+    """`check()` (awaited when a coroutine) until true, the app running meanwhile; else the screen."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while loop.time() < deadline:
@@ -71,14 +74,16 @@ async def _started(pilot: Pilot[Any]) -> MessengerService:
     service = pilot.app.messenger  # type: ignore[attr-defined]
     assert isinstance(service, MessengerService) and isinstance(service.transport, MatrixTransport)
     service.transport._timeout_ms = 1000  # noqa: SLF001 - short long-polls: a revoked token shows at once
-    await _wait(pilot, lambda: service.online, what="online")
+    await wait_on_screen(pilot, lambda: service.online, what="online")
     return service
 
 
 async def _open_chat_with(pilot: Pilot[Any], service: MessengerService, peer: str) -> None:
-    summary = await _wait(pilot, lambda: service.chat_for_account(peer), what="the chat")
+    summary = await wait_on_screen(pilot, lambda: service.chat_for_account(peer), what="the chat")
     pilot.app.screen.open_chat(summary.chat.id)  # type: ignore[attr-defined]
-    await _wait(pilot, lambda: pilot.app.screen.query_one(HeaderTitle).summary is not None, what="opened")
+    await wait_on_screen(
+        pilot, lambda: pilot.app.screen.query_one(HeaderTitle).summary is not None, what="opened"
+    )
 
 
 @pytest.mark.parametrize("size", [(120, 40), (80, 24)])
@@ -95,13 +100,13 @@ async def test_the_header_locks_an_encrypted_chat_and_the_profile_lists_their_de
         await anna.send_text(chat.chat.id, "hello Ben")
         await _open_chat_with(pilot, ben, anna_id)
         title = pilot.app.screen.query_one(HeaderTitle)
-        await _wait(pilot, lambda: LOCK in title.render().plain, what="the lock")  # type: ignore[union-attr]
+        await wait_on_screen(pilot, lambda: LOCK in title.render().plain, what="the lock")  # type: ignore[union-attr]
         assert title.summary is not None and title.summary.peer.encrypted  # from the transport, stored
 
         await pilot.press("ctrl+o")  # the profile
-        await _wait(pilot, lambda: isinstance(pilot.app.screen, ProfileModal), what="the profile")
+        await wait_on_screen(pilot, lambda: isinstance(pilot.app.screen, ProfileModal), what="the profile")
         device = _login(anna_db).device_id
-        shown = await _wait(pilot, lambda: _has(pilot, device), what="her device in the profile")
+        shown = await wait_on_screen(pilot, lambda: _has(pilot, device), what="her device in the profile")
         assert f"{device} · {unique_user}a" in shown  # her device's id and name, from nio's device store
         assert "Devices are not verified yet" in " ".join(shown.split())
         await pilot.press("escape")
@@ -129,13 +134,13 @@ async def test_sign_in_again_inside_the_app_after_the_server_ended_the_session(
             headers={"Authorization": f"Bearer {old.access_token}"},
         )  # fmt: skip
         urllib.request.urlopen(request, timeout=10).close()  # signed out from elsewhere
-        await _wait(pilot, lambda: pilot.app.screen.query("#session-sign-in"), what="the banner")
-        await _wait(pilot, lambda: pilot.app.screen.has_class("-offline"), what="offline")
+        await wait_on_screen(pilot, lambda: pilot.app.screen.query("#session-sign-in"), what="the banner")
+        await wait_on_screen(pilot, lambda: pilot.app.screen.has_class("-offline"), what="offline")
         await pilot.pause()
         assert not pilot.app.screen.query_one("#offline-line").display  # not "connecting again": it is not
 
         await pilot.click("#session-sign-in")
-        dialog = await _wait(
+        dialog = await wait_on_screen(
             pilot,
             lambda: pilot.app.screen if isinstance(pilot.app.screen, SignInModal) else None,
             what="dialog",
@@ -144,21 +149,23 @@ async def test_sign_in_again_inside_the_app_after_the_server_ended_the_session(
         assert ben_id in shown and people.server.url in shown  # the stored login's, not asked
         dialog.query_one("#sign-in-password", Input).value = "not the password"
         await pilot.press("enter")
-        error = await _wait(pilot, lambda: _error_line(dialog), what="the refusal")
+        error = await wait_on_screen(pilot, lambda: _error_line(dialog), what="the refusal")
         assert "sign-in failed" in error and "\n" not in error.strip()  # one clear line, in the dialog
         assert isinstance(pilot.app.screen, SignInModal) and _login(ben.db) == old  # nothing changed
 
         dialog.query_one("#sign-in-password", Input).value = PASSWORD
         await pilot.press("enter")
-        await _wait(pilot, lambda: not isinstance(pilot.app.screen, SignInModal), what="dialog closed")
-        await _wait(pilot, lambda: not pilot.app.screen.query(SessionEnded), what="banner gone")
-        await _wait(pilot, lambda: ben.online, what="online again")
+        await wait_on_screen(
+            pilot, lambda: not isinstance(pilot.app.screen, SignInModal), what="dialog closed"
+        )
+        await wait_on_screen(pilot, lambda: not pilot.app.screen.query(SessionEnded), what="banner gone")
+        await wait_on_screen(pilot, lambda: ben.online, what="online again")
         new = _login(ben.db)
         assert new.device_id != old.device_id and new.access_token != old.access_token  # replaced
         assert not (tmp_path / "messenger.db.keys.new").exists()  # the new key store took the old's place
 
         await anna.send_text(chat.chat.id, "after signing in again")  # reaches the new device, in the app
-        await _wait(pilot, lambda: _count(ben, anna_id), what="her message after signing in")
+        await wait_on_screen(pilot, lambda: _count(ben, anna_id), what="her message after signing in")
 
 
 def _error_line(dialog: Any) -> str | None:

@@ -6,15 +6,13 @@ The same in the app's screen (Pilot, from a fresh start)."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from nio import Api
+from test_matrix_app import wait_on_screen
 from test_matrix_transport import PASSWORD, People, bodies, until
 from test_matrix_transport import people as people  # the fixture, shared
-from textual.pilot import Pilot
 
 from tui_messenger.bootstrap import build_test_app
 from tui_messenger.domain.matrix_account import keys_folder
@@ -164,10 +162,10 @@ async def test_the_chat_on_screen_shows_the_waiting_line_then_the_text_in_place(
         async with build_test_app(tmp_path).run_test(size=(120, 40)) as pilot:
             ben = pilot.app.messenger  # type: ignore[attr-defined]
             assert isinstance(ben, MessengerService)
-            summary = await _on_loop(pilot, lambda: _waiting_chat(ben, anna_id))
+            summary = await wait_on_screen(pilot, lambda: _waiting_chat(ben, anna_id))
             pilot.app.screen.open_chat(summary.chat.id)  # type: ignore[attr-defined]
             view = pilot.app.screen.query_one(MessageView)
-            await _on_loop(pilot, lambda: _view(view).count(LOCKED_TEXT) == 4)
+            await wait_on_screen(pilot, lambda: _view(view).count(LOCKED_TEXT) == 4)
             rows = [m.message_id for m in view.messages]
             await trust_the_phone(ben, phone)
 
@@ -175,26 +173,13 @@ async def test_the_chat_on_screen_shows_the_waiting_line_then_the_text_in_place(
                 await phone.sync()
                 return LOCKED_TEXT not in _view(view)
 
-            await _on_loop(pilot, opened, timeout=30)
+            await wait_on_screen(pilot, opened, timeout=30)
             shown = _view(view)
             assert [shown.index(t) for t in WRITTEN] == sorted(shown.index(t) for t in WRITTEN)  # in order
             assert "edited" not in shown
             assert [m.message_id for m in view.messages] == rows  # the same messages, in the same places
     finally:
         await phone.close()
-
-
-async def _on_loop(pilot: Pilot[Any], check: Callable[[], Any], *, timeout: float = 20.0) -> Any:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while loop.time() < deadline:
-        value = check()
-        if asyncio.iscoroutine(value):
-            value = await value
-        if value:
-            return value
-        await pilot.pause(0.05)
-    raise AssertionError(f"not within {timeout} s")
 
 
 def _view(view: MessageView) -> str:
