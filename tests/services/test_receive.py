@@ -122,6 +122,37 @@ async def test_mark_read_sends_read_receipts(messenger, transport) -> None:
     assert len([f for f in transport.sent_of(wire.StatusFrame) if f.status == "read"]) == 2
 
 
+async def test_what_comes_into_the_chat_on_screen_arrives_read(messenger, transport) -> None:
+    """The chat the user reads is never counted unread, not even for a moment (the Unread tab flickered
+    and the screen was laid out twice per message); its sender gets a read receipt, not a delivered one;
+    the toast is still the screen's to drop. Other chats count as before, and a chat left counts again."""
+    transport.push(directory(person("anna"), person("ben")), text("m1", "anna", "a"), text("b1", "ben", "b"))
+    await settle(messenger, transport)
+    anna, ben = (await messenger.open_chat("anna")).chat.id, (await messenger.open_chat("ben")).chat.id
+    await messenger.mark_read(anna)
+    events = record(messenger)
+    messenger.reading(anna)
+    transport.push(text("m2", "anna", "c", at=T0 + 1), text("b2", "ben", "d", at=T0 + 1))
+    await settle(messenger, transport)
+    assert (await messenger.summary(anna)).chat.unread_count == 0
+    assert (await messenger.summary(ben)).chat.unread_count == 2
+    assert (await messenger.message("m2")).status is MessageStatus.READ
+    assert [
+        e.summary.chat.unread_count
+        for e in events
+        if isinstance(e, ChatChanged) and e.summary.chat.id == anna
+    ] == [0]
+    receipts = {
+        (f.message_id, f.status) for f in transport.sent_of(wire.StatusFrame) if f.message_id in ("m2", "b2")
+    }
+    assert receipts == {("m2", "read"), ("b2", "delivered")}
+    assert {e.chat_id for e in events if isinstance(e, Notified)} == {anna, ben}
+    messenger.reading(None)
+    transport.push(text("m3", "anna", "e", at=T0 + 2))
+    await settle(messenger, transport)
+    assert (await messenger.summary(anna)).chat.unread_count == 1
+
+
 async def test_reconnect_resumes_from_the_stored_sync_token(messenger, transport, clock) -> None:
     events = record(messenger)
     transport.push(directory(person("anna")), text("m1", "anna", "hi"), wire.SyncFrame(token="tok-7"))

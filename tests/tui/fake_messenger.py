@@ -315,6 +315,9 @@ class FakeMessenger:
     async def mark_read(self, chat_id: int) -> None:
         self._flag(chat_id, unread_count=0)
 
+    def reading(self, chat_id: int | None) -> None:
+        self.reading_chat = chat_id
+
     async def set_unread(self, chat_id: int) -> None:
         self._flag(chat_id, unread_count=max(self.chats[chat_id].unread_count, 1))
 

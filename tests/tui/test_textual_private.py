@@ -4,6 +4,7 @@ Textual version: an upgrade fails here first, with the names to check again."""
 from __future__ import annotations
 
 import textual
+from textual.scroll_view import ScrollView
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -19,6 +20,7 @@ def test_the_installed_textual_is_the_one_checked() -> None:
 def test_every_private_name_used_is_still_there() -> None:
     assert [n for n in textual_private.OPTION_LIST_PRIVATE if not hasattr(OptionList(), n)] == []
     assert [n for n in textual_private.OPTION_PRIVATE if not hasattr(Option("x"), n)] == []
+    assert [n for n in textual_private.SCROLL_VIEW_PRIVATE if not hasattr(ScrollView(), n)] == []
 
 
 def test_no_other_module_reaches_into_textual_or_rich_privates() -> None:

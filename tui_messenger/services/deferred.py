@@ -82,6 +82,7 @@ class DeferredMessenger:
         self._looks_like: Any = None
         self._listed: asyncio.Event | None = None
         self._first = first
+        self._reading: int | None = None  # the chat on screen, told to the service once it is built
         # The build refused the database (damage the check after the first frame found): nothing was
         # written; `on_refused` tells the app, which closes with this one line.
         self.refused: StoreError | None = None
@@ -99,9 +100,16 @@ class DeferredMessenger:
             real = await asyncio.shield(self._building)
             if self._real is None:
                 self._real = real
+                if self._reading is not None:
+                    real.reading(self._reading)
                 for key, (listener, _) in list(self._listeners.items()):
                     self._listeners[key] = (listener, real.subscribe(listener))
         return self._real
+
+    def reading(self, chat_id: int | None) -> None:
+        self._reading = chat_id
+        if self._real is not None:
+            self._real.reading(chat_id)
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:
         key = id(listener)

@@ -168,6 +168,10 @@ class Messenger(Protocol):
     async def mark_read(self, chat_id: int) -> None:
         """Zero the unread count and send read receipts (never to a blocked account)."""
 
+    def reading(self, chat_id: int | None) -> None:
+        """The chat the user has on screen (None: none). Its new messages are stored read as they
+        arrive: never counted unread, a read receipt instead of a delivered one."""
+
     async def set_unread(self, chat_id: int) -> None: ...
     async def set_pinned(self, chat_id: int, pinned: bool) -> None: ...
     async def set_muted(self, chat_id: int, muted: bool, *, until: datetime | None = None) -> None:

@@ -29,7 +29,7 @@ from tui_messenger.domain.events import (
     ReactionsChanged,
     TypingChanged,
 )
-from tui_messenger.domain.models import ChatSummary, Direction, MessageKind
+from tui_messenger.domain.models import ChatSummary, Direction, MessageKind, MessageStatus
 from tui_messenger.services import frames
 from tui_messenger.services.blocklist import BlockList
 from tui_messenger.services.consent import admits
@@ -84,6 +84,7 @@ class Receiver:
         self.chat_ids: dict[str, int] = {}  # peer account -> chat id, for typing frames
         self.on_directory = on_directory
         self.hide_refusals = False  # the testers' "Refused by the platform" lines are stored, not shown
+        self.reading: int | None = None  # the chat on screen: its new messages are stored read
         # Frame type -> its batch item (or None to drop it): action acks, edits, deletions, reactions.
         # Given by the service at construction (services/actions.py, services/edits.py, ...); a converter
         # runs in the store thread and its item is applied in the batch's transaction, in arrival order.
@@ -171,8 +172,9 @@ class Receiver:
         for attempt in range(STORE_ATTEMPTS):
             try:
                 return self._ingest.apply(
-                    items=items, now=self._clock.now(), admit=admits, user_id=self._user_id
-                )
+                    items=items, now=self._clock.now(), admit=admits, user_id=self._user_id,
+                    reading=self.reading,
+                )  # fmt: skip
             except Exception as exc:
                 if attempt == STORE_ATTEMPTS - 1 or not _locked(exc):
                     raise
@@ -213,7 +215,8 @@ class Receiver:
             return False  # not acked: the network sends it again, and dedupe keeps it once
 
     def _receipt_frames(self, result: BatchResult) -> list[bytes]:
-        """Delivered receipts for the stored incoming messages, encoded (never to a blocked account)."""
+        """Receipts for the stored incoming messages, encoded (never to a blocked account): read for those
+        of the chat on screen (stored read), delivered for the others."""
         if not self._send_receipts:
             return []
         now = to_ms(self._clock.now())
@@ -221,7 +224,7 @@ class Receiver:
             wire.encode(
                 wire.StatusFrame(
                     message_id=message.message_id,
-                    status="delivered",
+                    status="read" if message.status is MessageStatus.READ else "delivered",
                     sender=self._user_id,
                     to=message.sender_id,
                     timestamp=now,

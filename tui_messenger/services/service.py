@@ -263,6 +263,9 @@ class MessengerService(MessengerApi):
             self._set_online(False)
         return True
 
+    def reading(self, chat_id: int | None) -> None:
+        self.receiver.reading = chat_id
+
     def _set_online(self, online: bool) -> None:
         if online != self.online:
             self.online = online

@@ -44,7 +44,7 @@ from tui_messenger.store.settings import SYNC_TOKEN, put
 log = logging.getLogger(__name__)
 
 IN, OUT = "in", "out"
-DELIVERED, SENT = MessageStatus.DELIVERED.value, MessageStatus.SENT.value
+DELIVERED, SENT, READ = MessageStatus.DELIVERED.value, MessageStatus.SENT.value, MessageStatus.READ.value
 EVENTS_PER_CHAT = 200  # newest messages per chat and batch returned as domain objects
 
 INSERT_MESSAGE = (
@@ -149,9 +149,16 @@ class BatchResult:
 
 
 def ingest_messages(
-    session: Session, items: Sequence[Incoming], *, now: datetime, admit: Admit, result: BatchResult
+    session: Session,
+    items: Sequence[Incoming],
+    *,
+    now: datetime,
+    admit: Admit,
+    result: BatchResult,
+    reading: int | None = None,
 ) -> None:
-    """Store `items` (one executemany) and update each touched chat once."""
+    """Store `items` (one executemany) and update each touched chat once. New incoming messages of chat
+    `reading` (the one the user has open) are stored read: never counted unread, in the same write."""
     conn = raw(session)
     now_ms = convert.ms(now)
     fresh = drop_blocked(conn, acknowledge_echoes(conn, dedupe(conn, items, result), result), result)
@@ -208,7 +215,8 @@ def ingest_messages(
         if out_max and out_max >= last_activity:
             unread = 0  # the user wrote after everything stored (from another device): the chat was read
         cutoff = max(last_out, out_max)
-        new_unread = sum(1 for i in group if i.direction == IN and i.timestamp > cutoff and not i.history)
+        fresh_in = sum(1 for i in group if i.direction == IN and i.timestamp > cutoff and not i.history)
+        new_unread = 0 if chat_id == reading else fresh_in
         newest = group[-1]
         summary = None
         if newest.timestamp >= last_activity:
@@ -218,7 +226,8 @@ def ingest_messages(
                 newest.message_id,
             )
         chat_updates.append((chat_id, unread + new_unread, cutoff, request, summary))
-        if new_unread and newest.direction == IN and newest.timestamp > cutoff:
+        if fresh_in and newest.direction == IN and newest.timestamp > cutoff:  # read or not: the screen
+            # drops the toast of the chat it shows while it has the focus
             notify_chats.append(chat_id)
 
     # Rows in arrival order (= row id order, so every index grows in order), built without any object
@@ -228,7 +237,8 @@ def ingest_messages(
             row_id, i.message_id, None if i.direction == IN else i.client_txn_id, chat_of[i.peer_id],
             i.sender_id, i.direction, i.kind, i.template_category, i.body, i.payload, i.reply_to,
             i.timestamp, i.timestamp, now_ms if i.direction == IN else None,
-            DELIVERED if i.direction == IN else SENT, None,
+            (READ if chat_of[i.peer_id] == reading and not i.history else DELIVERED) if i.direction == IN
+            else SENT, None,
         )
         for row_id, i in enumerate(fresh, next_id)
     ]  # fmt: skip
@@ -305,7 +315,13 @@ def _bump_dropped(conn: sqlite3.Connection, dropped: dict[str, int]) -> None:
 
 
 def apply_batch(
-    session: Session, items: Iterable[BatchItem], *, now: datetime, admit: Admit, user_id: str = ""
+    session: Session,
+    items: Iterable[BatchItem],
+    *,
+    now: datetime,
+    admit: Admit,
+    user_id: str = "",
+    reading: int | None = None,
 ) -> BatchResult:
     """Apply a batch in arrival order, coalescing runs of messages into one executemany."""
     result = BatchResult()
@@ -327,7 +343,7 @@ def apply_batch(
             run.append(item)
             continue
         if run:
-            ingest_messages(session, run, now=now, admit=admit, result=result)
+            ingest_messages(session, run, now=now, admit=admit, result=result, reading=reading)
             run = []
         if isinstance(item, DirectoryRecord):
             result.accounts.extend(apply_directory(session, [item], now=now))
@@ -351,8 +367,14 @@ def apply_batch(
 
 class IngestRepository(Repository):
     def apply(
-        self, *, items: Sequence[BatchItem], now: datetime, admit: Admit, user_id: str = ""
+        self,
+        *,
+        items: Sequence[BatchItem],
+        now: datetime,
+        admit: Admit,
+        user_id: str = "",
+        reading: int | None = None,
     ) -> BatchResult:
-        """Apply a batch of frames in one transaction."""
+        """Apply a batch of frames in one transaction (`reading`: see `ingest_messages`)."""
         with self.db.write() as session:
-            return apply_batch(session, items, now=now, admit=admit, user_id=user_id)
+            return apply_batch(session, items, now=now, admit=admit, user_id=user_id, reading=reading)

@@ -17,6 +17,8 @@ from aiohttp import ClientResponse
 from nio import AsyncClient, Response, RoomMessagesResponse, SyncResponse
 
 OFF_LOOP = (SyncResponse, RoomMessagesResponse)
+SMALL = 32 * 1024  # bytes: a sync this small (a message or two) is read on the loop; the thread's hop
+# costs more than the parsing (about a millisecond each way here while the app paints)
 
 
 class OffLoopClient(AsyncClient):  # type: ignore[misc]  # nio has no type hints
@@ -30,7 +32,10 @@ class OffLoopClient(AsyncClient):  # type: ignore[misc]  # nio has no type hints
         if response_class not in OFF_LOOP or transport_response.content_type != "application/json":
             return await super().create_matrix_response(response_class, transport_response, data, save_to)
         body = await transport_response.read()
-        resp: Response = await asyncio.to_thread(build_response, response_class, body, data or ())
+        if len(body) <= SMALL:
+            resp: Response = build_response(response_class, body, data or ())
+        else:
+            resp = await asyncio.to_thread(build_response, response_class, body, data or ())
         resp.transport_response = transport_response
         return resp
 

@@ -42,7 +42,9 @@ class Chrome(Controller):
 
     def show_typing(self, typing: bool) -> None:
         """ "typing…" under the history, for TYPING_TIMEOUT at most (never for a blocked contact)."""
-        self.pane.query_one("#typing-indicator").display = typing and not self.pane.blocked
+        line, shown = self.pane.query_one("#typing-indicator"), typing and not self.pane.blocked
+        if line.display != shown:  # (set, even to what it is, it lays the screen out again)
+            line.display = shown
         if self._typing_timer is not None:
             self._typing_timer.stop()
         if typing:

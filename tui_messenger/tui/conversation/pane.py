@@ -65,7 +65,7 @@ class ConversationPane(Vertical):
         self.consent: Consent | None = None
         self.reply_to: ChatMessage | None = None
         self._pending: list[ChatMessage] = []  # added messages waiting for the next turn of the loop
-        # The controllers: one kind of behaviour each, built with what they need.
+        self._burst = False  # a message was shown at once in this turn of the loop: the next ones wait
         self.chrome = Chrome(self, messenger)
         self.drafts = Drafts(self, messenger)
         self.editing = Editing(self, messenger)
@@ -132,6 +132,7 @@ class ConversationPane(Vertical):
     async def open_chat(self, chat_id: int, select_id: str | None = None) -> None:
         """Show a chat: the newest page, or the page around `select_id` (a search hit, a quote)."""
         m = self.messenger
+        m.reading(chat_id)  # before its unread count is read: what comes after arrives read
         if self.summary is not None and self.summary.chat.id != chat_id:
             self.editing.set(None)  # leaving the chat: the edit is dropped, the draft comes back
             await self.drafts.leave()
@@ -322,11 +323,15 @@ class ConversationPane(Vertical):
 
     # events from the messenger (forwarded by the screen) ---------------------------------------------
     def message_added(self, message: ChatMessage) -> None:
-        """Buffered: a burst of thousands is shown with one layout, one mark-read and one panels
-        refresh per turn of the loop, not one each per message."""
+        """Shown at once; what comes after it in the same turn of the loop waits for the next (a burst of
+        thousands is shown with one more layout, not one per message)."""
         self._pending.append(message)
-        if len(self._pending) == 1:
+        if len(self._pending) == 1 and self._burst:
             self.call_later(self._flush_added)
+        elif len(self._pending) == 1:
+            self._burst = True
+            self.call_later(setattr, self, "_burst", False)
+            self._flush_added()
 
     def _flush_added(self) -> None:
         batch, self._pending = self._pending, []
@@ -337,10 +342,11 @@ class ConversationPane(Vertical):
             if not batch:
                 return
         self.view.append_many(batch)
-        if any(m.direction is Direction.INBOUND for m in batch):
+        inbound = [m for m in batch if m.direction is Direction.INBOUND]
+        if inbound:
             self.chrome.show_typing(False)
-            if self.chat_id is not None and not self.blocked:
-                self._mark_read(self.chat_id)
+            if any(m.status is not MessageStatus.READ for m in inbound) and not self.blocked:
+                self._mark_read(batch[0].chat_id)  # (most come read: `Messenger.reading`)
         self.refresh_panels_later()
 
     def refresh_panels_later(self) -> None:

@@ -78,8 +78,11 @@ class HeaderTitle(Widget):
         self.summary: ChatSummary | None = None
 
     def show(self, summary: ChatSummary) -> None:
-        self.summary = summary
-        self.refresh()
+        """Drawn again only when the title changes (not on every message the chat's summary carries)."""
+        before, self.summary = self.summary, summary
+        width = self.content_region.width
+        if before is None or header_title(before, width) != header_title(summary, width):
+            self.refresh()
 
     def render(self) -> Content:
         if self.summary is None:

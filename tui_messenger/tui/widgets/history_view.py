@@ -26,6 +26,7 @@ from textual.strip import Strip
 
 from tui_messenger.domain.models import ChatMessage
 from tui_messenger.tui.widgets.message_layout import Context, Palette, layout_message
+from tui_messenger.tui.widgets.textual_private import grow_quietly
 from tui_messenger.tui.widgets.timefmt import day_label, local_day, same_day
 from tui_messenger.tui.widgets.typeahead import Typeahead
 
@@ -255,7 +256,7 @@ class HistoryView(ScrollView):
         owners.append(-1)
         self._lines, self._owners, self._first_line = lines, owners, firsts
         self._painted = [None] * len(lines)
-        self.virtual_size = Size(width + 1, len(lines))
+        grow_quietly(self, Size(width + 1, len(lines)))  # no layout of the whole screen per message
         self.refresh()
 
     def notify_style_update(self) -> None:

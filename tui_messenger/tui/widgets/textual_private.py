@@ -7,7 +7,12 @@ height and render each time (measuring 200 rows stalled the screen). It keeps re
 
 It overrides OptionList's `_get_option_render`, `_get_visual` and `_replace_option_prompt`, and reads
 `_option_to_index`, `_line_cache`, `_option_render_cache`, `_get_left_gutter_width`, `_clear_caches` and
-`Option._set_prompt`, `Option._visual`, `Option._divider`. `tests/tui/test_textual_private.py` fails
+`Option._set_prompt`, `Option._visual`, `Option._divider`.
+
+`grow_quietly` gives a Line API `ScrollView` a new virtual size without a layout of the whole screen:
+`virtual_size` is a layout reactive, so a chat history that grew by one incoming message laid out (and
+then painted) every widget on the screen, most of the app's CPU per message. It calls `Widget._scroll_update`.
+`tests/tui/test_textual_private.py` fails
 when the installed Textual is not `CHECKED_WITH` or one of these is gone: check them again on an upgrade.
 """
 
@@ -16,6 +21,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, cast
 
 from textual.content import Content
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.style import Style
 from textual.visual import Visual, VisualType
@@ -33,6 +40,7 @@ OPTION_LIST_PRIVATE = (
     "_option_render_cache", "_get_left_gutter_width", "_clear_caches",
 )  # fmt: skip
 OPTION_PRIVATE = ("_set_prompt", "_visual", "_divider")
+SCROLL_VIEW_PRIVATE = ("_scroll_update",)
 KEPT_RENDERS = 4096
 
 
@@ -75,9 +83,30 @@ class FastOptionList(OptionList):
             return
         for key in [key for key in self._option_render_cache.keys() if key[0] is option]:
             self._option_render_cache.discard(key)
-        self.refresh()
+        line = self._line_cache.index_to_line.get(index)
+        if line is None:
+            self.refresh()
+        else:  # only the row's lines are painted again, not the whole list
+            self.refresh_lines(line, height)
 
     def notify_style_update(self) -> None:
         if hasattr(self, "_kept"):  # called from Widget.__init__ too
             self._kept.clear()  # the theme changed: rows are drawn with its colours
         super().notify_style_update()
+
+
+def grow_quietly(view: ScrollView, size: Size) -> None:
+    """Set `view.virtual_size` to `size`. The view keeps its own size (a Line API view's region never
+    depends on its content), so only its scrollbars follow, and they are repainted, not laid out. A
+    layout is still asked for when a scrollbar comes or goes (the view's content width changes) and
+    before the view has a size of its own."""
+    if size == view.virtual_size:
+        return
+    shown = (view.show_vertical_scrollbar, view.show_horizontal_scrollbar)
+    if not view.is_mounted or not view.size:
+        view.virtual_size = size
+        return
+    view.set_reactive(ScrollView.virtual_size, size)
+    view._scroll_update(size)  # scrollbars shown or hidden, sized, and the scroll position clamped
+    if (view.show_vertical_scrollbar, view.show_horizontal_scrollbar) != shown:
+        view.refresh(layout=True)
