@@ -3,7 +3,8 @@
 A Matrix read receipt means "read up to here", so when the user opens a chat with 200 unread messages the
 services' 200 receipts are one request, for the newest. A room's first receipt goes at once; the next goes
 no sooner than `EVERY` seconds after it, for the newest read by then (while messages stream into an open
-chat, one request every quarter second instead of one per message, and fewer syncs woken on both sides).
+chat, one request a second instead of one per message: each wakes both sides' syncs, and the
+homeserver, single-threaded, serves the next message later).
 The caller never waits for the server (receipts are best effort: a failure is logged, the next covers it).
 """
 
@@ -15,7 +16,7 @@ from collections.abc import Awaitable, Callable
 
 log = logging.getLogger(__name__)
 
-EVERY = 0.25  # seconds between two receipts of one room
+EVERY = 1.0  # seconds between two receipts of one room
 
 
 class ReadMarkers:

@@ -254,8 +254,11 @@ class HistoryView(ScrollView):
             owners.extend([-1] * start + [index] * (len(strips) - start))
         lines.append(Strip.blank(width, palette.base))
         owners.append(-1)
+        before, kept, self._painted = self._lines, self._painted, [None] * len(lines)
+        for i in range(min(len(before), len(kept), len(lines))):  # a line laid out before keeps its paint:
+            if before[i] is lines[i]:  # after an append, only the new lines are painted
+                self._painted[i] = kept[i]
         self._lines, self._owners, self._first_line = lines, owners, firsts
-        self._painted = [None] * len(lines)
         grow_quietly(self, Size(width + 1, len(lines)))  # no layout of the whole screen per message
         self.refresh()
 
