@@ -236,9 +236,11 @@ async def main(path, peer, plain):
     chat = await service.open_chat(peer)
     await service.send_text(chat.chat.id, "hello")
     print("ready", flush=True)
+    lines = asyncio.StreamReader()  # read on the loop, as a terminal's keys are: no thread in between
     loop = asyncio.get_running_loop()
-    while line := await loop.run_in_executor(None, sys.stdin.readline):
-        await service.send_text(chat.chat.id, line.rstrip("\\n"))
+    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(lines), sys.stdin)
+    while line := await lines.readline():
+        await service.send_text(chat.chat.id, line.decode().rstrip("\\n"))
     await service.stop()
 
 asyncio.run(main(sys.argv[1], sys.argv[2], sys.argv[3] == "plain"))

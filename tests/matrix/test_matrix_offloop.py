@@ -52,3 +52,16 @@ async def test_a_sync_is_built_off_the_event_loop_and_still_complete(
         f"msg 0 {n:04d}" for n in range(5)
     ]
     assert built_in and threading.main_thread() not in built_in
+
+
+def test_the_key_store_writes_encrypted_rooms_only_when_a_sync_found_some(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from nio.store import DefaultStore
+
+    saved: list[set[str]] = []
+    monkeypatch.setattr(DefaultStore, "save_encrypted_rooms", lambda self, rooms: saved.append(set(rooms)))
+    store = object.__new__(offloop.KeyStore)  # (its database is not needed to see what it asks of it)
+    store.save_encrypted_rooms(set())
+    store.save_encrypted_rooms({"!a:localhost"})
+    assert saved == [{"!a:localhost"}]

@@ -37,7 +37,7 @@ from nio import (
 from tui_messenger.domain.matrix_account import AccountInputError, MatrixLogin, check_homeserver, localpart
 from tui_messenger.domain.private import FILE_MODE, FOLDER_MODE, make_private_folder, tighten
 from tui_messenger.domain.safe_text import clean_name
-from tui_messenger.transport.matrix.offloop import OffLoopClient
+from tui_messenger.transport.matrix.offloop import KeyStore, OffLoopClient
 
 REQUEST_TIMEOUT = 30.0  # seconds for one request (sign-in, sign-out); a long-poll sync sets its own
 UNKNOWN_TOKEN = "M_UNKNOWN_TOKEN"
@@ -90,6 +90,7 @@ def client_for(
         max_timeouts=0,
         max_limit_exceeded=3,
         request_timeout=timeout,
+        store=KeyStore,
     )
     return OffLoopClient(  # syncs parsed off the event loop
         homeserver, user_id, device_id=device_id, store_path=str(keys) if keys else "", config=config
