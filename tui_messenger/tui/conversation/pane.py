@@ -20,7 +20,6 @@ from tui_messenger.domain.models import (
     ChatMessage,
     ChatSummary,
     Consent,
-    Direction,
     MessageKind,
     MessageStatus,
     PageCursor,
@@ -28,6 +27,7 @@ from tui_messenger.domain.models import (
 )
 from tui_messenger.services.port import Messenger
 from tui_messenger.tui.conversation.account import Account
+from tui_messenger.tui.conversation.arrivals import Arrivals
 from tui_messenger.tui.conversation.choices import Choices
 from tui_messenger.tui.conversation.chrome import Chrome
 from tui_messenger.tui.conversation.drafts import Drafts
@@ -64,8 +64,7 @@ class ConversationPane(Vertical):
         self.window: WindowState | None = None
         self.consent: Consent | None = None
         self.reply_to: ChatMessage | None = None
-        self._pending: list[ChatMessage] = []  # added messages waiting for the next turn of the loop
-        self._burst = False  # a message was shown at once in this turn of the loop: the next ones wait
+        self.arrivals = Arrivals(self, messenger)
         self.chrome = Chrome(self, messenger)
         self.drafts = Drafts(self, messenger)
         self.editing = Editing(self, messenger)
@@ -132,7 +131,7 @@ class ConversationPane(Vertical):
     async def open_chat(self, chat_id: int, select_id: str | None = None) -> None:
         """Show a chat: the newest page, or the page around `select_id` (a search hit, a quote)."""
         m = self.messenger
-        m.reading(chat_id)  # before its unread count is read: what comes after arrives read
+        self.arrivals.opening(chat_id)
         if self.summary is not None and self.summary.chat.id != chat_id:
             self.editing.set(None)  # leaving the chat: the edit is dropped, the draft comes back
             await self.drafts.leave()
@@ -157,7 +156,7 @@ class ConversationPane(Vertical):
         self.chrome.refresh()
         await self.chrome.refresh_panels()
         if summary.chat.unread_count and not summary.blocked:
-            self._mark_read(chat_id)  # its own worker: a failure there is no failure to open
+            self.arrivals.read(chat_id)  # its own worker: a failure there is no failure to open
 
     async def _load_business_state(self) -> None:
         summary = self.summary
@@ -323,38 +322,13 @@ class ConversationPane(Vertical):
 
     # events from the messenger (forwarded by the screen) ---------------------------------------------
     def message_added(self, message: ChatMessage) -> None:
-        """Shown at once; what comes after it in the same turn of the loop waits for the next (a burst of
-        thousands is shown with one more layout, not one per message)."""
-        self._pending.append(message)
-        if len(self._pending) == 1 and self._burst:
-            self.call_later(self._flush_added)
-        elif len(self._pending) == 1:
-            self._burst = True
-            self.call_later(setattr, self, "_burst", False)
-            self._flush_added()
-
-    def _flush_added(self) -> None:
-        batch, self._pending = self._pending, []
-        if not batch:
-            return
-        if batch[0].chat_id != self.chat_id:
-            batch = [m for m in batch if m.chat_id == self.chat_id]
-            if not batch:
-                return
-        self.view.append_many(batch)
-        inbound = [m for m in batch if m.direction is Direction.INBOUND]
-        if inbound:
-            self.chrome.show_typing(False)
-            if any(m.status is not MessageStatus.READ for m in inbound) and not self.blocked:
-                self._mark_read(batch[0].chat_id)  # (most come read: `Messenger.reading`)
-        self.refresh_panels_later()
+        self.arrivals.added(message)
 
     def refresh_panels_later(self) -> None:
         start(self, self.chrome.refresh_panels, group="panels", exclusive=True)
 
     def message_changed(self, message: ChatMessage) -> None:
-        if self._pending:
-            self._flush_added()  # keep the order: the message may still wait to be added
+        self.arrivals.flush()  # keep the order: the message may still wait to be added
         self.view.update(message)
 
     def message_removed(self, message_id: str) -> None:
@@ -388,10 +362,6 @@ class ConversationPane(Vertical):
                 self.refresh_state()
             elif self.summary is not None:
                 self.chrome.refresh()  # at midnight "tomorrow 09:00" becomes "today 09:00"
-
-    @worker(group="mark-read", exclusive=True, failed="Not marked as read")
-    async def _mark_read(self, chat_id: int) -> None:
-        await self.messenger.mark_read(chat_id)
 
     def set_reply_to(self, message: ChatMessage | None) -> None:
         self.reply_to = message

@@ -8,6 +8,9 @@ both panes show, and ctrl+l hides or shows the list. The panes themselves are hi
 
 - `-chat-view`: in one-pane mode, the conversation is the pane shown;
 - `-list-hidden`: in two-pane mode, the user hid the chat list.
+
+The open chat is read only while it is on screen: in one-pane mode, while the list is shown instead, what
+arrives in it counts as unread (`conversation/arrivals.py` is told).
 """
 
 from __future__ import annotations
@@ -35,11 +38,13 @@ class PaneLayout:
         if one_pane == self._was_one_pane:
             return
         self._was_one_pane = one_pane
-        if not one_pane:
-            return
-        focused = self.screen.focused
-        in_chat = self.screen.open_chat_id is not None and focused is not None and not self._list_has_focus()
-        self.screen.set_class(in_chat, CHAT_VIEW)
+        if one_pane:
+            focused = self.screen.focused
+            in_chat = (
+                self.screen.open_chat_id is not None and focused is not None and not self._list_has_focus()
+            )
+            self.screen.set_class(in_chat, CHAT_VIEW)
+        self._tell()
 
     @property
     def one_pane(self) -> bool:
@@ -51,13 +56,25 @@ class PaneLayout:
             return not self.screen.has_class(CHAT_VIEW)
         return not self.screen.has_class(LIST_HIDDEN)
 
+    @property
+    def chat_shown(self) -> bool:
+        return not self.one_pane or self.screen.has_class(CHAT_VIEW)
+
     def chat_opened(self) -> None:
-        """A chat was opened (from the list, the palette, a search): in one-pane mode it is shown."""
+        """A chat was opened (from the list, the palette, a search): in one-pane mode it is shown. (Not
+        told as the chat shown again: the pane is opening another one, which it reads itself.)"""
         self.screen.add_class(CHAT_VIEW)
+        if self.screen.open_chat_id is not None:
+            self.screen.conversation.arrivals.shown = True
+
+    def _tell(self) -> None:
+        if self.screen.open_chat_id is not None:
+            self.screen.conversation.arrivals.set_shown(self.chat_shown)
 
     def show_list(self) -> None:
         """Back to the chat list (Escape): shown in either mode, and focused."""
         self.screen.remove_class(CHAT_VIEW, LIST_HIDDEN)
+        self._tell()
         self._focus_list()
 
     def toggle_list(self) -> None:
@@ -67,6 +84,7 @@ class PaneLayout:
         if self.one_pane:
             if self.list_shown and chat_open:
                 self.screen.add_class(CHAT_VIEW)
+                self._tell()
                 self._focus_chat()
             else:
                 self.show_list()
