@@ -4,6 +4,7 @@ on a 100,000-message chat (only pages are ever asked for)."""
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from typing import Any
 
 from app_helpers import SIZE, make_app, open_chat_by_keyboard, settle
@@ -140,3 +141,40 @@ async def test_ticks_and_status_changes() -> None:
             view.update(replace(pending, status=status))
             await pilot.pause()
             assert tick in shown()
+
+
+async def test_lines_built_on_from_the_last_layout_are_those_a_whole_layout_gives() -> None:
+    """After an append only the new blocks are laid out and added (the rest keep their lines and their
+    paint): through appends, a change in the middle, a removal, a prepend and the 500-message cap, the
+    lines, their owners and each message's first line are what laying everything out again gives."""
+    m = big_world(700)
+    messages = m.messages[1]
+    async with ViewHost().run_test(size=(80, 30)) as pilot:
+        view = pilot.app.query_one(MessageView)
+        view.set_messages(messages[100:150], has_older=True)
+        await pilot.pause()
+
+        def whole() -> tuple[list[str], list[int], list[int]]:
+            return [s.text for s in view._lines], list(view._owners), list(view._first_line)  # noqa: SLF001
+
+        async def same_as_a_whole_layout() -> None:
+            await pilot.pause()
+            built = whole()
+            view._laid = []  # noqa: SLF001 - forget the last layout: everything is laid out again
+            view._relayout()  # noqa: SLF001
+            assert whole() == built
+
+        for n in range(150, 160):
+            view.append_many([messages[n]])
+            await same_as_a_whole_layout()
+        view.append_many(messages[160:170])
+        await same_as_a_whole_layout()
+        view.update(replace(messages[120], body="changed in the middle " * 5))
+        await same_as_a_whole_layout()
+        view.remove_message(messages[130].message_id)
+        await same_as_a_whole_layout()
+        view.prepend(messages[50:100], has_older=True)
+        await same_as_a_whole_layout()
+        view.append_many(messages[170:690])  # over the cap: the oldest are dropped
+        await same_as_a_whole_layout()
+        assert view.messages[-1].message_id == messages[689].message_id

@@ -150,6 +150,7 @@ class HistoryView(ScrollView):
         self._painted_width = 0
         self._owners: list[int] = []  # message index of each line, -1 for separators and spacing
         self._first_line: list[int] = []  # first line of each message's block
+        self._laid: list[tuple[list[Strip], int] | None] = []  # the blocks `_lines` was built from
         self._width = 0
         self._palette: Palette | None = None
         self._laid_palette: Palette | None = None  # the look the blocks were laid out in (no cursor)
@@ -240,25 +241,32 @@ class HistoryView(ScrollView):
         if width != self._width or look != self._laid_palette or today != self._laid_day:
             self._width, self._laid_palette, self._laid_day = width, look, today
             self._blocks = [None] * len(self._messages)
-        lines: list[Strip] = []
-        owners: list[int] = []
-        firsts: list[int] = []
-        for index, block in enumerate(self._blocks):
+        blocks = self._blocks
+        for index, block in enumerate(blocks):
             if block is None:
-                block = self._blocks[index] = layout_message(
+                blocks[index] = layout_message(
                     self._messages[index], self._layout_context(index, now), width, palette
                 )
-            strips, start = block
+        # The blocks laid out last time that still come first keep their lines, and those their paint:
+        # after an append only the new blocks are added and painted (a chat holds up to 500 messages).
+        same, laid = 0, self._laid
+        while same < min(len(laid), len(blocks)) and blocks[same] is laid[same]:
+            same += 1
+        if same < len(laid):
+            cut = self._first_line[same]  # the first line of the first block that is not the same
+        else:
+            cut = len(self._lines) - 1 if laid else 0  # every line but the blank one at the end
+        lines, owners, firsts = self._lines[:cut], self._owners[:cut], self._first_line[:same]
+        for index in range(same, len(blocks)):
+            strips, start = blocks[index]  # type: ignore[misc]  # (every block was laid out above)
             firsts.append(len(lines))
             lines.extend(strips)
             owners.extend([-1] * start + [index] * (len(strips) - start))
         lines.append(Strip.blank(width, palette.base))
         owners.append(-1)
-        before, kept, self._painted = self._lines, self._painted, [None] * len(lines)
-        for i in range(min(len(before), len(kept), len(lines))):  # a line laid out before keeps its paint:
-            if before[i] is lines[i]:  # after an append, only the new lines are painted
-                self._painted[i] = kept[i]
-        self._lines, self._owners, self._first_line = lines, owners, firsts
+        kept = self._painted[:cut] if len(self._painted) == len(self._lines) else []
+        self._painted = kept + [None] * (len(lines) - len(kept))
+        self._lines, self._owners, self._first_line, self._laid = lines, owners, firsts, list(blocks)
         grow_quietly(self, Size(width + 1, len(lines)))  # no layout of the whole screen per message
         self.refresh()
 

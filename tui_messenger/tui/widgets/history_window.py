@@ -191,7 +191,11 @@ class HistoryWindow(HistoryView):
             self.has_older = True
             if self.selected is not None:
                 self.selected = self.selected - drop if self.selected >= drop else None
-        self._reindex()
+            self._reindex()
+        else:  # nothing dropped: only the new ones join the index
+            self._index.update(added)
+            self._answered |= im.answered_ids(fresh)
+            self._relayout()
         if at_end:
             self._jump(self.max_scroll_y)
         else:
