@@ -80,3 +80,19 @@ async def test_at_80_columns_a_reply_behind_the_list_is_unread_until_the_chat_is
         assert pilot.app.screen.panes.chat_shown
         await wait_for(pilot, lambda: pilot.app.screen.conversation.summary.chat.unread_count == 0)
         assert await unread(pilot, anna) == 0
+
+
+async def test_a_chat_marked_unread_stays_unread_while_it_stays_on_screen(tmp_path: Path) -> None:
+    async with build_test_app(tmp_path).run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        anna = await write_to_anna(pilot)
+        await pilot.press("escape")  # to the list (both panes stay shown)
+        await settle(pilot)
+        options = pilot.app.screen.query_one("#chat-options")
+        assert pilot.app.focused is options
+        options.highlighted = next(i for i, o in enumerate(options.options) if o.id == str(anna))
+        await pilot.press("u")
+        await wait_for(pilot, lambda: pilot.app.screen.conversation.summary.chat.unread_count == 1)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert await unread(pilot, anna) == 1

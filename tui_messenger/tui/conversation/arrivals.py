@@ -57,7 +57,10 @@ class Arrivals(Controller):
         self.messenger.reading(chat_id if self.shown else None)
 
     def set_shown(self, shown: bool) -> None:
-        """The chat came back on screen (read now), or the list took its place (what comes counts unread)."""
+        """The chat came back on screen (read now), or the list took its place (what comes counts unread).
+        Only a change counts: a chat the user marked unread stays so while it stays on screen."""
+        if shown == self.shown:
+            return
         self.shown, summary = shown, self.pane.summary
         self.messenger.reading(summary.chat.id if shown and summary else None)
         if shown and summary is not None and summary.chat.unread_count:
