@@ -9,6 +9,7 @@ import asyncio
 from service_helpers import directory, person, settle, until
 
 from tui_messenger.transport import wire
+from tui_messenger.transport.base import TransportClosed
 
 
 async def test_a_new_message_waits_behind_the_resend_of_older_ones(messenger, transport) -> None:
@@ -28,3 +29,32 @@ async def test_a_new_message_waits_behind_the_resend_of_older_ones(messenger, tr
     await until(messenger, lambda: len(transport.sent_of(wire.MessageFrame)) >= before + 3)
     after = [f.body for f in transport.sent_of(wire.MessageFrame)[before:]]
     assert after[:3] == ["one", "two", "three"]  # not "three" first
+
+
+async def test_a_message_whose_send_failed_is_not_overtaken_by_the_next(
+    messenger, transport, clock, monkeypatch
+) -> None:
+    """One request fails while the connection stays (a timeout, a busy server): the next message waits
+    behind it, and both go, in order, when the loop tries again. The review's 100-message kill test on a
+    loaded machine had "message 035" before "033"."""
+    transport.push(directory(person("anna")))
+    await settle(messenger, transport)
+    chat = (await messenger.open_chat("anna")).chat.id
+    send, failing = transport.send, {"one"}
+
+    async def flaky(frame: bytes) -> None:
+        decoded = wire.decode(frame)
+        if isinstance(decoded, wire.MessageFrame) and decoded.body in failing:
+            raise TransportClosed("that request failed; the connection stays")
+        await send(frame)
+
+    monkeypatch.setattr(transport, "send", flaky)
+    await messenger.send_text(chat, "one")
+    await messenger.send_text(chat, "two")
+    await settle(messenger, transport)
+    assert messenger.online
+    assert not transport.sent_of(wire.MessageFrame)  # "two" did not go ahead of "one"
+    failing.clear()
+    clock.advance(messenger.outbox.policy.first_delay)  # the loop tries again, soon: no busy spin
+    await until(messenger, lambda: len(transport.sent_of(wire.MessageFrame)) >= 2)
+    assert [f.body for f in transport.sent_of(wire.MessageFrame)] == ["one", "two"]

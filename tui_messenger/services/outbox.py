@@ -44,9 +44,12 @@ class Outbox(RetryLoop[OutboxEntry]):
 
     async def send_new(self, message_id: str, frame: bytes) -> None:
         """The first attempt, right after the message and its entry were stored. Not while a pass that
-        sends every waiting entry is due (just after a start or a reconnect): that pass sends this one
-        too, after the older ones, so a message never overtakes one written before it."""
+        sends every waiting entry is due (just after a start or a reconnect), nor while an older one waits
+        unsent (its request failed): the loop sends this one too, after the older ones, so a message never
+        overtakes one written before it."""
         async with self._lock:
-            if self._online() and not self._resend_all:
-                await self.attempt(OutboxEntry(message_id, frame, attempts=0, next_attempt_at=None))
+            if self._online() and not self._resend_all and not self._behind:
+                entry = OutboxEntry(message_id, frame, attempts=0, next_attempt_at=None)
+                self._behind = True  # until it has gone (an exception leaves it so)
+                self._behind = not await self.attempt(entry)
         self._wake.set()  # the loop re-plans its next wake-up

@@ -87,6 +87,7 @@ class RetryLoop(ABC, Generic[E]):
         self._wake = asyncio.Event()
         self._lock = asyncio.Lock()
         self._resend_all = True  # the first pass sends every waiting entry (left from the last run)
+        self._behind = True  # an entry may wait unsent: a new one goes through the loop, after it
         self.on_pass = on_pass  # called after every pass (progress signal)
 
     def wake(self) -> None:
@@ -120,12 +121,18 @@ class RetryLoop(ABC, Generic[E]):
         """Send what is due (`everything`: all waiting entries, after a reconnect). Returns the seconds
         until the next entry falls due, or None if none waits."""
         async with self._lock:
+            self._behind = True  # until every entry due has gone (an exception leaves it so)
             now = self._clock.now()
             for entry in await asyncio.to_thread(self._repo.entries, due_by=None if everything else now):
                 if await self._passed_over(entry, now):
                     continue
-                if not self._online() or not await self.attempt(entry):
+                if not self._online():
                     break  # offline: wait for the reconnect, which wakes us
+                if not await self.attempt(entry):  # one request failed, the connection stays: soon again
+                    self.on_pass()
+                    return self.policy.first_delay
+            else:
+                self._behind = False
             waiting = await asyncio.to_thread(self._repo.entries)
             self.on_pass()
             due = [e.next_attempt_at for e in waiting if e.next_attempt_at is not None]

@@ -240,6 +240,8 @@ class MatrixTransport(Transport):
                     await call(client.login.homeserver, client.nio.room_typing(room_id, decoded.typing))
         except MatrixError as exc:
             raise self._closed(exc) from exc
+        except TimeoutError as exc:  # no first sync yet, or a new room that did not come with one
+            raise TransportClosed(f"the server did not answer in time: {exc}") from exc
 
     def _closed(self, exc: MatrixError) -> TransportClosed:
         """The error for the services: ended (sign in again) for a revoked token, else closed (retry)."""
