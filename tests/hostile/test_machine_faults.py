@@ -160,14 +160,18 @@ def _rows_of(path: Path, message_ids: list[str]) -> list[tuple]:
 async def _settled(service: Any, peer: FakePeer, *, wall_timeout: float = 60.0) -> None:
     """Wait until every frame the peer put on the line is stored, woken by the service's progress signal
     (a fixed sleep was too short under load: with ManualClock, whose `sleep` moves time itself, the
-    outbox ran through its five attempts before the store took in the network's answer)."""
+    outbox ran through its five attempts before the store took in the network's answer). Offline, it
+    also waits until the service sleeps on the test's clock (a reconnect's backoff): while it is still
+    connecting, its store threads slow on a loaded machine, the test must not move time 400 times in a
+    row and find nothing done."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + wall_timeout
     while True:
         conn = peer.timeline.conn
         for _ in range(5):
             await asyncio.sleep(0)
-        if service.idle and (conn is None or not conn.frames):
+        waiting = service.online or service.clock.sleeping > 0
+        if service.idle and waiting and (conn is None or not conn.frames):
             return
         if loop.time() > deadline:
             raise AssertionError("the service never took in what the network sent")
