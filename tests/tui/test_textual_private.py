@@ -37,3 +37,45 @@ def test_no_other_module_reaches_into_textual_or_rich_privates() -> None:
         if path.name != "textual_private.py" and pattern.search(path.read_text())
     ]
     assert found == []
+
+
+def test_the_footer_private_name_is_still_there() -> None:
+    from textual.widgets import Footer
+
+    assert [n for n in textual_private.FOOTER_PRIVATE if not hasattr(Footer(), n)] == []
+
+
+async def test_the_footer_is_rebuilt_only_when_its_keys_change(tmp_path, monkeypatch) -> None:
+    """From a fresh start: moving between the list and the composer changes the keys (the footer follows);
+    the same bindings announced again (Textual does on every focus change and `refresh_bindings`) rebuild
+    nothing."""
+    from app_helpers import SIZE, settle
+    from textual.widgets._footer import FooterKey  # noqa: PLC2701 - what the footer shows
+
+    from tui_messenger.bootstrap import build_test_app
+
+    rebuilt: list[int] = []
+    recompose = textual_private.QuietFooter.recompose
+
+    async def counted(self: textual_private.QuietFooter) -> None:
+        rebuilt.append(1)
+        await recompose(self)
+
+    monkeypatch.setattr(textual_private.QuietFooter, "recompose", counted)
+
+    def actions(pilot) -> set[str]:
+        return {key.action for key in pilot.app.screen.query(FooterKey)}
+
+    async with build_test_app(tmp_path).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        in_list = actions(pilot)
+        assert in_list and rebuilt
+        before = len(rebuilt)
+        for _ in range(5):
+            pilot.app.screen.refresh_bindings()
+            await pilot.pause()
+        await settle(pilot)
+        assert len(rebuilt) == before and actions(pilot) == in_list
+        await pilot.press("enter")  # the highlighted chat opens: the composer has the focus
+        await settle(pilot)
+        assert actions(pilot) != in_list and len(rebuilt) > before

@@ -29,7 +29,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tui_messenger.domain.models import ChatFilter, ChatSummary
 from tui_messenger.domain.safe_text import clean_name, preview
@@ -40,6 +40,7 @@ from tui_messenger.tui.screens.app_tools import AppTools
 from tui_messenger.tui.screens.pane_layout import ONE_PANE_BELOW, PaneLayout
 from tui_messenger.tui.widgets.chat_list import ChatList
 from tui_messenger.tui.widgets.conversation_header import ConversationHeader
+from tui_messenger.tui.widgets.textual_private import QuietFooter
 from tui_messenger.tui.workers import worker
 
 if TYPE_CHECKING:
@@ -51,8 +52,7 @@ LIST_REFRESH_DELAY = 0.05
 CONNECTION_SHOWN_EVERY = 0.5
 OFFLINE = "Offline: connecting again… Messages you send wait in the outbox."
 EMPTY_STATE = "Choose a chat on the left, or press ctrl+p to find one."  # as the pane's (not imported yet)
-# Seconds from the first frame to mounting the pane (composed at once, it delayed a busy frame ~40 ms).
-PANE_AFTER = 0.1
+PANE_AFTER = 0.1  # seconds from the first frame to mounting the pane (at once, a busy frame took 40 ms more)
 
 
 class ConversationPlaceholder(Static):
@@ -114,7 +114,7 @@ class MainScreen(AttachedHitTest, Screen[None]):
             else:
                 self._conversation = self._new_conversation()
                 yield self._conversation
-        yield Footer()
+        yield QuietFooter()
 
     def on_mount(self) -> None:
         self.refresh_chat_list()

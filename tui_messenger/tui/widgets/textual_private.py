@@ -12,6 +12,9 @@ It overrides OptionList's `_get_option_render`, `_get_visual` and `_replace_opti
 `grow_quietly` gives a Line API `ScrollView` a new virtual size without a layout of the whole screen:
 `virtual_size` is a layout reactive, so a chat history that grew by one incoming message laid out (and
 then painted) every widget on the screen, most of the app's CPU per message. It calls `Widget._scroll_update`.
+`QuietFooter` is a `Footer` that is built again only when what it shows changed. Textual's rebuilds all
+its keys (mounts, styles, a layout) on every focus change and every `refresh_bindings`, most of them with
+the very same keys: a tenth of the CPU of a journey through the app. It reads `Footer._bindings_ready`.
 `tests/tui/test_textual_private.py` fails
 when the installed Textual is not `CHECKED_WITH` or one of these is gone: check them again on an upgrade.
 """
@@ -22,11 +25,12 @@ from typing import TYPE_CHECKING, cast
 
 from textual.content import Content
 from textual.geometry import Size
+from textual.screen import Screen
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.style import Style
 from textual.visual import Visual, VisualType
-from textual.widgets import OptionList
+from textual.widgets import Footer, OptionList
 from textual.widgets.option_list import Option
 
 from tui_messenger.tui.widgets.chat_row import FittedRow
@@ -41,6 +45,7 @@ OPTION_LIST_PRIVATE = (
 )  # fmt: skip
 OPTION_PRIVATE = ("_set_prompt", "_visual", "_divider")
 SCROLL_VIEW_PRIVATE = ("_scroll_update",)
+FOOTER_PRIVATE = ("_bindings_ready",)
 KEPT_RENDERS = 4096
 
 
@@ -110,3 +115,32 @@ def grow_quietly(view: ScrollView, size: Size) -> None:
     view._scroll_update(size)  # scrollbars shown or hidden, sized, and the scroll position clamped
     if (view.show_vertical_scrollbar, view.show_horizontal_scrollbar) != shown:
         view.refresh(layout=True)
+
+
+class QuietFooter(Footer):
+    """A Footer rebuilt only when its keys, their labels, state or tooltips changed."""
+
+    _shown: tuple[object, ...] | None = None
+
+    def bindings_changed(self, screen: Screen[object]) -> None:
+        self._bindings_ready = True
+        if screen.app.app_focus and self.is_attached and screen is self.screen:
+            self.call_after_refresh(self._rebuild_if_changed)
+
+    async def _rebuild_if_changed(self) -> None:
+        if not self.is_attached:
+            return
+        palette = self.app.COMMAND_PALETTE_BINDING
+        shown = (
+            self.compact,
+            self.show_command_palette,
+            tuple(
+                (key, self.app.get_key_display(binding), binding.action, binding.description,
+                 binding.tooltip, binding.group, enabled, tooltip)
+                for key, (_node, binding, enabled, tooltip) in self.screen.active_bindings.items()
+                if binding.show or key == palette
+            ),
+        )  # fmt: skip
+        if shown != self._shown:
+            self._shown = shown
+            await self.recompose()
