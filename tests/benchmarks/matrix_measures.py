@@ -130,7 +130,7 @@ def _startup(matrix_db: Path, empty: Path, home: Path, runs: int, pty_run: Any, 
         "demo": [sys.executable, "-m", "tui_messenger", "--db", str(empty), "--drop", "1"],
     }
     samples: dict[str, list[float]] = {name: [] for name in plan}
-    for run in range(max(runs, 3) + 1):
+    for run in range(runs + 1):  # quick and full: 5 and 7 rounds; --tiny: 1
         for name, command in plan.items():
             shown = pty_run(command, [mark], env)
             if run:  # the first round warms the caches
