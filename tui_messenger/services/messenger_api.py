@@ -197,9 +197,6 @@ class MessengerApi:
     async def _compose(
         self, chat_id: int, kind: MessageKind, body: str, *, reply_to: str | None, payload: Any = None
     ) -> ChatMessage:
-        summary = await self.summary(chat_id)
-        if summary.blocked:
-            raise BlockedError(f"{clean_name(summary.chat.title)} is blocked; unblock to send messages")
         now = self.clock.now()
         message = outbound(
             message_id=self._new_id(),
@@ -212,14 +209,26 @@ class MessengerApi:
             reply_to=reply_to,
             payload=payload,
         )
-        raw = wire.encode(frames.outgoing_frame(message, to=summary.peer.id))
-        if len(raw) > wire.MAX_FRAME_BYTES:
-            raise InvalidMessageError("the message is too long to send")
-        opt_out = is_opt_out(summary, kind, body)  # STOP: no reply, no opt-in; promotions stop
+
+        made: list[tuple[bytes, bool]] = []
+
+        def checked(summary: ChatSummary) -> tuple[bytes, bool]:
+            """The frame and whether it is a STOP, for the chat as it is when the message is written."""
+            if summary.blocked:
+                raise BlockedError(f"{clean_name(summary.chat.title)} is blocked; unblock to send messages")
+            raw = wire.encode(frames.outgoing_frame(message, to=summary.peer.id))
+            if len(raw) > wire.MAX_FRAME_BYTES:
+                raise InvalidMessageError("the message is too long to send")
+            made.append((raw, is_opt_out(summary, kind, body)))  # STOP: no reply, no opt-in; ads stop
+            return made[-1]
+
+        compose = partial(self.outbox_repo.compose, message=message, frame=checked, now=now)
+        try:  # the chat read and the message written in one trip to a store thread (each cost ~1 ms)
+            stored, summary = await asyncio.to_thread(compose)
+        except ChatNotFound as exc:
+            raise NotFoundError(str(exc)) from exc
+        raw, opt_out = made[-1]
         peer = summary.peer.id
-        stored, summary = await asyncio.to_thread(
-            self.outbox_repo.compose, message=message, frame=raw, now=now, opt_out=opt_out
-        )
         self.hub.emit(MessageAdded(chat_id, stored))
         self.hub.emit(ChatChanged(self.decorate(summary)))
         await self.outbox.send_new(stored.message_id, raw)

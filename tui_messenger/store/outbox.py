@@ -4,6 +4,7 @@ user composed is ever lost; entries leave only when the network acknowledges the
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -46,18 +47,24 @@ class OutboxRepository(Repository):
         self,
         *,
         message: ChatMessage,
-        frame: bytes,
+        frame: bytes | Callable[[ChatSummary], tuple[bytes, bool]],
         now: datetime,
         attachment: StoredFile | None = None,
         opt_out: bool = False,
     ) -> tuple[ChatMessage, ChatSummary]:
         """Store an outgoing message (pending) and its outbox entry, and update the chat, atomically.
 
+        `frame` may be a function of the chat as it is in this transaction, giving the frame and whether
+        it is an opt-out (it raises to write nothing: a blocked chat, a frame too long). The sender then
+        reads the chat and writes in one transaction.
+
         Writing first is also consent: a business the user writes to before it ever wrote to them counts
         as opted in (source `user_message`); answering a business that started the chat opts the user in
         to nothing. A request chat the user answers is accepted. An `opt_out` (a STOP) is neither: it
         accepts no request and opts in to nothing."""
         with self.db.write() as session:
+            if callable(frame):
+                frame, opt_out = frame(summary(session, message.chat_id))
             conn = raw(session)
             chat = conn.execute(
                 "SELECT c.peer_id, c.last_activity, a.kind FROM chats c JOIN accounts a ON a.id = c.peer_id"
