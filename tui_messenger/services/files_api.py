@@ -91,7 +91,12 @@ class FileSending:
 
         message, file, raw = await asyncio.to_thread(prepare)
         stored, after = await asyncio.to_thread(
-            self.outbox_repo.compose, message=message, frame=raw, now=now, attachment=file
+            self.outbox_repo.compose,
+            message=message,
+            frame=raw,
+            now=now,
+            attachment=file,
+            retry_at=self.outbox.retry_at(now),
         )
         self.hub.emit(MessageAdded(chat_id, stored))
         self.hub.emit(ChatChanged(self.decorate(after)))

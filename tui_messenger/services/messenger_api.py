@@ -222,7 +222,10 @@ class MessengerApi:
             made.append((raw, is_opt_out(summary, kind, body)))  # STOP: no reply, no opt-in; ads stop
             return made[-1]
 
-        compose = partial(self.outbox_repo.compose, message=message, frame=checked, now=now)
+        compose = partial(
+            self.outbox_repo.compose, message=message, frame=checked, now=now,
+            retry_at=self.outbox.retry_at(now),
+        )  # fmt: skip
         try:  # the chat read and the message written in one trip to a store thread (each cost ~1 ms)
             stored, summary = await asyncio.to_thread(compose)
         except ChatNotFound as exc:

@@ -1,7 +1,10 @@
 """Sending: the outbox and its retries.
 
 A composed message is stored (pending) together with its outbox entry in one transaction before any
-network work, so nothing composed is ever lost. The frame is then sent at once, and again with capped
+network work, so nothing composed is ever lost. The entry is written as sent once (`retry_at`): the frame
+is then sent at once, with no second write to record it; if it cannot go at once, the entry is made due
+and the loop sends it, in order. After a crash between the two, the pass after the restart sends every
+waiting entry (that message is then allowed one attempt fewer). The frame is sent again with capped
 exponential backoff (on the injected clock) until the network's `sent` status with the same client
 transaction id removes the entry. After the last attempt the message shows failed, with a retry action
 that sends the very same frame again (sends are idempotent per client transaction id). While offline
@@ -11,7 +14,7 @@ nothing is counted as an attempt; after a reconnect every waiting entry is sent 
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Unpack
 
 from tui_messenger.domain.events import MessageChanged
@@ -42,14 +45,25 @@ class Outbox(RetryLoop[OutboxEntry]):
             self._hub.emit(MessageChanged(failed.chat_id, failed))
         return True
 
+    def retry_at(self, now: datetime) -> datetime:
+        """When a message written at `now` falls due again after the first attempt that `send_new` makes
+        right after the write (the outbox repository's `compose(retry_at=...)`)."""
+        return now + timedelta(seconds=self.policy.delay(1))
+
     async def send_new(self, message_id: str, frame: bytes) -> None:
-        """The first attempt, right after the message and its entry were stored. Not while a pass that
-        sends every waiting entry is due (just after a start or a reconnect), nor while an older one waits
-        unsent (its request failed): the loop sends this one too, after the older ones, so a message never
-        overtakes one written before it."""
+        """The first attempt, right after the message and its entry (as sent once) were stored. Not while
+        a pass that sends every waiting entry is due (just after a start or a reconnect), nor while an
+        older one waits unsent (its request failed): then the entry is made due and the loop sends it, after
+        the older ones, so a message never overtakes one written before it."""
+        entry = OutboxEntry(message_id, frame, attempts=0, next_attempt_at=None)
         async with self._lock:
-            if self._online() and not self._resend_all and not self._behind:
-                entry = OutboxEntry(message_id, frame, attempts=0, next_attempt_at=None)
-                self._behind = True  # until it has gone (an exception leaves it so)
-                self._behind = not await self.attempt(entry)
+            sent = False
+            try:
+                if self._online() and not self._resend_all and not self._behind:
+                    self._behind = True  # until it has gone (an exception leaves it so)
+                    sent = await self.send(entry)
+                    self._behind = not sent
+            finally:
+                if not sent:  # due at once, never sent: the loop takes it
+                    await self._record(entry, 0, self._clock.now())
         self._wake.set()  # the loop re-plans its next wake-up

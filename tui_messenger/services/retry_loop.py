@@ -106,11 +106,17 @@ class RetryLoop(ABC, Generic[E]):
         """True to leave a due entry unsent in this pass (the subclass may also act on it here)."""
         return False
 
-    async def attempt(self, entry: E) -> bool:
-        """Send one entry and record the attempt; False when the transport is closed (not counted)."""
+    async def send(self, entry: E) -> bool:
+        """Send one entry without recording it; False when the transport is closed."""
         try:
             await self._transport.send(entry.frame)
         except TransportClosed:
+            return False
+        return True
+
+    async def attempt(self, entry: E) -> bool:
+        """Send one entry and record the attempt; False when the transport is closed (not counted)."""
+        if not await self.send(entry):
             return False
         attempts = entry.attempts + 1
         delay = self.policy.delay(min(attempts, self.policy.max_attempts))

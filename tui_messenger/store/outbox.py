@@ -51,12 +51,16 @@ class OutboxRepository(Repository):
         now: datetime,
         attachment: StoredFile | None = None,
         opt_out: bool = False,
+        retry_at: datetime | None = None,
     ) -> tuple[ChatMessage, ChatSummary]:
         """Store an outgoing message (pending) and its outbox entry, and update the chat, atomically.
 
         `frame` may be a function of the chat as it is in this transaction, giving the frame and whether
         it is an opt-out (it raises to write nothing: a blocked chat, a frame too long). The sender then
         reads the chat and writes in one transaction.
+
+        `retry_at`: the entry is written as sent once, due again then (the caller sends it right after
+        this transaction, and so needs no second write to record that); None: due at once, never sent.
 
         Writing first is also consent: a business the user writes to before it ever wrote to them counts
         as opted in (source `user_message`); answering a business that started the chat opts the user in
@@ -80,8 +84,8 @@ class OutboxRepository(Repository):
             if attachment is not None:  # a file goes in with its message, or neither does
                 insert_files(conn, {message.message_id: attachment})
             conn.execute(
-                "INSERT INTO outbox (message_id, frame, attempts, next_attempt_at) VALUES (?, ?, 0, ?)",
-                (message.message_id, frame, convert.ms(now)),
+                "INSERT INTO outbox (message_id, frame, attempts, next_attempt_at) VALUES (?, ?, ?, ?)",
+                (message.message_id, frame, int(retry_at is not None), convert.ms(retry_at or now)),
             )
             update = "UPDATE chats SET last_outbound_at = max(last_outbound_at, ?)"
             if not opt_out:
