@@ -242,3 +242,36 @@ async def test_the_first_frame_path_imports_nothing_it_does_not_draw(tmp_path: P
     await _seeded(path)
     code = FIRST_FRAME_PROBE.format(db=str(path))
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+
+
+BUILD_PROBE = """
+import sys
+from pathlib import Path
+from tui_messenger.bootstrap import Deferred, build_app
+from tui_messenger.services.deferred import read_first_screen
+from tui_messenger.settings import AppSettings
+from tui_messenger.store.chat_rows import QuickChatList
+from tui_messenger.store.preflight import preflight
+
+path = Path({db!r})
+checked = preflight(path, exclusive=True, defer_history=True)
+first = read_first_screen(QuickChatList(checked.path))
+settings = AppSettings(db_path=path, config_dir=path.parent / "config")
+app = build_app(settings, deferred=Deferred(checked, first, None))
+loaded = [m for m in ("sqlalchemy", "sqlmodel", "pydantic") if m in sys.modules]
+assert not loaded, loaded
+checked.release()
+"""
+
+
+async def test_run_apps_path_to_the_first_frame_imports_no_sqlalchemy(tmp_path: Path) -> None:
+    """`run_app`'s own steps up to `app.run()` (preflight, the first screen's rows, `build_app` with the
+    virtual clock resumed from the file) use plain sqlite3 alone. The clock's stored jumps were once read
+    with a key imported from the settings repository, which brought SQLAlchemy and sqlmodel (~0.35 s
+    here) before the first frame."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "m.db"
+    await _seeded(path)
+    subprocess.run([sys.executable, "-c", BUILD_PROBE.format(db=str(path))], check=True, timeout=120)

@@ -17,6 +17,7 @@ from tui_messenger.domain.models import (
     ChatKind,
     ChatSummary,
 )
+from tui_messenger.store.setting_keys import CLOCK_JUMPED
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # epoch + timedelta: exact, and faster than fromtimestamp
 
@@ -146,8 +147,6 @@ class QuickChatList:
     def clock_state(self) -> tuple[float, datetime | None]:
         """The virtual clock's stored jumps (seconds) and the newest activity on record, for the clock of
         a new run (`VirtualClock.resume`): a jump is not forgotten, and nothing shown lies ahead of now."""
-        from tui_messenger.store.settings import CLOCK_JUMPED
-
         rows = self._query("SELECT value FROM settings WHERE key = ?", (CLOCK_JUMPED,))
         try:
             jumped = float(rows[0][0]) if rows else 0.0

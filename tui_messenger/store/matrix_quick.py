@@ -7,7 +7,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-SYNC_TOKEN = "sync_token"  # settings.SYNC_TOKEN (imported from there, it would bring SQLAlchemy)
+from tui_messenger.store.setting_keys import SYNC_TOKEN
 
 
 @dataclass(frozen=True, slots=True)

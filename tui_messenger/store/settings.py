@@ -5,9 +5,9 @@ from __future__ import annotations
 import sqlite3
 
 from tui_messenger.store.base import Repository, raw
+from tui_messenger.store.setting_keys import CLOCK_JUMPED, SYNC_TOKEN
 
-SYNC_TOKEN = "sync_token"
-CLOCK_JUMPED = "virtual_clock_jumped"  # seconds the tester's virtual clock was moved ahead, in all
+__all__ = ["CLOCK_JUMPED", "SYNC_TOKEN", "SettingsRepository", "put"]
 
 
 def put(conn: sqlite3.Connection, key: str, value: str | None) -> None:
