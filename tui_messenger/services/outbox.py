@@ -66,4 +66,7 @@ class Outbox(RetryLoop[OutboxEntry]):
             finally:
                 if not sent:  # due at once, never sent: the loop takes it
                     await self._record(entry, 0, self._clock.now())
-        self._wake.set()  # the loop re-plans its next wake-up
+            if sent:  # the loop's timer covers its retry; no pass now
+                self._due_at(self.retry_at(self._clock.now()))
+        if not sent:
+            self._wake.set()

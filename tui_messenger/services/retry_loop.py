@@ -15,7 +15,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Generic, NotRequired, Protocol, TypedDict, TypeVar
+from typing import Any, Generic, NotRequired, Protocol, TypedDict, TypeVar
 
 from tui_messenger.domain.clock import Clock
 from tui_messenger.transport.base import Transport, TransportClosed
@@ -84,7 +84,9 @@ class RetryLoop(ABC, Generic[E]):
         self._clock = clock
         self.policy = policy
         self._online = online
-        self._wake = asyncio.Event()
+        self._wake = asyncio.Event()  # a pass now
+        self._replan = asyncio.Event()  # no pass: only the timer to `_next_pass` again
+        self._next_pass: datetime | None = None  # when the sleeping loop passes next (None: when woken)
         self._lock = asyncio.Lock()
         self._resend_all = True  # the first pass sends every waiting entry (left from the last run)
         self._behind = True  # an entry may wait unsent: a new one goes through the loop, after it
@@ -146,26 +148,48 @@ class RetryLoop(ABC, Generic[E]):
                 return None
             return max((min(due) - self._clock.now()).total_seconds(), 0.0)
 
+    def _due_at(self, at: datetime) -> None:
+        """An entry sent just now falls due again at `at`: the loop's timer is set for it, with no pass
+        (two reads of the store) now."""
+        if self._next_pass is None or at < self._next_pass:
+            self._next_pass = at
+            self._replan.set()
+
     async def run(self) -> None:
-        """The background loop: wake on new work, on a reconnect, or when the next retry falls due."""
+        """The background loop: a pass when woken (new work, a reconnect) or when the next retry falls
+        due; told of an earlier due time (`_due_at`), it only sets its timer again."""
+        passing = True
         while True:
-            self._wake.clear()
-            everything, self._resend_all = self._resend_all, False
-            try:
-                wait = await self.run_due(everything=everything)
-            except Exception:
-                log.exception("%s pass failed", self.label)
-                wait = self.policy.max_delay
-            if self._wake.is_set():
-                continue
-            tasks: set[asyncio.Future[object]] = {asyncio.ensure_future(self._wake.wait())}
-            if wait is not None and self._online():
-                tasks.add(asyncio.ensure_future(self._clock.sleep(wait)))
-            try:
-                await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
-            finally:
-                # Not `suppress(CancelledError)` around each await: a stop() that lands while this
-                # waits for its own timers would be swallowed there and the loop would never end.
-                for task in tasks:
-                    task.cancel()
-                await asyncio.gather(*tasks, return_exceptions=True)
+            if passing:
+                self._wake.clear()
+                everything, self._resend_all = self._resend_all, False
+                try:
+                    wait = await self.run_due(everything=everything)
+                except Exception:
+                    log.exception("%s pass failed", self.label)
+                    wait = self.policy.max_delay
+                self._next_pass = None if wait is None else self._clock.now() + timedelta(seconds=wait)
+                if self._wake.is_set():
+                    continue
+            passing = await self._sleep()
+
+    async def _sleep(self) -> bool:
+        """Until woken or the next pass falls due (True: pass now), or told of a new due time (False)."""
+        self._replan.clear()
+        wake = asyncio.ensure_future(self._wake.wait())
+        tasks: set[asyncio.Future[Any]] = {wake, asyncio.ensure_future(self._replan.wait())}
+        timer = None
+        if self._next_pass is not None and self._online():
+            timer = asyncio.ensure_future(
+                self._clock.sleep(max((self._next_pass - self._clock.now()).total_seconds(), 0.0))
+            )
+            tasks.add(timer)
+        try:
+            done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            # Not `suppress(CancelledError)` around each await: a stop() that lands while this
+            # waits for its own timers would be swallowed there and the loop would never end.
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+        return wake in done or timer in done
