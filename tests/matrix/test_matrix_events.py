@@ -74,8 +74,24 @@ def test_a_read_receipt_marks_every_own_message_up_to_it_once() -> None:
         ("m1", "read", ANNA),
     ]
     assert ephemeral_frames(receipt, ROOM, ME, ANNA, ids) == []  # told once
-    stranger = ReceiptEvent.from_dict({"type": "m.receipt", "content": {"$m2": {"m.read": {ME: {"ts": 1}}}}})
+    stranger = ReceiptEvent.from_dict(
+        {"type": "m.receipt", "content": {"$m2": {"m.read": {"@eve:example.org": {"ts": 1}}}}}
+    )
     assert ephemeral_frames(stranger, ROOM, ME, ANNA, ids) == []  # only the other person's receipts count
+
+
+def test_the_users_own_receipt_reads_up_to_that_message_here_too() -> None:
+    """What the user read on another device (or before this login): their own receipt, public or private,
+    names the message (an own message by its local id); the services read the chat up to it."""
+    ids = Ids()
+    ids.sent(ROOM, "m0", "$own", 100)
+    for kind in ("m.read", "m.read.private"):
+        for event_id, local in (("$in", "$in"), ("$own", "m0")):
+            receipt = ReceiptEvent.from_dict(
+                {"type": "m.receipt", "content": {event_id: {kind: {ME: {"ts": 7}}}}}
+            )
+            frames = ephemeral_frames(receipt, ROOM, ME, ANNA, ids)
+            assert [(f.message_id, f.status, f.sender, f.to) for f in frames] == [(local, "read", ME, ANNA)]
 
 
 def test_a_hostile_m_direct_list_keeps_only_real_ids() -> None:

@@ -144,3 +144,30 @@ def test_filter_counts(db) -> None:
     apply(db, person("anna"), business("bank"), inbound("a", "anna"), own("b", "bank"))
     counts = ChatRepository(db).counts()
     assert counts == {ChatFilter.ALL: 2, ChatFilter.UNREAD: 1, ChatFilter.PERSONAL: 1, ChatFilter.BUSINESS: 1}
+
+
+def test_the_users_own_receipt_reads_the_chat_up_to_it_and_silences_what_it_covers(db) -> None:
+    """Read on another device (or before this login): the messages up to the receipt's are read here too,
+    the count keeps those after it, and only those are notified; in the batch that brought them too."""
+    messages = [inbound(f"m{n}", "anna", f"hi {n}", at=T0 + n) for n in range(5)]
+    result = apply(db, person("anna"), *messages, StatusChange("m2", MessageStatus.READ, reporter_id="me"))
+    assert result.chats[1].chat.unread_count == 2
+    assert [m.message_id for m in result.notify] == ["m4"]
+    statuses = {m.message_id: m.status for m in MessageRepository(db).latest_page(chat_id=1, limit=10)}
+    assert [statuses[f"m{n}"] is MessageStatus.READ for n in range(5)] == [True] * 3 + [False] * 2
+
+    later = apply(db, StatusChange("m4", MessageStatus.READ, reporter_id="me"))  # a later batch: all read
+    assert later.chats[1].chat.unread_count == 0
+    again = apply(db, StatusChange("m1", MessageStatus.READ, reporter_id="me"))  # older: nothing changes
+    assert again.chats == {} and ChatRepository(db).for_peer(account_id="anna").chat.unread_count == 0
+    assert MessageRepository(db).mark_read(chat_id=1) == []  # nothing left unread for our own receipts
+
+
+def test_a_receipt_of_the_user_on_a_message_not_here_or_on_their_own_reads_nothing_after_it(db) -> None:
+    apply(db, person("anna"), inbound("m1", "anna", at=T0), own("o1", "anna", at=T0 + 1))
+    apply(db, inbound("m2", "anna", at=T0 + 2))
+    assert apply(db, StatusChange("$unknown", MessageStatus.READ, reporter_id="me")).chats == {}
+    assert apply(db, StatusChange("o1", MessageStatus.READ, reporter_id="me")).chats == {}
+    assert ChatRepository(db).for_peer(account_id="anna").chat.unread_count == 1  # m2 came after it
+    own_message = MessageRepository(db).get(message_id="o1")
+    assert own_message is not None and own_message.status is not MessageStatus.READ  # not the peer's receipt

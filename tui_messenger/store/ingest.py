@@ -37,7 +37,7 @@ from tui_messenger.store.base import Repository, raw, select_in
 from tui_messenger.store.chats import chat_kind_for, summaries
 from tui_messenger.store.convert import message_from_tuple
 from tui_messenger.store.ingest_filters import acknowledge_echoes, dedupe, drop_blocked
-from tui_messenger.store.messages import StatusChange, apply_status
+from tui_messenger.store.messages import StatusChange, apply_status, read_up_to
 from tui_messenger.store.reactions import ReactionUpdate
 from tui_messenger.store.settings import SYNC_TOKEN, put
 
@@ -307,6 +307,16 @@ def _by_position(row: tuple[Any, ...]) -> tuple[int, int]:
     return row[11], row[0]
 
 
+def _read_elsewhere(conn: sqlite3.Connection, item: StatusChange, result: BatchResult) -> None:
+    """The user's own read receipt (another device, or before this login): read here up to it; the
+    messages it covers are not notified (a new login's first sync brings the chats' newest messages)."""
+    if item.status is not MessageStatus.READ or (read := read_up_to(conn, item.message_id)) is None:
+        return
+    chat_id, *up_to = read
+    result.touched.add(chat_id)
+    result.notify = [m for m in result.notify if m.chat_id != chat_id or [m.position, m.id or 0] > up_to]
+
+
 def _bump_dropped(conn: sqlite3.Connection, dropped: dict[str, int]) -> None:
     conn.executemany(
         "UPDATE blocks SET dropped_count = dropped_count + ? WHERE account_id = ?",
@@ -348,7 +358,9 @@ def apply_batch(
         if isinstance(item, DirectoryRecord):
             result.accounts.extend(apply_directory(session, [item], now=now))
         elif isinstance(item, StatusChange):
-            if item.reporter_id and item.reporter_id != user_id and is_blocked(item.reporter_id):
+            if user_id and item.reporter_id == user_id:
+                _read_elsewhere(conn, item, result)
+            elif item.reporter_id and is_blocked(item.reporter_id):
                 count_drop(item.reporter_id)  # no receipt from a blocked account is shown
             elif (moved := apply_status(conn, item)) is not None:
                 result.changed.append(moved)

@@ -115,6 +115,33 @@ def apply_status(conn: sqlite3.Connection, change: StatusChange) -> ChatMessage 
     return attach_infos(conn, [moved])[0]  # a document keeps its card
 
 
+def read_up_to(conn: sqlite3.Connection, message_id: str) -> tuple[int, int, int] | None:
+    """The user read `message_id` and what came before it elsewhere (their own read receipt from the
+    network: another device, or before this login): the chat's unread incoming messages up to it are read
+    here too, and its unread count keeps only those after it. Returns that message's (chat id, position,
+    row id) when the count went down; None when there was nothing to read (or no such message here)."""
+    target = conn.execute(
+        "SELECT chat_id, position, id FROM messages WHERE message_id = ?", (message_id,)
+    ).fetchone()
+    if target is None:
+        return None
+    chat_id, position, row_id = target
+    count = conn.execute("SELECT unread_count FROM chats WHERE id = ?", (chat_id,)).fetchone()
+    if count is None or count[0] <= 0:
+        return None
+    unread = conn.execute(  # the unread ones are the newest `unread_count` incoming (as in `mark_read`)
+        f"SELECT m.id, m.position FROM messages m WHERE m.chat_id = ? AND m.direction = 'in'"
+        f" AND NOT {IS_REFUSAL} ORDER BY m.position DESC, m.id DESC LIMIT ?",
+        (chat_id, count[0]),
+    ).fetchall()
+    read = [(i,) for i, at in unread if (at, i) <= (position, row_id)]
+    if not read:
+        return None
+    conn.execute("UPDATE chats SET unread_count = ? WHERE id = ?", (count[0] - len(read), chat_id))
+    conn.executemany("UPDATE messages SET status = 'read' WHERE id = ?", read)
+    return chat_id, position, row_id
+
+
 def _may_report(conn: sqlite3.Connection, change: StatusChange, message: ChatMessage) -> bool:
     """A receipt counts only from the server or the message's recipient (the chat's peer): a third
     account cannot mark the user's message read, or failed (sender identity is the frame's account)."""

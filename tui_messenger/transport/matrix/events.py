@@ -205,19 +205,29 @@ def timeline_frame(event: Any, room_id: str, me: str, peer: str, ids: Ids) -> wi
 
 
 def ephemeral_frames(event: Any, room_id: str, me: str, peer: str, ids: Ids) -> list[wire.Frame]:
-    """Typing and read receipts of the other person in a personal chat."""
+    """Typing and read receipts of the other person in a personal chat, and the user's own read receipts
+    (what they read on another device, or before this login)."""
     if isinstance(event, TypingNoticeEvent):
         return [wire.TypingFrame(sender=peer, to=me, typing=peer in event.users)]
     if isinstance(event, ReceiptEvent):
         frames: list[wire.Frame] = []
         for receipt in event.receipts:
-            if receipt.user_id != peer or receipt.receipt_type != "m.read":
-                continue
-            for local in ids.read(room_id, receipt.event_id):
-                frames.append(
+            if receipt.user_id == peer and receipt.receipt_type == "m.read":
+                frames += [
                     wire.StatusFrame(
                         message_id=local, status="read", sender=peer, to=me, timestamp=receipt.timestamp
                     )
+                    for local in ids.read(room_id, receipt.event_id)
+                ]
+            elif receipt.user_id == me and receipt.receipt_type in ("m.read", "m.read.private"):
+                frames.append(  # the user read up to it elsewhere (the services read it here too)
+                    wire.StatusFrame(
+                        message_id=ids.local(receipt.event_id),
+                        status="read",
+                        sender=me,
+                        to=peer,
+                        timestamp=receipt.timestamp,
+                    )  # fmt: skip
                 )
         return frames
     return []
