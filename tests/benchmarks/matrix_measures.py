@@ -34,12 +34,33 @@ GAP = 0.05  # seconds between two messages (of any pair): what one leaves to do 
 WAIT = 10.0  # seconds a message may take before it counts as lost (reported, never waited for forever)
 
 
-async def _arrival(arrived: dict[str, float], body: str, start: float) -> float | None:
-    while body not in arrived:
-        if time.perf_counter() - start > WAIT:
-            return None
-        await asyncio.sleep(0.001)
-    return arrived[body] - start
+class Arrivals:
+    """When each message reached the receiver (by body), and a wait for one. The wait polls nothing: a
+    poll in the receiver's process would wake its loop every millisecond and take the interpreter from
+    the app under test (whose store runs in a thread) while it works."""
+
+    def __init__(self) -> None:
+        self.times: dict[str, float] = {}
+        self._waiting: dict[str, asyncio.Future[None]] = {}
+
+    def arrived(self, body: str, now: float) -> None:
+        if body not in self.times:
+            self.times[body] = now
+            waiter = self._waiting.pop(body, None)
+            if waiter is not None and not waiter.done():
+                waiter.set_result(None)
+
+    async def since(self, body: str, start: float) -> float | None:
+        """Seconds from `start` until `body` arrived; None after `WAIT` (lost)."""
+        if body not in self.times:
+            waiter = self._waiting[body] = asyncio.get_running_loop().create_future()
+            try:
+                await asyncio.wait_for(waiter, WAIT - (time.perf_counter() - start))
+            except TimeoutError:
+                return None
+            finally:
+                self._waiting.pop(body, None)
+        return self.times[body] - start
 
 
 def _median(samples: list[float | None]) -> tuple[float, int]:
@@ -221,10 +242,10 @@ async def _bare(
         ).room_id
         await receiver.sync(timeout=0, full_state=True)
         await receiver.join(room)
-        arrived: dict[str, float] = {}
+        arrivals = Arrivals()
 
         async def on_message(_room: Any, event: Any) -> None:
-            arrived.setdefault(event.body, time.perf_counter())
+            arrivals.arrived(event.body, time.perf_counter())
 
         receiver.add_event_callback(on_message, RoomMessageText)
         tasks.append(asyncio.create_task(receiver.sync_forever(timeout=30000)))
@@ -239,7 +260,7 @@ async def _bare(
             await sender.room_send(
                 room, "m.room.message", {"msgtype": "m.text", "body": body}, ignore_unverified_devices=True
             )
-            return await _arrival(arrived, body, start)
+            return await arrivals.since(body, start)
 
         yield send
     finally:
@@ -294,14 +315,14 @@ async def _ours(url: str, home: Path, tag: str, encrypted: bool) -> AsyncIterato
     sender_path = await _account(url, home, f"s{tag}")
     receiver_path = await _account(url, home, f"r{tag}")
     receiver_db = open_database(receiver_path)
-    arrived: dict[str, float] = {}
+    arrivals = Arrivals()
     original = history_window.HistoryWindow.append_many
 
     def append_many(self: Any, messages: Any) -> None:
         original(self, messages)
         now = time.perf_counter()
         for message in messages:
-            arrived.setdefault(message.body, now)
+            arrivals.arrived(message.body, now)
 
     history_window.HistoryWindow.append_many = append_many  # type: ignore[method-assign]
     app = build_app(AppSettings(db_path=receiver_path, config_dir=home / f"config-{tag}"), db=receiver_db)
@@ -338,7 +359,7 @@ async def _ours(url: str, home: Path, tag: str, encrypted: bool) -> AsyncIterato
                 start = time.perf_counter()
                 lines.write(body + "\n")
                 lines.flush()
-                return await _arrival(arrived, body, start)
+                return await arrivals.since(body, start)
 
             yield send
     finally:
