@@ -1,7 +1,7 @@
 """The Matrix measures (issue 14), against a local Synapse this benchmark starts in its folder.
 
-- latency: a message sent by one person's service (in its own process) until it is drawn in the other
-  person's open chat (the real app, headless), median over 50, plain and encrypted rooms; against a bare
+- latency: a message sent by one person's service (in its own process; from its call to send, on the
+  system's monotonic clock) until it is drawn in the other person's open chat (the real app, headless), median over 50, plain and encrypted rooms; against a bare
   matrix-nio client pair in the same run (send until the receiver's sync callback has it). Both bare
   clients sync, as every client does (the messenger's sender must too: it learns of replies, receipts and
   its other devices that way), so the homeserver serves the same two long polls in both. Target: ratio
@@ -272,7 +272,7 @@ async def _bare(
 
 
 SENDER = """
-import asyncio, sys
+import asyncio, sys, time
 from tui_messenger.bootstrap_matrix import matrix_service
 from tui_messenger.domain.clock import VirtualClock
 from tui_messenger.store.database import open_database
@@ -291,7 +291,10 @@ async def main(path, peer, plain):
     loop = asyncio.get_running_loop()
     await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(lines), sys.stdin)
     while line := await lines.readline():
-        await service.send_text(chat.chat.id, line.decode().rstrip("\\n"))
+        body = line.decode().rstrip("\\n")
+        start = time.perf_counter()  # the system's monotonic clock: the same in the benchmark's process
+        await service.send_text(chat.chat.id, body)
+        print(repr(start), body, flush=True)
     await service.stop()
 
 asyncio.run(main(sys.argv[1], sys.argv[2], sys.argv[3] == "plain"))
@@ -301,7 +304,8 @@ asyncio.run(main(sys.argv[1], sys.argv[2], sys.argv[3] == "plain"))
 @asynccontextmanager
 async def _ours(url: str, home: Path, tag: str, encrypted: bool) -> AsyncIterator[Send]:
     """The sender's service in a process of its own (as another person's messenger is) and the receiver's
-    real app here (headless, the chat open): a line to the sender until the text is drawn in the
+    real app here (headless, the chat open): from the sender's call to send (it reports the time of
+    each; the pipe that brings it the line is not the messenger's) until the text is drawn in the
     receiver's history (seconds)."""
     import subprocess
     import sys
@@ -353,13 +357,19 @@ async def _ours(url: str, home: Path, tag: str, encrypted: bool) -> AsyncIterato
                     break
                 await pilot.pause(0.05)
             await pilot.pause(0.5)
-            lines = sender.stdin
+            lines, replies = sender.stdin, sender.stdout
 
             async def send(body: str) -> float | None:
-                start = time.perf_counter()
                 lines.write(body + "\n")
                 lines.flush()
-                return await arrivals.since(body, start)
+                if await arrivals.since(body, time.perf_counter()) is None:
+                    return None  # lost
+                # From the sender's call to send, as the bare pair's: not the pipe to its process.
+                while line := await asyncio.to_thread(replies.readline):
+                    start, _, sent = line.rstrip("\n").partition(" ")
+                    if sent == body:
+                        return arrivals.times[body] - float(start)
+                return None  # the sender ended
 
             yield send
     finally:
