@@ -1,8 +1,9 @@
 """The Matrix measures (issue 14), against a local Synapse this benchmark starts in its folder.
 
 - latency: a message sent by one person's service (in its own process; from its call to send, on the
-  system's monotonic clock) until it is drawn in the other person's open chat (the real app, headless), median over 50, plain and encrypted rooms; against a bare
-  matrix-nio client pair in the same run (send until the receiver's sync callback has it). Both bare
+  system's monotonic clock) until it is drawn in the other person's open chat (the real app, headless),
+  median over 50, plain and encrypted rooms; against a bare matrix-nio client pair in the same run
+  (send until the receiver's sync callback has it). Both bare
   clients sync, as every client does (the messenger's sender must too: it learns of replies, receipts and
   its other devices that way), so the homeserver serves the same two long polls in both. Target: ratio
   <= 1.3. The pair whose sender never syncs (a send-only bot, not a client) is measured too and reported
