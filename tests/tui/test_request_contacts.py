@@ -8,6 +8,7 @@ from typing import Any
 
 from app_helpers import SIZE, chat_id, settle, text, wait_for
 from textual.pilot import Pilot
+from textual.screen import ModalScreen
 
 from tui_messenger.bootstrap import build_test_app
 from tui_messenger.tui.widgets.banners import RequestBanner
@@ -62,3 +63,16 @@ async def test_continue_accepts_without_adding_a_contact(tmp_path: Path) -> None
         await wait_for(pilot, lambda: not pilot.app.screen.query_one(RequestBanner).display)
         assert not (await messenger.summary(await chat_id(pilot, "megadeals"))).chat.is_request
         assert not messenger.contacts.is_contact(account_id="megadeals")
+
+
+async def test_after_accepting_by_mouse_the_keys_are_the_reply(tmp_path: Path) -> None:
+    """The banner and its clicked button go: what is typed next is the reply, in the composer (focus had
+    fallen on the hidden banner's Block button, and the reply's first space pressed it: "Block …?")."""
+    async with build_test_app(tmp_path).run_test(size=SIZE) as pilot:
+        await open_request(pilot, "megadeals")
+        await pilot.click("#request-continue")
+        await wait_for(pilot, lambda: not pilot.app.screen.query_one(RequestBanner).display)
+        await settle(pilot)
+        await pilot.press(*"ok thanks", "enter")
+        await wait_for(pilot, lambda: "ok thanks" in text(pilot))
+        assert not isinstance(pilot.app.screen, ModalScreen)
