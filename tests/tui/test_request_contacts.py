@@ -76,3 +76,20 @@ async def test_after_accepting_by_mouse_the_keys_are_the_reply(tmp_path: Path) -
         await pilot.press(*"ok thanks", "enter")
         await wait_for(pilot, lambda: "ok thanks" in text(pilot))
         assert not isinstance(pilot.app.screen, ModalScreen)
+
+
+async def test_after_blocking_from_the_banner_the_keys_go_to_what_is_shown(tmp_path: Path) -> None:
+    """Blocked from the banner's button: the banner and the composer are hidden, and the focus is on a
+    part still shown (the history), so no key presses a hidden button."""
+    async with build_test_app(tmp_path).run_test(size=SIZE) as pilot:
+        await open_request(pilot, "megadeals")
+        await pilot.click("#request-block")
+        await wait_for(pilot, lambda: bool(pilot.app.screen.query("#block-confirm")))
+        await pilot.click("#block-confirm")
+        await wait_for(pilot, lambda: not pilot.app.screen.query_one(RequestBanner).display)
+        await settle(pilot)
+        focused = pilot.app.focused
+        assert focused is not None and all(node.display for node in (focused, *focused.ancestors))
+        await pilot.press("space")
+        await settle(pilot)
+        assert not isinstance(pilot.app.screen, ModalScreen)

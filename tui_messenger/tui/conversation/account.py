@@ -89,7 +89,6 @@ class Account(Controller):
         if add_contact:
             self.notify(f"{clean_name(summary.peer.display_name)} is now in your contacts.")
         await self._changed(summary.chat.id)
-        self.pane.composer.focus()  # the banner went with the focused button: the keys now are the reply
         self.pane.screen.refresh_bindings()
 
     # profile and promotions --------------------------------------------------------------------------

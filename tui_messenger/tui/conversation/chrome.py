@@ -85,8 +85,18 @@ class Chrome(Controller):
         self.show_reply_strip()
         if blocked:
             self.show_typing(False)
-            if pane.composer.has_focus:
-                pane.view.focus()  # the composer is gone: keep the keys (and the footer) useful
+        self._keep_focus_shown()
+
+    def _keep_focus_shown(self) -> None:
+        """A focused part just hidden (the request banner's buttons once it is answered, the composer of a
+        blocked chat) would still take the keys, and a space would press a button no one sees: they go to
+        the composer, or to the history when that is hidden too."""
+        pane, focused = self.pane, self.pane.screen.focused
+        if focused is None or pane not in focused.ancestors:
+            return
+        inside = [focused, *focused.ancestors[: focused.ancestors.index(pane)]]
+        if not all(node.display for node in inside):
+            (pane.composer if pane.composer.display else pane.view).focus()
 
     def show_reply_strip(self) -> None:
         pane = self.pane
