@@ -16,8 +16,9 @@ here, so no caller can get them wrong:
   run may have been asked for before nio was imported (`early`): its answer is built as nio would;
 - after each sync, the encryption housekeeping that nio's `sync_forever` would do (keys up, devices
   queried, one-time keys claimed, to-device messages out);
-- `send_text` refuses an encrypted room unless nio will encrypt (`olm` and a known encrypted room), and
-  takes the caller's transaction id: a resend from the same device after a crash is the same event;
+- `send` refuses an encrypted room unless the event is encrypted (nio leaves a reaction in the clear: it is
+  encrypted here), and takes the caller's transaction id: a resend from the same device after a crash is
+  the same event;
 - a token the server no longer knows is `MatrixError(revoked=True)`: "Sign in again".
 """
 
@@ -30,10 +31,14 @@ from pathlib import Path
 from typing import Any
 
 from nio import (
+    Api,
     AsyncClient,
+    EncryptionError,
+    GroupEncryptionError,
     KeysClaimResponse,
     KeysQueryResponse,
     KeysUploadResponse,
+    LocalProtocolError,
     Response,
     RoomSendResponse,
     SyncResponse,
@@ -52,6 +57,7 @@ from tui_messenger.transport.matrix.account import (
 from tui_messenger.transport.matrix.early_sync import EarlySync, sync_filter
 from tui_messenger.transport.matrix.offloop import build_response
 
+CLEAR_IN_NIO = frozenset({"m.reaction"})  # what nio sends unencrypted even into an encrypted room
 SYNC_TIMEOUT_MS = 30_000  # a long poll: the server answers at once when there is news
 
 
@@ -176,26 +182,48 @@ class MatrixClient:
         return bool(room is not None and room.encrypted) or room_id in self.nio.encrypted_rooms
 
     async def send_text(self, room_id: str, body: str, *, txn_id: str) -> str:
-        """Send `body` (plain text, never formatted) with the caller's transaction id: the event id.
-
-        An encrypted room gets ciphertext or nothing: MatrixError if nio could not encrypt."""
+        """Send `body` (plain text, never formatted) with the caller's transaction id: the event id."""
         if room_id not in self.nio.rooms:
             raise MatrixError(f"unknown room {room_id!r}: not joined, or not synced yet")
-        if self.room_is_encrypted(room_id) and self.nio.olm is None:
+        return await self.send(room_id, "m.room.message", {"msgtype": "m.text", "body": body}, txn=txn_id)
+
+    async def send(self, room_id: str, kind: str, content: dict[str, Any], *, txn: str) -> str:
+        """Send an event with the caller's transaction id (a resend from this device is the same event):
+        its event id. An encrypted room gets ciphertext or nothing (MatrixError if nio cannot encrypt).
+        nio sends a reaction in the clear; here it is encrypted too, as Element sends it: only its
+        relation (the message and the emoji, which the server needs to count reactions) stays outside."""
+        encrypted = self.room_is_encrypted(room_id)
+        if encrypted and self.nio.olm is None:
             raise MatrixError("refusing to send into an encrypted room without encryption")
-        resp = await call(
-            self.login.homeserver,
-            self.nio.room_send(
-                room_id,
-                "m.room.message",
-                {"msgtype": "m.text", "body": body},
-                tx_id=txn_id,
-                ignore_unverified_devices=True,  # device verification is a later issue
-            ),
-        )
+        await self.prepare_room(room_id)
+        if encrypted and kind in CLEAR_IN_NIO:
+            request = self._send_sealed(room_id, kind, content, txn)
+        else:  # nio encrypts it for an encrypted room
+            request = self.nio.room_send(room_id, kind, content, tx_id=txn, ignore_unverified_devices=True)
+        resp = await call(self.login.homeserver, request)
         if not isinstance(resp, RoomSendResponse):
             raise refusal("sending failed", self.login.homeserver, resp)
         return str(resp.event_id)
+
+    async def _send_sealed(self, room_id: str, kind: str, content: dict[str, Any], txn: str) -> Response:
+        """What `nio.room_send` does for an encrypted room, for an event it would leave in the clear: the
+        room key shared with the members' devices (all of them: verifying devices is a later issue), the
+        event encrypted, then sent as `m.room.encrypted`."""
+        nio = self.nio
+        assert nio.olm is not None and nio.access_token
+        if nio.olm.should_share_group_session(room_id):
+            if (sharing := nio.sharing_session.get(room_id)) is not None:
+                await sharing.wait()
+            else:
+                await nio.share_group_session(room_id, ignore_unverified_devices=True)
+        try:
+            sealed_kind, sealed = nio.encrypt(room_id, kind, content)
+        except (EncryptionError, GroupEncryptionError, LocalProtocolError) as exc:
+            raise MatrixError(f"could not encrypt the {kind} event: {exc}") from exc
+        method, path, data = Api.room_send(nio.access_token, room_id, sealed_kind, sealed, txn)
+        # nio's own request path (the token goes in a header, the answer is parsed as room_send's)
+        response: Response = await nio._send(RoomSendResponse, method, path, data, (room_id,))  # noqa: SLF001
+        return response
 
     async def request(self, method: str, path: str, body: dict[str, Any]) -> None:
         """A client-server API call nio has no method for (`path` under /_matrix/client/v3)."""

@@ -12,7 +12,8 @@ calls and events:
 - a message frame is sent with its own id as the Matrix transaction id, from the same device: a resend
   after a crash or a lost connection is the same event, never a second one; the answer is a `sent`
   receipt;
-- reactions, edits and deletions for everyone are `m.reaction`, `m.replace` and redactions; a read
+- reactions, edits and deletions for everyone are `m.reaction`, `m.replace` and redactions (in an
+  encrypted room everything but a redaction is encrypted, reactions too: `MatrixClient.send`); a read
   receipt the user gives is a Matrix read receipt, delivered receipts have no Matrix twin and are not sent;
   acks are the services' own and Matrix needs none (the sync token is the position).
 Imports matrix-nio: import this module lazily.
@@ -27,7 +28,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from nio import MegolmEvent, RoomCreateResponse, RoomSendResponse
+from nio import MegolmEvent, RoomCreateResponse
 
 from tui_messenger.domain.matrix_memory import Forgetful, MatrixMemory
 from tui_messenger.domain.models import SERVER_ACCOUNT, Device
@@ -264,7 +265,7 @@ class MatrixTransport(Transport):
             content["m.relates_to"] = {
                 "m.in_reply_to": {"event_id": self.ids.event(frame.context.message_id)}
             }
-        event_id = await self._room_send(client, room_id, "m.room.message", content, txn=frame.id)
+        event_id = await client.send(room_id, "m.room.message", content, txn=frame.id)
         when = self.ids.times.get(event_id) or frame.timestamp
         self.ids.sent(room_id, frame.id, event_id, when)
         await self.history.keep()  # before the services hear `sent`: a restart still knows the event
@@ -286,7 +287,7 @@ class MatrixTransport(Transport):
             await self.history.keep()
             return
         content = {"m.relates_to": {"rel_type": "m.annotation", "event_id": target, "key": frame.emoji}}
-        event_id = await self._room_send(client, room_id, "m.reaction", content, txn=frame.id)
+        event_id = await client.send(room_id, "m.reaction", content, txn=frame.id)
         self.ids.reactions[event_id] = (client.login.user_id, target, frame.emoji)
         await self.history.keep()
 
@@ -298,7 +299,7 @@ class MatrixTransport(Transport):
             "m.new_content": {"msgtype": "m.text", "body": frame.body},
             "m.relates_to": {"rel_type": "m.replace", "event_id": self.ids.event(frame.message_id)},
         }
-        await self._room_send(client, room_id, "m.room.message", content, txn=frame.id)
+        await client.send(room_id, "m.room.message", content, txn=frame.id)
 
     async def _send_delete(self, client: MatrixClient, frame: wire.DeleteFrame) -> None:
         room_id = await self._room_for(client, frame.to)
@@ -313,18 +314,6 @@ class MatrixTransport(Transport):
     async def _read_marker(self, room_id: str, event_id: str) -> None:
         if (client := self._client) is not None:
             await call(client.login.homeserver, client.nio.room_read_markers(room_id, event_id, event_id))
-
-    async def _room_send(
-        self, client: MatrixClient, room_id: str, kind: str, content: dict[str, Any], *, txn: str
-    ) -> str:
-        if client.room_is_encrypted(room_id) and not client.encrypted:
-            raise MatrixError("refusing to send into an encrypted room without encryption")
-        await client.prepare_room(room_id)
-        request = client.nio.room_send(room_id, kind, content, tx_id=txn, ignore_unverified_devices=True)
-        resp = await call(client.login.homeserver, request)
-        if not isinstance(resp, RoomSendResponse):
-            raise refusal("sending failed", client.login.homeserver, resp)
-        return str(resp.event_id)
 
     async def _redact(self, client: MatrixClient, room_id: str, event_id: str, *, txn: str) -> None:
         await call(client.login.homeserver, client.nio.room_redact(room_id, event_id, tx_id=txn))
