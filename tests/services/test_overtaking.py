@@ -52,6 +52,53 @@ async def test_changes_before_their_message_in_one_batch_apply_after_it(messenge
     assert {"e2", "r2", "a2"} <= set(_acks(transport))
 
 
+async def test_a_change_waiting_for_its_message_outlives_a_restart(db, clock) -> None:
+    """A network that never sends a change again (a Matrix sync: its position is stored with the batch)
+    still gets it applied when its message comes after a restart: the database kept it."""
+    from conftest import ScriptedTransport
+
+    from tui_messenger.services.service import MessengerService
+    from tui_messenger.store.waiting_changes import WaitingChangesRepository
+
+    first = ScriptedTransport()
+    service = MessengerService(db, first, clock=clock, user_id="me")
+    await service.start()
+    first.push(directory(person("anna")))
+    first.push(_edit("a3", "gate C3", frame_id="e3"), wire.SyncFrame(token="s1"))  # type: ignore[call-arg]
+    await settle(service, first)
+    await service.stop()
+    kept = WaitingChangesRepository(db).frames(10)
+    assert [key for key, _ in kept] == ["e3"]  # kept with the batch (and its position)
+
+    second = ScriptedTransport()  # sends nothing again: only what is new
+    service = MessengerService(db, second, clock=clock, user_id="me")
+    await service.start()
+    try:
+        second.push(text("a3", "anna", "gate B12", at=T0))
+        await settle(service, second)
+        await until(service, lambda: len(service.receiver.waiting) == 0)
+        message = await service.message("a3")
+        assert message is not None and message.body == "gate C3" and message.edited_at is not None
+        assert WaitingChangesRepository(db).frames(10) == []  # applied: no longer kept
+    finally:
+        await service.stop()
+
+
+async def test_a_kept_change_goes_when_applied_and_a_resend_is_kept_once(messenger, transport) -> None:
+    from tui_messenger.store.waiting_changes import WaitingChangesRepository
+
+    kept = WaitingChangesRepository(messenger.receiver._ingest.db)  # noqa: SLF001 - the service's own file
+    transport.push(directory(person("anna")))
+    transport.push(_delete("a4", frame_id="d4"), _delete("a5", frame_id="d5"))
+    await settle(messenger, transport)
+    transport.push(_delete("a4", frame_id="d4"))  # the network sent it again
+    await settle(messenger, transport)
+    assert [key for key, _ in kept.frames(10)] == ["d5", "d4"]  # once each, the re-sent one newest
+    transport.push(text("a4", "anna", "gone soon", at=T0))
+    await settle(messenger, transport)
+    assert [key for key, _ in kept.frames(10)] == ["d5"]
+
+
 async def test_a_resent_waiting_change_is_kept_once() -> None:
     from tui_messenger.services.receive_units import Unit
 

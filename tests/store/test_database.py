@@ -95,7 +95,7 @@ def test_a_version_1_database_gains_the_mute_duration(tmp_path: Path) -> None:
     db = open_database(path)
     with db.read() as session:
         raw = session.connection().connection.dbapi_connection
-        assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 7
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 8
         assert "muted_until" in {row[1] for row in raw.execute("PRAGMA table_info(chats)")}
     db.close()
 
@@ -129,7 +129,7 @@ def test_a_version_2_database_gains_reactions_edits_deletions_and_files(tmp_path
     db = open_database(path)
     with db.read() as session:
         raw = session.connection().connection.dbapi_connection
-        assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 7
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 8
         columns = {row[1]: row for row in raw.execute("PRAGMA table_info(messages)")}
         assert {"edited_at", "deleted_at", "hidden"} <= set(columns)
         assert raw.execute("SELECT body, hidden, edited_at FROM messages").fetchall() == [("kept", 0, None)]
@@ -150,7 +150,7 @@ def test_a_version_3_database_gains_the_matrix_account_table(tmp_path: Path) -> 
     db = open_database(path)
     with db.read() as session:
         raw = session.connection().connection.dbapi_connection
-        assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 7
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 8
         columns = {row[1] for row in raw.execute("PRAGMA table_info(matrix_account)")}
         assert {"homeserver", "user_id", "device_id", "access_token", "pickle_key"} <= columns
         with pytest.raises(sqlite3.IntegrityError):  # one account per database
@@ -169,7 +169,7 @@ def test_a_version_4_database_gains_the_source_of_files_still_on_the_network(tmp
     db = open_database(path)
     with db.read() as session:
         raw = session.connection().connection.dbapi_connection
-        assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 7
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 8
         columns = {row[1]: row for row in raw.execute("PRAGMA table_info(attachments)")}
         assert "source" in columns and columns["source"][3] == 0  # nullable: files here have none
     db.close()
@@ -191,24 +191,33 @@ def test_a_version_5_database_gains_the_encrypted_mark_of_accounts(tmp_path: Pat
     db = open_database(path)
     with db.read() as session:
         raw = session.connection().connection.dbapi_connection
-        assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 7
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 8
         assert raw.execute("SELECT id, encrypted FROM accounts").fetchall() == [("a", 0)]
     db.close()
 
 
-def test_a_version_6_database_gains_what_a_matrix_device_remembers(tmp_path: Path) -> None:
-    path = tmp_path / "v6.db"
+@pytest.mark.parametrize(
+    ("version", "new_tables"),
+    [
+        (6, ("matrix_events", "matrix_rooms")),  # what a Matrix device remembers across restarts
+        (7, ("waiting_changes",)),  # changes that came before their message
+    ],
+)
+def test_an_older_database_gains_the_tables_of_later_versions(
+    tmp_path: Path, version: int, new_tables: tuple[str, ...]
+) -> None:
+    path = tmp_path / f"v{version}.db"
     open_database(path).close()
     conn = sqlite3.connect(path)
-    conn.execute("DROP TABLE matrix_events")  # as version 6 was made before they were kept
-    conn.execute("DROP TABLE matrix_rooms")
-    conn.execute("PRAGMA user_version = 6")
+    for table in new_tables:
+        conn.execute(f"DROP TABLE {table}")  # as that version was made before they were kept
+    conn.execute(f"PRAGMA user_version = {version}")
     conn.commit()
     conn.close()
     db = open_database(path)
     with db.read() as session:
         raw = session.connection().connection.dbapi_connection
-        assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 7
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 8
         tables = {row[0] for row in raw.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        assert {"matrix_events", "matrix_rooms"} <= tables
+        assert set(new_tables) <= tables
     db.close()

@@ -34,10 +34,11 @@ from tui_messenger.services import frames
 from tui_messenger.services.blocklist import BlockList
 from tui_messenger.services.consent import admits
 from tui_messenger.services.hub import EventHub
-from tui_messenger.services.receive_units import Unit, Waiting, arriving, store_units
+from tui_messenger.services.receive_units import MAX_WAITING, Unit, Waiting, arriving, store_units
 from tui_messenger.store.chats import ChatRepository
 from tui_messenger.store.convert import clean_name, preview
 from tui_messenger.store.ingest import BatchItem, BatchResult, Dropped, Incoming, IngestRepository, SyncToken
+from tui_messenger.store.waiting_changes import WaitingChangesRepository
 from tui_messenger.transport import wire
 from tui_messenger.transport.base import Transport, TransportClosed
 
@@ -90,6 +91,7 @@ class Receiver:
         # runs in the store thread and its item is applied in the batch's transaction, in arrival order.
         self.converters: dict[type, Callable[[Any], BatchItem | None]] = dict(converters or {})
         self.waiting = Waiting()  # changes that overtook their message (services/receive_units.py)
+        self._waiting_changes = WaitingChangesRepository(ingest.db)
         self._handling = asyncio.Lock()  # one batch at a time: the sync's and older history's
 
     def convert(self, raws: Sequence[bytes]) -> tuple[list[Unit], list[wire.TypingFrame]]:
@@ -108,7 +110,7 @@ class Receiver:
                 log.warning("dropped a %s frame (%s): %s", frame.type, key or "no key", exc)
                 items = []
             if key is not None or items:
-                units.append(Unit(key, items))
+                units.append(Unit(key, items, raw))
         return units, typing
 
     def _items(self, frame: wire.Frame, typing: list[wire.TypingFrame]) -> list[BatchItem]:
@@ -167,14 +169,18 @@ class Receiver:
                 self.waiting.forget(unit.key)
         return result, keys
 
-    def _store(self, items: list[BatchItem]) -> BatchResult:
+    def _store(self, units: list[Unit]) -> BatchResult:
+        keep = self.waiting.keeper(units)  # last: it sees what the batch parked
+        items: list[BatchItem] = [*(item for unit in units for item in unit.items), keep]
         delay = RETRY_DELAY
         for attempt in range(STORE_ATTEMPTS):
             try:
-                return self._ingest.apply(
+                result = self._ingest.apply(
                     items=items, now=self._clock.now(), admit=admits, user_id=self._user_id,
                     reading=self.reading,
                 )  # fmt: skip
+                self.waiting.committed(keep)
+                return result
             except Exception as exc:
                 if attempt == STORE_ATTEMPTS - 1 or not _locked(exc):
                     raise
@@ -182,6 +188,14 @@ class Receiver:
                 time.sleep(delay)
                 delay *= 2
         raise AssertionError("unreachable")
+
+    async def restore_waiting(self) -> None:
+        """Receive again the changes an earlier run kept waiting for their message (the database keeps
+        them: services/receive_units.py). Before any other batch."""
+        kept = await asyncio.to_thread(self._waiting_changes.frames, MAX_WAITING)
+        if kept:
+            self.waiting.kept.update(key for key, _ in kept)
+            await self.handle([frame for _, frame in kept])
 
     async def handle(self, raws: Sequence[bytes], *, history: bool = False) -> BatchResult:
         """Store and publish a batch. `history`: older messages the network read back for a chat that

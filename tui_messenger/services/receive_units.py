@@ -7,8 +7,11 @@
   re-send. The good frames of the batch are stored and acked. A locked, full or broken database is no
   frame's fault: it fails the batch as before (nothing acked, the network sends it again).
 - A change (edit, deletion, reaction) that overtook its message is not acked: it waits here, by message
-  id, and goes into the batch that brings the message, after it. The network re-sends it until it is
-  acked, so a restart loses none; past MAX_WAITING the oldest is dropped (acked and logged).
+  id, and goes into the batch that brings the message, after it; past MAX_WAITING the oldest is dropped
+  (acked and logged). It is kept in the database too, in the transaction of the batch that brought it
+  (store/waiting_changes.py), and read back at start: a restart loses none, on a network that sends again
+  what was not acked (the fake peer) and on one that does not (a Matrix sync's position is stored with
+  the batch).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from dataclasses import dataclass
 
 from tui_messenger.store.ingest import BatchItem, BatchResult, Incoming
 from tui_messenger.store.unlock import Unlock
+from tui_messenger.store.waiting_changes import KeepWaiting
 
 log = logging.getLogger(__name__)
 
@@ -28,10 +32,11 @@ MAX_WAITING = 2_000  # changes kept for messages not come yet; a flood of them f
 
 @dataclass(slots=True)
 class Unit:
-    """One frame's share of a batch: the key to ack once it is handled, and its store items."""
+    """One frame's share of a batch: the key to ack once it is handled, its store items, and the frame."""
 
     key: str | None
     items: list[BatchItem]
+    frame: bytes = b""
 
 
 def arriving(units: Collection[Unit]) -> set[str]:
@@ -50,6 +55,8 @@ class Waiting:
     def __init__(self, limit: int = MAX_WAITING) -> None:
         self._limit = limit
         self._units: dict[str, tuple[str, Unit]] = {}  # key -> (message id, unit), in arrival order
+        self.kept: set[str] = set()  # keys kept in the database
+        self._stale: set[str] = set()  # kept keys dropped past the limit: removed with the next batch
 
     def __len__(self) -> int:
         return len(self._units)
@@ -66,6 +73,7 @@ class Waiting:
             del self._units[key]
             log.warning("dropped change %s: its message %r never came", key, lost)
             dropped.append(key)
+        self._stale.update(dropped)
         return dropped
 
     def take(self, message_ids: Collection[str]) -> list[Unit]:
@@ -79,9 +87,21 @@ class Waiting:
         """A re-send of a waiting change was applied on its own."""
         self._units.pop(key, None)
 
+    def keeper(self, units: Collection[Unit]) -> KeepWaiting:
+        """The last item of the batch that stores `units`: it keeps in the database what the batch
+        parks, and removes the kept changes the batch settles."""
+        frames = {id(item): (u.key, u.frame) for u in units if u.key is not None for item in u.items}
+        settled = {u.key for u in units if u.key in self.kept} | (self._stale & self.kept)
+        return KeepWaiting(frames, settled)
+
+    def committed(self, keep: KeepWaiting) -> None:
+        """`keep`'s transaction is committed: what the database keeps now."""
+        self.kept = (self.kept - keep.settled) | keep.parked.keys()
+        self._stale -= keep.settled
+
 
 def store_units(
-    store: Callable[[list[BatchItem]], BatchResult], units: list[Unit]
+    store: Callable[[list[Unit]], BatchResult], units: list[Unit]
 ) -> tuple[BatchResult, list[Unit]]:
     """Store `units` (see the module doc); returns what was done and the units handled (stored, or
     dropped alone because of what they hold), in order."""
@@ -92,15 +112,14 @@ def store_units(
 
 
 def _store_part(
-    store: Callable[[list[BatchItem]], BatchResult],
+    store: Callable[[list[Unit]], BatchResult],
     units: list[Unit],
     result: BatchResult,
     handled: list[Unit],
 ) -> None:
-    items = [item for unit in units for item in unit.items]
-    if items:
+    if any(unit.items for unit in units):
         try:
-            result.merge(store(items))
+            result.merge(store(units))
         except Exception as exc:
             if not in_the_data(exc):
                 raise

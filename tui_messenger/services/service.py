@@ -276,6 +276,10 @@ class MessengerService(MessengerApi):
                 self.actions.wake()
 
     async def _process_loop(self) -> None:
+        try:
+            await self.receiver.restore_waiting()
+        except Exception:  # the changes stay kept: the next start reads them again
+            log.exception("the changes kept waiting for their message could not be read")
         while True:
             batch = [await self._inbox.get()]
             while len(batch) < MAX_BATCH and not self._inbox.empty():

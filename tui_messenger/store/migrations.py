@@ -75,6 +75,7 @@ MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     5: _v3_content,  # a file still on the network (`attachments.source`): a new column, added the same way
     6: _v3_content,  # accounts.encrypted: the network says the chat is end-to-end encrypted
     7: _v3_content,  # what a Matrix device remembers across restarts (`matrix_events`, `matrix_rooms`)
+    8: _v3_content,  # changes that came before their message (`waiting_changes`)
 }
 
 

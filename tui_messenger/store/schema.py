@@ -38,7 +38,7 @@ TABLES = frozenset(
         "accounts", "action_outbox", "attachments", "blocks", "chats", "consents", "contacts", "feedback",
         "fts_pause", "matrix_account", "matrix_events", "matrix_rooms", "message_fts", "message_fts_config",
         "message_fts_data", "message_fts_docsize", "message_fts_idx", "messages", "outbox", "reactions",
-        "report_evidence", "reports", "settings",
+        "report_evidence", "reports", "settings", "waiting_changes",
     }
 )  # fmt: skip
 INDEXES = frozenset(

@@ -256,5 +256,16 @@ class MatrixRoomRow(SQLModel, table=True):
     read_up_to: int = -1
 
 
+class WaitingChangeRow(SQLModel, table=True):
+    """A change that came before its message, kept until the message comes (store/waiting_changes.py):
+    its frame's ack key, the id of the message it waits for, and the frame as the network sent it."""
+
+    __tablename__ = "waiting_changes"
+
+    ack_key: str = Field(primary_key=True)
+    target: str
+    frame: bytes
+
+
 # Full-text search over bodies (FTS_DDL): in store/schema.py, which the checks before opening read without
 # importing SQLAlchemy.
