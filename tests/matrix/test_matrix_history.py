@@ -111,6 +111,47 @@ async def test_paging_goes_on_after_a_restart_from_where_it_was_and_stops_at_the
     assert [mark.complete for mark in rooms.values()] == [True]  # kept: no run asks the server again
 
 
+async def test_a_reaction_to_a_message_older_than_the_first_sync_outlives_a_restart(
+    people: People, unique_user: str
+) -> None:
+    """Anna reacts to her first message after many more: Ben's first sync brings the reaction without its
+    message. It waits, kept in the database; after a restart, scrolling back brings the message and the
+    reaction is on it (the sync that brought it is behind the stored position and never comes again)."""
+    from nio import RoomCreateResponse, RoomSendResponse
+
+    ben = await register(people.server.url, unique_user + "b")
+    anna = await register(people.server.url, unique_user + "a")
+    try:
+        room = await anna.room_create(is_direct=True, invite=[ben.user_id])
+        assert isinstance(room, RoomCreateResponse), room
+        await ben.join(room.room_id)
+        bodies = ["the first one", *(f"then {n}" for n in range(FIRST + 5))]
+        sent = []
+        for body in bodies:
+            content = {"msgtype": "m.text", "body": body}
+            sent.append(await anna.room_send(room.room_id, "m.room.message", content))
+        assert isinstance(sent[0], RoomSendResponse), sent
+        relation = {"rel_type": "m.annotation", "event_id": sent[0].event_id, "key": "🎉"}
+        await anna.room_send(room.room_id, "m.reaction", {"m.relates_to": relation})
+    finally:
+        await ben.close()
+        await anna.close()
+
+    db, service = await fresh_login(people, unique_user + "b")
+    await until(lambda: stored(service, anna.user_id))
+    await service.wait_idle()
+    assert "the first one" not in await stored(service, anna.user_id)  # older than the first sync's page
+    await people.stop(service)
+    service = await people.start(db)  # a new run on the same database
+
+    summary = await service.chat_for_account(anna.user_id)
+    assert summary is not None
+    assert await older_pages(service, summary.chat.id) == bodies
+    first = (await service.latest_page(summary.chat.id, limit=100))[0]
+    assert first.body == "the first one"
+    await until(lambda: _reacted(service, first.message_id, "🎉"))
+
+
 def _count_older(service: MessengerService) -> Callable[[set[str]], int]:
     """Counts, from now on, the server's older messages whose body is among `known`."""
     transport = service.transport

@@ -52,15 +52,13 @@ async def test_changes_before_their_message_in_one_batch_apply_after_it(messenge
     assert {"e2", "r2", "a2"} <= set(_acks(transport))
 
 
-async def test_a_change_waiting_for_its_message_outlives_a_restart(db, clock) -> None:
+async def test_a_change_waiting_for_its_message_outlives_a_restart(db, transport, clock) -> None:
     """A network that never sends a change again (a Matrix sync: its position is stored with the batch)
     still gets it applied when its message comes after a restart: the database kept it."""
-    from conftest import ScriptedTransport
-
     from tui_messenger.services.service import MessengerService
     from tui_messenger.store.waiting_changes import WaitingChangesRepository
 
-    first = ScriptedTransport()
+    first = transport
     service = MessengerService(db, first, clock=clock, user_id="me")
     await service.start()
     first.push(directory(person("anna")))
@@ -70,7 +68,7 @@ async def test_a_change_waiting_for_its_message_outlives_a_restart(db, clock) ->
     kept = WaitingChangesRepository(db).frames(10)
     assert [key for key, _ in kept] == ["e3"]  # kept with the batch (and its position)
 
-    second = ScriptedTransport()  # sends nothing again: only what is new
+    second = type(transport)()  # a new connection: sends nothing again, only what is new
     service = MessengerService(db, second, clock=clock, user_id="me")
     await service.start()
     try:
