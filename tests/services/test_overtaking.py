@@ -97,6 +97,24 @@ async def test_a_kept_change_goes_when_applied_and_a_resend_is_kept_once(messeng
     assert [key for key, _ in kept.frames(10)] == ["d5"]
 
 
+async def test_a_kept_change_no_version_can_read_is_removed(db, transport, clock) -> None:
+    from tui_messenger.services.service import MessengerService
+    from tui_messenger.store.waiting_changes import WaitingChangesRepository
+
+    with db.write() as session:  # as an older version might have left it
+        session.connection().exec_driver_sql(
+            "INSERT INTO waiting_changes (ack_key, target, frame) VALUES ('x1', 'a9', X'7b6e6f7421')"
+        )
+    service = MessengerService(db, transport, clock=clock, user_id="me")
+    await service.start()
+    try:
+        transport.push(directory(person("anna")), text("a6", "anna", "hello", at=T0))
+        await settle(service, transport)
+        assert WaitingChangesRepository(db).frames(10) == []  # gone with the next batch stored
+    finally:
+        await service.stop()
+
+
 async def test_a_resent_waiting_change_is_kept_once() -> None:
     from tui_messenger.services.receive_units import Unit
 

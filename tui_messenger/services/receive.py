@@ -195,6 +195,8 @@ class Receiver:
         kept = await asyncio.to_thread(self._waiting_changes.frames, MAX_WAITING)
         if kept:
             self.waiting.kept.update(key for key, _ in kept)
+            readable = {frames.ack_key(f) for _, raw in kept if (f := wire.try_decode(raw)) is not None}
+            self.waiting.give_up(key for key, _ in kept if key not in readable)  # (an older version's)
             await self.handle([frame for _, frame in kept])
 
     async def handle(self, raws: Sequence[bytes], *, history: bool = False) -> BatchResult:

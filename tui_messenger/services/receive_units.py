@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 
 from tui_messenger.store.ingest import BatchItem, BatchResult, Incoming
@@ -86,6 +86,10 @@ class Waiting:
     def forget(self, key: str) -> None:
         """A re-send of a waiting change was applied on its own."""
         self._units.pop(key, None)
+
+    def give_up(self, keys: Iterable[str]) -> None:
+        """Kept changes that will never apply (a frame that cannot be read): removed with the next batch."""
+        self._stale.update(keys)
 
     def keeper(self, units: Collection[Unit]) -> KeepWaiting:
         """The last item of the batch that stores `units`: it keeps in the database what the batch
