@@ -37,11 +37,12 @@ class KeepWaiting:
                 key, frame = origin
                 self.parked[key] = item.target  # type: ignore[attr-defined]  # (every waiting item has one)
                 rows.append((key, self.parked[key], frame))
-        conn.executemany(
-            "INSERT OR REPLACE INTO waiting_changes (ack_key, target, frame) VALUES (?, ?, ?)", rows
-        )
-        gone = [(key,) for key in self.settled if key not in self.parked]
-        conn.executemany("DELETE FROM waiting_changes WHERE ack_key = ?", gone)
+        if rows:
+            conn.executemany(
+                "INSERT OR REPLACE INTO waiting_changes (ack_key, target, frame) VALUES (?, ?, ?)", rows
+            )
+        if gone := [(key,) for key in self.settled if key not in self.parked]:
+            conn.executemany("DELETE FROM waiting_changes WHERE ack_key = ?", gone)
 
 
 class WaitingChangesRepository(Repository):
