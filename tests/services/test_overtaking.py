@@ -127,6 +127,18 @@ async def test_a_resent_waiting_change_is_kept_once() -> None:
     assert [u.key for u in waiting.take({"m3"})] == ["d3"] and len(waiting) == 1
 
 
+async def test_waiting_changes_stay_under_their_byte_budget() -> None:
+    """A flood of big changes for messages that never come (a frame may hold 2 MiB) keeps the newest that
+    fit: the oldest go (and are acked), the newest stays even alone past the budget."""
+    from tui_messenger.services.receive_units import Unit
+
+    waiting = Waiting(limit=100, limit_bytes=1000)
+    assert [waiting.park(f"m{n}", Unit(f"e{n}", [], b"x" * 400)) for n in range(3)] == [[], [], ["e0"]]
+    assert waiting.park("m3", Unit("e3", [], b"x" * 5000)) == ["e1", "e2"]
+    assert len(waiting) == 1 and [u.key for u in waiting.take({"m3"})] == ["e3"]
+    assert waiting.park("m4", Unit("e4", [], b"x" * 900)) == []  # the taken one's bytes were given back
+
+
 async def test_delete_right_after_its_message_wins_over_delay_and_reorder(tmp_path) -> None:
     """`--delay 1.0 --reorder 0.5` over seeds 1-20: a delete right after its message leaves no text."""
     for seed in range(1, 21):

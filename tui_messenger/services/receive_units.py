@@ -7,11 +7,11 @@
   re-send. The good frames of the batch are stored and acked. A locked, full or broken database is no
   frame's fault: it fails the batch as before (nothing acked, the network sends it again).
 - A change (edit, deletion, reaction) that overtook its message is not acked: it waits here, by message
-  id, and goes into the batch that brings the message, after it; past MAX_WAITING the oldest is dropped
-  (acked and logged). It is kept in the database too, in the transaction of the batch that brought it
-  (store/waiting_changes.py), and read back at start: a restart loses none, on a network that sends again
-  what was not acked (the fake peer) and on one that does not (a Matrix sync's position is stored with
-  the batch).
+  id, and goes into the batch that brings the message, after it; past MAX_WAITING changes or
+  MAX_WAITING_BYTES of their frames the oldest is dropped (acked and logged). It is kept in the
+  database too, in the transaction of the batch that brought it (store/waiting_changes.py), and read back
+  at start: a restart loses none, on a network that sends again what was not acked (the fake peer) and on
+  one that does not (a Matrix sync's position is stored with the batch).
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from tui_messenger.store.waiting_changes import KeepWaiting
 log = logging.getLogger(__name__)
 
 MAX_WAITING = 2_000  # changes kept for messages not come yet; a flood of them for nothing stays bounded
+MAX_WAITING_BYTES = 8 * 1024 * 1024  # and their frames' bytes (a frame may hold 2 MiB: a flood of big edits)
 
 
 @dataclass(slots=True)
@@ -52,9 +53,10 @@ def arriving(units: Collection[Unit]) -> set[str]:
 class Waiting:
     """Units whose change waits for its message, by ack key (oldest first), never acked while here."""
 
-    def __init__(self, limit: int = MAX_WAITING) -> None:
-        self._limit = limit
+    def __init__(self, limit: int = MAX_WAITING, limit_bytes: int = MAX_WAITING_BYTES) -> None:
+        self._limit, self._limit_bytes = limit, limit_bytes
         self._units: dict[str, tuple[str, Unit]] = {}  # key -> (message id, unit), in arrival order
+        self._bytes = 0  # of the waiting units' frames
         self.kept: set[str] = set()  # keys kept in the database
         self._stale: set[str] = set()  # kept keys dropped past the limit: removed with the next batch
 
@@ -65,27 +67,34 @@ class Waiting:
         """Keep `unit` until `message_id` comes; returns the keys dropped to stay under the limit."""
         if unit.key is None:
             return []
-        self._units.pop(unit.key, None)  # a re-send of a waiting change: kept once, as the newest
+        self._pop(unit.key)  # a re-send of a waiting change: kept once, as the newest
         self._units[unit.key] = (message_id, unit)
+        self._bytes += len(unit.frame)
         dropped: list[str] = []
-        while len(self._units) > self._limit:
+        while len(self._units) > self._limit or (self._bytes > self._limit_bytes and len(self._units) > 1):
             key, (lost, _) = next(iter(self._units.items()))
-            del self._units[key]
+            self._pop(key)
             log.warning("dropped change %s: its message %r never came", key, lost)
             dropped.append(key)
         self._stale.update(dropped)
         return dropped
+
+    def _pop(self, key: str) -> Unit | None:
+        _, unit = self._units.pop(key, (None, None))
+        if unit is not None:
+            self._bytes -= len(unit.frame)
+        return unit
 
     def take(self, message_ids: Collection[str]) -> list[Unit]:
         """The waiting units for these messages, taken out (they are applied, or parked again)."""
         if not message_ids or not self._units:
             return []
         keys = [k for k, (m, _) in self._units.items() if m in message_ids]
-        return [self._units.pop(k)[1] for k in keys]
+        return [unit for k in keys if (unit := self._pop(k)) is not None]
 
     def forget(self, key: str) -> None:
         """A re-send of a waiting change was applied on its own."""
-        self._units.pop(key, None)
+        self._pop(key)
 
     def give_up(self, keys: Iterable[str]) -> None:
         """Kept changes that will never apply (a frame that cannot be read): removed with the next batch."""
