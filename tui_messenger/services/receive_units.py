@@ -103,9 +103,15 @@ class Waiting:
     def keeper(self, units: Collection[Unit]) -> KeepWaiting:
         """The last item of the batch that stores `units`: it keeps in the database what the batch
         parks, and removes the kept changes the batch settles."""
-        frames = {id(item): (u.key, u.frame) for u in units if u.key is not None for item in u.items}
-        settled = {u.key for u in units if u.key in self.kept} | (self._stale & self.kept)
-        return KeepWaiting(frames, settled)
+        frames: dict[int, tuple[str, bytes]] = {}
+
+        def origin(item: object) -> tuple[str, bytes] | None:  # built only for a batch that parks
+            if not frames:
+                frames.update((id(i), (u.key, u.frame)) for u in units if u.key is not None for i in u.items)
+            return frames.get(id(item))
+
+        settled = {u.key for u in units if u.key in self.kept} if self.kept else set()
+        return KeepWaiting(origin, settled | (self._stale & self.kept))
 
     def committed(self, keep: KeepWaiting) -> None:
         """`keep`'s transaction is committed: what the database keeps now."""

@@ -11,6 +11,7 @@ ones it settled (applied at last, or given up). At start the kept frames are rea
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -22,19 +23,20 @@ if TYPE_CHECKING:
 
 @dataclass(slots=True)
 class KeepWaiting:
-    """The last item of a batch (an `AppliesItself`). `frames`: id() of each change item of the batch ->
-    (its frame's ack key, the frame); `settled`: kept keys to remove unless the batch parks them again.
-    After the transaction, `parked` holds what it kept (key -> message id)."""
+    """The last item of a batch (an `AppliesItself`). `origin(item)`: the ack key of the frame a change
+    item of the batch came in, and that frame (asked only when the batch parked something);
+    `settled`: kept keys to remove unless the batch parks them again. After the transaction, `parked`
+    holds what it kept (key -> message id)."""
 
-    frames: dict[int, tuple[str, bytes]]
+    origin: Callable[[object], tuple[str, bytes] | None]
     settled: set[str]
     parked: dict[str, str] = field(default_factory=dict)
 
     def apply(self, conn: sqlite3.Connection, result: BatchResult) -> None:
         rows = []
         for item in result.waiting:
-            if (origin := self.frames.get(id(item))) is not None:
-                key, frame = origin
+            if (found := self.origin(item)) is not None:
+                key, frame = found
                 self.parked[key] = item.target  # type: ignore[attr-defined]  # (every waiting item has one)
                 rows.append((key, self.parked[key], frame))
         if rows:
