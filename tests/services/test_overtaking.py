@@ -97,6 +97,28 @@ async def test_a_kept_change_goes_when_applied_and_a_resend_is_kept_once(messeng
     assert [key for key, _ in kept.frames(10)] == ["d5"]
 
 
+async def test_a_blocked_accounts_change_does_not_wait(messenger, transport) -> None:
+    """Its messages are dropped when they come, so its change for one is dropped (counted and acked) at
+    once: it takes no room among the waiting changes, in memory or in the database."""
+    from tui_messenger.domain.models import BlockReason
+    from tui_messenger.store.waiting_changes import WaitingChangesRepository
+
+    transport.push(directory(person("anna")))
+    await settle(messenger, transport)
+    await messenger.block("anna", BlockReason.SPAM)
+    transport.push(
+        _delete("a9", frame_id="d9"),
+        _edit("a8", "click this link", frame_id="e8"),
+        wire.ReactionFrame(id="r8", sender="anna", to="me", message_id="a8", emoji="👍", timestamp=T0),  # type: ignore[call-arg]
+    )
+    await settle(messenger, transport)
+    assert {"d9", "e8", "r8"} <= set(_acks(transport))
+    assert len(messenger.receiver.waiting) == 0
+    assert WaitingChangesRepository(messenger.receiver._ingest.db).frames(10) == []  # noqa: SLF001
+    ((block, _),) = await messenger.blocked()
+    assert block.dropped_count == 3
+
+
 async def test_a_kept_change_no_version_can_read_is_removed(db, transport, clock) -> None:
     from tui_messenger.services.service import MessengerService
     from tui_messenger.store.waiting_changes import WaitingChangesRepository
