@@ -119,6 +119,27 @@ async def test_a_blocked_accounts_change_does_not_wait(messenger, transport) -> 
     assert block.dropped_count == 3
 
 
+async def test_changes_kept_before_their_sender_was_blocked_go_with_the_block(messenger, transport) -> None:
+    from tui_messenger.domain.models import BlockReason, ReportReason
+    from tui_messenger.store.waiting_changes import WaitingChangesRepository
+
+    kept = WaitingChangesRepository(messenger.receiver._ingest.db)  # noqa: SLF001 - the service's own file
+    transport.push(directory(person("anna"), person("ben")))
+    transport.push(_delete("a10", frame_id="d10"), _delete("b10", frame_id="d11", sender="ben"))
+    await settle(messenger, transport)
+    assert len(messenger.receiver.waiting) == 2 and "d10" not in _acks(transport)
+    await messenger.block("anna", BlockReason.SPAM)
+    assert len(messenger.receiver.waiting) == 1  # ben's still waits for its message
+    assert "d10" in _acks(transport) and "d11" not in _acks(transport)
+    transport.push(text("b9", "ben", "another message", at=T0))  # the next batch removes the kept one
+    await settle(messenger, transport)
+    assert [key for key, _ in kept.frames(10)] == ["d11"]
+    transport.push(_delete("b12", frame_id="d12", sender="ben"))
+    await settle(messenger, transport)
+    await messenger.report("ben", ReportReason.SPAM, also_block=True)  # a report that blocks: the same
+    assert len(messenger.receiver.waiting) == 0 and {"d11", "d12"} <= set(_acks(transport))
+
+
 async def test_a_kept_change_no_version_can_read_is_removed(db, transport, clock) -> None:
     from tui_messenger.services.service import MessengerService
     from tui_messenger.store.waiting_changes import WaitingChangesRepository

@@ -189,6 +189,17 @@ class Receiver:
                 delay *= 2
         raise AssertionError("unreachable")
 
+    async def blocked(self, account_id: str) -> None:
+        """`account_id` was just blocked: its changes waiting for a message go (acked)."""
+        if not len(self.waiting):
+            return
+        async with self._handling:  # (a batch in the store thread takes and parks waiting changes)
+            dropped = self.waiting.drop_from(_sender_of, account_id)
+            if dropped:
+                log.info("dropped %d waiting changes of %r, now blocked", len(dropped), account_id)
+                self._unsent_acks.extend(dropped)
+                await self.flush_acks()
+
     async def restore_waiting(self) -> None:
         """Receive again the changes an earlier run kept waiting for their message (the database keeps
         them: services/receive_units.py). Before any other batch."""
@@ -329,3 +340,8 @@ def _notifies(summary: ChatSummary) -> bool:
     """Never for muted chats, requests, blocked or scam accounts."""
     chat = summary.chat
     return not (chat.muted or chat.is_request or summary.blocked or summary.peer.scam)
+
+
+def _sender_of(raw: bytes) -> str | None:
+    frame = wire.try_decode(raw)
+    return getattr(frame, "sender", None)

@@ -8,7 +8,8 @@
   frame's fault: it fails the batch as before (nothing acked, the network sends it again).
 - A change (edit, deletion, reaction) that overtook its message is not acked: it waits here, by message
   id, and goes into the batch that brings the message, after it; past MAX_WAITING changes or
-  MAX_WAITING_BYTES of their frames the oldest is dropped (acked and logged). It is kept in the
+  MAX_WAITING_BYTES of their frames the oldest is dropped (acked and logged), and those of an account the
+  user blocks go with the block (its messages would be dropped when they come). It is kept in the
   database too, in the transaction of the batch that brought it (store/waiting_changes.py), and read back
   at start: a restart loses none, on a network that sends again what was not acked (the fake peer) and on
   one that does not (a Matrix sync's position is stored with the batch).
@@ -95,6 +96,16 @@ class Waiting:
     def forget(self, key: str) -> None:
         """A re-send of a waiting change was applied on its own."""
         self._pop(key)
+
+    def drop_from(self, sender_of: Callable[[bytes], str | None], account_id: str) -> list[str]:
+        """The waiting changes `account_id` sent (it was just blocked: its messages are dropped when they
+        come, so these would wait for nothing), taken out; returns their keys, to ack. The kept ones
+        are removed with the next batch."""
+        keys = [k for k, (_, unit) in self._units.items() if sender_of(unit.frame) == account_id]
+        for key in keys:
+            self._pop(key)
+        self._stale.update(keys)
+        return keys
 
     def give_up(self, keys: Iterable[str]) -> None:
         """Kept changes that will never apply (a frame that cannot be read): removed with the next batch."""

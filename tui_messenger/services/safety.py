@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from tui_messenger.domain.clock import Clock
 from tui_messenger.domain.events import ChatChanged
@@ -55,8 +55,10 @@ class Safety:
         blocked: BlockList,
         decorate: Callable[[ChatSummary], ChatSummary],
         network: Transport,
+        on_block: Callable[[str], Awaitable[None]] | None = None,
     ) -> None:
         self._network = network
+        self._on_block = on_block  # the receive path's part: what waits from that account goes
         self._blocks = blocks
         self._reports = reports
         self._messages = messages
@@ -86,6 +88,8 @@ class Safety:
         )
         await self._chat_changed(account_id)
         await self.tell_network()
+        if self._on_block is not None:
+            await self._on_block(account_id)
         return block
 
     async def unblock(self, account_id: str) -> None:

@@ -108,7 +108,7 @@ class MessengerService(MessengerApi):
         self.safety = Safety(
             blocks=BlockRepository(db), reports=ReportRepository(db), messages=self.messages,
             chats=self.chats, clock=clock, hub=self.hub, blocked=self.blocked_ids, decorate=self.decorate,
-            network=transport,
+            network=transport, on_block=lambda account_id: self.receiver.blocked(account_id),
         )  # fmt: skip
         self.receiver = Receiver(
             ingest=IngestRepository(db), chats=self.chats, transport=transport, clock=clock, user_id=user_id,
