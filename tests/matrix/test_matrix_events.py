@@ -135,3 +135,43 @@ def test_a_notice_and_an_emote_are_text_too() -> None:
     emote = timeline_frame(event(RoomMessageEmote, "m.emote", "waves", "$m"), ROOM, ME, ANNA, Ids())
     assert isinstance(notice, wire.MessageFrame) and notice.body == "Build passed"
     assert isinstance(emote, wire.MessageFrame) and emote.body == "* waves"
+
+
+def test_the_users_own_receipt_on_another_event_reads_up_to_the_message_before_it() -> None:
+    """Another client may put the user's receipt on an event that is not a message (a reaction, an edit,
+    a change of the room): it reads up to the newest message before that event. An event of older history
+    paged in later is not taken for newer than the messages already seen."""
+    from nio import ReactionEvent
+
+    ids = Ids()
+    for event_id, at in (("$m1", 1000), ("$m2", 2000)):
+        source = {
+            "type": "m.room.message", "event_id": event_id, "sender": ANNA, "origin_server_ts": at,
+            "content": {"msgtype": "m.text", "body": "hi"},
+        }  # fmt: skip
+        timeline_frame(RoomMessageText.from_dict(source), ROOM, ME, ANNA, ids)
+
+    def reaction(event_id: str, at: int) -> Any:
+        return ReactionEvent.from_dict({
+            "type": "m.reaction", "event_id": event_id, "sender": ME, "origin_server_ts": at,
+            "content": {"m.relates_to": {"rel_type": "m.annotation", "event_id": "$m1", "key": "👍"}},
+        })  # fmt: skip
+
+    timeline_frame(reaction("$r-new", 3000), ROOM, ME, ANNA, ids)
+    timeline_frame(reaction("$r-old", 500), ROOM, ME, ANNA, ids)  # older history, paged in later
+    edit = text_event(
+        "* hi", event_id="$edit", **{"m.relates_to": {"rel_type": "m.replace", "event_id": "$m2"}}
+    )
+    edit.server_timestamp = 4000
+    timeline_frame(edit, ROOM, ME, ANNA, ids)
+
+    def read(event_id: str) -> list[str]:
+        receipt = ReceiptEvent.from_dict(
+            {"type": "m.receipt", "content": {event_id: {"m.read": {ME: {"ts": 9}}}}}
+        )
+        return [f.message_id for f in ephemeral_frames(receipt, ROOM, ME, ANNA, ids)]
+
+    assert read("$r-new") == ["$m2"]
+    assert read("$edit") == ["$m2"]  # an edit is not a message of its own
+    assert read("$r-old") == ["$r-old"]  # nothing older noted: as before, it names no message here
+    assert read("$m1") == ["$m1"]

@@ -4,6 +4,9 @@ account (as Element on a phone would be)."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from nio import AsyncClient, JoinResponse, RoomCreateResponse, RoomReadMarkersResponse, RoomSendResponse
 from seeding import register
 from test_matrix_history import fresh_login
@@ -11,6 +14,18 @@ from test_matrix_transport import People, until
 from test_matrix_transport import people as people  # the fixture, shared
 
 from tui_messenger.services.service import MessengerService
+
+
+@asynccontextmanager
+async def _pair(people: People, unique_user: str) -> AsyncIterator[tuple[AsyncClient, AsyncClient]]:
+    """Ben (whose other device the bare client is) and Anna, two new accounts, closed after."""
+    ben = await register(people.server.url, unique_user + "b")
+    anna = await register(people.server.url, unique_user + "a")
+    try:
+        yield ben, anna
+    finally:
+        await anna.close()
+        await ben.close()
 
 
 async def _chat(anna: AsyncClient, ben: AsyncClient, count: int) -> tuple[str, list[str]]:
@@ -40,16 +55,9 @@ async def _unread(service: MessengerService, peer: str) -> int | None:
 async def test_a_new_login_counts_unread_only_what_came_after_what_was_read_elsewhere(
     people: People, unique_user: str
 ) -> None:
-    ben, anna = (
-        await register(people.server.url, unique_user + "b"),
-        await register(people.server.url, unique_user + "a"),
-    )
-    try:
+    async with _pair(people, unique_user) as (ben, anna):
         room_id, events = await _chat(anna, ben, 5)
         await _read_on_the_phone(ben, room_id, events[2])
-    finally:
-        await anna.close()
-        await ben.close()
     _db, service = await fresh_login(people, unique_user + "b")
     await until(lambda: service.chat_for_account(anna.user_id))
     await service.wait_idle()
@@ -57,11 +65,7 @@ async def test_a_new_login_counts_unread_only_what_came_after_what_was_read_else
 
 
 async def test_reading_on_another_device_reads_the_chat_here(people: People, unique_user: str) -> None:
-    ben, anna = (
-        await register(people.server.url, unique_user + "b"),
-        await register(people.server.url, unique_user + "a"),
-    )
-    try:
+    async with _pair(people, unique_user) as (ben, anna):
         room_id, _ = await _chat(anna, ben, 1)
         _db, service = await fresh_login(people, unique_user + "b")
         events = [await _say(anna, room_id, f"more {n}") for n in range(3)]
@@ -70,10 +74,25 @@ async def test_reading_on_another_device_reads_the_chat_here(people: People, uni
         assert await until(lambda: _has_unread(service, anna.user_id, 1))
         await _read_on_the_phone(ben, room_id, events[2])
         assert await until(lambda: _has_unread(service, anna.user_id, 0))
-    finally:
-        await anna.close()
-        await ben.close()
 
 
 async def _has_unread(service: MessengerService, peer: str, count: int) -> bool:
     return await _unread(service, peer) == count
+
+
+async def test_reading_elsewhere_up_to_a_reaction_reads_the_messages_before_it(
+    people: People, unique_user: str
+) -> None:
+    """Another client may put the receipt on the room's newest event even when it is not a message (here
+    a reaction): the messages before it are read here too."""
+    async with _pair(people, unique_user) as (ben, anna):
+        room_id, _ = await _chat(anna, ben, 1)
+        _db, service = await fresh_login(people, unique_user + "b")
+        events = [await _say(anna, room_id, f"more {n}") for n in range(2)]
+        assert await until(lambda: _has_unread(service, anna.user_id, 3))
+        content = {"m.relates_to": {"rel_type": "m.annotation", "event_id": events[0], "key": "👍"}}
+        reacted = await anna.room_send(room_id, "m.reaction", content)
+        assert isinstance(reacted, RoomSendResponse), reacted
+        await service.wait_idle()
+        await _read_on_the_phone(ben, room_id, str(reacted.event_id))
+        assert await until(lambda: _has_unread(service, anna.user_id, 0))

@@ -35,6 +35,7 @@ from tui_messenger.transport.matrix.files import MEDIA_TYPES, file_frame
 log = logging.getLogger(__name__)
 
 MAX_ID = 200  # the wire's limit on ids and account ids
+MAX_NOTED = 1_000  # events that are not messages, noted with the message before them (for receipts)
 
 
 class _Reactions(dict[str, tuple[str, str, str]]):
@@ -69,6 +70,8 @@ class Ids:
     reactions: _Reactions = field(default_factory=_Reactions)  # event -> (sender, target, key)
     marks: dict[str, RoomMark] = field(default_factory=dict)  # room -> its history position
     changes: Remembered = field(default_factory=Remembered)
+    newest: dict[str, tuple[int, str]] = field(default_factory=dict)  # room -> its newest message seen
+    message_before: dict[str, str] = field(default_factory=dict)  # another event -> the message before it
 
     def recall(self, kept: Remembered) -> None:
         """What an earlier run kept (before anything of this run)."""
@@ -104,6 +107,24 @@ class Ids:
         self.own.setdefault(room_id, []).append((when, local_id))
         if new and local_id != event_id:
             self.changes.own.append(OwnEvent(event_id, room_id, local_id, when))
+
+    def seen(self, room_id: str, event_id: str, when: int, *, message: bool) -> None:
+        """A timeline event, in the order of the room's timeline. An event that is not a message (a
+        reaction, an edit, a redaction, a change of the room) notes the newest message before it: a read
+        receipt on it (another client's) reads up to that message. Older history paged in later is
+        older than the newest message: it notes nothing."""
+        newest = self.newest.get(room_id)
+        if message:
+            if newest is None or when >= newest[0]:
+                self.newest[room_id] = (when, event_id)
+        elif newest is not None and newest[0] <= when:
+            self.message_before[event_id] = newest[1]
+            if len(self.message_before) > MAX_NOTED:
+                del self.message_before[next(iter(self.message_before))]
+
+    def message_at(self, event_id: str) -> str:
+        """The message a read receipt on `event_id` reads up to (see `seen`), as the services know it."""
+        return self.local(self.message_before.get(event_id, event_id))
 
     def local(self, event_id: str) -> str:
         return self.local_of_event.get(event_id, event_id)
@@ -155,6 +176,8 @@ def timeline_frame(event: Any, room_id: str, me: str, peer: str, ids: Ids) -> wi
     if not _fits(sender, to, event_id):
         return None
     ids.times.setdefault(event_id, when)
+    message = isinstance(event, (*MEDIA_TYPES, RoomMessageText, RoomMessageNotice, RoomMessageEmote))
+    ids.seen(room_id, event_id, when, message=message and _relation(event.source).get("rel_type") is None)
     if isinstance(event, MEDIA_TYPES):  # m.file, m.image: named, fetched only when saved
         return file_frame(event, room_id, me, peer, when, ids)
     if isinstance(event, RoomMessageText | RoomMessageNotice | RoomMessageEmote):  # a bot's notice too
@@ -222,7 +245,7 @@ def ephemeral_frames(event: Any, room_id: str, me: str, peer: str, ids: Ids) -> 
             elif receipt.user_id == me and receipt.receipt_type in ("m.read", "m.read.private"):
                 frames.append(  # the user read up to it elsewhere (the services read it here too)
                     wire.StatusFrame(
-                        message_id=ids.local(receipt.event_id),
+                        message_id=ids.message_at(receipt.event_id),
                         status="read",
                         sender=me,
                         to=peer,
