@@ -112,3 +112,32 @@ async def test_an_edit_of_a_locked_message_waits_until_it_opens(messenger, trans
     await settle(messenger, transport)
     message = await messenger.message("a1")
     assert message is not None and message.body == "see you at 9" and message.edited_at is not None
+
+
+async def test_the_toast_waits_for_the_key_and_then_shows_the_text(messenger, transport, clock) -> None:
+    """A locked message raises no toast ("🔒 Waiting for this message's key" tells nothing); its unlock
+    does, with the text, while the message is unread and recent. One that opens an hour later, or that
+    was read meanwhile, raises none."""
+    from tui_messenger.domain.events import Notified
+
+    transport.push(directory(person("anna")))
+    await settle(messenger, transport)
+    events: list = []
+    messenger.subscribe(events.append)
+    now = int(clock.now().timestamp() * 1000)
+    transport.push(_locked("a1", "anna", at=now))
+    await settle(messenger, transport)
+    assert not [e for e in events if isinstance(e, Notified)]
+    transport.push(wire.UnlockFrame(message=text("a1", "anna", "the gate moved to B12", at=now)))
+    await settle(messenger, transport)
+    assert [e.body for e in events if isinstance(e, Notified)] == ["the gate moved to B12"]
+
+    transport.push(_locked("a2", "anna", at=now + 1), _locked("a3", "anna", at=now + 2))
+    await settle(messenger, transport)
+    await messenger.mark_read((await messenger.open_chat("anna")).chat.id)
+    transport.push(wire.UnlockFrame(message=text("a2", "anna", "read meanwhile", at=now + 1)))
+    await settle(messenger, transport)
+    clock.advance(HOUR_MS / 1000)
+    transport.push(wire.UnlockFrame(message=text("a3", "anna", "an hour late", at=now + 2)))
+    await settle(messenger, transport)
+    assert [e.body for e in events if isinstance(e, Notified)] == ["the gate moved to B12"]

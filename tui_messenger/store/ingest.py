@@ -23,7 +23,14 @@ from typing import Any, Protocol
 
 from sqlmodel import Session
 
-from tui_messenger.domain.models import Account, AttachmentInfo, ChatMessage, ChatSummary, MessageStatus
+from tui_messenger.domain.models import (
+    Account,
+    AttachmentInfo,
+    ChatMessage,
+    ChatSummary,
+    MessageKind,
+    MessageStatus,
+)
 from tui_messenger.store import convert
 from tui_messenger.store.accounts import (
     DirectoryRecord,
@@ -298,7 +305,9 @@ def _collect(
             if message.direction.value == IN:
                 newest_in[chat_id] = message
                 break
-    result.notify.extend(newest_in[c] for c in notify_chats if c in newest_in)
+    # A locked message (its key not come yet) tells nothing in a toast: its unlock does (store/unlock.py).
+    notify = (newest_in[c] for c in notify_chats if c in newest_in)
+    result.notify.extend(m for m in notify if m.kind is not MessageKind.LOCKED)
     added.sort(key=lambda m: m.id or 0)
     result.added.extend(added)
 

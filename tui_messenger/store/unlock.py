@@ -5,7 +5,8 @@ The message was stored when it arrived, as `MessageKind.LOCKED` with the app's o
 content: kind, body (the FTS index follows by its update trigger), payload, reply and file. It is not an
 edit: `edited_at` stays unset ("edited" is not shown) and no edit window is asked, as the content is the
 message's own, first one. Its place, time, status and unread count stay; the chat list's preview follows
-when it is the chat's last message.
+when it is the chat's last message. A locked message raises no toast; its unlock does, with its text, if
+the message is still unread (and recent: the receiver's rules for toasts hold).
 
 Only a row that is still locked, by the same sender, is opened; a deleted or hidden one stays as it is.
 An unlock that overtook its message waits for it (`result.waiting`), as edits do.
@@ -18,7 +19,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from tui_messenger.domain.models import MessageKind
+from tui_messenger.domain.models import Direction, MessageKind, MessageStatus
 from tui_messenger.store.attachments import insert_files, with_files
 from tui_messenger.store.edits import _load, _reload, _set_preview
 
@@ -64,3 +65,5 @@ class Unlock:
         _set_preview(conn, message, new.body)
         result.changed.append(opened)
         result.touched.add(message.chat_id)
+        if opened.direction is Direction.INBOUND and opened.status is not MessageStatus.READ:
+            result.notify.append(opened)  # its toast, with its text (the receiver drops an old one's)
