@@ -23,14 +23,8 @@ from typing import Any, Protocol
 
 from sqlmodel import Session
 
-from tui_messenger.domain.models import (
-    Account,
-    AttachmentInfo,
-    ChatMessage,
-    ChatSummary,
-    MessageKind,
-    MessageStatus,
-)
+from tui_messenger.domain.models import Account, AttachmentInfo, ChatMessage, ChatSummary, MessageStatus
+from tui_messenger.domain.models import MessageKind as Kind
 from tui_messenger.store import convert
 from tui_messenger.store.accounts import (
     DirectoryRecord,
@@ -306,8 +300,7 @@ def _collect(
                 newest_in[chat_id] = message
                 break
     # A locked message (its key not come yet) tells nothing in a toast: its unlock does (store/unlock.py).
-    notify = (newest_in[c] for c in notify_chats if c in newest_in)
-    result.notify.extend(m for m in notify if m.kind is not MessageKind.LOCKED)
+    result.notify.extend(m for c in notify_chats if (m := newest_in.get(c)) and m.kind is not Kind.LOCKED)
     added.sort(key=lambda m: m.id or 0)
     result.added.extend(added)
 
