@@ -15,6 +15,7 @@ from tui_messenger.tui.hit_test import AttachedHitTest
 
 ResultT = TypeVar("ResultT")
 SHORT_SCREEN = 30  # rows: below this, a dialog's buttons and fields are drawn compact (one row each)
+NARROW_SCREEN = 70  # columns: below this, a dialog's buttons are only as wide as their labels
 
 
 class DialogModal(AttachedHitTest, ModalScreen[ResultT | None]):
@@ -22,11 +23,13 @@ class DialogModal(AttachedHitTest, ModalScreen[ResultT | None]):
     their result. The frame is the container with id `dialog`.
 
     A dialog that may be taller than a small terminal puts what lies between its title and its buttons
-    in a `VerticalScroll` with id `dialog-body`: the body is given the rows the rest leaves, so the
-    buttons always stay on screen (CSS alone cannot say "the rows left" inside an auto-height frame).
-    On a short screen the controls are drawn compact, so an 80x24 terminal shows the whole dialog."""
+    in a widget that scrolls (a `VerticalScroll`, a tree) with id `dialog-body`: the body is given the rows
+    the rest leaves, so the buttons always stay on screen (CSS alone cannot say "the rows left" inside an
+    auto-height frame). On a short screen the controls are drawn compact, so an 80x24 terminal shows the
+    whole dialog; on a narrow one the buttons lose their minimum width, so a row of four still fits."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog-cancel")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW_SCREEN, "-wide")]
 
     DEFAULT_CSS = """
     DialogModal {
@@ -58,6 +61,9 @@ class DialogModal(AttachedHitTest, ModalScreen[ResultT | None]):
     }
     DialogModal .buttons Button {
         margin-left: 1;
+    }
+    DialogModal.-narrow .buttons Button {
+        min-width: 0;
     }
     DialogModal Input:blur {
         /* Visible on every theme: the default blurred border vanishes on a black or white surface. */

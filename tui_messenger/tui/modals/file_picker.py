@@ -72,7 +72,11 @@ class FilePickerModal(DialogModal[PickedFile]):
     FilePickerModal > #dialog {
         width: 80;
     }
-    FilePickerModal #file-tree {
+    FilePickerModal #dialog-title {
+        text-wrap: nowrap;  /* one row, the tree gets the rest: the chat's header names the whole name */
+        text-overflow: ellipsis;
+    }
+    FilePickerModal #dialog-body {
         height: 12;
         margin-bottom: 1;
         border: tall $foreground 20%;
@@ -98,7 +102,7 @@ class FilePickerModal(DialogModal[PickedFile]):
         title = f"Send a file to {self._to}" if self._to else "Send a file"
         with Vertical(id="dialog"):
             yield Static(as_content(title), id="dialog-title")
-            yield VisibleTree(self._start, id="file-tree")
+            yield VisibleTree(self._start, id="dialog-body")  # fewer rows on a short screen
             yield SafeInput(placeholder="…or type a path", id="file-path")
             yield SafeInput(placeholder="Caption (optional)", id="file-caption")
             limit = f"Files up to {human_size(MAX_FILE_BYTES)}. Enter sends."
@@ -108,7 +112,7 @@ class FilePickerModal(DialogModal[PickedFile]):
                 yield Button(as_content("Cancel"), id="file-cancel")
 
     def on_mount(self) -> None:
-        self.query_one("#file-tree").focus()
+        self.query_one(VisibleTree).focus()
 
     @property
     def path(self) -> Path | None:
@@ -121,7 +125,7 @@ class FilePickerModal(DialogModal[PickedFile]):
         path = Path(os.path.expanduser(value))
         return path if path.is_absolute() else self._start / path
 
-    @on(DirectoryTree.FileSelected, "#file-tree")
+    @on(DirectoryTree.FileSelected, "#dialog-body")
     def _file_chosen(self, event: DirectoryTree.FileSelected) -> None:
         event.stop()
         field = self.query_one("#file-path", Input)

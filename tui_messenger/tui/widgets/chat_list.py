@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
 
 from textual import on
 from textual.actions import SkipAction
@@ -16,13 +15,11 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Input, OptionList, Tab, Tabs
+from textual.widgets import Input, OptionList, Static, Tab, Tabs
 from textual.widgets.option_list import Option
 
-if TYPE_CHECKING:
-    pass
-
 from tui_messenger.domain.models import ChatFilter, ChatSummary
+from tui_messenger.tui.safe import safe_name
 from tui_messenger.tui.widgets.chat_row import LazyRow, archived_row, back_row, row_lines
 from tui_messenger.tui.widgets.textual_private import FastOptionList
 
@@ -104,6 +101,7 @@ class ChatList(Vertical):
             *[Tab(Content(f.value), id=f"filter-{f.name.lower()}") for f in ChatFilter], id="chat-filters"
         )
         yield Input(placeholder="Search chats", id="chat-filter-input")
+        yield Static(id="chat-list-empty")  # shown when a view has no rows: what to do instead
         yield ChatOptions(id="chat-options")
 
     @property
@@ -220,6 +218,7 @@ class ChatList(Vertical):
         elif self._archived_count[0]:
             items.append(self._special_row(ARCHIVED_ID))
         items.extend(self._option(s, width, minute) for s in self._rows)
+        self._say_empty(not items)
         if len(self._option_cache) > 4 * max(len(self._rows), 256):
             keep = {s.chat.id for s in self._rows}
             self._option_cache = {k: v for k, v in self._option_cache.items() if k in keep}
@@ -239,6 +238,23 @@ class ChatList(Vertical):
                 options.highlighted = options.get_option_index(highlighted)
             except Exception:  # the chat left this view (archived, filtered out)
                 options.highlighted = 0 if items else None
+
+    def _say_empty(self, empty: bool) -> None:
+        """An empty view says why (a new account has no chat yet; a filter matched none); never before
+        the first rows came, so a slow first fetch does not flash "No chats yet"."""
+        self.set_class(empty, "-empty")
+        if not empty:
+            return
+        typed = self.filter_text
+        if typed:
+            hint = Content.assemble("No chat matches “", safe_name(typed.strip(), 40), "”.")
+        elif self.archived:
+            hint = Content("No archived chats.")
+        elif self.filter is ChatFilter.ALL:
+            hint = Content("No chats yet. Press n to start one.")
+        else:
+            hint = Content(f"No {self.filter.value.lower()} chats.")
+        self.query_one("#chat-list-empty", Static).update(hint)
 
     def _update_in_place(self, options: ChatOptions, items: list[Option]) -> bool:
         """The list refetched while nothing moved (most of a burst: one chat's preview and count change):
