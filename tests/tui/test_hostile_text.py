@@ -68,7 +68,8 @@ async def test_chat_list_and_conversation_show_hostile_text_literally() -> None:
         shown = view_text(pilot)
         for piece in VISIBLE:
             assert piece in shown, piece
-        assert "▎ Them: hello [/]" in shown  # the quote, literally too
+        # the quote names its writer and quotes them, both literally (the name cut to 24 characters)
+        assert "▎ Eve [/] [@click=app.qui…: hello [/]" in shown
         await open_chat_by_keyboard(pilot, 2)
         screen = text(pilot)
         assert "[@click=app.quit]go[/]" in screen  # the reply button's label

@@ -152,7 +152,13 @@ class ConversationPane(Vertical):
             self.drafts.put(self.drafts.draft_for(chat_id, summary.chat.draft))
         # A short page may still have older history on the network (a new login holds only the newest
         # events of each chat): the view asks, and an empty answer ends the asking.
-        self.view.set_messages(messages, has_older=bool(messages), has_newer=has_newer, select_id=select_id)
+        self.view.set_messages(
+            messages,
+            has_older=bool(messages),
+            has_newer=has_newer,
+            select_id=select_id,
+            peer_name=summary.peer.display_name,
+        )
         self.chrome.refresh()
         await self.chrome.refresh_panels()
         if summary.chat.unread_count and not summary.blocked:

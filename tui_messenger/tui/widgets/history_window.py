@@ -36,8 +36,12 @@ class HistoryWindow(HistoryView):
         has_older: bool,
         has_newer: bool = False,
         select_id: str | None = None,
+        peer_name: str | None = None,
     ) -> None:
-        """Show a fresh window of history (oldest first) and scroll to the end or to `select_id`."""
+        """Show a fresh window of history (oldest first) and scroll to the end or to `select_id`;
+        `peer_name` names the other party in quotes (untrusted: cleaned when drawn)."""
+        if peer_name is not None:
+            self.peer_name = peer_name
         self._messages = list(messages)[-MAX_MESSAGES:]
         self._expanded.clear()
         self.has_older, self.has_newer, self._loading_older = has_older, has_newer, False

@@ -76,6 +76,7 @@ class Context:
 
     quoted: ChatMessage | None = None
     quoted_known: bool = False
+    quoted_from: str = "Them"  # who wrote a quoted message that is not the user's (the chat's peer)
     answered: bool = False
     day_label: str | None = None  # a date separator goes above this message
     expanded: bool = False  # the reader asked to see all of a long body
@@ -227,12 +228,15 @@ def _footer(message: ChatMessage, palette: Palette) -> list[Piece]:
     return pieces
 
 
+QUOTED_NAME_MAX = 24  # characters of the peer's name before a quote's text
+
+
 def _quote(ctx: Context, inner: int, palette: Palette) -> list[list[Piece]]:
     if ctx.quoted is None:
         text = "Original message" if not ctx.quoted_known else "Message not available"
         who = ""
     else:
-        who = "You" if ctx.quoted.outgoing else "Them"
+        who = "You" if ctx.quoted.outgoing else clean_name(ctx.quoted_from, max_len=QUOTED_NAME_MAX) or "Them"
         text = clean_name(ctx.quoted.body.replace("\n", " "), max_len=200)
         if ctx.quoted.deleted:
             text = DELETED_TEXT
