@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 from app_helpers import chat_id, choose_command, settle, text, wait_for
@@ -98,16 +99,52 @@ async def test_the_palette_reaches_a_contact_with_no_chat(tmp_path: Path, size: 
             assert anna in [s.chat.id for s in pilot.app.screen.query_one(ChatList).summaries]
 
 
+def signed_in(pilot: Any) -> None:
+    """The app's messenger as a signed-in Matrix account's says it is (the demo world's store makes the
+    chat; the Matrix service's own new chat is tested against Synapse in tests/matrix)."""
+
+    async def account() -> tuple[str, str]:
+        return "https://matrix.example.org", "@me:example.org"
+
+    pilot.app.messenger.signed_in_as = account
+
+
 @pytest.mark.parametrize("typed", ["@zoe:example.org", "@bob.smith:matrix.example.org:8448"])
 async def test_a_matrix_id_typed_in_the_palette_starts_a_chat(tmp_path: Path, typed: str) -> None:
     async with build_test_app(tmp_path).run_test(size=(120, 40)) as pilot:
         await settle(pilot)
+        signed_in(pilot)
         await choose_command(pilot, typed, shown=f"New chat with {typed}")
         await settle(pilot)
         await wait_for(pilot, lambda: pilot.app.screen.open_chat_id is not None)
         summary = await pilot.app.messenger.summary(pilot.app.screen.open_chat_id)  # type: ignore[attr-defined]
         assert summary.peer.id == typed
         assert isinstance(pilot.app.focused, Composer)
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_the_demo_world_says_a_matrix_id_needs_a_sign_in(tmp_path: Path, size: tuple[int, int]) -> None:
+    """Found in a real terminal: the demo world offered "New chat with @zed:example.org", made a chat with
+    nobody behind it, and its first message failed. Now it says where that person can be reached."""
+    from textual.command import CommandInput, CommandPalette
+
+    from tui_messenger.tui.commands import NEW_CHAT_HINT
+
+    async with build_test_app(tmp_path).run_test(size=size) as pilot:
+        await settle(pilot)  # a fresh start: the chat list's rows have the focus
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, CommandPalette))
+        assert pilot.app.screen.query_one(CommandInput).placeholder == NEW_CHAT_HINT
+        await pilot.press(*"@zoe:example.org")
+        await wait_for(pilot, lambda: "@zoe:example.org is not in the demo world" in text(pilot))
+        assert "New chat with" not in text(pilot)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
+        await settle(pilot)
+        said = [t for t in pilot.app.shown_toasts if "@zoe:example.org" in t.message]  # type: ignore[attr-defined]
+        assert len(said) == 1 and "tui-messenger login" in said[0].message and not said[0].markup
+        assert await pilot.app.messenger.chat_for_account("@zoe:example.org") is None  # type: ignore[attr-defined]
+        assert pilot.app.screen.open_chat_id is None
 
 
 @pytest.mark.parametrize("typed", ["zoe", "@zoe", "@Zoe:example.org", "@zoe:exa mple.org", "@[b]x[/b]:e.org"])
@@ -130,6 +167,7 @@ async def test_n_in_the_chat_list_asks_whom_to_write_to(tmp_path: Path, size: tu
 
     async with build_test_app(tmp_path).run_test(size=size) as pilot:
         await settle(pilot)  # a fresh start: the chat list's rows have the focus
+        signed_in(pilot)
         await pilot.press("n")
         await wait_for(pilot, lambda: isinstance(pilot.app.screen, CommandPalette))
         assert pilot.app.screen.query_one(CommandInput).placeholder == NEW_CHAT_HINT

@@ -24,6 +24,10 @@ from tui_messenger.domain.safe_text import clean_name
 MATRIX_ID = re.compile(r"@[a-z0-9._=/+\-]{1,200}:[A-Za-z0-9.\-]{1,200}(:[0-9]{1,5})?")
 
 NEW_CHAT_HINT = "A contact's name, or a Matrix ID (@user:server) for a new chat…"
+# The demo world reaches only its own people: a Matrix ID typed there is told where it can be reached.
+DEMO_ONLY = (
+    "The demo world has only its own people. To write to {who}, sign in to Matrix (tui-messenger login)."
+)
 
 # (title, help, action on the main screen). Help texts are ours: the palette parses them as markup.
 ACTIONS: tuple[tuple[str, str, str], ...] = (
@@ -85,15 +89,17 @@ class MessengerCommands(Provider):
     async def shutdown(self) -> None:
         self._lists.cancel()
 
-    async def _read_lists(self) -> tuple[list[ChatSummary], list[Account]]:
-        """The chats (archived too) and the contacts without a chat."""
+    async def _read_lists(self) -> tuple[list[ChatSummary], list[Account], bool]:
+        """The chats (archived too), the contacts without a chat, and whether a network account is signed
+        in (one that reaches anyone by their ID; the demo world does not)."""
         messenger = getattr(self.app, "messenger", None)
         if messenger is None:
-            return [], []
+            return [], [], False
         chats = [*await messenger.chat_list(), *await messenger.chat_list(archived=True)]
         with_chat = {summary.peer.id for summary in chats}
         contacts = await messenger.contact_list() if hasattr(messenger, "contact_list") else []
-        return chats, [account for account in contacts if account.id not in with_chat]
+        signed_in = hasattr(messenger, "signed_in_as") and await messenger.signed_in_as() is not None
+        return chats, [account for account in contacts if account.id not in with_chat], signed_in
 
     def _start(self, account_id: str) -> Callable[[], None]:
         def run() -> None:
@@ -134,10 +140,15 @@ class MessengerCommands(Provider):
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
+        chats, no_chat, signed_in = await asyncio.shield(self._lists)
         if MATRIX_ID.fullmatch(typed := query.strip()):  # someone to write to, by their Matrix ID
-            text = f"New chat with {typed}"
-            yield Hit(1.0, Content(text), self._start(typed), text=text, help="Start an encrypted chat")
-        chats, no_chat = await asyncio.shield(self._lists)
+            if signed_in:
+                text = f"New chat with {typed}"
+                yield Hit(1.0, Content(text), self._start(typed), text=text, help="Start an encrypted chat")
+            else:
+                text = f"{typed} is not in the demo world"
+                say = partial(self.app.notify, DEMO_ONLY.format(who=typed), markup=False)
+                yield Hit(1.0, Content(text), say, text=text, help="Sign in to Matrix to write to anyone")
         for summary in chats:
             text = f"Open chat: {clean_name(summary.peer.display_name or summary.chat.title)}"
             score = matcher.match(text)
