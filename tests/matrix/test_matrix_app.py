@@ -1,7 +1,8 @@
 """End-to-end encryption as the user sees it, in the app (Pilot, from a fresh start) against a real Synapse:
 the header's lock for an encrypted chat, the other person's devices in the profile (not verified), and
 "Sign in again" inside the app after the server ended the session (wrong password: one line in the
-dialog; the right one: a new device, back online, without leaving the app)."""
+dialog; the right one: a new device, back online, without leaving the app); and a new account's first
+steps: the empty list's hint, `n` and a Matrix ID."""
 
 from __future__ import annotations
 
@@ -181,3 +182,30 @@ async def _count(service: MessengerService, peer: str) -> bool:
 
 
 assert until  # (the shared waiting helper: this module waits on the app's loop instead)
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_a_new_account_is_told_to_press_n_and_n_starts_a_chat_by_matrix_id(
+    people: People, unique_user: str, tmp_path: Path, size: tuple[int, int]
+) -> None:
+    """From a fresh start of a new account (no chat yet) by keys: the empty list says what to do, `n` and
+    the other person's Matrix ID offer the new chat (this account reaches anyone, unlike the demo world),
+    Enter creates it on the server and opens it, and the hint is gone."""
+    ben_id, anna_id = f"@{unique_user}b:localhost", f"@{unique_user}a:localhost"
+    await people.sign_up(unique_user + "a")
+    await _ben_signed_up(people, tmp_path, ben_id)
+    async with build_test_app(tmp_path).run_test(size=size) as pilot:
+        ben = await _started(pilot)
+        hint = "No chats yet. Press n to start one."
+        await wait_on_screen(pilot, lambda: _has(pilot, hint), what="the empty list's hint")
+        await pilot.press("n", *anna_id)
+        await wait_on_screen(pilot, lambda: _has(pilot, f"New chat with {anna_id}"), what="the new chat")
+        await pilot.press("enter")
+        summary = await wait_on_screen(pilot, lambda: ben.chat_for_account(anna_id), what="the chat made")
+        await wait_on_screen(pilot, lambda: pilot.app.screen.open_chat_id == summary.chat.id, what="opened")  # type: ignore[attr-defined]
+        if size[0] >= 100:  # two panes: the list shows the chat, and no hint
+            await wait_on_screen(pilot, lambda: _lacks(pilot, hint), what="the hint gone")
+
+
+async def _lacks(pilot: Pilot[Any], text: str) -> bool:
+    return text not in await _screen_text(pilot)
