@@ -110,6 +110,7 @@ async def test_the_header_locks_an_encrypted_chat_and_the_profile_lists_their_de
         shown = await wait_on_screen(pilot, lambda: _has(pilot, device), what="her device in the profile")
         assert f"{device} · {unique_user}a" in shown  # her device's id and name, from nio's device store
         assert "Devices are not verified yet" in " ".join(shown.split())
+        assert "Not in your contacts" in shown  # an accepted chat is no contact until added (was "Unknown")
         await pilot.press("escape")
 
 

@@ -26,3 +26,4 @@ async def test_a_demo_chat_has_no_lock_and_its_profile_no_devices(tmp_path: Path
         await until_dialog(pilot)
         shown = text(pilot)
         assert "Contact:" in shown and "Devices" not in shown and "not verified" not in shown
+        assert "In your contacts" in shown  # she is one (the profile said "Unknown" of everyone before)

@@ -101,14 +101,16 @@ class Account(Controller):
 
         peer, m = summary.peer, self.messenger
         account = await m.account(peer.id) or peer
-        consent = quality = None
+        consent = quality = devices = is_contact = None
         if peer.is_business:
             consent = await m.consent(peer.id)
             quality = next((q for q in await m.quality() if q.business_id == peer.id), None)
-        devices = None if peer.is_business else await m.devices(peer.id)
+        else:
+            devices = await m.devices(peer.id)
+            is_contact = any(contact.id == peer.id for contact in await m.contact_list())
         modal = ProfileModal(
             account, looks_like=summary.looks_like, consent=consent, quality=quality, blocked=summary.blocked,
-            devices=devices,
+            devices=devices, is_contact=is_contact,
         )  # fmt: skip
         action = await self.app.push_screen_wait(modal)
         if action is ProfileAction.BLOCK:
