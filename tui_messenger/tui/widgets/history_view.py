@@ -155,7 +155,7 @@ class HistoryView(ScrollView):
         self._palette: Palette | None = None
         self._laid_palette: Palette | None = None  # the look the blocks were laid out in (no cursor)
         self._laid_day: date | None = None  # the day they were laid out on (the clock may jump)
-        self.peer_name = "Them"  # the chat's other party: named in the quotes of their messages
+        self.peer_name = ""  # the chat's other party: named in the quotes of their messages
         self.has_older = False
         self.has_newer = False
         self._loading_older = False

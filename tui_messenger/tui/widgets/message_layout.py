@@ -76,7 +76,7 @@ class Context:
 
     quoted: ChatMessage | None = None
     quoted_known: bool = False
-    quoted_from: str = "Them"  # who wrote a quoted message that is not the user's (the chat's peer)
+    quoted_from: str = ""  # who wrote a quoted message that is not the user's (the chat's peer)
     answered: bool = False
     day_label: str | None = None  # a date separator goes above this message
     expanded: bool = False  # the reader asked to see all of a long body
@@ -229,6 +229,7 @@ def _footer(message: ChatMessage, palette: Palette) -> list[Piece]:
 
 
 QUOTED_NAME_MAX = 24  # characters of the peer's name before a quote's text
+UNNAMED_PEER = "Them"  # a quote's writer when the chat's peer has no name to show
 
 
 def _quote(ctx: Context, inner: int, palette: Palette) -> list[list[Piece]]:
@@ -236,7 +237,8 @@ def _quote(ctx: Context, inner: int, palette: Palette) -> list[list[Piece]]:
         text = "Original message" if not ctx.quoted_known else "Message not available"
         who = ""
     else:
-        who = "You" if ctx.quoted.outgoing else clean_name(ctx.quoted_from, max_len=QUOTED_NAME_MAX) or "Them"
+        peer = clean_name(ctx.quoted_from, max_len=QUOTED_NAME_MAX) or UNNAMED_PEER
+        who = "You" if ctx.quoted.outgoing else peer
         text = clean_name(ctx.quoted.body.replace("\n", " "), max_len=200)
         if ctx.quoted.deleted:
             text = DELETED_TEXT
