@@ -176,6 +176,33 @@ async def test_window_and_consent_share_one_line(tmp_path: Path, size: tuple[int
         assert screen.query_one(ConversationHeader).size.height == 2  # title row + that line
 
 
+@pytest.mark.parametrize("size", [(80, 24), (60, 20)])
+async def test_a_click_on_a_cut_line_shows_all_of_it(tmp_path: Path, size: tuple[int, int]) -> None:
+    """The consent and notice lines are cut with "…" here; a user reads the rest by clicking the line
+    (and folds it again with a second click, or by opening another chat)."""
+    async with build_test_app(tmp_path).run_test(size=size) as pilot:
+        await open_by_keys(pilot, "skyways")
+        screen = pilot.app.screen
+        folded, notice = screen.query_one("#header-consent"), screen.query_one("#system-notice")
+        assert folded.size.height == notice.size.height == 1
+        assert line(folded).endswith("…") and line(notice).endswith("…")
+        for widget, start, end in (
+            (folded, "Why am I getting this? You opted in", "."),
+            (notice, "This chat is with the business account SkyWays", "confirms who runs it."),
+        ):
+            await pilot.click(widget)
+            await settle(pilot)
+            whole = " ".join(line(widget, y).strip() for y in range(widget.size.height))
+            assert widget.size.height > 1 and "…" not in whole
+            assert whole.startswith(start) and whole.endswith(end), whole
+        await pilot.click(folded)  # folded again
+        await settle(pilot)
+        assert folded.size.height == 1 and line(folded).endswith("…")
+        await pilot.press("escape")
+        await open_by_keys(pilot, "nordbank")
+        assert notice.size.height == 1 and line(notice).endswith("…")  # another chat: folded
+
+
 async def test_at_120x40_the_consent_line_stays_whole_below(tmp_path: Path) -> None:
     async with build_test_app(tmp_path).run_test(size=(120, 40)) as pilot:
         await open_by_keys(pilot, "skyways")

@@ -37,6 +37,8 @@ async def test_typing_stop_stops_promotions_and_shows_the_refusal(tmp_path: Path
         assert "service messages." in view_text(pilot)  # (the line wraps at this width)
         screen = text(pilot)
         assert "writing to them first" not in screen  # STOP is no opt-in
+        assert "You have not opted in to this business" in screen
+        assert "Promotions stopped." in screen  # (said of a business the user never opted in to too)
         assert "Unknown business" in screen  # and no answer that accepts the request
         consent = await app.messenger.consent("megadeals")  # type: ignore[attr-defined]
         assert consent.marketing_stopped

@@ -44,6 +44,7 @@ from tui_messenger.tui.widgets.composer import Composer
 from tui_messenger.tui.widgets.conversation_header import ConversationHeader
 from tui_messenger.tui.widgets.edit_strip import EditStrip
 from tui_messenger.tui.widgets.find_bar import FindBar
+from tui_messenger.tui.widgets.folding_line import FoldingLine
 from tui_messenger.tui.widgets.interactive_panel import FeedbackPrompt, InteractivePanel
 from tui_messenger.tui.widgets.message_view import MessageView
 from tui_messenger.tui.workers import start, worker
@@ -102,7 +103,7 @@ class ConversationPane(Vertical):
     def compose(self) -> ComposeResult:
         yield Static(Content(EMPTY_STATE), id="empty-state")
         yield ConversationHeader(id="conversation-header")
-        yield Static(id="system-notice", markup=False)
+        yield FoldingLine(id="system-notice", markup=False)
         yield Static(id="scam-banner", markup=False)
         yield RequestBanner(id="request-banner")
         yield Static(id="consent-line", markup=False)
@@ -148,6 +149,8 @@ class ConversationPane(Vertical):
         self.summary = summary
         await self._load_business_state()
         if switching:
+            for line in self.query(FoldingLine):
+                line.fold()
             self.reply_to = None
             self.drafts.put(self.drafts.draft_for(chat_id, summary.chat.draft))
         # A short page may still have older history on the network (a new login holds only the newest

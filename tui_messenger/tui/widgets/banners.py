@@ -64,8 +64,8 @@ def consent_line(consent: Consent | None) -> Content:
         how = _SOURCES.get(consent.source, "") if consent.source else ""
         when = f" on {consent.opted_in_at.astimezone().strftime('%d %b %Y')}" if consent.opted_in_at else ""
         why = f"You opted in{(' ' + how) if how else ''}{when}."
-        if consent.marketing_stopped:
-            why += " Promotions stopped."
+    if consent is not None and consent.marketing_stopped:
+        why += " Promotions stopped."
     return Content.assemble(("Why am I getting this? ", "bold"), why)
 
 

@@ -22,6 +22,7 @@ from textual.widgets import Button, Static
 from tui_messenger.domain.models import ChatSummary, WindowState
 from tui_messenger.domain.safe_text import clean_name
 from tui_messenger.tui.widgets.chat_row import BADGE
+from tui_messenger.tui.widgets.folding_line import FoldingLine
 from tui_messenger.tui.widgets.static_text import show_text
 from tui_messenger.tui.widgets.timefmt import window_text
 
@@ -138,8 +139,8 @@ class ConversationHeader(Vertical):
             yield Button(Content("Report"), id="header-report", variant="warning", compact=True)
             yield Button(Content("⋯"), id="header-menu", compact=True, tooltip="More (F9)")
         with Horizontal(id="header-info"):
-            yield Static(id="header-status", markup=False)
-            yield Static(id="header-consent", markup=False)
+            yield FoldingLine(id="header-status", markup=False)
+            yield FoldingLine(id="header-consent", markup=False)
 
     def show(
         self,
