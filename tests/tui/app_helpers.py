@@ -57,6 +57,11 @@ async def until_dialog(pilot: Pilot[Any], rounds: int = 5) -> None:
         await pilot.pause()
 
 
+def toasts(pilot: Pilot[Any]) -> list[str]:
+    """Every toast the app showed, oldest first."""
+    return [n.message for n in pilot.app.shown_toasts]  # type: ignore[attr-defined]
+
+
 def text(pilot: Pilot[Any]) -> str:
     return "\n".join(screen_lines(pilot.app.screen))
 

@@ -6,12 +6,10 @@ end with "… and N more"."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
-from app_helpers import SIZE, settle
+from app_helpers import SIZE, settle, toasts
 from fake_messenger import FakeMessenger
-from textual.pilot import Pilot
 
 from tui_messenger.bootstrap import build_test_app
 from tui_messenger.tui.app import MessengerApp
@@ -20,10 +18,6 @@ from tui_messenger.tui.themes import packaged_theme_dirs, register_themes
 
 TITLE = "\x1b]0;PWNED\x07"  # OSC 0: sets the terminal's title
 CLIPBOARD = "\x1b]52;c;UFdORUQ=\x07"  # OSC 52: writes the clipboard
-
-
-def toasts(pilot: Pilot[Any]) -> list[str]:
-    return [n.message for n in pilot.app.shown_toasts]
 
 
 def printable(text: str) -> bool:

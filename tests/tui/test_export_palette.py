@@ -7,17 +7,13 @@ import json
 from pathlib import Path
 from typing import Any
 
-from app_helpers import SIZE, choose_command, palette, settle, text, until_dialog, wait_for
+from app_helpers import SIZE, choose_command, palette, settle, text, toasts, until_dialog, wait_for
 from textual.pilot import Pilot
 from textual.widgets import Input
 
 from tui_messenger.bootstrap import build_test_app
 from tui_messenger.transport import wire
 from tui_messenger.tui.modals.export import ExportModal
-
-
-def toasts(pilot: Pilot[Any]) -> list[str]:
-    return [n.message for n in pilot.app.shown_toasts]
 
 
 async def open_export(pilot: Pilot[Any]) -> ExportModal:

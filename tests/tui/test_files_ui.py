@@ -17,6 +17,7 @@ from app_helpers import (
     open_chat_by_keyboard,
     settle,
     text,
+    toasts,
     until_dialog,
     view_text,
     wait_for,
@@ -59,10 +60,6 @@ async def boarding_pass(pilot: Pilot[Any]) -> MessageView:
     assert "📄 boarding-pass-SK123.pdf · PDF document · " in view_text(pilot)
     assert "⤓ Save · s or click" in view_text(pilot)
     return view
-
-
-def toasts(pilot: Pilot[Any]) -> list[str]:
-    return [n.message for n in pilot.app.shown_toasts]
 
 
 def card_cell(view: MessageView, words: str = "⤓ Save") -> tuple[int, int]:

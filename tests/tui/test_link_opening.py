@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from app_helpers import SIZE, make_app, open_chat_by_keyboard, settle, text, until_dialog, view_text
+from app_helpers import SIZE, make_app, open_chat_by_keyboard, settle, text, toasts, until_dialog, view_text
 from fake_messenger import FakeMessenger
 from textual.pilot import Pilot
 from textual.widgets import Button, OptionList
@@ -47,10 +47,6 @@ async def select_last(pilot: Pilot[Any]) -> MessageView:
     view.focus()
     await pilot.press("end")
     return view
-
-
-def toasts(pilot: Pilot[Any]) -> list[str]:
-    return [n.message for n in pilot.app.shown_toasts]
 
 
 def flat(pilot: Pilot[Any]) -> str:

@@ -34,6 +34,7 @@ ACTIONS: tuple[tuple[str, str, str], ...] = (
     ("New chat…", "Write to a contact, or to anyone by their Matrix ID (n in the chat list)", "app.new_chat"),
     ("Search messages", "Find messages in all chats and jump to one", "search"),
     ("Block contact", "Block the open chat's account", "block"),
+    ("Unblock contact", "Let the open chat's account message you again", "unblock"),
     ("Report contact", "Report the open chat's account", "report"),
     ("Business profile", "Show the open chat's profile", "profile"),
     ("Stop promotions", "Stop marketing messages from this business", "toggle_promotions"),
@@ -124,6 +125,10 @@ class MessengerCommands(Provider):
         stopped = consent.marketing_stopped if consent is not None else None
         shown = []
         for title, help_text, action in ACTIONS:
+            if action in ("block", "unblock") and (current is not None and current.blocked) != (
+                action == "unblock"
+            ):
+                continue
             if title.endswith("promotions"):
                 if current is None or not current.peer.is_business or stopped is None:
                     continue

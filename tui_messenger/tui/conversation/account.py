@@ -72,6 +72,7 @@ class Account(Controller):
     @worker(group="dialog", exclusive=True)
     async def _unblock(self, summary: ChatSummary) -> None:
         await self.messenger.unblock(summary.peer.id)
+        self.notify(f"Unblocked {clean_name(summary.peer.display_name)}: their new messages show again.")
         await self._changed(summary.chat.id)
 
     # requests ----------------------------------------------------------------------------------------
@@ -89,7 +90,6 @@ class Account(Controller):
         if add_contact:
             self.notify(f"{clean_name(summary.peer.display_name)} is now in your contacts.")
         await self._changed(summary.chat.id)
-        self.pane.screen.refresh_bindings()
 
     # profile and promotions --------------------------------------------------------------------------
     def profile(self) -> None:

@@ -163,6 +163,7 @@ class ConversationPane(Vertical):
             peer_name=summary.peer.display_name,
         )
         self.chrome.refresh()
+        self.screen.refresh_bindings()  # keys that depend on the chat: F2 for a request, Block or Unblock
         await self.chrome.refresh_panels()
         if summary.chat.unread_count and not summary.blocked:
             self.arrivals.read(chat_id)  # its own worker: a failure there is no failure to open

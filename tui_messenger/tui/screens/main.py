@@ -73,6 +73,7 @@ class MainScreen(AttachedHitTest, Screen[None]):
     BINDINGS = [
         Binding("ctrl+f", "search", "Search", id="search-messages"),
         Binding("ctrl+b", "block", "Block", id="block-contact"),
+        Binding("ctrl+b", "unblock", "Unblock", id="unblock-contact"),  # in a blocked chat, instead
         Binding("ctrl+r", "report", "Report", id="report-contact"),
         Binding("ctrl+o", "profile", "Profile", id="business-profile"),
         Binding("ctrl+l", "focus_chats", "Chats", id="focus-chats"),
@@ -378,9 +379,11 @@ class MainScreen(AttachedHitTest, Screen[None]):
         self.conversation.export.export_open_chat()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        current = self.current
         if action == "add_contact":  # the key (and its footer entry) only while a request is open
-            current = self.current
             return bool(current is not None and current.chat.is_request and not current.blocked)
+        if action in ("block", "unblock"):  # one key: Block, or Unblock in a blocked chat
+            return (current is not None and current.blocked) == (action == "unblock")
         return super().check_action(action, parameters)
 
     # app-wide dialogs and tools: the screen's `tools` do them -------------------------------------

@@ -1,0 +1,66 @@
+"""ctrl+b is Block, and in a blocked chat Unblock: the footer says which, and the palette offers the one
+that applies. Before, ctrl+b in a blocked chat asked to block it again (the header had no Block button
+there, the key still did). From a fresh start, the chat opened by keys, the dialog answered by a click."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from app_helpers import SIZE, chat_id, open_chat_by_keyboard, settle, text, toasts, until_dialog, wait_for
+from textual.command import CommandPalette
+from textual.pilot import Pilot
+
+from tui_messenger.bootstrap import build_test_app
+from tui_messenger.tui.modals import BlockModal
+
+pytestmark = pytest.mark.usefixtures("utc")
+
+
+def ctrl_b(pilot: Pilot[Any]) -> str:
+    """What ctrl+b does now, as the footer shows it."""
+    return pilot.app.screen.active_bindings["ctrl+b"].binding.description
+
+
+async def palette_titles(pilot: Pilot[Any], query: str) -> list[str]:
+    await pilot.press("ctrl+p")
+    await until_dialog(pilot)
+    await pilot.press(*query)
+    await settle(pilot)
+    palette = pilot.app.screen
+    assert isinstance(palette, CommandPalette)
+    options = palette.query_one("CommandList")
+    titles = [str(options.get_option_at_index(i).prompt).split("\n")[0] for i in range(options.option_count)]  # type: ignore[attr-defined]
+    await pilot.press("escape")
+    await settle(pilot)
+    return titles
+
+
+@pytest.mark.parametrize("size", [SIZE, (80, 24)])
+async def test_ctrl_b_blocks_then_unblocks(tmp_path: Path, size: tuple[int, int]) -> None:
+    app = build_test_app(tmp_path)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        anna = await chat_id(pilot, "anna")
+        await open_chat_by_keyboard(pilot, anna)
+        assert ctrl_b(pilot) == "Block"
+        assert "Block contact" in await palette_titles(pilot, "block contact")
+        await pilot.press("ctrl+b")
+        await until_dialog(pilot)
+        assert isinstance(pilot.app.screen, BlockModal)
+        await pilot.click("#block-confirm")
+        await wait_for(pilot, lambda: "You blocked this contact." in text(pilot))
+        messenger: Any = app.messenger
+        assert (await messenger.summary(anna)).blocked
+        await wait_for(pilot, lambda: ctrl_b(pilot) == "Unblock")
+        titles = await palette_titles(pilot, "block contact")
+        assert "Unblock contact" in titles and "Block contact" not in titles
+
+        await pilot.press("ctrl+b")  # no dialog: the chat is unblocked
+        await settle(pilot)
+        assert not isinstance(pilot.app.screen, BlockModal)
+        await wait_for(pilot, lambda: "You blocked this contact." not in text(pilot))
+        assert not (await messenger.summary(anna)).blocked
+        assert any("their new messages show again" in toast for toast in toasts(pilot))
+        await wait_for(pilot, lambda: ctrl_b(pilot) == "Block")
