@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from app_helpers import (
     SIZE,
     highlighted_command,
@@ -15,6 +17,7 @@ from app_helpers import (
     wait_for,
 )
 from fake_messenger import demo_world
+from textual.pilot import Pilot
 
 from tui_messenger.domain.models import FeedbackKind, MessageKind, TemplateCategory
 from tui_messenger.tui.widgets.composer import Composer
@@ -22,6 +25,14 @@ from tui_messenger.tui.widgets.interactive_panel import InteractivePanel
 from tui_messenger.tui.widgets.message_view import MessageView
 
 ANNA, BANK, AIR, DEALS, FAKE = 1, 2, 3, 4, 5
+
+
+async def typing_goes_to_the_composer(pilot: Pilot[Any]) -> None:
+    """After a press in the panel under the history (gone, or its buttons disabled): the next keys are
+    typed into the composer (they went nowhere, the focus gone with the pressed button)."""
+    await pilot.press(*"ok")
+    composer = pilot.app.screen.query_one(Composer)
+    assert composer.has_focus and composer.text == "ok"
 
 
 async def test_main_screen_shows_the_chat_list_with_badges_and_warning() -> None:
@@ -103,6 +114,7 @@ async def test_answer_buttons_by_keyboard_then_disabled() -> None:
         assert m.choices == [(BANK, panel.message.message_id, "yes")]
         assert not pilot.app.screen.query(InteractivePanel)  # answered: the panel is gone
         assert "answered" in view_text(pilot)
+        await typing_goes_to_the_composer(pilot)
 
 
 async def test_answer_list_by_mouse() -> None:
@@ -115,6 +127,7 @@ async def test_answer_list_by_mouse() -> None:
         await pilot.click(rows, offset=(3, 3))  # border, then row 1 (title + description), then row 2
         await settle(pilot)
         assert m.choices and m.choices[0][2] == "12C"
+        await typing_goes_to_the_composer(pilot)
 
 
 async def test_stop_and_resume_promotions_from_the_header() -> None:
@@ -142,6 +155,7 @@ async def test_feedback_prompt_under_business_initiated_message() -> None:
         await settle(pilot)
         assert list(m.feedback.values()) == [FeedbackKind.SPAM]
         assert "Was this message useful?" not in text(pilot)
+        await typing_goes_to_the_composer(pilot)
 
 
 async def test_request_banner_continue() -> None:

@@ -279,6 +279,7 @@ class ConversationPane(Vertical):
     @on(InteractivePanel.Chosen)
     def _chosen(self, event: InteractivePanel.Chosen) -> None:
         self.choices.answer(event.message, event.choice_id)
+        self._typing_goes_on()
 
     @on(FindBar.QueryChanged)
     def _find_query(self, event: FindBar.QueryChanged) -> None:
@@ -314,6 +315,14 @@ class ConversationPane(Vertical):
     @on(FeedbackPrompt.Given)
     def _feedback(self, event: FeedbackPrompt.Given) -> None:
         self.sending.give_feedback(event.message, event.kind)
+        self._typing_goes_on()
+
+    def _typing_goes_on(self) -> None:
+        """After a press in the panel under the history (its buttons are disabled, then gone, and the
+        focus with them): the next keys go to the composer, not nowhere."""
+        focused = self.screen.focused
+        if focused is None or self.query_one("#panel-slot") in focused.ancestors:
+            (self.composer if self.composer.display else self.view).focus()
 
     @on(Composer.Submitted)
     def _submitted(self, event: Composer.Submitted) -> None:
