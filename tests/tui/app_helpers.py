@@ -117,6 +117,22 @@ def highlighted_command(pilot: Pilot[Any]) -> str:
     return "" if index is None else str(commands.get_option_at_index(index).prompt)
 
 
+async def palette_entries(pilot: Pilot[Any], query: str) -> list[str]:
+    """The palette's entries (first lines) for `query`, once they came; the palette is closed again."""
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    await pilot.press(*query)
+    await wait_for(pilot, lambda: highlighted_command(pilot) != "", rounds=250)
+    await settle(pilot)
+    commands = pilot.app.screen.query_one(CommandList)
+    entries = [
+        str(commands.get_option_at_index(i).prompt).split("\n")[0] for i in range(commands.option_count)
+    ]
+    await pilot.press("escape")
+    await settle(pilot)
+    return entries
+
+
 async def palette(pilot: Pilot[Any], query: str) -> None:
     """Run a palette command (`choose_command`) and wait until its work is done."""
     await choose_command(pilot, query)

@@ -8,8 +8,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from app_helpers import SIZE, chat_id, open_chat_by_keyboard, settle, text, toasts, until_dialog, wait_for
-from textual.command import CommandPalette
+from app_helpers import (
+    SIZE,
+    chat_id,
+    open_chat_by_keyboard,
+    palette_entries,
+    settle,
+    text,
+    toasts,
+    until_dialog,
+    wait_for,
+)
 from textual.pilot import Pilot
 
 from tui_messenger.bootstrap import build_test_app
@@ -23,20 +32,6 @@ def ctrl_b(pilot: Pilot[Any]) -> str:
     return pilot.app.screen.active_bindings["ctrl+b"].binding.description
 
 
-async def palette_titles(pilot: Pilot[Any], query: str) -> list[str]:
-    await pilot.press("ctrl+p")
-    await until_dialog(pilot)
-    await pilot.press(*query)
-    await settle(pilot)
-    palette = pilot.app.screen
-    assert isinstance(palette, CommandPalette)
-    options = palette.query_one("CommandList")
-    titles = [str(options.get_option_at_index(i).prompt).split("\n")[0] for i in range(options.option_count)]  # type: ignore[attr-defined]
-    await pilot.press("escape")
-    await settle(pilot)
-    return titles
-
-
 @pytest.mark.parametrize("size", [SIZE, (80, 24)])
 async def test_ctrl_b_blocks_then_unblocks(tmp_path: Path, size: tuple[int, int]) -> None:
     app = build_test_app(tmp_path)
@@ -45,7 +40,7 @@ async def test_ctrl_b_blocks_then_unblocks(tmp_path: Path, size: tuple[int, int]
         anna = await chat_id(pilot, "anna")
         await open_chat_by_keyboard(pilot, anna)
         assert ctrl_b(pilot) == "Block"
-        assert "Block contact" in await palette_titles(pilot, "block contact")
+        assert "Block contact" in await palette_entries(pilot, "block contact")
         await pilot.press("ctrl+b")
         await until_dialog(pilot)
         assert isinstance(pilot.app.screen, BlockModal)
@@ -54,7 +49,7 @@ async def test_ctrl_b_blocks_then_unblocks(tmp_path: Path, size: tuple[int, int]
         messenger: Any = app.messenger
         assert (await messenger.summary(anna)).blocked
         await wait_for(pilot, lambda: ctrl_b(pilot) == "Unblock")
-        titles = await palette_titles(pilot, "block contact")
+        titles = await palette_entries(pilot, "block contact")
         assert "Unblock contact" in titles and "Block contact" not in titles
 
         await pilot.press("ctrl+b")  # no dialog: the chat is unblocked

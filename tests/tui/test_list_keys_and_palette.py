@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from app_helpers import chat_id, choose_command, settle, text, wait_for
+from app_helpers import chat_id, choose_command, palette_entries, settle, text, toasts, wait_for
 
 from tui_messenger.bootstrap import build_test_app
 from tui_messenger.tui.modals.help import HelpModal
@@ -218,3 +219,18 @@ async def test_enter_on_a_fresh_start_opens_the_top_chat(tmp_path: Path, size: t
         top = pilot.app.screen.query_one(ChatList).summaries[0].chat.id
         await pilot.press("enter")
         await wait_for(pilot, lambda: pilot.app.screen.open_chat_id == top)
+
+
+async def test_a_matrix_account_is_not_offered_the_clock_jump(tmp_path: Path) -> None:
+    """'Jump ahead 24 hours' (a tester's tool of the demo world) would date a Matrix account's messages a
+    day ahead, and stay stored: it is not offered there, and refused if run."""
+    async with build_test_app(tmp_path).run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert "Jump ahead 24 hours" in await palette_entries(pilot, "hours")
+        signed_in(pilot)
+        entries = await palette_entries(pilot, "hours")
+        assert "Mute for 8 hours" in entries and "Jump ahead 24 hours" not in entries
+        before = pilot.app.messenger.clock.now()
+        await pilot.app.screen.run_action("jump_ahead")
+        await wait_for(pilot, lambda: any("The clock did not move" in toast for toast in toasts(pilot)))
+        assert pilot.app.messenger.clock.now() - before < timedelta(hours=1)

@@ -369,7 +369,11 @@ class MessengerService(MessengerApi):
 
     # tester tools ------------------------------------------------------------------------------------
     async def jump_ahead(self, seconds: float) -> None:
-        """Move the network's clock ahead (the fake peer shares ours); without one, move our own."""
+        """Move the network's clock ahead (the fake peer shares ours); without one, move our own. Never
+        for a network account: its messages carry the real time (a jump would date them a day ahead,
+        and stay stored)."""
+        if await self.signed_in_as() is not None:
+            raise MessengerError("a Matrix account keeps the real time; the clock jumps in the demo world")
         jump = getattr(self.transport, "jump", None)
         if jump is None:
             mover = getattr(self.clock, "jump", None) or getattr(self.clock, "advance", None)

@@ -60,6 +60,7 @@ ACTIONS: tuple[tuple[str, str, str], ...] = (
     ("Switch theme", "Pick a theme", "switch_theme"),
     ("Jump ahead 24 hours", "Move the fake network's clock (tester tool)", "jump_ahead"),
 )
+DEMO_WORLD_ONLY = {"jump_ahead"}  # not offered to a network account, which keeps the real time
 
 
 def highlight(matcher: Matcher, text: str) -> Content:
@@ -118,13 +119,15 @@ class MessengerCommands(Provider):
 
         return run
 
-    def _visible_actions(self) -> list[tuple[str, str, str]]:
+    def _visible_actions(self, signed_in: bool) -> list[tuple[str, str, str]]:
         current = getattr(self.screen, "current", None)
         conversation = getattr(self.screen, "conversation", None)
         consent = getattr(conversation, "consent", None)
         stopped = consent.marketing_stopped if consent is not None else None
         shown = []
         for title, help_text, action in ACTIONS:
+            if signed_in and action in DEMO_WORLD_ONLY:
+                continue
             if action in ("block", "unblock") and (current is not None and current.blocked) != (
                 action == "unblock"
             ):
@@ -138,7 +141,8 @@ class MessengerCommands(Provider):
         return shown
 
     async def discover(self) -> Hits:
-        for title, help_text, action in self._visible_actions():
+        signed_in = (await asyncio.shield(self._lists))[2]
+        for title, help_text, action in self._visible_actions(signed_in):
             yield DiscoveryHit(
                 Content(title), partial(self.screen.run_action, action), text=title, help=help_text
             )
@@ -176,7 +180,7 @@ class MessengerCommands(Provider):
                     text=text,
                     help="Start a conversation with this contact",
                 )
-        for title, help_text, action in self._visible_actions():
+        for title, help_text, action in self._visible_actions(signed_in):
             score = matcher.match(title)
             if score > 0:
                 yield Hit(

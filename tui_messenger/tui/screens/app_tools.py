@@ -135,7 +135,7 @@ class AppTools:
         if result is not None:
             self.screen.open_chat(result.chat_id, result.message_id)
 
-    @worker(group="clock")
+    @worker(group="clock", failed="The clock did not move")
     async def jump_ahead(self) -> None:
         await self.messenger.jump_ahead(DAY)
         self._say("The clock jumped ahead 24 hours.")
