@@ -6,9 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from app_helpers import chat_id, open_chat_by_keyboard, settle, until_dialog
 from modal_host import ModalHost, message
-from textual.widgets import Button
+from textual.widgets import Button, Footer
 
+from tui_messenger.bootstrap import build_test_app
 from tui_messenger.domain.models import BlockReason
 from tui_messenger.tui.modals import BlockModal, ReportModal
 from tui_messenger.tui.modals.confirm import ConfirmModal
@@ -77,3 +79,21 @@ async def test_compact_from_the_first_frame_and_back_when_the_screen_grows() -> 
         await pilot.pause()
         await pilot.pause()
         assert not confirm.compact and confirm.region.height == 3
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_a_dialog_shows_its_own_keys_at_the_bottom(tmp_path: Path, size: tuple[int, int]) -> None:
+    """The bottom row under a dialog says what works in it, not the keys of the screen behind (which
+    the dialog takes: '^f Search' or '⏎ Send' there did nothing)."""
+    async with build_test_app(tmp_path).run_test(size=size) as pilot:
+        await settle(pilot)
+        await open_chat_by_keyboard(pilot, await chat_id(pilot, "anna"))
+        await pilot.press("ctrl+b")
+        await until_dialog(pilot)
+        dialog = pilot.app.screen
+        assert isinstance(dialog, BlockModal)
+        footer = dialog.query_one(Footer)
+        assert footer.region.bottom == size[1] and footer.region.width == size[0]
+        bottom = " ".join(key.render_line(0).text for key in footer.query("FooterKey"))
+        assert "Cancel" in bottom and "Search" not in bottom and "Send" not in bottom, bottom
+        assert dialog.query_one("#dialog").region.bottom <= footer.region.y

@@ -12,6 +12,7 @@ from textual.widgets import Button, Checkbox, Input, RadioSet
 
 from tui_messenger.domain.safe_text import clean_body
 from tui_messenger.tui.hit_test import AttachedHitTest
+from tui_messenger.tui.widgets.textual_private import QuietFooter
 
 ResultT = TypeVar("ResultT")
 SHORT_SCREEN = 30  # rows: below this, a dialog's buttons and fields are drawn compact (one row each)
@@ -75,6 +76,8 @@ class DialogModal(AttachedHitTest, ModalScreen[ResultT | None]):
         self.dismiss(None)
 
     def on_mount(self) -> None:
+        # The dialog's own keys at the bottom: the screen behind it would show keys that do nothing here.
+        self.mount(QuietFooter())
         self._compact(self.app.size.height < SHORT_SCREEN)  # before the first frame: the dialog never jumps
 
     def on_resize(self) -> None:
@@ -103,7 +106,9 @@ class DialogModal(AttachedHitTest, ModalScreen[ResultT | None]):
         body = bodies.first()
         dialog = self.query_one("#dialog")
         others = sum(c.outer_size.height + c.styles.margin.height for c in dialog.children if c is not body)
-        frame = self.size.height * 95 // 100  # the frame's max-height
+        footer = sum(f.outer_size.height for f in self.query(QuietFooter))
+        frame = (self.size.height - footer) * 95 // 100  # the frame's max-height, above the footer
+        dialog.styles.max_height = frame
         room = frame - dialog.styles.gutter.height - others - body.styles.margin.height
         body.styles.max_height = max(room, 3)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Static
 
@@ -37,7 +37,8 @@ class ConfirmModal(DialogModal[bool]):
         with Vertical(id="dialog"):
             yield Static(self._title, id="dialog-title")
             if self._body:
-                yield Static(self._body, id="confirm-body")
+                with VerticalScroll(id="dialog-body"):  # a long one scrolls; the buttons stay on screen
+                    yield Static(self._body, id="confirm-body")
             with Horizontal(classes="buttons"):
                 yield Button(
                     as_content(self._yes),
