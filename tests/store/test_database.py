@@ -84,18 +84,27 @@ def test_reopen_keeps_data(db_path: Path) -> None:
     second.close()
 
 
-def test_a_version_1_database_gains_the_mute_duration(tmp_path: Path) -> None:
-    path = tmp_path / "v1.db"
+def made_at(tmp_path: Path, version: int, *statements: str) -> Path:
+    """A database of ours as `version` left it: made now, then `statements` undo what came later."""
+    path = tmp_path / f"v{version}.db"
     open_database(path).close()
     conn = sqlite3.connect(path)
-    conn.execute("ALTER TABLE chats DROP COLUMN muted_until")  # as version 1 was made before mutes had one
-    conn.execute("PRAGMA user_version = 1")
+    for statement in statements:
+        conn.execute(statement)
+    conn.execute(f"PRAGMA user_version = {version}")
     conn.commit()
     conn.close()
+    return path
+
+
+def test_a_version_1_database_gains_the_mute_duration(tmp_path: Path) -> None:
+    path = made_at(
+        tmp_path, 1, "ALTER TABLE chats DROP COLUMN muted_until"
+    )  # as version 1 was made before mutes had one
     db = open_database(path)
     with db.read() as session:
         raw = session.connection().connection.dbapi_connection
-        assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 8
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 9
         assert "muted_until" in {row[1] for row in raw.execute("PRAGMA table_info(chats)")}
     db.close()
 
@@ -129,7 +138,7 @@ def test_a_version_2_database_gains_reactions_edits_deletions_and_files(tmp_path
     db = open_database(path)
     with db.read() as session:
         raw = session.connection().connection.dbapi_connection
-        assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 8
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 9
         columns = {row[1]: row for row in raw.execute("PRAGMA table_info(messages)")}
         assert {"edited_at", "deleted_at", "hidden"} <= set(columns)
         assert raw.execute("SELECT body, hidden, edited_at FROM messages").fetchall() == [("kept", 0, None)]
@@ -140,17 +149,11 @@ def test_a_version_2_database_gains_reactions_edits_deletions_and_files(tmp_path
 
 
 def test_a_version_3_database_gains_the_matrix_account_table(tmp_path: Path) -> None:
-    path = tmp_path / "v3.db"
-    open_database(path).close()
-    conn = sqlite3.connect(path)
-    conn.execute("DROP TABLE matrix_account")  # as version 3 was made before Matrix accounts
-    conn.execute("PRAGMA user_version = 3")
-    conn.commit()
-    conn.close()
+    path = made_at(tmp_path, 3, "DROP TABLE matrix_account")  # as version 3 was made before Matrix accounts
     db = open_database(path)
     with db.read() as session:
         raw = session.connection().connection.dbapi_connection
-        assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 8
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 9
         columns = {row[1] for row in raw.execute("PRAGMA table_info(matrix_account)")}
         assert {"homeserver", "user_id", "device_id", "access_token", "pickle_key"} <= columns
         with pytest.raises(sqlite3.IntegrityError):  # one account per database
@@ -159,17 +162,13 @@ def test_a_version_3_database_gains_the_matrix_account_table(tmp_path: Path) -> 
 
 
 def test_a_version_4_database_gains_the_source_of_files_still_on_the_network(tmp_path: Path) -> None:
-    path = tmp_path / "v4.db"
-    open_database(path).close()
-    conn = sqlite3.connect(path)
-    conn.execute("ALTER TABLE attachments DROP COLUMN source")  # as version 4 was made before Matrix files
-    conn.execute("PRAGMA user_version = 4")
-    conn.commit()
-    conn.close()
+    path = made_at(
+        tmp_path, 4, "ALTER TABLE attachments DROP COLUMN source"
+    )  # as version 4 was made before Matrix files
     db = open_database(path)
     with db.read() as session:
         raw = session.connection().connection.dbapi_connection
-        assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 8
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 9
         columns = {row[1]: row for row in raw.execute("PRAGMA table_info(attachments)")}
         assert "source" in columns and columns["source"][3] == 0  # nullable: files here have none
     db.close()
@@ -191,7 +190,7 @@ def test_a_version_5_database_gains_the_encrypted_mark_of_accounts(tmp_path: Pat
     db = open_database(path)
     with db.read() as session:
         raw = session.connection().connection.dbapi_connection
-        assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 8
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 9
         assert raw.execute("SELECT id, encrypted FROM accounts").fetchall() == [("a", 0)]
     db.close()
 
@@ -217,7 +216,18 @@ def test_an_older_database_gains_the_tables_of_later_versions(
     db = open_database(path)
     with db.read() as session:
         raw = session.connection().connection.dbapi_connection
-        assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 8
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 9
         tables = {row[0] for row in raw.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         assert set(new_tables) <= tables
+    db.close()
+
+
+def test_a_version_8_database_gains_where_files_were_saved(tmp_path: Path) -> None:
+    path = made_at(tmp_path, 8, "ALTER TABLE attachments DROP COLUMN saved_to")  # made before it
+    db = open_database(path)
+    with db.read() as session:
+        raw = session.connection().connection.dbapi_connection
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 9
+        columns = {row[1]: row for row in raw.execute("PRAGMA table_info(attachments)")}
+        assert "saved_to" in columns and columns["saved_to"][3] == 0  # nullable: nothing saved yet
     db.close()

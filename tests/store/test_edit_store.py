@@ -84,7 +84,9 @@ def test_delete_for_everyone_leaves_a_tombstone_and_no_text(db) -> None:
         conn = raw(session)
         conn.execute("INSERT INTO reactions VALUES ('o1', 'anna', '👍', ?)", (T0,))
         conn.execute(
-            "INSERT INTO attachments VALUES ('o1', 'a.txt', 'text/plain', 1, ?, x'41', NULL)", ("0" * 64,)
+            "INSERT INTO attachments (message_id, file_name, mime_type, size, sha256, data, source)"
+            " VALUES ('o1', 'a.txt', 'text/plain', 1, ?, x'41', NULL)",
+            ("0" * 64,),
         )
     EditRepository(db).edit(
         message_id="o1", body="edited first", at=LATER, action=_action("e1", "edit", "o1"), check=_allow

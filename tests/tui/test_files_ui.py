@@ -70,21 +70,44 @@ def card_cell(view: MessageView, words: str = "⤓ Save") -> tuple[int, int]:
     raise AssertionError(f"{words!r} is not on screen")
 
 
+async def save_by_key(pilot: Pilot[Any]) -> MessageView:
+    """From a fresh start: the boarding pass asked for, then saved with `s` on the newest message."""
+    await settle(pilot)
+    view = await boarding_pass(pilot)
+    view.focus()
+    await pilot.press("end", "s")
+    return view
+
+
 async def test_save_the_boarding_pass_by_key(tmp_path: Path) -> None:
     async with build_test_app(tmp_path).run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        view = await boarding_pass(pilot)
-        view.focus()
-        await pilot.press("end", "s")
+        view = await save_by_key(pilot)
         downloads = tmp_path / "downloads"
         await wait_for(pilot, lambda: (downloads / "boarding-pass-SK123.pdf").exists(), rounds=500)
         saved = (downloads / "boarding-pass-SK123.pdf").read_bytes()
         assert saved.startswith(b"%PDF-1.4") and b"Gate B22" in saved
         await wait_for(pilot, lambda: bool(toasts(pilot)), rounds=500)
         assert toasts(pilot) == [f"Saved to {downloads / 'boarding-pass-SK123.pdf'}"]
+        await wait_for(pilot, lambda: "✓ Saved to" in view_text(pilot))  # the card says so
+        assert "⤓ Save again · s or click" in view_text(pilot) and "⤓ Save ·" not in view_text(pilot)
         await pilot.press("s")  # again: a second copy, never over the first
         await wait_for(pilot, lambda: (downloads / "boarding-pass-SK123 (1).pdf").exists(), rounds=500)
         assert (downloads / "boarding-pass-SK123.pdf").read_bytes() == saved
+        newest = view.messages[-1]
+        await wait_for(pilot, lambda: view.messages[-1].attachment.saved_to is not None)
+        assert view.messages[-1].message_id == newest.message_id
+        assert view.messages[-1].attachment.saved_to == str(downloads / "boarding-pass-SK123 (1).pdf")
+
+
+async def test_a_saved_file_says_so_after_a_restart(tmp_path: Path) -> None:
+    async with build_test_app(tmp_path).run_test(size=SIZE) as pilot:
+        await save_by_key(pilot)
+        await wait_for(pilot, lambda: "✓ Saved to" in view_text(pilot), rounds=500)
+    async with build_test_app(tmp_path).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_account(pilot, "skyways")
+        shown = view_text(pilot)
+        assert "✓ Saved to" in shown and "⤓ Save again · s or click" in shown
 
 
 async def test_save_the_boarding_pass_by_clicking_its_card(tmp_path: Path) -> None:
@@ -110,6 +133,10 @@ async def test_save_the_boarding_pass_by_clicking_its_card(tmp_path: Path) -> No
         await wait_for(
             pilot, lambda: (tmp_path / "downloads" / "boarding-pass-SK123.pdf").exists(), rounds=500
         )
+        await wait_for(pilot, lambda: "✓ Saved to" in view_text(pilot))
+        await pilot.click(MessageView, offset=card_cell(view, "⤓ Save again"))  # still a button
+        await until_dialog(pilot)
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, SaveFileModal), rounds=500)
 
 
 def picker(pilot: Pilot[Any]) -> FilePickerModal:

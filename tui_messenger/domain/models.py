@@ -180,13 +180,14 @@ class ReactionCount:
 class AttachmentInfo:
     """What is shown of a file: never its bytes. `file_name` is as sent (clean it before showing).
     `remote`: the bytes are still on the network (fetched when the user saves the file); its size is the
-    sender's claim and its sha256 may be unknown ("")."""
+    sender's claim and its sha256 may be unknown (""). `saved_to`: where the user last saved it."""
 
     file_name: str
     mime_type: str
     size: int
     sha256: str
     remote: bool = False
+    saved_to: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

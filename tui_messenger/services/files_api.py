@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from tui_messenger.domain.events import ChatChanged, MessageAdded
+from tui_messenger.domain.events import ChatChanged, MessageAdded, MessageChanged
 from tui_messenger.domain.files import (
     MAX_FILE_BYTES,
     SNIFF_BYTES,
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from tui_messenger.services.hub import EventHub
     from tui_messenger.services.outbox import Outbox
     from tui_messenger.store.attachments import AttachmentRepository, StoredFile
+    from tui_messenger.store.messages import MessageRepository
     from tui_messenger.store.outbox import OutboxRepository
 
 
@@ -54,12 +55,14 @@ def default_downloads() -> Path:
 class FileSending:
     def __init__(
         self, *, user_id: str, clock: Clock, hub: EventHub, outbox: Outbox, outbox_repo: OutboxRepository,
-        attachments: AttachmentRepository, downloads: Path | None, new_id: Callable[[], str],
+        attachments: AttachmentRepository, messages: MessageRepository, downloads: Path | None,
+        new_id: Callable[[], str],
         summary: Callable[[int], Awaitable[ChatSummary]], decorate: Callable[[ChatSummary], ChatSummary],
         fetch: Fetch,
     ) -> None:  # fmt: skip
         self.user_id, self.clock, self.hub, self.outbox = user_id, clock, hub, outbox
         self.outbox_repo, self.attachments, self.downloads = outbox_repo, attachments, downloads
+        self.messages = messages
         self._new_id, self.summary, self.decorate, self.fetch = new_id, summary, decorate, fetch
 
     async def send_file(
@@ -111,7 +114,7 @@ class FileSending:
     async def save_attachment(self, message_id: str, folder: str | Path | None = None) -> Path:
         """Write a message's file into `folder` (the downloads folder by default) under a safe name,
         never over an existing file (`name (1).pdf`); returns the path written. A file still on the
-        network is fetched first (and checked). Raises FileRefused."""
+        network is fetched first (and checked). Its card then says where it went. Raises FileRefused."""
         target = Path(folder) if folder is not None else await self.downloads_folder()
         stored = await asyncio.to_thread(self.attachments.get, message_id=message_id)
         if stored is None:
@@ -119,10 +122,14 @@ class FileSending:
         if stored.source is not None:
             stored = await self._fetch(stored, stored.source)
         try:
-            return await asyncio.to_thread(files.save_file, target, stored)
+            path = await asyncio.to_thread(files.save_file, target, stored)
         except OSError as exc:
             reason = exc.strerror or type(exc).__name__
             raise FileRefused(f"Cannot save into {clean_name(str(target), 120)}: {reason}") from None
+        await asyncio.to_thread(self.attachments.mark_saved, message_id=message_id, path=str(path))
+        if (message := await asyncio.to_thread(self.messages.get, message_id=message_id)) is not None:
+            self.hub.emit(MessageChanged(message.chat_id, message))
+        return path
 
     async def _fetch(self, stored: StoredFile, source: str) -> StoredFile:
         """The bytes of a file still on the network, from the transport, checked: at most the cap (its

@@ -49,14 +49,22 @@ def attach_infos(conn: sqlite3.Connection, messages: Sequence[ChatMessage]) -> l
         return list(messages)
     rows = select_in(
         conn,
-        "SELECT message_id, file_name, mime_type, size, sha256, source IS NOT NULL FROM attachments"
+        "SELECT message_id, file_name, mime_type, size, sha256, source IS NOT NULL, saved_to FROM attachments"
         " WHERE message_id IN ({})",
         ids,
     )
-    return with_files(messages, {r[0]: AttachmentInfo(r[1], r[2], r[3], r[4], bool(r[5])) for r in rows})
+    infos = {r[0]: AttachmentInfo(r[1], r[2], r[3], r[4], bool(r[5]), r[6]) for r in rows}
+    return with_files(messages, infos)
 
 
 class AttachmentRepository(Repository):
+    def mark_saved(self, *, message_id: str, path: str) -> None:
+        """Remember where the user saved a message's file (its card says so from then on)."""
+        with self.db.write() as session:
+            raw(session).execute(
+                "UPDATE attachments SET saved_to = ? WHERE message_id = ?", (path, message_id)
+            )
+
     def get(self, *, message_id: str) -> StoredFile | None:
         """A file's description and bytes (to save it), or its source when it is still on the network;
         None without a file."""

@@ -76,6 +76,7 @@ MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     6: _v3_content,  # accounts.encrypted: the network says the chat is end-to-end encrypted
     7: _v3_content,  # what a Matrix device remembers across restarts (`matrix_events`, `matrix_rooms`)
     8: _v3_content,  # changes that came before their message (`waiting_changes`)
+    9: _v3_content,  # where the user saved a file (`attachments.saved_to`)
 }
 
 

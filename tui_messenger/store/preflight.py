@@ -37,7 +37,7 @@ from typing import IO, Literal
 from tui_messenger.domain.private import FILE_MODE, make_private_folder, private_folder, tighten
 from tui_messenger.store.schema import SCHEMA_SQL, schema_problem
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 BUSY_TIMEOUT_MS = 5000
 # Tables whose size grows with the message history: their check waits until after the first frame.
 HISTORY_TABLES = frozenset(

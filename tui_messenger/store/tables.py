@@ -122,6 +122,7 @@ class AttachmentRow(SQLModel, table=True):
     sha256: str  # "" for a file still on the network whose sha256 is not known
     data: bytes  # empty while the file is still on the network (`source` set)
     source: str | None = None  # where the transport fetches the bytes from when the file is saved
+    saved_to: str | None = None  # where the user last saved it (the card says so)
 
 
 class OutboxRow(SQLModel, table=True):

@@ -5,7 +5,7 @@ size, a warning when the name or mime type lies about the bytes, and how to save
     ⤓ Save · s or click
 
 A file still on the network (Matrix: fetched only when saved) shows the type its sender claims instead,
-and "Download and save".
+and "Download and save". A file the user saved says where ("✓ Saved to …") and offers "Save again".
 
 Every piece is plain text from the safe path (`display_name` shows bidi controls as `⟨U+202E⟩`), so a
 hostile name can neither reorder the card nor reach the terminal as a control sequence.
@@ -19,10 +19,13 @@ from textual.content import Content
 
 from tui_messenger.domain.files import display_name, file_facts, message_file
 from tui_messenger.domain.models import ChatMessage
+from tui_messenger.domain.safe_text import clean_name
 
 Piece = tuple[str, Style]
 SAVE_HINT = "⤓ Save · s or click"
 FETCH_HINT = "⤓ Download and save · s or click"  # a file still on the network
+SAVED = "✓ Saved to {path}"
+AGAIN_HINT = "⤓ Save again · s or click"
 
 
 def _fit(text: str, inner: int) -> str:
@@ -46,5 +49,9 @@ def card_rows(
         rows = [[(_fit(f"📄 {shown}", inner), name)], [(_fit(facts, inner), meta)]]
     if checked.warning:
         rows.extend([[(line.plain.rstrip(), warning)] for line in Content(checked.warning).wrap(inner)])
-    rows.append([(_fit(FETCH_HINT if info.remote else SAVE_HINT, inner), button)])
+    if info.saved_to is not None:
+        rows.append([(_fit(SAVED.format(path=clean_name(info.saved_to, 240)), inner), meta)])
+        rows.append([(_fit(AGAIN_HINT, inner), button)])
+    else:
+        rows.append([(_fit(FETCH_HINT if info.remote else SAVE_HINT, inner), button)])
     return rows
