@@ -56,8 +56,8 @@ class FileSending:
     def __init__(
         self, *, user_id: str, clock: Clock, hub: EventHub, outbox: Outbox, outbox_repo: OutboxRepository,
         attachments: AttachmentRepository, messages: MessageRepository, downloads: Path | None,
-        new_id: Callable[[], str],
-        summary: Callable[[int], Awaitable[ChatSummary]], decorate: Callable[[ChatSummary], ChatSummary],
+        new_id: Callable[[], str], summary: Callable[[int], Awaitable[ChatSummary]],
+        decorate: Callable[[ChatSummary], ChatSummary],
         fetch: Fetch,
     ) -> None:  # fmt: skip
         self.user_id, self.clock, self.hub, self.outbox = user_id, clock, hub, outbox

@@ -143,8 +143,7 @@ class MessengerService(MessengerApi):
         self.file_sending = FileSending(
             user_id=user_id, clock=clock, hub=self.hub, outbox=self.outbox, outbox_repo=self.outbox_repo,
             attachments=self.attachments, messages=self.messages, downloads=downloads, new_id=self._new_id,
-            summary=self.summary,
-            decorate=self.decorate, fetch=transport.fetch_file,
+            summary=self.summary, decorate=self.decorate, fetch=transport.fetch_file,
         )  # fmt: skip
         self.editing = MessageEdits(
             user_id=user_id, clock=clock, hub=self.hub, chats=self.chats, messages=self.messages,

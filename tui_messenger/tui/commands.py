@@ -128,9 +128,7 @@ class MessengerCommands(Provider):
         for title, help_text, action in ACTIONS:
             if signed_in and action in DEMO_WORLD_ONLY:
                 continue
-            if action in ("block", "unblock") and (current is not None and current.blocked) != (
-                action == "unblock"
-            ):
+            if self.screen.check_action(action, ()) is False:  # as its key: Unblock in a blocked chat
                 continue
             if title.endswith("promotions"):
                 if current is None or not current.peer.is_business or stopped is None:

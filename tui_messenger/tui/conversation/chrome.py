@@ -96,7 +96,7 @@ class Chrome(Controller):
             return
         inside = [focused, *focused.ancestors[: focused.ancestors.index(pane)]]
         if not all(node.display for node in inside):
-            (pane.composer if pane.composer.display else pane.view).focus()
+            pane.focus_typing()
 
     def show_reply_strip(self) -> None:
         pane = self.pane

@@ -322,7 +322,11 @@ class ConversationPane(Vertical):
         focus with them): the next keys go to the composer, not nowhere."""
         focused = self.screen.focused
         if focused is None or self.query_one("#panel-slot") in focused.ancestors:
-            (self.composer if self.composer.display else self.view).focus()
+            self.focus_typing()
+
+    def focus_typing(self) -> None:
+        """The composer, or the history in a chat without one (blocked)."""
+        (self.composer if self.composer.display else self.view).focus()
 
     @on(Composer.Submitted)
     def _submitted(self, event: Composer.Submitted) -> None:
