@@ -12,6 +12,7 @@ from app_helpers import (
     select_in_view,
     settle,
     text,
+    toasts,
     until_dialog,
     view_text,
     wait_for,
@@ -155,6 +156,8 @@ async def test_feedback_prompt_under_business_initiated_message() -> None:
         await settle(pilot)
         assert list(m.feedback.values()) == [FeedbackKind.SPAM]
         assert "Was this message useful?" not in text(pilot)
+        await wait_for(pilot, lambda: bool(toasts(pilot)))  # spam: says what stops them
+        assert toasts(pilot)[-1].endswith("To stop their messages, block them (ctrl+b); ctrl+r reports them.")
         await typing_goes_to_the_composer(pilot)
 
 

@@ -5,11 +5,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tui_messenger.domain.models import FeedbackKind
 from tui_messenger.tui.conversation.controller import Controller
 from tui_messenger.tui.workers import worker
 
 if TYPE_CHECKING:
-    from tui_messenger.domain.models import ChatMessage, FeedbackKind
+    from tui_messenger.domain.models import ChatMessage
+
+# Spam feedback counts against the business but stops nothing: the toast says what does.
+AFTER_SPAM = " To stop their messages, block them (ctrl+b); ctrl+r reports them."
 
 
 class Sending(Controller):
@@ -44,5 +48,7 @@ class Sending(Controller):
         except Exception:
             self.pane.refresh_panels_later()  # the prompt disabled itself on the click: offer it again
             raise
-        self.notify("Thanks — your feedback was recorded.")
+        self.notify(
+            "Thanks — your feedback was recorded." + (AFTER_SPAM if kind is FeedbackKind.SPAM else "")
+        )
         await self.pane.chrome.refresh_panels()
