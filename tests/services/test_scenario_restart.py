@@ -130,3 +130,26 @@ async def test_a_message_sent_again_keeps_its_id_and_is_stored_once(db_path) -> 
     assert [rows(db_path, body) for body in ONCE] == [1, 1, 1]
     assert openers(db_path) == 1
     assert refusals(db_path) == 1  # refused again by a network started at another time: the same line
+
+
+async def test_a_prompt_of_an_earlier_run_answered_after_a_restart_goes_on_with_its_flow(db_path) -> None:
+    """The bill reminder came in the first run; the user taps "Pay now" in the next one. The fake network
+    keeps no flow's place across runs: the step that offers the choice takes it again (before, the tap
+    went unanswered, the flow lost)."""
+    await run_once(db_path, ManualClock(START))
+    db = open_database(db_path)
+    try:
+        service = build_messenger(db, parse_world(WORLD), clock=ManualClock(START + timedelta(hours=2)))
+        await service.start()
+        await until(service, lambda: service.idle)
+        chat = await service.chat_for_account("power")
+        assert chat is not None
+        page = await service.latest_page(chat.chat.id, limit=50)
+        reminder = next(m for m in page if m.body == ONCE[0])
+        await service.send_choice(chat.chat.id, reminder, "pay")
+        await service.jump_ahead(60)
+        await until(service, lambda: service.idle)
+        await service.stop()
+    finally:
+        db.close()
+    assert rows(db_path, "Thank you.") == 1

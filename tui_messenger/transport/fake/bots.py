@@ -135,7 +135,7 @@ class BusinessBot(Bot):
     def __init__(self, host: BotHost, account: AccountSpec, world: World) -> None:
         super().__init__(host, account, world)
         self.flows = world.flows_of(account.id)
-        self.runner = FlowRunner(host, account.id)
+        self.runner = FlowRunner(host, account.id, self.flows)
 
     def start(self) -> None:
         for flow in self.flows:

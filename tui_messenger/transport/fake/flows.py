@@ -23,9 +23,10 @@ class _Waiting:
 class FlowRunner:
     """One business's flows with the one user. A new flow replaces a waiting one, as a real bot would."""
 
-    def __init__(self, host: BotHost, business: str) -> None:
+    def __init__(self, host: BotHost, business: str, flows: list[FlowSpec]) -> None:
         self.host = host
         self.business = business
+        self.flows = flows
         self.waiting: _Waiting | None = None
         self._generation = 0  # bumps when a flow starts, so steps of a replaced flow stop quietly
         self.last_user_message: str | None = None  # what a `react = {message = "user"}` step reacts to
@@ -104,10 +105,11 @@ class FlowRunner:
 
     def answer(self, frame: wire.MessageFrame) -> bool:
         """Branch on the user's message if a flow waits for it; False when no flow takes it."""
-        waiting = self.waiting
+        waiting, reply = self.waiting, frame.interactive_reply
+        if waiting is None and reply is not None:
+            waiting = self._prompt_of_an_earlier_run(reply)
         if waiting is None:
             return False
-        reply = frame.interactive_reply
         if reply is not None and reply.context_id != waiting.message_id:
             return False  # a tap on an older prompt: the current step does not take it
         target = self._branch(waiting.step, frame)
@@ -117,6 +119,16 @@ class FlowRunner:
         self._generation += 1
         self._schedule(waiting.flow, waiting.flow.step(target), context_id=frame.id)  # type: ignore[arg-type]
         return True
+
+    def _prompt_of_an_earlier_run(self, reply: wire.InteractiveReply) -> _Waiting | None:
+        """A choice tapped on a prompt sent before the app restarted (the fake network keeps no flow's
+        place across runs): the step that offers it waits for it again, so its flow goes on."""
+        for flow in self.flows:
+            for step in flow.steps:
+                if step.waits and reply.id in step.choices():
+                    self.host.note("flow", self.business, f"flow {flow.id!r} resumes at step {step.id!r}")
+                    return _Waiting(flow, step, reply.context_id)
+        return None
 
     @staticmethod
     def _branch(step: StepSpec, frame: wire.MessageFrame) -> str | None:

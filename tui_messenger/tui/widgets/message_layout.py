@@ -17,7 +17,7 @@ from rich.style import Style
 from textual.content import Content
 from textual.strip import Strip
 
-from tui_messenger.domain.business import ChoiceList
+from tui_messenger.domain.business import Buttons, ChoiceList
 from tui_messenger.domain.edits import DELETED_TEXT
 from tui_messenger.domain.files import caption_of
 from tui_messenger.domain.models import ChatMessage, MessageKind, MessageStatus
@@ -247,6 +247,21 @@ def _quote(ctx: Context, inner: int, palette: Palette) -> list[list[Piece]]:
     return [[(shown, palette.quote)]]
 
 
+HEADER_MAX = 60  # characters of an interactive message's header or footer (WhatsApp's own limit)
+
+
+def _header_and_footer(message: ChatMessage, inner: int) -> tuple[list[str], list[str]]:
+    """The lines of an interactive message's header (above its text) and footer (below it): network
+    text, cleaned like a name and wrapped; none for any other message."""
+    content = message.content
+    if not isinstance(content, Buttons | ChoiceList):
+        return [], []
+    return (
+        _wrap(clean_name(content.header, max_len=HEADER_MAX), inner) if content.header else [],
+        _wrap(clean_name(content.footer, max_len=HEADER_MAX), inner) if content.footer else [],
+    )
+
+
 def _interactive_rows(
     message: ChatMessage, ctx: Context, inner: int, palette: Palette, spans: list[ChoiceSpan]
 ) -> list[list[Piece]]:
@@ -332,6 +347,8 @@ def layout_message(
         rows.append([(f"Template · {category}", palette.tag)])
     if message.reply_to:
         rows.extend(_quote(ctx, max_inner, palette))
+    header, footnote = _header_and_footer(message, max_inner)
+    rows.extend([(line, Style(bold=True))] for line in header)
     source, ctx.card_rows = message.body, None
     if message.kind is MessageKind.DOCUMENT:  # the file's card, then its caption as the body
         card = card_rows(message, max_inner, name=Style(bold=True), meta=palette.meta, warning=palette.failed,
@@ -349,6 +366,7 @@ def layout_message(
     if more is not None:
         ctx.more_row, ctx.more_inline = len(rows), opens_inline(text)  # the text `_body_lines` judged
         rows.append([(Content(more).truncate(max_inner, ellipsis=True).plain, palette.button)])
+    rows.extend([(line, palette.meta)] for line in footnote)
     spans: list[ChoiceSpan] = []
     first_choice_row = len(rows)
     rows.extend(_interactive_rows(message, ctx, max_inner, palette, spans))
