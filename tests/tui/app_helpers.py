@@ -10,6 +10,7 @@ from modal_host import screen_lines
 from textual.command import CommandList, CommandPalette
 from textual.pilot import Pilot
 from textual.screen import ModalScreen
+from textual.widgets._footer import FooterKey
 from textual.worker import WorkerCancelled
 
 from tui_messenger.tui.app import MessengerApp
@@ -60,6 +61,12 @@ async def until_dialog(pilot: Pilot[Any], rounds: int = 5) -> None:
 def toasts(pilot: Pilot[Any]) -> list[str]:
     """Every toast the app showed, oldest first."""
     return [n.message for n in pilot.app.shown_toasts]  # type: ignore[attr-defined]
+
+
+def footer(pilot: Pilot[Any]) -> str:
+    """The footer's keys as drawn."""
+    keys = pilot.app.screen.query(FooterKey)
+    return "  ".join(key.render_line(0).text.strip() for key in keys if key.display)
 
 
 def text(pilot: Pilot[Any]) -> str:

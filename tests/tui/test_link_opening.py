@@ -10,11 +10,20 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from app_helpers import SIZE, make_app, open_chat_by_keyboard, settle, text, toasts, until_dialog, view_text
+from app_helpers import (
+    SIZE,
+    footer,
+    make_app,
+    open_chat_by_keyboard,
+    settle,
+    text,
+    toasts,
+    until_dialog,
+    view_text,
+)
 from fake_messenger import FakeMessenger
 from textual.pilot import Pilot
 from textual.widgets import Button, OptionList
-from textual.widgets._footer import FooterKey
 
 from tui_messenger.domain.models import Account
 from tui_messenger.tui.modals.link import LinkChooserModal, LinkModal
@@ -233,19 +242,14 @@ async def test_markup_and_actions_in_a_link_stay_text(opened: list[str]) -> None
         assert quits == [] and opened == []
 
 
-def footer(pilot: Pilot[Any]) -> str:
-    """The footer's keys as drawn."""
-    keys = pilot.app.screen.query(FooterKey)
-    return "  ".join(key.render_line(0).text.strip() for key in keys if key.display)
-
-
 async def test_open_link_is_offered_only_on_a_message_with_a_link(opened: list[str]) -> None:
     async with make_app(world(IDN, "just words")).run_test(size=SIZE) as pilot:
         await settle(pilot)
         await open_chat_by_keyboard(pilot, 1)
         pilot.app.screen.query_one(MessageView).focus()
         await settle(pilot)
-        assert "Reply" in footer(pilot)  # the history's keys, but none for a message not selected
+        assert "Jump to quoted" in footer(pilot)  # the history's keys, but none for a message not selected
+        assert "Reply" not in footer(pilot)
         assert "React" not in footer(pilot) and "Open link" not in footer(pilot)
         view = await select_last(pilot)
         await settle(pilot)

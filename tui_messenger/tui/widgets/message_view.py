@@ -12,7 +12,7 @@ from __future__ import annotations
 from textual import events
 from textual.binding import Binding
 
-from tui_messenger.domain.models import ChatMessage, MessageStatus
+from tui_messenger.domain.models import ChatMessage, MessageKind, MessageStatus
 from tui_messenger.tui.widgets import interactive_model as im
 from tui_messenger.tui.widgets.history_window import HistoryWindow
 from tui_messenger.tui.widgets.link_marks import link_index_at, link_source, links_in
@@ -31,7 +31,10 @@ class MessageView(HistoryWindow, can_focus=True):
         Binding("pagedown", "page(1)", "Page down", show=False, id="history-page-down"),
         Binding("home", "first", "Oldest", show=False, id="history-oldest"),
         Binding("end", "last", "Newest", show=False, id="history-newest"),
-        Binding("enter,space", "activate", "Reply / retry", id="history-activate"),
+        # One key, named for what it does to the selected message (check_action picks the one that applies).
+        Binding("enter,space", "activate('reply')", "Reply", id="history-activate"),
+        Binding("enter,space", "activate('retry')", "Retry", id="history-retry"),
+        Binding("enter,space", "activate('choose')", "Choose", id="history-choose"),
         Binding("j", "jump_quoted", "Jump to quoted", id="history-jump"),
         Binding("o", "open_link", "Open link", id="history-open-link"),
         Binding("m", "more", "Show more / less", show=False, id="history-more"),
@@ -49,7 +52,19 @@ class MessageView(HistoryWindow, can_focus=True):
             return message is not None and bool(links_in(link_source(message)))
         if action == "react":
             return self.selected_message is not None
+        if action == "activate":
+            return bool(parameters) and parameters[0] == self._enter_does()
         return super().check_action(action, parameters)
+
+    def _enter_does(self) -> str | None:
+        """What Enter does to the selected message: "choose" (its buttons, offered), "retry" (a failed
+        one of ours) or "reply"; None without one, or on a line of the app's own."""
+        message = self.selected_message
+        if message is None or message.kind is MessageKind.SYSTEM:
+            return None
+        if self._has_open_choices(message):
+            return "choose"
+        return "retry" if message.outgoing and message.status is MessageStatus.FAILED else "reply"
 
     def action_select(self, step: int) -> None:
         if not self._messages:
@@ -85,7 +100,7 @@ class MessageView(HistoryWindow, can_focus=True):
         if self.has_newer:
             self.post_message(self.NewestRequested())
 
-    def action_activate(self) -> None:
+    def action_activate(self, _does: str = "") -> None:  # (`_does` names it in the footer)
         if self.selected is None:
             return
         message = self._messages[self.selected]
