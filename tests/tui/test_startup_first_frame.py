@@ -16,7 +16,8 @@ from tui_messenger.services.deferred import DeferredMessenger, read_first_screen
 from tui_messenger.store.chat_rows import QuickChatList
 from tui_messenger.store.database import open_database
 from tui_messenger.tui import messages as msg
-from tui_messenger.tui.screens.main import EMPTY_STATE, ConversationPlaceholder, MainScreen
+from tui_messenger.tui.screens.main import MainScreen
+from tui_messenger.tui.widgets.conversation_placeholder import EMPTY_STATE, ConversationPlaceholder
 
 
 async def _seeded(path: Path) -> None:

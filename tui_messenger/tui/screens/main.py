@@ -40,6 +40,7 @@ from tui_messenger.tui.screens.app_tools import AppTools
 from tui_messenger.tui.screens.pane_layout import ONE_PANE_BELOW, PaneLayout
 from tui_messenger.tui.widgets.chat_list import ChatList
 from tui_messenger.tui.widgets.conversation_header import ConversationHeader
+from tui_messenger.tui.widgets.conversation_placeholder import EMPTY_STATE, ConversationPlaceholder
 from tui_messenger.tui.widgets.textual_private import QuietFooter
 from tui_messenger.tui.workers import worker
 
@@ -51,22 +52,7 @@ LIST_REFRESH_DELAY = 0.05
 # (`--disconnect 1.0`) restyled the whole screen each time and its garbage grew RSS to 428 MB.
 CONNECTION_SHOWN_EVERY = 0.5
 OFFLINE = "Offline: connecting again… Messages you send wait in the outbox."
-EMPTY_STATE = "Choose a chat on the left, or press ctrl+p to find one."  # as the pane's (not imported yet)
 PANE_AFTER = 0.1  # seconds from the first frame to mounting the pane (at once, a busy frame took 40 ms more)
-
-
-class ConversationPlaceholder(Static):
-    """The right pane of the first frame: the conversation pane's empty state, drawn as it draws it."""
-
-    DEFAULT_CSS = """
-    ConversationPlaceholder {
-        width: 2fr;
-        height: 1fr;
-        background: $background;
-        content-align: center middle;
-        color: $text-muted;
-    }
-    """
 
 
 class MainScreen(AttachedHitTest, Screen[None]):
