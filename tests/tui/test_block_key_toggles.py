@@ -11,6 +11,7 @@ import pytest
 from app_helpers import (
     SIZE,
     chat_id,
+    footer,
     open_chat_by_keyboard,
     palette_entries,
     settle,
@@ -59,3 +60,29 @@ async def test_ctrl_b_blocks_then_unblocks(tmp_path: Path, size: tuple[int, int]
         assert not (await messenger.summary(anna)).blocked
         assert any("their new messages show again" in toast for toast in toasts(pilot))
         await wait_for(pilot, lambda: ctrl_b(pilot) == "Block")
+
+
+async def test_blocked_chat_offers_no_reply_or_react(tmp_path: Path) -> None:
+    """In a blocked chat nothing is sent: the footer offers neither Reply nor React on a selected message
+    (they did nothing there but warn), and offers them again once the chat is unblocked."""
+    app = build_test_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        anna = await chat_id(pilot, "anna")
+        await open_chat_by_keyboard(pilot, anna)
+        await pilot.press("ctrl+b")
+        await until_dialog(pilot)
+        await pilot.click("#block-confirm")
+        await wait_for(pilot, lambda: "You blocked this contact." in text(pilot))
+        await settle(pilot)
+        assert pilot.app.focused is pilot.app.screen.query_one("#message-view")  # the composer is hidden
+        await pilot.press("up")
+        await settle(pilot)
+        shown = footer(pilot)
+        assert "Unblock" in shown and not any(w in shown for w in ("Reply", "React", "Send file")), shown
+
+        await pilot.press("ctrl+b")
+        await wait_for(pilot, lambda: "You blocked this contact." not in text(pilot))
+        pilot.app.screen.query_one("#message-view").focus()
+        await pilot.press("up")
+        await wait_for(pilot, lambda: all(w in footer(pilot) for w in ("Reply", "React", "Send file")))

@@ -81,6 +81,7 @@ class Chrome(Controller):
         if consent_shown:
             show_text(line, consent_line(consent))
         pane.composer.display = not blocked
+        pane.view.read_only = blocked
         pane.query_one(BlockedBar).display = blocked
         self.show_reply_strip()
         if blocked:

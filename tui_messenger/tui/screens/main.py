@@ -370,6 +370,8 @@ class MainScreen(AttachedHitTest, Screen[None]):
             return bool(current is not None and current.chat.is_request and not current.blocked)
         if action in ("block", "unblock"):  # one key: Block, or Unblock in a blocked chat
             return (current is not None and current.blocked) == (action == "unblock")
+        if action == "send_file":  # nothing goes out to a blocked contact
+            return current is None or not current.blocked
         return super().check_action(action, parameters)
 
     # app-wide dialogs and tools: the screen's `tools` do them -------------------------------------

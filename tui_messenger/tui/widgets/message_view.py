@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from textual import events
 from textual.binding import Binding
+from textual.reactive import var
 
 from tui_messenger.domain.models import ChatMessage, MessageKind, MessageStatus
 from tui_messenger.tui.widgets import interactive_model as im
@@ -44,6 +45,10 @@ class MessageView(HistoryWindow, can_focus=True):
         Binding("s", "save_file", "Save file", show=False, id="history-save-file"),
     ]
 
+    read_only = var(False, bindings=True)
+    """A blocked chat's history: nothing goes out from it, so Enter (reply, retry, choose) and React are
+    not offered (set by the conversation)."""
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """'Open link' (and its key) only on a selected message that has a link, 'React' only on a
         selected message: the footer shows what the key would do here (`watch_selected` refreshes it)."""
@@ -51,9 +56,9 @@ class MessageView(HistoryWindow, can_focus=True):
             message = self.selected_message
             return message is not None and bool(links_in(link_source(message)))
         if action == "react":
-            return self.selected_message is not None
+            return self.selected_message is not None and not self.read_only
         if action == "activate":
-            return bool(parameters) and parameters[0] == self._enter_does()
+            return bool(parameters) and not self.read_only and parameters[0] == self._enter_does()
         return super().check_action(action, parameters)
 
     def _enter_does(self) -> str | None:
