@@ -56,10 +56,13 @@ class People:
 async def people(synapse: Homeserver, tmp_path: Path) -> AsyncIterator[People]:
     crowd = People(synapse, tmp_path)
     yield crowd
+    left_behind = []
     for service in list(crowd.services):
         await service.stop()
+        left_behind += service.left_behind
     for db in crowd.dbs:
         db.close()
+    assert left_behind == []  # each loop ended when stopped (the log says where one waited)
 
 
 async def until(check: Callable[[], Any], *, timeout: float = 15.0) -> Any:

@@ -68,3 +68,36 @@ async def test_the_connection_loop_outlives_an_error_and_connects_on_the_next_tr
         assert all(not task.done() for task in service._tasks)
     finally:
         await service.stop()
+
+
+async def test_stop_never_hangs_on_a_loop_or_a_close_that_does_not_end(db, transport, clock, caplog) -> None:
+    """Quitting waits for the service's stop: a loop that swallows its cancellation, or a network close
+    that never returns, once hung it (a test's teardown waited 180 s). Each gets `stop_wait`, then is
+    left behind, logged and named."""
+    from tui_messenger.services.service import MessengerService
+
+    service = MessengerService(db, transport, clock=clock, user_id="me")
+    never = asyncio.Event()
+
+    async def stubborn() -> None:
+        while not never.is_set():
+            try:
+                await never.wait()
+            except asyncio.CancelledError:
+                continue  # the bug this guards against: a cancellation swallowed
+
+    async def close_never() -> None:
+        await never.wait()
+
+    service.outbox.run = stubborn  # type: ignore[method-assign]
+    transport.close = close_never
+    await service.start()
+    service.stop_wait = 0.2
+    loop = asyncio.get_running_loop()
+    began = loop.time()
+    await asyncio.wait_for(service.stop(), 5)
+    assert loop.time() - began < 2
+    assert service.left_behind == ["messenger-outbox", "the network's close"]
+    assert "messenger-outbox did not end" in caplog.text
+    never.set()  # the stubborn loop may end now, before the test's own loop closes
+    await asyncio.sleep(0)

@@ -9,8 +9,8 @@ the outbox loop (retries). See receive.py, outbox.py, safety.py, consent.py and 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import inspect
+import io
 import logging
 import uuid
 from collections.abc import Callable, Mapping
@@ -55,6 +55,8 @@ from tui_messenger.transport import wire
 from tui_messenger.transport.base import Transport, TransportClosed, TransportEnded
 
 log = logging.getLogger(__name__)
+
+STOP_WAIT = 5.0  # seconds each background loop, and the network's close, get to end once stopped
 
 
 def _default_impersonation(verified: Mapping[str, str]) -> LooksLike:
@@ -165,6 +167,8 @@ class MessengerService(MessengerApi):
         self._drained.set()
         self._tasks: list[asyncio.Task[Any]] = []
         self._stopping = False
+        self.stop_wait = STOP_WAIT
+        self.left_behind: list[str] = []  # what did not end when stopped (a bug: tests assert none)
 
     # life cycle ------------------------------------------------------------------------------------
     async def start(self) -> None:
@@ -179,18 +183,35 @@ class MessengerService(MessengerApi):
         ]
 
     async def stop(self) -> None:
+        """Cancel the background loops and close the network, each given `stop_wait` at most: quitting
+        never hangs on one that does not end; it is logged (with where it waits) and named in
+        `left_behind`."""
         self._stopping = True
-        for task in self._tasks:
+        tasks, self._tasks = self._tasks, []
+        for task in tasks:
             task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
-        self._tasks = []
-        with contextlib.suppress(Exception):
-            await self.transport.close()
+        if tasks:
+            done, pending = await asyncio.wait(tasks, timeout=self.stop_wait)
+            for task in done:
+                if not task.cancelled():
+                    task.exception()  # retrieved: what a loop raised as it ended is of no interest now
+            for task in pending:
+                where = io.StringIO()
+                task.print_stack(file=where)
+                self._left_behind(task.get_name(), where.getvalue())
+        try:
+            await asyncio.wait_for(self.transport.close(), self.stop_wait)
+        except TimeoutError:
+            self._left_behind("the network's close")
+        except Exception:
+            log.exception("the network did not close cleanly")
         if self.online:
             self.online = False
             self.hub.emit(ConnectionChanged(online=False))
+
+    def _left_behind(self, name: str, where: str = "") -> None:
+        self.left_behind.append(name)
+        log.error("%s did not end within %s s of the stop; left behind. %s", name, self.stop_wait, where)
 
     def subscribe(self, listener: Callable[[MessengerEvent], None]) -> Callable[[], None]:
         return self.hub.subscribe(listener)
