@@ -234,3 +234,21 @@ async def test_a_matrix_account_is_not_offered_the_clock_jump(tmp_path: Path) ->
         await pilot.app.screen.run_action("jump_ahead")
         await wait_for(pilot, lambda: any("The clock did not move" in toast for toast in toasts(pilot)))
         assert pilot.app.messenger.clock.now() - before < timedelta(hours=1)
+
+
+async def test_the_palette_offers_one_command_per_thing(tmp_path: Path) -> None:
+    """Textual's own "Keys" (its side panel) and "Theme" stood beside ours ("Keys", "Switch theme"), two
+    entries for one thing; its "Maximize" put one pane over the whole screen. Ours stay, and Quit."""
+    app = build_test_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        keys = await palette_entries(pilot, "keys")
+        assert keys.count("Keys") == 1, keys
+        await pilot.press("ctrl+p", "k", "e", "y", "s")
+        await wait_for(pilot, lambda: "Every key binding" in text(pilot))
+        await pilot.press("escape")
+        await settle(pilot)
+        themes = await palette_entries(pilot, "theme")
+        assert "Switch theme" in themes and "Theme" not in themes, themes
+        assert "Maximize" not in await palette_entries(pilot, "maximize")
+        assert "Quit" in await palette_entries(pilot, "quit")

@@ -8,13 +8,14 @@ import asyncio
 import os
 import signal
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, ClassVar, cast
 
 from textual import events
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from tui_messenger.domain.events import MessengerEvent, Notified
@@ -41,6 +42,9 @@ def clock_of(messenger: Messenger) -> Callable[[], datetime]:
     if callable(now):
         return cast("Callable[[], datetime]", now)
     return lambda: datetime.now(UTC)
+
+
+SYSTEM_COMMANDS_LEFT_OUT = frozenset({"Keys", "Theme", "Maximize", "Minimize"})
 
 
 class MessengerApp(App[None]):
@@ -88,6 +92,14 @@ class MessengerApp(App[None]):
         else:
             if theme:
                 self._theme_problems.append(f"Unknown theme {theme!r}; using {self.theme}.")
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Textual's own palette commands, less those that doubled ours ("Keys" showed Textual's side
+        panel beside our "Keys", "Theme" beside "Switch theme") and "Maximize" (one pane over the
+        whole screen, the composer or the history, with nothing to say how to get back)."""
+        for command in super().get_system_commands(screen):
+            if command.title not in SYSTEM_COMMANDS_LEFT_OUT:
+                yield command
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return theme_variable_defaults(self.current_theme)
