@@ -112,8 +112,8 @@ def test_the_keyboard_works_without_a_first_click(serve, browser) -> None:
     tab = open_tab(browser, server)
     tab.wait_for("Anna Becker")
     tab.page.keyboard.press("Control+p")
-    tab.page.keyboard.type("send a file")
-    tab.wait_for("Pick a file (up to 1 MB)")
+    tab.page.keyboard.type("search messages")
+    tab.wait_for("Find messages in all chats")
     tab.page.keyboard.press("Escape")
     (app,) = server.children()
     tab.page.keyboard.press("Control+q")  # quits as in a terminal: the app ends, the page says so

@@ -7,12 +7,24 @@ import json
 from pathlib import Path
 from typing import Any
 
-from app_helpers import SIZE, choose_command, palette, settle, text, toasts, until_dialog, wait_for
+from app_helpers import (
+    SIZE,
+    choose_command,
+    footer,
+    palette,
+    palette_entries,
+    settle,
+    text,
+    toasts,
+    until_dialog,
+    wait_for,
+)
 from textual.pilot import Pilot
 from textual.widgets import Input
 
 from tui_messenger.bootstrap import build_test_app
 from tui_messenger.transport import wire
+from tui_messenger.tui.modals import BlockModal
 from tui_messenger.tui.modals.export import ExportModal
 
 
@@ -97,10 +109,18 @@ async def test_export_into_an_unwritable_place_says_why(tmp_path: Path) -> None:
         assert not [n for n in pilot.app.shown_toasts if n.title == "Export"]
 
 
-async def test_export_without_an_open_chat_says_so(tmp_path: Path) -> None:
+async def test_export_is_offered_only_with_a_chat_open(tmp_path: Path) -> None:
+    """Without an open chat the palette offers no "Export this chat…" (nor Block, Report and the other
+    commands on the open chat, whose keys leave the footer too); it did, and said "Open a chat first."."""
     async with build_test_app(tmp_path).run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await choose_command(pilot, "export this", shown="Export this chat")
-        await wait_for(pilot, lambda: "Open a chat first." in toasts(pilot))
-        assert not isinstance(pilot.app.screen, ExportModal)
-        assert not (tmp_path / "downloads").exists() or not list((tmp_path / "downloads").iterdir())
+        assert "Export this chat…" not in await palette_entries(pilot, "export this")
+        assert "Block contact" not in await palette_entries(pilot, "block contact")
+        assert not any(k in footer(pilot) for k in ("Block", "Report", "Profile", "Find in chat")), footer(
+            pilot
+        )
+        await pilot.press("ctrl+b")
+        await settle(pilot)
+        assert not isinstance(pilot.app.screen, BlockModal) and toasts(pilot) == []
+        modal = await open_export(pilot)
+        assert isinstance(modal, ExportModal)

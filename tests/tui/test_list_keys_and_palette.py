@@ -204,11 +204,11 @@ async def test_what_is_typed_before_the_palette_read_the_chats_is_searched(tmp_p
 
         messenger.chat_list = slow_chat_list
         await pilot.press("ctrl+p")
-        await pilot.press(*"send a file")  # at once, while the chats are being read
-        assert "Pick a file" not in text(pilot)
+        await pilot.press(*"search messages")  # at once, while the chats are being read
+        assert "Find messages in all chats" not in text(pilot)
         released.set()
-        await wait_for(pilot, lambda: "Pick a file (up to 1 MB)" in text(pilot))
-        await pilot.press(*["backspace"] * len("send a file"), *"anna")
+        await wait_for(pilot, lambda: "Find messages in all chats" in text(pilot))
+        await pilot.press(*["backspace"] * len("search messages"), *"anna")
         await wait_for(pilot, lambda: "Open chat: Anna Becker" in text(pilot))  # the chats are listed too
 
 
