@@ -28,6 +28,7 @@ from tui_messenger.tui.modals.help import HelpModal, key_display
 from tui_messenger.tui.quiet_gc import CHECK_EVERY_S, QuietCollector
 from tui_messenger.tui.screens.main import MainScreen
 from tui_messenger.tui.themes import DEFAULT_THEME, theme_variable_defaults
+from tui_messenger.tui.widgets.textual_private import guard_pastes
 
 QUIT_KEY = "ctrl+q"
 # Not on Windows (no SIGHUP there): the ones this platform has.
@@ -70,6 +71,7 @@ class MessengerApp(App[None]):
         defer_conversation: bool = False,
     ) -> None:
         super().__init__()
+        guard_pastes()  # what the user pastes is text, never keys (tui/paste_guard.py)
         self.keymap: dict[str, str] = dict(keymap or {})
         self.bell_on_notify = bell
         self._config_problems = list(config_problems)

@@ -15,6 +15,8 @@ then painted) every widget on the screen, most of the app's CPU per message. It 
 `QuietFooter` is a `Footer` that is built again only when what it shows changed. Textual's rebuilds all
 its keys (mounts, styles, a layout) on every focus change and every `refresh_bindings`, most of them with
 the very same keys: a tenth of the CPU of a journey through the app. It reads `Footer._bindings_ready`.
+`guard_pastes` puts `tui/paste_guard.py` in front of `textual._xterm_parser.XTermParser.feed`, which every
+driver (terminal and browser) reads its input through: a paste is text, never keys.
 `tests/tui/test_textual_private.py` fails
 when the installed Textual is not `CHECKED_WITH` or one of these is gone: check them again on an upgrade.
 """
@@ -33,9 +35,12 @@ from textual.visual import Visual, VisualType
 from textual.widgets import Footer, OptionList
 from textual.widgets.option_list import Option
 
+from tui_messenger.tui.paste_guard import PasteGuard
 from tui_messenger.tui.widgets.chat_row import FittedRow
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from textual.css.styles import RulesMap
 
 CHECKED_WITH = "8.2.8"  # the Textual version these private names were read from
@@ -144,3 +149,22 @@ class QuietFooter(Footer):
         if shown != self._shown:
             self._shown = shown
             await self.recompose()
+
+
+def guard_pastes() -> None:
+    """Every terminal input parser from now on reads through a `PasteGuard` (once per process)."""
+    from textual._xterm_parser import XTermParser
+
+    if getattr(XTermParser, "paste_guarded", False):
+        return
+    feed = XTermParser.feed
+
+    def guarded(self: XTermParser, data: str) -> Iterable[object]:
+        if not data:
+            return feed(self, data)  # the end of the input
+        guard = self.__dict__.setdefault("paste_guard", PasteGuard())
+        text = guard.filter(data)
+        return feed(self, text) if text else ()  # ("" would tell the parser the input ended)
+
+    XTermParser.feed = guarded  # type: ignore[method-assign,assignment]
+    XTermParser.paste_guarded = True  # type: ignore[attr-defined]
