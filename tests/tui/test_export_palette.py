@@ -116,6 +116,7 @@ async def test_export_is_offered_only_with_a_chat_open(tmp_path: Path) -> None:
         await settle(pilot)
         assert "Export this chat…" not in await palette_entries(pilot, "export this")
         assert "Block contact" not in await palette_entries(pilot, "block contact")
+        assert "Mute for 8 hours" not in await palette_entries(pilot, "mute for")  # (mute_for("8h"))
         assert not any(k in footer(pilot) for k in ("Block", "Report", "Profile", "Find in chat")), footer(
             pilot
         )

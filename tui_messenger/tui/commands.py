@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from functools import partial
 
+from textual.actions import parse as parse_action
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
 from textual.style import Style
@@ -128,7 +129,8 @@ class MessengerCommands(Provider):
         for title, help_text, action in ACTIONS:
             if signed_in and action in DEMO_WORLD_ONLY:
                 continue
-            if self.screen.check_action(action, ()) is False:  # as its key: Unblock in a blocked chat
+            _, name, parameters = parse_action(action)
+            if self.screen.check_action(name, parameters) is False:  # as its key: Unblock in a blocked chat
                 continue
             if title.endswith("promotions"):
                 if current is None or not current.peer.is_business or stopped is None:
