@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from app_helpers import chat_id, choose_command, palette_entries, settle, text, toasts, wait_for
+from app_helpers import chat_id, choose_command, palette, palette_entries, settle, text, toasts, wait_for
 
 from tui_messenger.bootstrap import build_test_app
 from tui_messenger.tui.modals.help import HelpModal
@@ -226,6 +226,7 @@ async def test_a_matrix_account_is_not_offered_the_clock_jump(tmp_path: Path) ->
     day ahead, and stay stored: it is not offered there, and refused if run."""
     async with build_test_app(tmp_path).run_test(size=(120, 40)) as pilot:
         await settle(pilot)
+        await palette(pilot, "open chat: anna")  # (the mute commands need an open chat)
         assert "Jump ahead 24 hours" in await palette_entries(pilot, "hours")
         signed_in(pilot)
         entries = await palette_entries(pilot, "hours")
