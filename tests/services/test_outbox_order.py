@@ -12,7 +12,9 @@ from tui_messenger.transport import wire
 from tui_messenger.transport.base import TransportClosed
 
 
-async def test_a_new_message_waits_behind_the_resend_of_older_ones(messenger, transport) -> None:
+async def two_in_flight(messenger, transport) -> tuple[int, int]:
+    """Anna's chat with "one" and "two" sent and never answered (they stay in the outbox, waiting for
+    their retry): the chat, and how many messages were sent so far."""
     transport.push(directory(person("anna")))
     await settle(messenger, transport)
     chat = (await messenger.open_chat("anna")).chat.id
@@ -20,8 +22,12 @@ async def test_a_new_message_waits_behind_the_resend_of_older_ones(messenger, tr
     await messenger.send_text(chat, "one")
     await messenger.send_text(chat, "two")
     await settle(messenger, transport)
-    await asyncio.sleep(0.05)  # the outbox's loop has sent them and waits for its next retry
-    before = len(transport.sent_of(wire.MessageFrame))
+    await asyncio.sleep(0.05)  # the outbox's loop has sent them and waits for their next retry
+    return chat, len(transport.sent_of(wire.MessageFrame))
+
+
+async def test_a_new_message_waits_behind_the_resend_of_older_ones(messenger, transport) -> None:
+    chat, before = await two_in_flight(messenger, transport)
     # The connection came back: its pass that sends every waiting entry is due and has not run yet
     # (`reconnected()` without waking the loop: the moment between the two, held still).
     messenger.outbox._resend_all = True  # noqa: SLF001
@@ -58,3 +64,27 @@ async def test_a_message_whose_send_failed_is_not_overtaken_by_the_next(
     clock.advance(messenger.outbox.policy.first_delay)  # the loop tries again, soon: no busy spin
     await until(messenger, lambda: len(transport.sent_of(wire.MessageFrame)) >= 2)
     assert [f.body for f in transport.sent_of(wire.MessageFrame)] == ["one", "two"]
+
+
+async def test_a_pass_that_meets_a_reconnect_leaves_its_due_entries_to_the_resend(
+    messenger, transport, monkeypatch
+) -> None:
+    """A pass for what is due had read its entries (only those due: "three", written while offline)
+    when the connection came back; it sent "three" before the pass that resends "one" and "two" (sent
+    once, in flight when the last connection or process ended). The 100-message kill test had "message
+    034" before "033" in CI that way (a restart: 033 was in flight when the process was killed)."""
+    chat, before = await two_in_flight(messenger, transport)
+    outbox, entries = messenger.outbox, messenger.outbox_repo.entries
+
+    def reconnect_meanwhile(*, due_by=None):
+        found = entries(due_by=due_by)
+        if due_by is not None:
+            outbox.reconnected()  # lands while the pass reads (it reads in a thread)
+        return found
+
+    monkeypatch.setattr(outbox._repo, "entries", reconnect_meanwhile)  # noqa: SLF001
+    outbox._behind = True  # noqa: SLF001 - an older entry may wait unsent: "three" goes through the loop
+    await messenger.send_text(chat, "three")
+    await until(messenger, lambda: len(transport.sent_of(wire.MessageFrame)) >= before + 3)
+    after = [f.body for f in transport.sent_of(wire.MessageFrame)[before:]]
+    assert after[:3] == ["one", "two", "three"]  # not "three" first

@@ -136,6 +136,8 @@ class RetryLoop(ABC, Generic[E]):
                     continue
                 if not self._online():
                     break  # offline: wait for the reconnect, which wakes us
+                if self._resend_all and not everything:
+                    break  # a reconnect came while this pass read: the pass it woke resends all, in order
                 if not await self.attempt(entry):  # one request failed, the connection stays: soon again
                     self.on_pass()
                     return self.policy.first_delay
