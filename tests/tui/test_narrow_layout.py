@@ -10,11 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from app_helpers import chat_id, chat_index, settle, text, until_dialog, wait_for
+from app_helpers import chat_id, chat_index, footer, palette_entries, settle, text, until_dialog, wait_for
 from textual.pilot import Pilot
 from textual.widget import Widget
 
 from tui_messenger.bootstrap import build_test_app
+from tui_messenger.tui.modals import BlockModal
 from tui_messenger.tui.modals.profile import ProfileModal
 from tui_messenger.tui.widgets.chat_list import ChatList
 from tui_messenger.tui.widgets.composer import Composer
@@ -272,3 +273,22 @@ async def test_at_60x20_a_list_message_leaves_8_lines_of_messages(tmp_path: Path
         assert panel.query_one("#choice-list").size.height >= 3  # three rows of the list show
         view = pilot.app.screen.query_one(MessageView)
         assert view.scrollable_content_region.height >= MIN_MESSAGE_LINES, view.scrollable_content_region
+
+
+async def test_with_the_list_in_the_chats_place_its_keys_are_not_offered(tmp_path: Path) -> None:
+    """Back on the list below 100 columns, ctrl+b still blocked the chat behind it (maybe not the row
+    highlighted), and the footer offered it. The open chat's keys and palette commands follow it on
+    screen: gone with the list, back with the chat."""
+    async with build_test_app(tmp_path).run_test(size=(80, 24)) as pilot:
+        await open_by_keys(pilot, "anna")
+        assert "Block" in footer(pilot)
+        await pilot.press("escape")  # the list takes the chat's place
+        await settle(pilot)
+        assert not any(k in footer(pilot) for k in ("Block", "Report", "Profile")), footer(pilot)
+        assert "Block contact" not in await palette_entries(pilot, "block contact")
+        await pilot.press("ctrl+b")
+        await settle(pilot)
+        assert not isinstance(pilot.app.screen, BlockModal)
+        await pilot.press("ctrl+l")  # the chat again
+        await wait_for(pilot, lambda: "Block" in footer(pilot))
+        assert "Block contact" in await palette_entries(pilot, "block contact")

@@ -55,7 +55,7 @@ OFFLINE = "Offline: connecting again… Messages you send wait in the outbox."
 PANE_AFTER = 0.1  # seconds from the first frame to mounting the pane (at once, a busy frame took 40 ms more)
 
 
-# What acts on the open chat: offered (keys, footer, palette) only while one is open.
+# What acts on the open chat: offered (keys, footer, palette) only while one is open and on screen.
 OPEN_CHAT_ACTIONS = frozenset(
     {
         "block", "unblock", "report", "profile", "toggle_promotions", "accept_request", "add_contact",
@@ -376,8 +376,8 @@ class MainScreen(AttachedHitTest, Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         current = self.current
-        if current is None and action in OPEN_CHAT_ACTIONS:  # not in the footer or the palette either
-            return False
+        if action in OPEN_CHAT_ACTIONS and (current is None or not self.panes.chat_shown):
+            return False  # no chat on screen (none open, or the list in its place): not offered
         if action == "add_contact":  # the key (and its footer entry) only while a request is open
             return bool(current is not None and current.chat.is_request and not current.blocked)
         if action in ("block", "unblock"):  # one key: Block, or Unblock in a blocked chat

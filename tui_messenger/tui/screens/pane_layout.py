@@ -66,10 +66,13 @@ class PaneLayout:
         self.screen.add_class(CHAT_VIEW)
         if self.screen.open_chat_id is not None:
             self.screen.conversation.arrivals.shown = True
+        self.screen.refresh_bindings()
 
     def _tell(self) -> None:
+        """The open chat came on screen or left it: it is read or not, its keys offered or not."""
         if self.screen.open_chat_id is not None:
             self.screen.conversation.arrivals.set_shown(self.chat_shown)
+        self.screen.refresh_bindings()
 
     def show_list(self) -> None:
         """Back to the chat list (Escape): shown in either mode, and focused."""
