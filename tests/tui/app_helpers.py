@@ -124,17 +124,26 @@ def highlighted_command(pilot: Pilot[Any]) -> str:
     return "" if index is None else str(commands.get_option_at_index(index).prompt)
 
 
+def _no_matches(pilot: Pilot[Any]) -> bool:
+    """The palette says "No matches found" (its search ended with nothing; shown after half a second)."""
+    palette = pilot.app.screen
+    if not isinstance(palette, CommandPalette):
+        return False
+    commands = palette.query_one(CommandList)
+    no_match = CommandPalette._NO_MATCHES  # noqa: SLF001 - the id Textual gives that line
+    return any(commands.get_option_at_index(i).id == no_match for i in range(commands.option_count))
+
+
 async def palette_entries(pilot: Pilot[Any], query: str) -> list[str]:
     """The palette's entries (first lines) for `query`, once they came; the palette is closed again."""
     await pilot.press("ctrl+p")
     await pilot.pause()
     await pilot.press(*query)
-    await wait_for(pilot, lambda: highlighted_command(pilot) != "", rounds=250)
+    await wait_for(pilot, lambda: highlighted_command(pilot) != "" or _no_matches(pilot), rounds=250)
     await settle(pilot)
     commands = pilot.app.screen.query_one(CommandList)
-    entries = [
-        str(commands.get_option_at_index(i).prompt).split("\n")[0] for i in range(commands.option_count)
-    ]
+    options = [commands.get_option_at_index(i) for i in range(commands.option_count)]
+    entries = [str(o.prompt).split("\n")[0] for o in options if o.id != CommandPalette._NO_MATCHES]
     await pilot.press("escape")
     await settle(pilot)
     return entries

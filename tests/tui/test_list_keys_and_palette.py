@@ -253,3 +253,4 @@ async def test_the_palette_offers_one_command_per_thing(tmp_path: Path) -> None:
         assert "Switch theme" in themes and "Theme" not in themes, themes
         assert "Maximize" not in await palette_entries(pilot, "maximize")
         assert "Quit" in await palette_entries(pilot, "quit")
+        assert await palette_entries(pilot, "zqxj") == []  # "No matches found" is no entry
