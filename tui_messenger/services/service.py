@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-import io
 import logging
 import uuid
 from collections.abc import Callable, Mapping
@@ -36,6 +35,7 @@ from tui_messenger.services.reactions import ReactionService, received_item
 from tui_messenger.services.receive import MAX_BATCH, Receiver
 from tui_messenger.services.retry_loop import RetryPolicy
 from tui_messenger.services.safety import Safety
+from tui_messenger.services.stopping import bounded, cancel_all
 from tui_messenger.services.unlock import unlock_converters
 from tui_messenger.store.accounts import AccountRepository, ContactRepository
 from tui_messenger.store.action_outbox import ActionOutboxRepository
@@ -183,35 +183,15 @@ class MessengerService(MessengerApi):
         ]
 
     async def stop(self) -> None:
-        """Cancel the background loops and close the network, each given `stop_wait` at most: quitting
-        never hangs on one that does not end; it is logged (with where it waits) and named in
-        `left_behind`."""
+        """Cancel the background loops and close the network, each given `stop_wait` at most
+        (services/stopping.py): quitting never hangs; what did not end is named in `left_behind`."""
         self._stopping = True
         tasks, self._tasks = self._tasks, []
-        for task in tasks:
-            task.cancel()
-        if tasks:
-            done, pending = await asyncio.wait(tasks, timeout=self.stop_wait)
-            for task in done:
-                if not task.cancelled():
-                    task.exception()  # retrieved: what a loop raised as it ended is of no interest now
-            for task in pending:
-                where = io.StringIO()
-                task.print_stack(file=where)
-                self._left_behind(task.get_name(), where.getvalue())
-        try:
-            await asyncio.wait_for(self.transport.close(), self.stop_wait)
-        except TimeoutError:
-            self._left_behind("the network's close")
-        except Exception:
-            log.exception("the network did not close cleanly")
+        self.left_behind += await cancel_all(tasks, self.stop_wait)
+        self.left_behind += await bounded(self.transport.close(), "the network's close", self.stop_wait)
         if self.online:
             self.online = False
             self.hub.emit(ConnectionChanged(online=False))
-
-    def _left_behind(self, name: str, where: str = "") -> None:
-        self.left_behind.append(name)
-        log.error("%s did not end within %s s of the stop; left behind. %s", name, self.stop_wait, where)
 
     def subscribe(self, listener: Callable[[MessengerEvent], None]) -> Callable[[], None]:
         return self.hub.subscribe(listener)

@@ -62,6 +62,12 @@ ACTIONS: tuple[tuple[str, str, str], ...] = (
     ("Jump ahead 24 hours", "Move the fake network's clock (tester tool)", "jump_ahead"),
 )
 DEMO_WORLD_ONLY = {"jump_ahead"}  # not offered to a network account, which keeps the real time
+# What acts on the open chat: offered (keys, footer, palette) only while one is open and on screen.
+OPEN_CHAT_ACTIONS = frozenset(
+    "block unblock report profile toggle_promotions accept_request add_contact chat_menu find react"
+    " edit_message delete_message send_file save_file export_chat mute_for pin mute archive"
+    " mark_unread".split()
+)
 
 
 def highlight(matcher: Matcher, text: str) -> Content:

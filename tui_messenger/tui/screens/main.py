@@ -35,6 +35,7 @@ from tui_messenger.domain.models import ChatFilter, ChatSummary
 from tui_messenger.domain.safe_text import clean_name, preview
 from tui_messenger.services.port import Messenger
 from tui_messenger.tui import messages as msg
+from tui_messenger.tui.commands import OPEN_CHAT_ACTIONS
 from tui_messenger.tui.hit_test import AttachedHitTest
 from tui_messenger.tui.screens.app_tools import AppTools
 from tui_messenger.tui.screens.pane_layout import ONE_PANE_BELOW, PaneLayout
@@ -53,16 +54,6 @@ LIST_REFRESH_DELAY = 0.05
 CONNECTION_SHOWN_EVERY = 0.5
 OFFLINE = "Offline: connecting again… Messages you send wait in the outbox."
 PANE_AFTER = 0.1  # seconds from the first frame to mounting the pane (at once, a busy frame took 40 ms more)
-
-
-# What acts on the open chat: offered (keys, footer, palette) only while one is open and on screen.
-OPEN_CHAT_ACTIONS = frozenset(
-    {
-        "block", "unblock", "report", "profile", "toggle_promotions", "accept_request", "add_contact",
-        "chat_menu", "find", "react", "edit_message", "delete_message", "send_file", "save_file",
-        "export_chat", "mute_for", "pin", "mute", "archive", "mark_unread",
-    }
-)  # fmt: skip
 
 
 class MainScreen(AttachedHitTest, Screen[None]):
@@ -376,15 +367,15 @@ class MainScreen(AttachedHitTest, Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         current = self.current
-        if action in OPEN_CHAT_ACTIONS and (current is None or not self.panes.chat_shown):
+        if action not in OPEN_CHAT_ACTIONS:
+            return super().check_action(action, parameters)
+        if current is None or not self.panes.chat_shown:
             return False  # no chat on screen (none open, or the list in its place): not offered
         if action == "add_contact":  # the key (and its footer entry) only while a request is open
-            return bool(current is not None and current.chat.is_request and not current.blocked)
-        if action in ("block", "unblock"):  # one key: Block, or Unblock in a blocked chat
-            return (current is not None and current.blocked) == (action == "unblock")
-        if action == "send_file":  # nothing goes out to a blocked contact
-            return current is None or not current.blocked
-        return super().check_action(action, parameters)
+            return current.chat.is_request and not current.blocked
+        if action in ("block", "unblock", "send_file"):  # ctrl+b is Unblock in a blocked chat, where
+            return current.blocked == (action == "unblock")  # nothing goes out (no file)
+        return True
 
     # app-wide dialogs and tools: the screen's `tools` do them -------------------------------------
     def action_mute_for(self, choice: str = "") -> None:
