@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from modal_host import (
     HOSTILE,
     HOSTILE_VISIBLE,
@@ -79,7 +80,7 @@ async def test_report_preview_shows_exactly_the_evidence() -> None:
         text = screen_text(app.screen)
         assert "Report N0rdbank" in text
         assert "N0rdbank will not be notified." in text
-        assert "the last 5 messages" in text
+        assert "Sent with the report: their last 5 messages" in text
         for index in range(1, 6):  # who and when, as the user knows them: no internal message ids
             assert f"N0rdbank · 2026-01-05 09:0{index}" in text
             assert f"wamid.{index:04d}" not in text
@@ -104,3 +105,18 @@ async def test_report_hostile_name_note_and_evidence_are_literal() -> None:
         await pilot.pause()
     # A pasted note loses its terminal controls in the field itself; the words stay as typed.
     assert "\x1b" not in app.results[0].note and "[@click=app.quit]x[/]" in app.results[0].note
+
+
+@pytest.mark.parametrize(
+    ("count", "title"),
+    [
+        (0, "Sent with the report: no messages"),
+        (1, "Sent with the report: their last message"),
+        (2, "Sent with the report: their last 2 messages"),
+    ],
+)
+async def test_report_says_in_words_what_goes_with_it(count: int, title: str) -> None:
+    app = ModalHost(ReportModal("MegaDeals 24", evidence()[:count]))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert title in screen_text(app.screen)

@@ -86,11 +86,7 @@ class ReportModal(DialogModal[ReportResult]):
                     max_length=NOTE_MAX_LENGTH,
                     id="report-note",
                 )
-                count = len(self._evidence)
-                yield Label(
-                    as_content(f"Sent with the report: the last {count} message{'s' if count != 1 else ''}"),
-                    id="report-evidence-title",
-                )
+                yield Label(as_content(evidence_title(len(self._evidence))), id="report-evidence-title")
                 with VerticalScroll(id="report-evidence"):
                     for message in self._evidence:
                         yield Static(evidence_line(message, self._peer_name), classes="evidence")
@@ -123,3 +119,12 @@ class ReportModal(DialogModal[ReportResult]):
     @on(Button.Pressed, "#report-cancel")
     def _cancel(self) -> None:
         self.dismiss(None)
+
+
+def evidence_title(count: int) -> str:
+    """What goes with the report, in words ("the last 1 message" read as a slip)."""
+    if count == 0:
+        return "Sent with the report: no messages"
+    if count == 1:
+        return "Sent with the report: their last message"
+    return f"Sent with the report: their last {count} messages"
