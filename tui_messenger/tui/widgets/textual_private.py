@@ -162,7 +162,9 @@ def guard_pastes() -> None:
     def guarded(self: XTermParser, data: str) -> Iterable[object]:
         if not data:
             return feed(self, data)  # the end of the input
-        guard = self.__dict__.setdefault("paste_guard", PasteGuard())
+        guard = self.__dict__.get("paste_guard")
+        if guard is None:  # the parser's first read (one guard per parser, built once)
+            guard = self.__dict__["paste_guard"] = PasteGuard()
         text = guard.filter(data)
         return feed(self, text) if text else ()  # ("" would tell the parser the input ended)
 
