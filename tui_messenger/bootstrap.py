@@ -348,7 +348,7 @@ def _run_app(settings: AppSettings) -> int:
             world = None if _builtin_scenario(settings.scenario) else load_world(settings.scenario)
             needs_terminal()  # after the database's and the scenario's checks (bad input is told first)
         except BootError:
-            checked.release()
+            checked.abandon()  # a database this start made, still empty, goes again
             raise
         try:
             first = reading.result()

@@ -23,6 +23,7 @@ async def headless_messenger(settings: AppSettings) -> AsyncIterator[MessengerSe
     (or the chosen scenario) from the fake network, as the first run of the app would."""
     from tui_messenger.domain.clock import ManualClock
 
+    world = load_world(settings.scenario)  # before the store: a bad scenario leaves no database behind
     db = open_store(settings.db_path, exclusive=False)
     try:
         now = resumed_clock(db.path, speed=1.0).now()  # the tester's clock, its stored jumps included
@@ -30,7 +31,7 @@ async def headless_messenger(settings: AppSettings) -> AsyncIterator[MessengerSe
         if service is not None:
             quiet_network_logs()
         else:
-            service = build_messenger(db, load_world(settings.scenario), clock=ManualClock(now))
+            service = build_messenger(db, world, clock=ManualClock(now))
         if service.settings.sync_token() is None:
             await service.start()
             try:

@@ -85,6 +85,7 @@ class Preflight:
     lock: IO[bytes] | None = field(default=None, repr=False)
     verified: bool = True  # False: the history tables and the page accounting are not checked yet
     notices: list[str] = field(default_factory=list)  # permissions tightened: one line each for stderr
+    created: bool = False  # this check made the file (it did not exist)
 
     def verify(self) -> None:
         """The full `quick_check`, read-only (see the module docstring); raises CorruptDatabaseError."""
@@ -103,6 +104,18 @@ class Preflight:
         if self.lock is not None:
             self.lock.close()
             self.lock = None
+
+    def abandon(self) -> None:
+        """The start was refused after the check (a bad scenario, no terminal): the lock released, and a
+        file this check made, still empty, removed, so a refused start leaves nothing behind."""
+        self.release()
+        if self.created:
+            try:
+                if self.path.stat().st_size == 0:
+                    self.path.unlink()
+            except OSError:
+                pass
+            _take_back(self.path, {"-wal", "-shm"})
 
 
 def _decode(value: bytes) -> str:
@@ -235,13 +248,15 @@ def _lock_instance(path: Path) -> IO[bytes]:
     return handle
 
 
-def _create(path: Path) -> None:
-    """A new, empty database file, 0600, in a folder made 0700 if it has to be made."""
+def _create(path: Path) -> bool:
+    """A new, empty database file, 0600, in a folder made 0700 if it has to be made; False if another
+    process made it meanwhile."""
     try:
         make_private_folder(path.parent)
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, FILE_MODE))
+        return True
     except FileExistsError:
-        pass  # made meanwhile: checked like any other file
+        return False  # made meanwhile: checked like any other file
     except OSError as exc:
         raise DatabaseOpenError(f"{path}: cannot create database: {exc.strerror}") from exc
 
@@ -300,7 +315,7 @@ def _take_back(path: Path, made: set[str]) -> None:
 def _preflight(
     path: Path, info: os.stat_result | None, *, exclusive: bool, defer_history: bool, own_folder: bool
 ) -> Preflight:
-    deferred = False
+    deferred = created = False
     if info is not None:
         if not stat.S_ISREG(info.st_mode):
             raise DatabaseOpenError(f"{path}: not a regular file")
@@ -311,7 +326,7 @@ def _preflight(
         deferred = defer_history and info.st_size > 0
         version = _read_checks(path, defer_history=deferred) if info.st_size else 0
     else:
-        _create(path)
+        created = _create(path)
         version = 0
     lock = _lock_instance(path) if exclusive else None
     try:
@@ -325,4 +340,4 @@ def _preflight(
         if lock is not None:
             lock.close()
         raise DatabaseOpenError(f"{path}: cannot open database: {exc.strerror}") from exc
-    return Preflight(path, version, lock, verified=not deferred, notices=notices)
+    return Preflight(path, version, lock, verified=not deferred, notices=notices, created=created)
