@@ -11,7 +11,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from app_helpers import chat_id, choose_command, palette, palette_entries, settle, text, toasts, wait_for
+from app_helpers import (
+    chat_id,
+    choose_command,
+    highlighted_command,
+    palette,
+    palette_entries,
+    settle,
+    text,
+    toasts,
+    wait_for,
+)
 
 from tui_messenger.bootstrap import build_test_app
 from tui_messenger.tui.modals.help import HelpModal
@@ -254,3 +264,24 @@ async def test_the_palette_offers_one_command_per_thing(tmp_path: Path) -> None:
         assert "Maximize" not in await palette_entries(pilot, "maximize")
         assert "Quit" in await palette_entries(pilot, "quit")
         assert await palette_entries(pilot, "zqxj") == []  # "No matches found" is no entry
+
+
+async def test_the_palette_opens_on_the_messengers_commands_and_quit_comes_last(tmp_path: Path) -> None:
+    """Textual's own commands answered first from a provider of their own: "Quit" headed the list, so
+    ctrl+p then Enter quit the app (found by a random walk of keys in tmux). Ours come first now."""
+    async with build_test_app(tmp_path).run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        entries = await palette_entries(pilot, "")
+        assert entries[0] == "New chat…", entries
+        assert entries[-2:] == ["Quit", "Screenshot"], entries
+        await pilot.press("ctrl+p")
+        await wait_for(pilot, lambda: highlighted_command(pilot) != "")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert pilot.app.is_running and pilot.app.return_code is None
+        await pilot.press("escape")  # (the new chat dialog the Enter opened)
+        await settle(pilot)
+        await pilot.press("ctrl+p", *"quit")
+        await wait_for(pilot, lambda: highlighted_command(pilot).split("\n")[0] == "Quit")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: not pilot.app.is_running)

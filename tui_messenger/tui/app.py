@@ -51,7 +51,7 @@ SYSTEM_COMMANDS_LEFT_OUT = frozenset({"Keys", "Theme", "Maximize", "Minimize"})
 class MessengerApp(App[None]):
     TITLE = "tui-messenger"
     CSS_PATH = "app.tcss"
-    COMMANDS = App.COMMANDS | {MessengerCommands}
+    COMMANDS = {MessengerCommands}  # Textual's own (Quit, Screenshot) come through it, after ours
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(QUIT_KEY, "quit", "Quit", id="quit", priority=True),
         # Not a priority binding: a `?` typed into the composer or a search field stays text.

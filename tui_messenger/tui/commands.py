@@ -14,6 +14,7 @@ from collections.abc import Callable
 from functools import partial
 
 from textual.actions import parse as parse_action
+from textual.app import SystemCommand
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
 from textual.style import Style
@@ -152,6 +153,16 @@ class MessengerCommands(Provider):
             yield DiscoveryHit(
                 Content(title), partial(self.screen.run_action, action), text=title, help=help_text
             )
+        for command in self._system_commands():
+            if command.discover:
+                yield DiscoveryHit(
+                    Content(command.title), command.callback, text=command.title, help=command.help
+                )
+
+    def _system_commands(self) -> list[SystemCommand]:
+        """Textual's own commands (Quit, Screenshot), offered here after the messenger's: from a provider
+        of their own, which answers first, they headed the list, and ctrl+p then Enter quit the app."""
+        return sorted(self.app.get_system_commands(self.screen), key=lambda command: command.title)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
@@ -196,3 +207,10 @@ class MessengerCommands(Provider):
                     text=title,
                     help=help_text,
                 )
+        for command in self._system_commands():
+            score = matcher.match(command.title)
+            if score > 0:
+                yield Hit(
+                    score, highlight(matcher, command.title), command.callback, text=command.title,
+                    help=command.help,
+                )  # fmt: skip
