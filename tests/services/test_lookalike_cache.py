@@ -111,3 +111,19 @@ def test_a_key_others_can_read_or_a_linked_key_is_not_used(source: Path, tmp_pat
     assert _warned() == "Nordbank"
     assert planted.read_bytes() == b"k" * im._KEY_BYTES  # the link's target untouched
     assert not key.is_symlink() and im._read_key(folder) is not None  # a new key of ours
+
+
+def test_tables_of_earlier_versions_go_once_a_month_old(source: Path) -> None:
+    """Each upgrade (another library file, another derivation) names a new table: the old ones do not
+    pile up in the cache folder, but one still recent may be another install's and stays."""
+    folder = _kept(source).parent
+    folder.mkdir(parents=True)
+    stale, recent, other = (folder / f"confusables-{n}.json" for n in ("1-2-old", "3-4-new", "x"))
+    for file in (stale, recent):
+        file.write_bytes(b"0" * 64 + b"\n{}")
+    other.with_suffix(".txt").write_text("not ours")
+    month_ago = os.stat(stale).st_mtime - im.STALE_AFTER_S - 60
+    os.utime(stale, (month_ago, month_ago))
+    assert _warned() == "Nordbank"  # the table is derived and kept
+    assert _kept(source).exists() and recent.exists() and other.with_suffix(".txt").exists()
+    assert not stale.exists()

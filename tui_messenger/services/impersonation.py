@@ -202,7 +202,23 @@ def _write_cache(path: Path, table: dict[int, str]) -> None:
     if key is None:
         return
     body = json.dumps({chr(k): v for k, v in table.items()}).encode("utf-8")
-    _replace(path, _signature(key, path, body) + b"\n" + body)
+    if _replace(path, _signature(key, path, body) + b"\n" + body):
+        _forget_stale(path)
+
+
+STALE_AFTER_S = 30 * 24 * 3600  # a table of another library file or derivation, not rewritten for a month
+
+
+def _forget_stale(kept: Path) -> None:
+    """Tables of earlier versions (each upgrade names a new one) go once a month old, so the folder does
+    not grow with every install; a recent one may be another install's that is still in use."""
+    import time
+
+    old = time.time() - STALE_AFTER_S
+    for table in kept.parent.glob("confusables-*.json"):
+        with contextlib.suppress(OSError):
+            if table != kept and table.lstat().st_mtime < old:
+                table.unlink()
 
 
 def _replace(path: Path, data: bytes) -> bool:
