@@ -96,6 +96,25 @@ class ScriptedTransport(Transport):
 
 
 # fixtures -------------------------------------------------------------------------------------------
+@pytest.fixture(autouse=True, scope="session")
+def _own_folders(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """No test writes the user's own folders: the log and the look-alike table went to ~/.cache (and a
+    test that opened the default database would have used the user's). Every run (each xdist worker) gets
+    folders of its own, and so do the processes the tests start; a test that needs others sets its own."""
+    import os
+
+    home = tmp_path_factory.mktemp("folders")
+    names = {f"TUI_MESSENGER_{kind}_DIR": str(home / kind.lower()) for kind in ("DATA", "CONFIG", "CACHE")}
+    before = {name: os.environ.get(name) for name in names}
+    os.environ.update(names)
+    yield
+    for name, value in before.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "t.db"
