@@ -109,13 +109,13 @@ class Preflight:
         """The start was refused after the check (a bad scenario, no terminal): the lock released, and a
         file this check made, still empty, removed, so a refused start leaves nothing behind."""
         self.release()
-        if self.created:
-            try:
-                if self.path.stat().st_size == 0:
-                    self.path.unlink()
-            except OSError:
-                pass
-            _take_back(self.path, {"-wal", "-shm"})
+        try:
+            if not self.created or self.path.stat().st_size:
+                return
+            self.path.unlink()
+        except OSError:
+            return
+        _take_back(self.path, {"-wal", "-shm"})
 
 
 def _decode(value: bytes) -> str:
