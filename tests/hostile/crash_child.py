@@ -24,20 +24,25 @@ from conftest import StepClock  # noqa: E402
 
 PATH, KILL_AT, ROUNDS = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 writes = 0
-original_write = database_module.Database.write
 
 
-@contextmanager
-def counted_write(self):  # type: ignore[no-untyped-def]
-    global writes
-    with original_write(self) as session:
-        yield session
-    writes += 1  # committed
-    if writes == KILL_AT:
-        os.kill(os.getpid(), signal.SIGKILL)
+def counted(original):  # type: ignore[no-untyped-def]
+    """The database's way of writing, killing the process right after its KILL_AT-th commit."""
+
+    @contextmanager
+    def counted_write(self):  # type: ignore[no-untyped-def]
+        global writes
+        with original(self) as session_or_conn:
+            yield session_or_conn
+        writes += 1  # committed
+        if writes == KILL_AT:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    return counted_write
 
 
-database_module.Database.write = counted_write  # type: ignore[method-assign]
+database_module.Database.write = counted(database_module.Database.write)  # type: ignore[method-assign]
+database_module.Database.write_conn = counted(database_module.Database.write_conn)  # type: ignore[method-assign]
 
 
 def say(line: str) -> None:

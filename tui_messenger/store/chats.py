@@ -3,6 +3,7 @@ kept up to date by the message writers in the same transaction, so the list neve
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime
 from typing import Any
 
@@ -22,13 +23,13 @@ class ChatNotFound(LookupError):
 _to_summary = summary_from_row
 
 
-def summaries(session: Session, chat_ids: list[int]) -> list[ChatSummary]:
-    rows = select_in(raw(session), SUMMARY_SQL + " WHERE c.id IN ({})", chat_ids)
+def summaries(conn: sqlite3.Connection, chat_ids: list[int]) -> list[ChatSummary]:
+    rows = select_in(conn, SUMMARY_SQL + " WHERE c.id IN ({})", chat_ids)
     return [_to_summary(r) for r in rows]
 
 
-def summary(session: Session, chat_id: int) -> ChatSummary:
-    found = summaries(session, [chat_id])
+def summary(conn: sqlite3.Connection, chat_id: int) -> ChatSummary:
+    found = summaries(conn, [chat_id])
     if not found:
         raise ChatNotFound(f"no chat {chat_id}")
     return found[0]
@@ -53,11 +54,11 @@ def ensure_chat(session: Session, *, peer_id: str, is_request: bool = False) -> 
 class ChatRepository(Repository):
     def get(self, *, chat_id: int) -> ChatSummary:
         with self.db.read() as session:
-            return summary(session, chat_id)
+            return summary(raw(session), chat_id)
 
     def many(self, *, chat_ids: list[int]) -> list[ChatSummary]:
         with self.db.read() as session:
-            return summaries(session, chat_ids)
+            return summaries(raw(session), chat_ids)
 
     def for_peer(self, *, account_id: str) -> ChatSummary | None:
         with self.db.read() as session:
@@ -76,7 +77,7 @@ class ChatRepository(Repository):
                 session.flush()
             row = ensure_chat(session, peer_id=account_id)
             assert row.id is not None
-            return summary(session, row.id)
+            return summary(raw(session), row.id)
 
     def list(self, *, filter: ChatFilter = ChatFilter.ALL, archived: bool = False) -> list[ChatSummary]:
         """Pinned first, then by last activity, newest first (the ix_chats_list index order)."""
@@ -101,7 +102,7 @@ class ChatRepository(Repository):
                 setattr(row, name, value)
             session.add(row)
             session.flush()
-            return summary(session, chat_id)
+            return summary(raw(session), chat_id)
 
     def last_outbound_at(self, *, chat_id: int) -> datetime | None:
         with self.db.read() as session:

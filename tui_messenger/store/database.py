@@ -66,6 +66,26 @@ class Database:
             with session.begin():
                 yield session
 
+    @contextmanager
+    def write_conn(self) -> Iterator[sqlite3.Connection]:
+        """The raw connection in a `BEGIN IMMEDIATE` transaction, committed on success, rolled back on
+        error: for the hot paths that write with SQL alone (a message sent, a sync's batch). A Session
+        costs ~0.3 ms more a transaction on a CPU idle since the last one (measured: 0.5 against 0.18
+        ms for one statement), on each side of every message."""
+        pooled = self.engine.raw_connection()
+        try:
+            conn: sqlite3.Connection = pooled.driver_connection  # type: ignore[assignment]
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                if conn.in_transaction:  # (SQLite ends it itself on some errors)
+                    conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+        finally:
+            pooled.close()  # back to the pool, which rolls back a commit that failed
+
     def close(self) -> None:
         self.engine.dispose()
         if self._lock_file is not None:

@@ -155,8 +155,7 @@ class EditRepository(Repository):
     ) -> Change:  # fmt: skip
         """A change of the user's own message that `check` allows, with its frame (which makes the
         waiting frames of the `supersedes` kinds for that message unsent), in one transaction."""
-        with self.db.write() as session:
-            conn = raw(session)
+        with self.db.write_conn() as conn:
             loaded = _load(conn, message_id)
             if loaded is None or loaded[1]:
                 return Change(None, None)
@@ -164,20 +163,17 @@ class EditRepository(Repository):
                 return Change(loaded[0], None, refused)
             message = change(conn, loaded[0])
             enqueue_action(conn, action, at, supersedes=supersedes)
-            session.expire_all()
-            return Change(message, summary(session, message.chat_id))
+            return Change(message, summary(conn, message.chat_id))
 
     def delete_for_me(self, *, message_id: str) -> Change:
         """Hide the message on this device only; the chat's preview moves to the newest visible one.
         `message` in the answer is the message as it was (for the screen to drop it)."""
-        with self.db.write() as session:
-            conn = raw(session)
+        with self.db.write_conn() as conn:
             loaded = _load(conn, message_id)
             if loaded is None or loaded[1]:
                 return Change(None, None)
             hide_row(conn, loaded[0])
-            session.expire_all()
-            return Change(loaded[0], summary(session, loaded[0].chat_id))
+            return Change(loaded[0], summary(conn, loaded[0].chat_id))
 
     def is_hidden(self, *, message_id: str) -> bool:
         with self.db.read() as session:

@@ -21,8 +21,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlmodel import Session
-
 from tui_messenger.domain.models import Account, AttachmentInfo, ChatMessage, ChatSummary, MessageStatus
 from tui_messenger.domain.models import MessageKind as Kind
 from tui_messenger.store import convert
@@ -150,7 +148,7 @@ class BatchResult:
 
 
 def ingest_messages(
-    session: Session,
+    conn: sqlite3.Connection,
     items: Sequence[Incoming],
     *,
     now: datetime,
@@ -160,7 +158,6 @@ def ingest_messages(
 ) -> None:
     """Store `items` (one executemany) and update each touched chat once. New incoming messages of chat
     `reading` (the one the user has open) are stored read: never counted unread, in the same write."""
-    conn = raw(session)
     now_ms = convert.ms(now)
     fresh = drop_blocked(conn, acknowledge_echoes(conn, dedupe(conn, items, result), result), result)
     if not fresh:
@@ -327,17 +324,18 @@ def _bump_dropped(conn: sqlite3.Connection, dropped: dict[str, int]) -> None:
 
 
 def apply_batch(
-    session: Session,
+    conn: sqlite3.Connection,
     items: Iterable[BatchItem],
     *,
     now: datetime,
     admit: Admit,
     user_id: str = "",
     reading: int | None = None,
+    directory: Callable[[DirectoryRecord], list[Account]] | None = None,
 ) -> BatchResult:
-    """Apply a batch in arrival order, coalescing runs of messages into one executemany."""
+    """Apply a batch in arrival order, coalescing runs of messages into one executemany. `directory`
+    writes a directory record (given when the batch has any)."""
     result = BatchResult()
-    conn = raw(session)
     blocked_cache: dict[str, bool] = {}
 
     def is_blocked(account: str) -> bool:
@@ -355,10 +353,11 @@ def apply_batch(
             run.append(item)
             continue
         if run:
-            ingest_messages(session, run, now=now, admit=admit, result=result, reading=reading)
+            ingest_messages(conn, run, now=now, admit=admit, result=result, reading=reading)
             run = []
         if isinstance(item, DirectoryRecord):
-            result.accounts.extend(apply_directory(session, [item], now=now))
+            assert directory is not None, "a batch with directory records needs their writer"
+            result.accounts.extend(directory(item))
         elif isinstance(item, StatusChange):
             if user_id and item.reporter_id == user_id:
                 _read_elsewhere(conn, item, result)
@@ -373,9 +372,8 @@ def apply_batch(
         elif item is not None:
             item.apply(conn, result)
     _bump_dropped(conn, result.dropped)
-    session.expire_all()
     touched = result.touched | {m.chat_id for m in result.changed}
-    result.chats = {s.chat.id: s for s in summaries(session, sorted(touched))}
+    result.chats = {s.chat.id: s for s in summaries(conn, sorted(touched))}
     return result
 
 
@@ -389,6 +387,18 @@ class IngestRepository(Repository):
         user_id: str = "",
         reading: int | None = None,
     ) -> BatchResult:
-        """Apply a batch of frames in one transaction (`reading`: see `ingest_messages`)."""
-        with self.db.write() as session:
-            return apply_batch(session, items, now=now, admit=admit, user_id=user_id, reading=reading)
+        """Apply a batch of frames in one transaction (`reading`: see `ingest_messages`). Directory
+        records are written through the ORM, so a batch with any takes a Session; the others (a sync's
+        messages, receipts, changes) the raw connection alone."""
+        if any(isinstance(item, DirectoryRecord) for item in items):
+            with self.db.write() as session:
+
+                def directory(record: DirectoryRecord) -> list[Account]:
+                    return apply_directory(session, [record], now=now)
+
+                return apply_batch(
+                    raw(session), items, now=now, admit=admit, user_id=user_id, reading=reading,
+                    directory=directory,
+                )  # fmt: skip
+        with self.db.write_conn() as conn:
+            return apply_batch(conn, items, now=now, admit=admit, user_id=user_id, reading=reading)

@@ -66,10 +66,9 @@ class OutboxRepository(Repository):
         as opted in (source `user_message`); answering a business that started the chat opts the user in
         to nothing. A request chat the user answers is accepted. An `opt_out` (a STOP) is neither: it
         accepts no request and opts in to nothing."""
-        with self.db.write() as session:
+        with self.db.write_conn() as conn:
             if callable(frame):
-                frame, opt_out = frame(summary(session, message.chat_id))
-            conn = raw(session)
+                frame, opt_out = frame(summary(conn, message.chat_id))
             chat = conn.execute(
                 "SELECT c.peer_id, c.last_activity, a.kind FROM chats c JOIN accounts a ON a.id = c.peer_id"
                 " WHERE c.id = ?",
@@ -101,11 +100,10 @@ class OutboxRepository(Repository):
             conn.execute(update + " WHERE id = ?", (*params, message.chat_id))
             if kind == AccountKind.BUSINESS.value and not opt_out and _wrote_first(conn, message.chat_id):
                 opt_in(conn, business_id=peer_id, source=ConsentSource.USER_MESSAGE, at_ms=message.position)
-            session.expire_all()
             stored = message_from_tuple(row)
             if attachment is not None:
                 stored = replace(stored, attachment=attachment.info)
-            return stored, summary(session, message.chat_id)
+            return stored, summary(conn, message.chat_id)
 
     def entries(self, *, due_by: datetime | None = None) -> list[OutboxEntry]:
         """Entries due by `due_by` (all waiting ones if None; never parked ones), in the order their
@@ -136,8 +134,8 @@ class OutboxRepository(Repository):
 
     def attempted(self, *, message_id: str, attempts: int, next_attempt_at: datetime) -> None:
         """Record a send. An entry parked meanwhile (a `failed` answer came back first) stays parked."""
-        with self.db.write() as session:
-            raw(session).execute(
+        with self.db.write_conn() as conn:
+            conn.execute(
                 "UPDATE outbox SET attempts = ?, next_attempt_at = ?"
                 " WHERE message_id = ? AND next_attempt_at < ?",
                 (attempts, convert.ms(next_attempt_at), message_id, PARKED),
@@ -145,8 +143,7 @@ class OutboxRepository(Repository):
 
     def fail(self, *, message_id: str) -> ChatMessage | None:
         """After the last attempt: the message shows failed; its entry is parked for the retry action."""
-        with self.db.write() as session:
-            conn = raw(session)
+        with self.db.write_conn() as conn:
             conn.execute("UPDATE outbox SET next_attempt_at = ? WHERE message_id = ?", (PARKED, message_id))
             row = conn.execute(
                 f"SELECT {COLUMNS} FROM messages m WHERE m.message_id = ?", (message_id,)
@@ -166,8 +163,7 @@ class OutboxRepository(Repository):
 
     def retry(self, *, message_id: str, now: datetime) -> ChatMessage | None:
         """The retry action: a failed message goes back to pending and its entry is due now."""
-        with self.db.write() as session:
-            conn = raw(session)
+        with self.db.write_conn() as conn:
             row = conn.execute(
                 f"SELECT {COLUMNS} FROM messages m WHERE m.message_id = ?", (message_id,)
             ).fetchone()
