@@ -19,6 +19,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import Any, Protocol
 
 from tui_messenger.domain.models import Account, AttachmentInfo, ChatMessage, ChatSummary, MessageStatus
@@ -390,15 +391,9 @@ class IngestRepository(Repository):
         """Apply a batch of frames in one transaction (`reading`: see `ingest_messages`). Directory
         records are written through the ORM, so a batch with any takes a Session; the others (a sync's
         messages, receipts, changes) the raw connection alone."""
+        batch = partial(apply_batch, items=items, now=now, admit=admit, user_id=user_id, reading=reading)
         if any(isinstance(item, DirectoryRecord) for item in items):
             with self.db.write() as session:
-
-                def directory(record: DirectoryRecord) -> list[Account]:
-                    return apply_directory(session, [record], now=now)
-
-                return apply_batch(
-                    raw(session), items, now=now, admit=admit, user_id=user_id, reading=reading,
-                    directory=directory,
-                )  # fmt: skip
+                return batch(raw(session), directory=lambda rec: apply_directory(session, [rec], now=now))
         with self.db.write_conn() as conn:
-            return apply_batch(conn, items, now=now, admit=admit, user_id=user_id, reading=reading)
+            return batch(conn)
