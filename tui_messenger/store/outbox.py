@@ -108,14 +108,16 @@ class OutboxRepository(Repository):
     def entries(self, *, due_by: datetime | None = None) -> list[OutboxEntry]:
         """Entries due by `due_by` (all waiting ones if None; never parked ones), in the order their
         messages were written: sent in that order, one never overtakes an older one (whatever their
-        retry times: after a restart, one never tried yet would go before one tried once)."""
+        retry times: after a restart, one never tried yet would go before one tried once). CROSS JOIN
+        keeps the outbox the outer loop: else SQLite may walk every message in id order to skip the
+        sort, the whole history at each pass."""
         limit = PARKED if due_by is None else convert.ms(due_by) + 1
         with self.db.read() as session:
             rows = (
                 raw(session)
                 .execute(
                     "SELECT o.message_id, o.frame, o.attempts, o.next_attempt_at FROM outbox o"
-                    " JOIN messages m ON m.message_id = o.message_id"
+                    " CROSS JOIN messages m ON m.message_id = o.message_id"
                     " WHERE o.next_attempt_at < ? ORDER BY m.id",
                     (limit,),
                 )
