@@ -204,11 +204,17 @@ class MatrixTransport(Transport):
         return [wire.DirectoryFrame(accounts=[entry])]
 
     async def _join_invites(self, client: MatrixClient, batch: SyncBatch) -> None:
+        """Join the rooms the user is invited to as a direct chat (the services show each as a request
+        until the user answers). Any other invitation is left as it is, for another client: a group room
+        is no chat here, and joining it would make the user a member of a room they never see."""
         for room_id, invite in batch.response.rooms.invite.items():
+            inviter = invited_directly(invite.invite_state, client.login.user_id)
+            if inviter is None:
+                log.info("left the invitation to %s for another client: not a direct chat", room_id)
+                continue
             try:
                 await call(client.login.homeserver, client.nio.join(room_id))
-                if (inviter := invited_directly(invite.invite_state, client.login.user_id)) is not None:
-                    await self._mark_direct(client, inviter, room_id)
+                await self._mark_direct(client, inviter, room_id)
             except MatrixError as exc:
                 log.warning("could not accept the invitation to %s: %s", room_id, exc)
 
