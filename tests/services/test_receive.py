@@ -195,3 +195,54 @@ async def test_interactive_message_and_choice(messenger, transport) -> None:
     await settle(messenger, transport)
     frame = transport.sent_of(wire.MessageFrame)[-1]
     assert frame.interactive_reply.id == "no" and frame.interactive_reply.context_id == "q1"
+
+
+def _receipts(transport, status: str) -> list[tuple[str, str]]:
+    return [(f.message_id, f.to) for f in transport.sent_of(wire.StatusFrame) if f.status == status]
+
+
+async def test_a_request_is_told_nothing_of_reading_until_accepted(messenger, transport) -> None:
+    """An unknown sender (a spammer, maybe) learns only that the message arrived: not that it was
+    opened or read, in the chat on screen or by marking it read, until the user accepts."""
+    transport.push(text("x1", "stranger", "hello dear"))
+    await settle(messenger, transport)
+    (summary,) = await messenger.chat_list()
+    chat_id = summary.chat.id
+    await messenger.mark_read(chat_id)
+    messenger.reading(chat_id)
+    transport.push(text("x2", "stranger", "are you there?", at=T0 + 1))
+    await settle(messenger, transport)
+    assert (await messenger.message("x2")).status is MessageStatus.READ
+    assert _receipts(transport, "delivered") == [("x1", "stranger"), ("x2", "stranger")]
+    assert _receipts(transport, "read") == []
+    await messenger.accept_request(chat_id)
+    assert _receipts(transport, "read") == [("x1", "stranger"), ("x2", "stranger")]
+    await messenger.accept_request(chat_id)  # accepted already: nothing owed
+    transport.push(text("x3", "stranger", "thanks", at=T0 + 2))
+    await settle(messenger, transport)
+    assert _receipts(transport, "read")[-1] == ("x3", "stranger")  # a chat now: read as it comes
+    assert len(_receipts(transport, "read")) == 3
+
+
+async def test_answering_a_request_accepts_it_and_sends_its_read_receipts(messenger, transport) -> None:
+    transport.push(text("x1", "stranger", "hello dear"))
+    await settle(messenger, transport)
+    (summary,) = await messenger.chat_list()
+    await messenger.mark_read(summary.chat.id)
+    assert _receipts(transport, "read") == []
+    await messenger.send_text(summary.chat.id, "who is this?")
+    assert not (await messenger.summary(summary.chat.id)).chat.is_request
+    assert _receipts(transport, "read") == [("x1", "stranger")]
+    await messenger.send_text(summary.chat.id, "hello?")
+    assert _receipts(transport, "read") == [("x1", "stranger")]  # once
+
+
+async def test_a_file_answering_a_request_sends_its_read_receipts(messenger, transport, tmp_path) -> None:
+    transport.push(text("x1", "stranger", "send me the invoice"))
+    await settle(messenger, transport)
+    (summary,) = await messenger.chat_list()
+    await messenger.mark_read(summary.chat.id)
+    assert _receipts(transport, "read") == []
+    (tmp_path / "invoice.txt").write_text("total: 12")
+    await messenger.send_file(summary.chat.id, tmp_path / "invoice.txt")
+    assert _receipts(transport, "read") == [("x1", "stranger")]

@@ -60,6 +60,10 @@ if TYPE_CHECKING:
     from tui_messenger.store.reactions import ReactionRepository
     from tui_messenger.transport.base import Transport
 
+# Read receipts a request accepted (or answered) late sends at most, for its newest read messages; on Matrix
+# the newest alone says "read up to here".
+LATE_RECEIPTS = 20
+
 
 class LooksLike(Protocol):
     def looks_like(self, account_id: str, display_name: str) -> str | None: ...
@@ -211,6 +215,7 @@ class MessengerApi:
         )
 
         made: list[tuple[bytes, bool]] = []
+        answered: list[bool] = []  # the message answers a request (and so accepts it)
 
         def checked(summary: ChatSummary) -> tuple[bytes, bool]:
             """The frame and whether it is a STOP, for the chat as it is when the message is written."""
@@ -220,6 +225,7 @@ class MessengerApi:
             if len(raw) > wire.MAX_FRAME_BYTES:
                 raise InvalidMessageError("the message is too long to send")
             made.append((raw, is_opt_out(summary, kind, body)))  # STOP: no reply, no opt-in; ads stop
+            answered.append(summary.chat.is_request and not made[-1][1])
             return made[-1]
 
         compose = partial(
@@ -237,6 +243,8 @@ class MessengerApi:
         await self.outbox.send_new(stored.message_id, raw)
         if opt_out:
             await self.set_marketing_stopped(peer, True)  # type: ignore[attr-defined]  # consent_actions
+        elif answered[-1]:
+            await self._accepted(summary)
         return stored
 
     async def retry(self, message_id: str) -> None:
@@ -262,8 +270,13 @@ class MessengerApi:
         if not read:
             return
         self.hub.emit(ChatChanged(self.decorate(await self.summary(chat_id))))
-        if summary.blocked or summary.peer.id in self.blocked_ids:
-            return  # never a receipt to a blocked account
+        await self._read_receipts(summary, read)
+
+    async def _read_receipts(self, summary: ChatSummary, read: list[ChatMessage]) -> None:
+        """Read receipts for `read`: never to a blocked account, nor to a request (an unknown sender
+        learns nothing of the user until they accept or reply: then `_accepted` sends them)."""
+        if summary.blocked or summary.peer.id in self.blocked_ids or summary.chat.is_request:
+            return
         now = to_ms(self.clock.now())
         for message in read:
             receipt = wire.StatusFrame(
@@ -293,9 +306,18 @@ class MessengerApi:
         await self._update(chat_id, archived=archived)
 
     async def accept_request(self, chat_id: int, *, add_contact: bool = False) -> None:
+        was_request = (await self.summary(chat_id)).chat.is_request
         summary = await self._update(chat_id, is_request=False)
         if add_contact:
             await asyncio.to_thread(self.contacts.add, account_id=summary.peer.id, now=self.clock.now())
+        if was_request:
+            await self._accepted(summary)
+
+    async def _accepted(self, summary: ChatSummary) -> None:
+        """A request became a chat (accepted, or answered): the read receipts it was not sent."""
+        chat_id = summary.chat.id
+        read = await asyncio.to_thread(self.messages.newest_read, chat_id=chat_id, limit=LATE_RECEIPTS)
+        await self._read_receipts(summary, read)
 
     async def _update(self, chat_id: int, **flags: Any) -> ChatSummary:
         try:

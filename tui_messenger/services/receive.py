@@ -243,15 +243,19 @@ class Receiver:
 
     def _receipt_frames(self, result: BatchResult) -> list[bytes]:
         """Receipts for the stored incoming messages, encoded (never to a blocked account): read for those
-        of the chat on screen (stored read), delivered for the others."""
+        of the chat on screen (stored read), delivered for the others. A request (an unknown sender) is
+        told delivered only: whether it was read waits until the user accepts it or replies."""
         if not self._send_receipts:
             return []
         now = to_ms(self._clock.now())
+        requests = {chat_id for chat_id, summary in result.chats.items() if summary.chat.is_request}
         return [
             wire.encode(
                 wire.StatusFrame(
                     message_id=message.message_id,
-                    status="read" if message.status is MessageStatus.READ else "delivered",
+                    status="read"
+                    if message.status is MessageStatus.READ and message.chat_id not in requests
+                    else "delivered",
                     sender=self._user_id,
                     to=message.sender_id,
                     timestamp=now,

@@ -300,7 +300,11 @@ class MessengerService(MessengerApi):
     async def send_file(
         self, chat_id: int, path: str | Path, caption: str = "", *, reply_to: str | None = None
     ) -> ChatMessage:
-        return await self.file_sending.send_file(chat_id, path, caption, reply_to=reply_to)
+        was_request = (await self.summary(chat_id)).chat.is_request
+        sent = await self.file_sending.send_file(chat_id, path, caption, reply_to=reply_to)
+        if was_request:  # a file answers a request as a text does: it is accepted
+            await self._accepted(await self.summary(chat_id))
+        return sent
 
     @property
     def downloads(self) -> Path | None:

@@ -336,6 +336,21 @@ class MessageRepository(Repository):
             conn.executemany("UPDATE messages SET status = 'read' WHERE id = ?", [(m.id,) for m in unread])
             return [replace(m, status=MessageStatus.READ) for m in reversed(unread)]
 
+    def newest_read(self, *, chat_id: int, limit: int) -> list[ChatMessage]:
+        """The chat's newest incoming messages that are read (at most `limit`, oldest first): what a
+        request accepted late owes its sender a read receipt for."""
+        with self.db.read() as session:
+            rows = (
+                raw(session)
+                .execute(
+                    f"SELECT {COLUMNS} FROM messages m WHERE m.chat_id = ? AND m.direction = 'in'"
+                    f" AND NOT {IS_REFUSAL} ORDER BY m.position DESC, m.id DESC LIMIT ?",
+                    (chat_id, limit),
+                )
+                .fetchall()
+            )
+        return [m for m in map(message_from_tuple, reversed(rows)) if m.status is MessageStatus.READ]
+
     def count(self, *, chat_id: int) -> int:
         with self.db.read() as session:
             return int(
