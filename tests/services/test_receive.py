@@ -246,3 +246,18 @@ async def test_a_file_answering_a_request_sends_its_read_receipts(messenger, tra
     (tmp_path / "invoice.txt").write_text("total: 12")
     await messenger.send_file(summary.chat.id, tmp_path / "invoice.txt")
     assert _receipts(transport, "read") == [("x1", "stranger")]
+
+
+async def test_mark_read_after_messages_that_came_read(messenger, transport) -> None:
+    """Opening a chat tells the service first (`reading`) and marks it read after: what arrives in between
+    comes read and must not hide the older unread ones (m1 stayed unread, its sender never told)."""
+    transport.push(directory(person("anna")), text("m1", "anna", "a"))
+    await settle(messenger, transport)
+    (summary,) = await messenger.chat_list()
+    messenger.reading(summary.chat.id)
+    transport.push(text("m2", "anna", "b", at=T0 + 1), text("m3", "anna", "c", at=T0 + 2))
+    await settle(messenger, transport)
+    await messenger.mark_read(summary.chat.id)
+    assert (await messenger.message("m1")).status is MessageStatus.READ
+    assert _receipts(transport, "read") == [("m2", "anna"), ("m3", "anna"), ("m1", "anna")]
+    assert (await messenger.summary(summary.chat.id)).chat.unread_count == 0

@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 COLUMNS = ", ".join(f"m.{c}" for c in MESSAGE_COLUMNS)
 MAX_PAGE = 500
+READ_SLACK = 50  # messages `mark_read` looks at beyond the unread count (see there)
 IS_REFUSAL = "(m.kind = 'system' AND m.error_code IS NOT NULL)"  # a refused send's line (store/refusals.py)
 PARKED = 2**62  # an outbox entry's next attempt time once it failed: only the retry action revives it
 
@@ -320,7 +321,9 @@ class MessageRepository(Repository):
 
     def mark_read(self, *, chat_id: int) -> list[ChatMessage]:
         """Zero the unread count; the unread incoming messages become READ and are returned (for the
-        read receipts). Only the newest `unread_count` incoming messages are looked at, on the index."""
+        read receipts). Only the newest `unread_count` incoming messages are looked at, on the index,
+        and `READ_SLACK` more: those that arrived read (the chat on screen) after the unread ones, before
+        this call, would otherwise hide as many of them."""
         with self.db.write() as session:
             conn = raw(session)
             row = conn.execute("SELECT unread_count FROM chats WHERE id = ?", (chat_id,)).fetchone()
@@ -329,10 +332,11 @@ class MessageRepository(Repository):
             rows = conn.execute(
                 f"SELECT {COLUMNS} FROM messages m WHERE m.chat_id = ? AND m.direction = 'in'"
                 f" AND NOT {IS_REFUSAL} ORDER BY m.position DESC, m.id DESC LIMIT ?",
-                (chat_id, row[0]),
+                (chat_id, row[0] + READ_SLACK),
             ).fetchall()
             conn.execute("UPDATE chats SET unread_count = 0 WHERE id = ?", (chat_id,))
             unread = [m for m in map(message_from_tuple, rows) if m.status is not MessageStatus.READ]
+            unread = unread[: row[0]]
             conn.executemany("UPDATE messages SET status = 'read' WHERE id = ?", [(m.id,) for m in unread])
             return [replace(m, status=MessageStatus.READ) for m in reversed(unread)]
 
