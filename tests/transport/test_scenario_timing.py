@@ -10,6 +10,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from tui_messenger.cli import main
+from tui_messenger.domain.clock import ManualClock
 
 LATE = Path(__file__).parent / "fixtures" / "late-answer.toml"  # the last answer comes 30 virtual hours in
 REPLIES = ("--reply", "Yes", "--reply", "Keep it")
@@ -88,3 +89,15 @@ def test_play_output_carries_no_tag_or_hidden_characters_raw(tmp_path) -> None:
         assert "hi" in out and "there" in out
     as_json = [json.loads(line) for line in run("scenario", "play", str(path), "--json").stdout.splitlines()]
     assert any("\U000e0069" in x.get("text", "") for x in as_json)  # escaped, not lost: JSON reads it back
+
+
+def test_a_marketers_first_promotion_comes_at_the_start_the_next_every_apart() -> None:
+    """A demo of `spam-wave` shows the wave at once: MegaDeals (every 10m) pushes its first promotion in the
+    first minute, not after ten (a tester saw "No chats yet" for ten minutes), and the next ten apart."""
+    result = run("scenario", "play", "spam-wave", "--until", "25m", "--json")
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    pushed = [x for x in lines if x["sender"] == "megadeals" and x["type"] == "message"]
+    start = ManualClock().now()  # where the play's clock starts
+    minutes = [(datetime.fromisoformat(x["time"]) - start).total_seconds() / 60 for x in pushed]
+    assert len(minutes) == 3 and minutes[0] < 1, minutes
+    assert [round(b - a) for a, b in zip(minutes, minutes[1:], strict=False)] == [10, 10]

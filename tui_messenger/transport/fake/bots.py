@@ -175,12 +175,15 @@ class BusinessBot(Bot):
 
 
 class MarketerBot(BusinessBot):
-    """Pushes its promotions in turn, `every` seconds apart; the network decides which get through.
+    """Pushes its promotions in turn, the first `FIRST_PUSH` seconds after the start (a demo of a spam wave
+    shows it at once, not after `every`), the next `every` seconds apart; the network decides which get
+    through.
 
     Pushy, as marketers are: whatever the user writes (a STOP too), it answers with its next promotion
     PUSH_AFTER seconds later, so a tester sees the network refuse it once promotions are stopped (131050)."""
 
     PUSH_AFTER = 30.0
+    FIRST_PUSH = 10.0
 
     def __init__(self, host: BotHost, account: AccountSpec, world: World) -> None:
         super().__init__(host, account, world)
@@ -201,7 +204,7 @@ class MarketerBot(BusinessBot):
             if message_id is None:  # delivered in an earlier run
                 continue
             send = lambda p=promo, mid=message_id: self.host.post(self.id, p, message_id=mid)  # noqa: E731
-            self.host.after(n * self.account.every, send, "promotion")
+            self.host.after(self.FIRST_PUSH + (n - 1) * self.account.every, send, "promotion")
 
 
 class ImpersonatorBot(BusinessBot):
