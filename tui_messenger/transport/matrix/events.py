@@ -66,6 +66,7 @@ class Ids:
     local_of_event: dict[str, str] = field(default_factory=dict)
     event_of_local: dict[str, str] = field(default_factory=dict)
     times: dict[str, int] = field(default_factory=dict)  # event id -> server time (ms)
+    room_of: dict[str, str] = field(default_factory=dict)  # event id -> its room
     own: dict[str, list[tuple[int, str]]] = field(default_factory=dict)  # room -> [(time, local id)]
     reactions: _Reactions = field(default_factory=_Reactions)  # event -> (sender, target, key)
     marks: dict[str, RoomMark] = field(default_factory=dict)  # room -> its history position
@@ -104,6 +105,7 @@ class Ids:
         self.local_of_event[event_id] = local_id
         self.event_of_local[local_id] = event_id
         self.times[event_id] = when
+        self.room_of[event_id] = room_id
         self.own.setdefault(room_id, []).append((when, local_id))
         if new and local_id != event_id:
             self.changes.own.append(OwnEvent(event_id, room_id, local_id, when))
@@ -113,6 +115,7 @@ class Ids:
         reaction, an edit, a redaction, a change of the room) notes the newest message before it: a read
         receipt on it (another client's) reads up to that message. Older history paged in later is
         older than the newest message: it notes nothing."""
+        self.room_of[event_id] = room_id
         newest = self.newest.get(room_id)
         if message:
             if newest is None or when >= newest[0]:

@@ -283,7 +283,7 @@ class MatrixTransport(Transport):
         self._queue.put_nowait(wire.encode(sent))
 
     async def _send_reaction(self, client: MatrixClient, frame: wire.ReactionFrame) -> None:
-        room_id = await self._room_for(client, frame.to)
+        room_id = await self._room_of(client, frame.to, frame.message_id)
         target = self.ids.event(frame.message_id)
         if not frame.emoji:  # taken back: redact the user's own reaction to that message
             for event_id, (sender, reacted, _key) in list(self.ids.reactions.items()):
@@ -298,7 +298,7 @@ class MatrixTransport(Transport):
         await self.history.keep()
 
     async def _send_edit(self, client: MatrixClient, frame: wire.EditFrame) -> None:
-        room_id = await self._room_for(client, frame.to)
+        room_id = await self._room_of(client, frame.to, frame.message_id)
         content = {
             "msgtype": "m.text",
             "body": f"* {frame.body}",
@@ -308,7 +308,7 @@ class MatrixTransport(Transport):
         await client.send(room_id, "m.room.message", content, txn=frame.id)
 
     async def _send_delete(self, client: MatrixClient, frame: wire.DeleteFrame) -> None:
-        room_id = await self._room_for(client, frame.to)
+        room_id = await self._room_of(client, frame.to, frame.message_id)
         await self._redact(client, room_id, self.ids.event(frame.message_id), txn=frame.id)
 
     async def _send_read(self, client: MatrixClient, frame: wire.StatusFrame) -> None:
@@ -324,12 +324,19 @@ class MatrixTransport(Transport):
     async def _redact(self, client: MatrixClient, room_id: str, event_id: str, *, txn: str) -> None:
         await call(client.login.homeserver, client.nio.room_redact(room_id, event_id, tx_id=txn))
 
+    async def _room_of(self, client: MatrixClient, peer: str, message_id: str) -> str:
+        """Where a reaction, an edit or a deletion of `message_id` goes: the room the message is in."""
+        room_id = self.ids.room_of.get(self.ids.event(message_id))
+        return room_id if room_id is not None else await self._room_for(client, peer)
+
     async def _room_for(self, client: MatrixClient, peer: str) -> str:
-        """The direct room with `peer`, created (encrypted, `peer` invited) when there is none yet."""
-        if (room_id := self.rooms.get(peer)) is not None:
+        """The direct room with `peer`, created (encrypted, `peer` invited) when there is none yet. A room
+        someone else joined or was invited to is no longer one: what the user writes to `peer` goes to a
+        room of the two of them (found, or created), never where a third person reads it."""
+        if (room_id := self._private_room(client, peer)) is not None:
             return room_id
         await asyncio.wait_for(self._synced.wait(), ROOM_WAIT)  # rooms are known after the first sync
-        if (room_id := self.rooms.get(peer)) is not None:
+        if (room_id := self._private_room(client, peer)) is not None:
             return room_id
         resp = await call(
             client.login.homeserver,
@@ -351,6 +358,32 @@ class MatrixTransport(Transport):
                 raise MatrixError(f"the new chat with {peer} did not arrive from the server")
             await asyncio.sleep(0.05)
         return room_id
+
+    def _private_room(self, client: MatrixClient, peer: str) -> str | None:
+        """The room the chat with `peer` uses, if only the two of them are in it (or invited); else another
+        known room of just the two (a direct one first), which then becomes the chat's room."""
+        mapped = self.rooms.get(peer)
+        if mapped is not None and self._others(client, mapped) in ({peer}, None):
+            return mapped
+        rooms = [r for r in self.direct.peers.get(peer, []) if r != mapped]
+        rooms += [r for r in client.nio.rooms if r != mapped and r not in rooms]
+        for room_id in rooms:
+            room = client.nio.rooms.get(room_id)
+            if room is not None and room.member_count <= 2 and self._others(client, room_id) == {peer}:
+                log.info("the chat with %s moves to %s: %s has more people in it", peer, room_id, mapped)
+                self.rooms[peer] = room_id
+                return room_id
+        if mapped is not None:
+            log.info("a new room for the chat with %s: %s has more people in it", peer, mapped)
+            del self.rooms[peer]
+        return None
+
+    def _others(self, client: MatrixClient, room_id: str) -> set[str] | None:
+        """Who else is in the room (joined or invited); None while the sync has not brought it."""
+        room = client.nio.rooms.get(room_id)
+        if room is None:
+            return None
+        return {str(user) for user in (*room.users, *room.invited_users) if user != client.login.user_id}
 
     async def fetch_file(self, source: str, *, max_bytes: int) -> bytes:
         return await fetch(self._client, source, max_bytes=max_bytes)  # TransportClosed when not connected

@@ -1,0 +1,86 @@
+"""A personal chat stays between two people, against a real Synapse: once someone else joins the room a
+chat used (the other person invited them), what the user writes goes to a room of just the two of them,
+never where the newcomer reads it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nio import AsyncClient, RoomCreateResponse, RoomMessagesResponse, SyncResponse
+from seeding import register
+from test_matrix_transport import People, until
+from test_matrix_transport import people as people  # the fixture, shared
+
+from tui_messenger.domain.models import MessageStatus
+from tui_messenger.services.service import MessengerService
+
+
+async def test_a_message_never_goes_to_a_room_a_third_person_joined(people: People, unique_user: str) -> None:
+    anna_id = f"@{unique_user}a:localhost"
+    anna = await people.start(await people.sign_up(unique_user + "a"))
+    ben = await register(people.server.url, unique_user + "b")
+    carl = await register(people.server.url, unique_user + "c")
+    try:
+        room = await ben.room_create(is_direct=True, invite=[anna_id])  # not encrypted: Carl could read
+        assert isinstance(room, RoomCreateResponse)
+        await ben.room_send(room.room_id, "m.room.message", {"msgtype": "m.text", "body": "hi Anna"})
+        chat = await until(lambda: anna.chat_for_account(ben.user_id))
+        await anna.accept_request(chat.chat.id)
+        before = await anna.send_text(chat.chat.id, "hi Ben")
+        await until(lambda: _status(anna, before.message_id, MessageStatus.SENT))
+        assert await _bodies_from(ben, room.room_id, anna_id) == ["hi Ben"]  # the room of the two
+
+        await ben.room_invite(room.room_id, carl.user_id)
+        await carl.join(room.room_id)
+        await carl.room_send(room.room_id, "m.room.message", {"msgtype": "m.text", "body": "Carl here"})
+        await until(lambda: anna.chat_for_account(carl.user_id))  # Anna's client has seen him come in
+
+        secret = await anna.send_text(chat.chat.id, "my new PIN is 4711")
+        await until(lambda: _status(anna, secret.message_id, MessageStatus.SENT))
+        assert await _bodies_from(carl, room.room_id, anna_id) == ["hi Ben"]  # nothing new where Carl is
+        invited = await _invitations(ben)
+        assert invited and room.room_id not in invited  # a new room of the two, Ben invited to it
+
+        first = (await anna.latest_page(chat.chat.id))[0]  # Ben's "hi Anna", in the first room
+        await anna.react(first.message_id, "👍")  # a reaction goes where its message is
+        assert await until(lambda: _reactions(ben, room.room_id, anna_id)) == ["👍"]
+    finally:
+        await ben.close()
+        await carl.close()
+
+
+async def _status(service: MessengerService, message_id: str, status: MessageStatus) -> bool:
+    message = await service.message(message_id)
+    return message is not None and message.status is status
+
+
+async def _bodies_from(client: AsyncClient, room_id: str, sender: str) -> list[str]:
+    """The texts (and encrypted events, as "encrypted") `sender` put in the room, oldest first."""
+    response = await client.room_messages(room_id, limit=100)
+    assert isinstance(response, RoomMessagesResponse), response
+    found: list[str] = []
+    for event in reversed(response.chunk):
+        source: dict[str, Any] = event.source
+        if source.get("sender") != sender:
+            continue
+        if source.get("type") == "m.room.encrypted":
+            found.append("encrypted")
+        elif source.get("type") == "m.room.message":
+            found.append(str(source.get("content", {}).get("body")))
+    return found
+
+
+async def _reactions(client: AsyncClient, room_id: str, sender: str) -> list[str]:
+    response = await client.room_messages(room_id, limit=100)
+    assert isinstance(response, RoomMessagesResponse), response
+    return [
+        str(e.source["content"]["m.relates_to"]["key"])
+        for e in response.chunk
+        if e.source.get("type") == "m.reaction" and e.source.get("sender") == sender
+    ]
+
+
+async def _invitations(client: AsyncClient) -> list[str]:
+    response = await client.sync(timeout=0, full_state=True)
+    assert isinstance(response, SyncResponse), response
+    return list(response.rooms.invite)
