@@ -6,7 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from nio import AsyncClient, RoomCreateResponse, RoomMessagesResponse, SyncResponse
+from nio import (
+    AsyncClient,
+    ReceiptEvent,
+    RoomCreateResponse,
+    RoomMessagesResponse,
+    RoomSendResponse,
+    SyncResponse,
+)
 from seeding import register
 from test_matrix_transport import People, until
 from test_matrix_transport import people as people  # the fixture, shared
@@ -44,6 +51,13 @@ async def test_a_message_never_goes_to_a_room_a_third_person_joined(people: Peop
         first = (await anna.latest_page(chat.chat.id))[0]  # Ben's "hi Anna", in the first room
         await anna.react(first.message_id, "👍")  # a reaction goes where its message is
         assert await until(lambda: _reactions(ben, room.room_id, anna_id)) == ["👍"]
+        late = await ben.room_send(
+            room.room_id, "m.room.message", {"msgtype": "m.text", "body": "still there?"}
+        )
+        assert isinstance(late, RoomSendResponse)
+        await until(lambda: anna.message(late.event_id))
+        await anna.mark_read(chat.chat.id)  # and its read receipt goes where it is
+        await until(lambda: _read_on(ben, room.room_id, anna_id, late.event_id))
     finally:
         await ben.close()
         await carl.close()
@@ -78,6 +92,18 @@ async def _reactions(client: AsyncClient, room_id: str, sender: str) -> list[str
         for e in response.chunk
         if e.source.get("type") == "m.reaction" and e.source.get("sender") == sender
     ]
+
+
+async def _read_on(client: AsyncClient, room_id: str, user_id: str, event_id: str) -> bool:
+    response = await client.sync(timeout=0, full_state=True)
+    assert isinstance(response, SyncResponse), response
+    room = response.rooms.join.get(room_id)
+    return room is not None and any(
+        receipt.user_id == user_id and receipt.event_id == event_id
+        for event in room.ephemeral
+        if isinstance(event, ReceiptEvent)
+        for receipt in event.receipts
+    )
 
 
 async def _invitations(client: AsyncClient) -> list[str]:

@@ -312,9 +312,9 @@ class MatrixTransport(Transport):
         await self._redact(client, room_id, self.ids.event(frame.message_id), txn=frame.id)
 
     async def _send_read(self, client: MatrixClient, frame: wire.StatusFrame) -> None:
-        room_id = self.rooms.get(frame.to)
+        event_id = self.ids.event(frame.message_id)
+        room_id = self.ids.room_of.get(event_id) or self.rooms.get(frame.to)  # where the message is
         if room_id is not None:  # one request for the newest, in the background: see receipts.py
-            event_id = self.ids.event(frame.message_id)
             self._markers.read(room_id, event_id, self.ids.times.get(event_id, frame.timestamp))
 
     async def _read_marker(self, room_id: str, event_id: str) -> None:
