@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from nio import ReceiptEvent, RoomMessageText
+from nio import ReceiptEvent, RoomMemberEvent, RoomMessageText
 
 from tui_messenger.transport import wire
 from tui_messenger.transport.matrix.events import Ids, ephemeral_frames, strip_reply_fallback, timeline_frame
@@ -175,3 +175,33 @@ def test_the_users_own_receipt_on_another_event_reads_up_to_the_message_before_i
     assert read("$edit") == ["$m2"]  # an edit is not a message of its own
     assert read("$r-old") == ["$r-old"]  # nothing older noted: as before, it names no message here
     assert read("$m1") == ["$m1"]
+
+
+def member_event(who: str, membership: str, *, prev: str | None = None, name: str | None = None) -> Any:
+    content: dict[str, Any] = {"membership": membership} | ({"displayname": name} if name else {})
+    source: dict[str, Any] = {
+        "type": "m.room.member", "event_id": f"$m-{who}-{membership}", "sender": ANNA, "state_key": who,
+        "origin_server_ts": 2000, "content": content,
+    }  # fmt: skip
+    if prev is not None:
+        source["unsigned"] = {"prev_content": {"membership": prev}}
+    return RoomMemberEvent.from_dict(source)
+
+
+def test_a_third_person_in_the_room_is_a_line_in_the_chat_the_two_are_not() -> None:
+    carl = "@carl:example.org"
+    ids = Ids()
+    joined = timeline_frame(member_event(carl, "join", prev="leave", name="Carl"), ROOM, ME, ANNA, ids)
+    assert isinstance(joined, wire.MessageFrame) and joined.kind == "system"
+    assert (joined.sender, joined.to) == (ANNA, ME)  # in the chat with Anna
+    assert joined.body.startswith(f"Carl ({carl}) joined the room this chat used.")
+    invited = timeline_frame(member_event(carl, "invite"), ROOM, ME, ANNA, ids)
+    assert isinstance(invited, wire.MessageFrame) and invited.body.startswith(f"{carl} was invited to")
+    for quiet in (
+        member_event(ANNA, "join", prev="invite"),  # the other person accepting
+        member_event(ME, "join"),  # the user
+        member_event(carl, "join", prev="join", name="Carlos"),  # a new display name
+        member_event(carl, "join", prev="invite"),  # told when invited
+        member_event(carl, "leave", prev="join"),
+    ):
+        assert timeline_frame(quiet, ROOM, ME, ANNA, ids) is None

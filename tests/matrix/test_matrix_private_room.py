@@ -18,7 +18,7 @@ from seeding import register
 from test_matrix_transport import People, until
 from test_matrix_transport import people as people  # the fixture, shared
 
-from tui_messenger.domain.models import MessageStatus
+from tui_messenger.domain.models import MessageKind, MessageStatus
 from tui_messenger.services.service import MessengerService
 
 
@@ -41,6 +41,9 @@ async def test_a_message_never_goes_to_a_room_a_third_person_joined(people: Peop
         await carl.join(room.room_id)
         await carl.room_send(room.room_id, "m.room.message", {"msgtype": "m.text", "body": "Carl here"})
         await until(lambda: anna.chat_for_account(carl.user_id))  # Anna's client has seen him come in
+        lines = [m.body for m in await anna.latest_page(chat.chat.id) if m.kind is MessageKind.SYSTEM]
+        carl_is = f"{unique_user}c ({carl.user_id})"  # the display name the server gave him, and his id
+        assert [line.split(" the room")[0] for line in lines] == [f"{carl_is} was invited to"]  # said once
 
         secret = await anna.send_text(chat.chat.id, "my new PIN is 4711")
         await until(lambda: _status(anna, secret.message_id, MessageStatus.SENT))

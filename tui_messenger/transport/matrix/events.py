@@ -21,6 +21,7 @@ from nio import (
     ReactionEvent,
     ReceiptEvent,
     RedactionEvent,
+    RoomMemberEvent,
     RoomMessageEmote,
     RoomMessageNotice,
     RoomMessageText,
@@ -169,6 +170,35 @@ def _fits(*values: str) -> bool:
     return all(0 < len(v) <= MAX_ID for v in values)
 
 
+def newcomer(event: RoomMemberEvent, me: str, peer: str, when: int) -> wire.MessageFrame | None:
+    """A third person joining the room of a personal chat, or invited to it: a line in the chat at that
+    point (what the user writes from then on goes to a room of just the two: transport.py)."""
+    who = str(event.state_key)
+    if (
+        who in (me, peer)
+        or event.membership not in ("join", "invite")
+        or event.prev_membership
+        in (
+            "join",  # a join after a join is a new display name
+            "invite",  # the invitation was the line
+        )
+    ):
+        return None
+    name = event.content.get("displayname")
+    label = f"{name} ({who})" if isinstance(name, str) and name.strip() and name != who else who
+    verb = "joined" if event.membership == "join" else "was invited to"
+    body = f"{label[:300]} {verb} the room this chat used. What you write from now on goes to a room of"
+    body += " just the two of you."
+    return wire.MessageFrame(
+        id=str(event.event_id),
+        sender=peer,
+        to=me,
+        timestamp=when,
+        kind="system",
+        text=wire.TextContent(body=body),
+    )
+
+
 def timeline_frame(event: Any, room_id: str, me: str, peer: str, ids: Ids) -> wire.Frame | None:
     """One timeline event of a personal chat as a frame; None for what a chat does not show, and for the
     echo of a message this device sent (the services have it already)."""
@@ -181,6 +211,8 @@ def timeline_frame(event: Any, room_id: str, me: str, peer: str, ids: Ids) -> wi
     ids.times.setdefault(event_id, when)
     message = isinstance(event, (*MEDIA_TYPES, RoomMessageText, RoomMessageNotice, RoomMessageEmote))
     ids.seen(room_id, event_id, when, message=message and _relation(event.source).get("rel_type") is None)
+    if isinstance(event, RoomMemberEvent):
+        return newcomer(event, me, peer, when)
     if isinstance(event, MEDIA_TYPES):  # m.file, m.image: named, fetched only when saved
         return file_frame(event, room_id, me, peer, when, ids)
     if isinstance(event, RoomMessageText | RoomMessageNotice | RoomMessageEmote):  # a bot's notice too
