@@ -39,6 +39,40 @@ def test_no_other_module_reaches_into_textual_or_rich_privates() -> None:
     assert found == []
 
 
+def test_the_app_private_names_are_still_there() -> None:
+    from textual.app import App
+
+    assert [n for n in textual_private.APP_PRIVATE if not hasattr(App, n)] == []
+
+
+async def test_a_theme_set_before_the_start_is_the_first_frames_and_the_css_is_parsed_once(tmp_path) -> None:
+    """From a fresh start with --theme tui-light: its colours from the first frame, its class on the app,
+    and the stylesheet parsed once (Textual's watcher parsed it all again, and styled every widget again,
+    before the first frame)."""
+    from app_helpers import SIZE, settle
+    from textual.css.stylesheet import Stylesheet
+
+    from tui_messenger.bootstrap import build_test_app
+
+    parses: list[int] = []
+    reparse = Stylesheet.reparse
+
+    def counted(self: Stylesheet) -> None:
+        parses.append(1)
+        reparse(self)
+
+    Stylesheet.reparse = counted  # type: ignore[method-assign]
+    try:
+        app = build_test_app(tmp_path, theme="tui-light")
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert app.theme == "tui-light" and app.has_class("-theme-tui-light", "-light-mode")
+            assert app.stylesheet._variables["background"] == app.get_css_variables()["background"]  # noqa: SLF001
+            assert parses == []
+    finally:
+        Stylesheet.reparse = reparse  # type: ignore[method-assign]
+
+
 def test_the_footer_private_name_is_still_there() -> None:
     from textual.widgets import Footer
 

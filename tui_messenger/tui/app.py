@@ -28,7 +28,7 @@ from tui_messenger.tui.modals.help import HelpModal, key_display
 from tui_messenger.tui.quiet_gc import CHECK_EVERY_S, QuietCollector
 from tui_messenger.tui.screens.main import MainScreen
 from tui_messenger.tui.themes import DEFAULT_THEME, theme_variable_defaults
-from tui_messenger.tui.widgets.textual_private import guard_pastes
+from tui_messenger.tui.widgets.textual_private import guard_pastes, start_with_theme
 
 QUIT_KEY = "ctrl+q"
 # Not on Windows (no SIGHUP there): the ones this platform has.
@@ -89,7 +89,7 @@ class MessengerApp(App[None]):
         )
         for name in (theme, DEFAULT_THEME):
             if name and name in self.available_themes:
-                self.theme = name
+                start_with_theme(self, name)  # (setting `theme` would parse all the CSS twice)
                 break
         else:
             if theme:

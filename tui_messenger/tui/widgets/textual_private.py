@@ -15,6 +15,8 @@ then painted) every widget on the screen, most of the app's CPU per message. It 
 `QuietFooter` is a `Footer` that is built again only when what it shows changed. Textual's rebuilds all
 its keys (mounts, styles, a layout) on every focus change and every `refresh_bindings`, most of them with
 the very same keys: a tenth of the CPU of a journey through the app. It reads `Footer._bindings_ready`.
+`start_with_theme` sets the theme before the app runs without the whole-CSS refresh `App._watch_theme`
+queues (the stylesheet was parsed twice before the first frame); it calls `App._refresh_truecolor_filter`.
 `guard_pastes` puts `tui/paste_guard.py` in front of `textual._xterm_parser.XTermParser.feed`, which every
 driver (terminal and browser) reads its input through: a paste is text, never keys.
 `tests/tui/test_textual_private.py` fails
@@ -23,8 +25,9 @@ when the installed Textual is not `CHECKED_WITH` or one of these is gone: check 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
+from textual.app import App
 from textual.content import Content
 from textual.geometry import Size
 from textual.screen import Screen
@@ -51,6 +54,7 @@ OPTION_LIST_PRIVATE = (
 OPTION_PRIVATE = ("_set_prompt", "_visual", "_divider")
 SCROLL_VIEW_PRIVATE = ("_scroll_update",)
 FOOTER_PRIVATE = ("_bindings_ready",)
+APP_PRIVATE = ("_refresh_truecolor_filter", "_watch_theme")  # the watcher `start_with_theme` stands in for
 KEPT_RENDERS = 4096
 
 
@@ -170,3 +174,17 @@ def guard_pastes() -> None:
 
     XTermParser.feed = guarded  # type: ignore[method-assign,assignment]
     XTermParser.paste_guarded = True  # type: ignore[attr-defined]
+
+
+def start_with_theme(app: App[Any], name: str) -> None:
+    """Set `app.theme` before the app runs, as `App._watch_theme` would, without the full CSS refresh that
+    watcher queues: the stylesheet is parsed for the first time after this (with this theme's variables,
+    given to it here), and that refresh parsed all of it again and styled every widget again before the
+    first frame. Calls `App._refresh_truecolor_filter`."""
+    app.set_reactive(App.theme, name)
+    theme = app.current_theme
+    classes = {c: False for c in app.classes if c.startswith("-theme-")}
+    classes |= {f"-theme-{theme.name}": True, "-dark-mode": theme.dark, "-light-mode": not theme.dark}
+    app.update_classes(classes, update=False)
+    app._refresh_truecolor_filter(app.ansi_theme)  # noqa: SLF001
+    app.stylesheet.set_variables(app.get_css_variables())  # (read when the stylesheet is first parsed)
