@@ -10,6 +10,7 @@ this module lazily.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from nio import InviteMemberEvent, UnknownAccountDataEvent
@@ -73,4 +74,21 @@ def invited_directly(invite_state: list[Any], me: str) -> str | None:
             and _user_id(event.sender)
         ):
             return str(event.sender)
+    return None
+
+
+def others(room: Any, me: str) -> set[str] | None:
+    """Who else is in a room (a nio `MatrixRoom`; joined or invited); None for one no sync has brought."""
+    if room is None:
+        return None
+    return {str(user) for user in (*room.users, *room.invited_users) if user != me}
+
+
+def room_of_two(rooms: Mapping[str, Any], me: str, peer: str, *, first: Iterable[str]) -> str | None:
+    """A known room whose only other member (joined or invited) is `peer`, trying the rooms `first` first:
+    where a personal chat goes once a third person came into the room it used."""
+    for room_id in dict.fromkeys([*first, *rooms]):
+        room = rooms.get(room_id)
+        if room is not None and room.member_count <= 2 and others(room, me) == {peer}:
+            return room_id
     return None

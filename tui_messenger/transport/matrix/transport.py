@@ -37,7 +37,7 @@ from tui_messenger.transport.base import Transport, TransportClosed, TransportEn
 from tui_messenger.transport.matrix.account import MatrixError, call, refusal
 from tui_messenger.transport.matrix.client import SYNC_TIMEOUT_MS, MatrixClient, SyncBatch
 from tui_messenger.transport.matrix.devices import devices_of
-from tui_messenger.transport.matrix.direct import DirectRooms, invited_directly
+from tui_messenger.transport.matrix.direct import DirectRooms, invited_directly, others, room_of_two
 from tui_messenger.transport.matrix.events import Ids, ephemeral_frames, safely, timeline_frame
 from tui_messenger.transport.matrix.files import fetch, message_content
 from tui_messenger.transport.matrix.history import History
@@ -362,28 +362,19 @@ class MatrixTransport(Transport):
     def _private_room(self, client: MatrixClient, peer: str) -> str | None:
         """The room the chat with `peer` uses, if only the two of them are in it (or invited); else another
         known room of just the two (a direct one first), which then becomes the chat's room."""
-        mapped = self.rooms.get(peer)
-        if mapped is not None and self._others(client, mapped) in ({peer}, None):
+        rooms, me, mapped = client.nio.rooms, client.login.user_id, self.rooms.get(peer)
+        if mapped is not None and others(rooms.get(mapped), me) in ({peer}, None):
             return mapped
-        rooms = [r for r in self.direct.peers.get(peer, []) if r != mapped]
-        rooms += [r for r in client.nio.rooms if r != mapped and r not in rooms]
-        for room_id in rooms:
-            room = client.nio.rooms.get(room_id)
-            if room is not None and room.member_count <= 2 and self._others(client, room_id) == {peer}:
-                log.info("the chat with %s moves to %s: %s has more people in it", peer, room_id, mapped)
-                self.rooms[peer] = room_id
-                return room_id
+        found = room_of_two(rooms, me, peer, first=self.direct.peers.get(peer, []))
         if mapped is not None:
-            log.info("a new room for the chat with %s: %s has more people in it", peer, mapped)
-            del self.rooms[peer]
-        return None
-
-    def _others(self, client: MatrixClient, room_id: str) -> set[str] | None:
-        """Who else is in the room (joined or invited); None while the sync has not brought it."""
-        room = client.nio.rooms.get(room_id)
-        if room is None:
-            return None
-        return {str(user) for user in (*room.users, *room.invited_users) if user != client.login.user_id}
+            log.info(
+                "the chat with %s leaves %s (more people came in) for %s", peer, mapped, found or "a new room"
+            )
+        if found is None:
+            self.rooms.pop(peer, None)
+        else:
+            self.rooms[peer] = found
+        return found
 
     async def fetch_file(self, source: str, *, max_bytes: int) -> bytes:
         return await fetch(self._client, source, max_bytes=max_bytes)  # TransportClosed when not connected
