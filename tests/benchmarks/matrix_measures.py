@@ -277,12 +277,12 @@ import asyncio, sys, time
 from tui_messenger.bootstrap_matrix import matrix_service
 from tui_messenger.domain.clock import VirtualClock
 from tui_messenger.store.database import open_database
-from tui_messenger.transport.matrix import transport
+from tui_messenger.transport.matrix import chat_rooms
 
 async def main(path, peer, plain):
     if plain:  # a room without encryption: a harmless state event in its place
-        transport.ENCRYPTION = {"type": "m.room.history_visibility", "state_key": "",
-                                "content": {"history_visibility": "shared"}}
+        chat_rooms.ENCRYPTION = {"type": "m.room.history_visibility", "state_key": "",
+                                 "content": {"history_visibility": "shared"}}
     service = matrix_service(open_database(path), clock=VirtualClock())  # wall time, as the app's
     await service.start()
     chat = await service.open_chat(peer)
@@ -352,6 +352,8 @@ async def _ours(url: str, home: Path, tag: str, encrypted: bool) -> AsyncIterato
                     break
                 await pilot.pause(0.05)
             assert summary is not None, "the first message did not arrive"
+            peer = await messenger.account(f"@s{tag}:localhost")
+            assert peer is not None and peer.encrypted == encrypted, "the room is not what was asked"
             # A chat, not a request (a request is sent no read receipts): the receipts flow as they do
             # in every chat the user answered, and the server serves them in the same run.
             await messenger.accept_request(summary.chat.id)

@@ -134,7 +134,7 @@ async def test_encrypted_file_messages_with_bad_keys_are_left_out_and_a_wrong_ha
     transport = ben.transport
     assert isinstance(transport, MatrixTransport)
     client = transport._client.nio  # noqa: SLF001 - Ben's device, writing what the app never would
-    room_id = transport.rooms[anna_id]
+    room_id = transport.chats.rooms[anna_id]
     sealed = payload(2000)
     url, keys = await upload(client, sealed, encrypt=True)
 

@@ -288,7 +288,7 @@ async def test_a_new_chat_is_a_direct_chat_for_both_accounts_other_clients(
     assert list(his) == [anna_id] and list(hers) == [ben_id]
     assert his[anna_id] == hers[ben_id] and len(his[anna_id]) == 1  # the same one room
     assert isinstance(anna.transport, MatrixTransport)
-    assert anna.transport.direct.peer(hers[ben_id][0]) == ben_id  # read back from her sync
+    assert anna.transport.chats.direct.peer(hers[ben_id][0]) == ben_id  # read back from her sync
 
 
 async def _direct(url: str, path: str, token: str) -> dict[str, Any] | None:

@@ -6,9 +6,9 @@ calls and events:
   stored token; each sync's events come out as frames, then a `SyncFrame` with the token after them, so
   the token is stored with (after) the batch it came with and a restart resumes exactly. A sync that
   fails ends `incoming` with TransportClosed: the services reconnect with their backoff;
-- a personal chat is a room of two (the user and one other person); the other person is the chat's
-  account; a new chat creates an encrypted direct room and invites; an invitation to a direct room is
-  accepted, and its messages arrive as a request from someone who is not a contact;
+- a personal chat is a room of two (the user and one other person; chat_rooms.py); the other person is
+  the chat's account; a new chat creates an encrypted direct room and invites; an invitation to a direct
+  room is accepted, and its messages arrive as a request from someone who is not a contact;
 - a message frame is sent with its own id as the Matrix transaction id, from the same device: a resend
   after a crash or a lost connection is the same event, never a second one; the answer is a `sent`
   receipt;
@@ -28,16 +28,16 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from nio import MegolmEvent, RoomCreateResponse
+from nio import MegolmEvent
 
 from tui_messenger.domain.matrix_memory import Forgetful, MatrixMemory
 from tui_messenger.domain.models import SERVER_ACCOUNT, Device
 from tui_messenger.transport import wire
 from tui_messenger.transport.base import Transport, TransportClosed, TransportEnded
-from tui_messenger.transport.matrix.account import MatrixError, call, refusal
+from tui_messenger.transport.matrix.account import MatrixError, call
+from tui_messenger.transport.matrix.chat_rooms import ROOM_WAIT, ChatRooms
 from tui_messenger.transport.matrix.client import SYNC_TIMEOUT_MS, MatrixClient, SyncBatch
 from tui_messenger.transport.matrix.devices import devices_of
-from tui_messenger.transport.matrix.direct import DirectRooms, invited_directly, others, room_of_two
 from tui_messenger.transport.matrix.events import Ids, ephemeral_frames, safely, timeline_frame
 from tui_messenger.transport.matrix.files import fetch, message_content
 from tui_messenger.transport.matrix.history import History
@@ -46,8 +46,6 @@ from tui_messenger.transport.matrix.receipts import ReadMarkers
 
 log = logging.getLogger(__name__)
 
-ENCRYPTION = {"type": "m.room.encryption", "state_key": "", "content": {"algorithm": "m.megolm.v1.aes-sha2"}}
-ROOM_WAIT = 10.0  # seconds a send waits for a room it just created to come with a sync
 # The next long poll goes this long after a batch is handed on, once the services stored and drew it (its
 # ~0.6 ms of Python beside that work slowed it); an event meanwhile waits for it, kept by the server.
 NEXT_POLL_AFTER = 0.005  # seconds
@@ -71,12 +69,9 @@ class MatrixTransport(Transport):
         self._task: asyncio.Task[None] | None = None
         self._since: str | None = None
         self.ids = Ids()
-        self.rooms: dict[str, str] = {}  # the other person -> their direct room
-        self.direct = DirectRooms()  # the account's m.direct list
+        self.chats = ChatRooms()  # the other person -> the room their chat uses
         self._named: dict[str, tuple[str, bool]] = {}  # the other person -> (name, encrypted) last told
-        self._created: set[str] = set()  # rooms this device created: chats the user started
         self.locked = LockedEvents()  # encrypted events whose key has not come yet
-        self._synced = asyncio.Event()
         self._markers = ReadMarkers(self._read_marker)
         self._ended = ""  # why the server ended this device's session (a revoked token), once it did
 
@@ -130,7 +125,7 @@ class MatrixTransport(Transport):
             while True:
                 since, wait = self._since, 0 if self._since is None else self._timeout_ms
                 batch = await client.sync(since, timeout_ms=wait, upkeep=False)
-                self.direct.update(batch.response.account_data_events)
+                self.chats.direct.update(batch.response.account_data_events)
                 if since is not None:
                     await self.history.fill_gaps(client, batch, since)
                 frames = self._frames(client, batch)
@@ -139,10 +134,10 @@ class MatrixTransport(Transport):
                     queue.put_nowait(wire.encode(frame))
                 queue.put_nowait(wire.encode(wire.SyncFrame(token=batch.next_batch)))
                 self._since = batch.next_batch
-                self._synced.set()
+                self.chats.synced.set()
                 await asyncio.sleep(NEXT_POLL_AFTER)
                 await client.upkeep()  # after the batch is handed on: keys never hold a message up
-                await self._join_invites(client, batch)
+                await self.chats.join_invites(client, batch)
                 await self.locked.ask_keys(client)
         except asyncio.CancelledError:
             raise
@@ -155,7 +150,7 @@ class MatrixTransport(Transport):
     def _frames(self, client: MatrixClient, batch: SyncBatch) -> list[wire.Frame]:
         me, frames = client.login.user_id, []
         for room_id, update in batch.response.rooms.join.items():
-            peer = self._peer_of(client, room_id)
+            peer = self.chats.peer_of(client, room_id)
             if peer is None:
                 continue  # not a personal chat
             frames += self._directory(client, room_id, peer)
@@ -176,18 +171,6 @@ class MatrixTransport(Transport):
             frames += safely(timeline_frame, event, room_id, me, peer, self.ids)
         return frames
 
-    def _peer_of(self, client: MatrixClient, room_id: str) -> str | None:
-        if (room := client.nio.rooms.get(room_id)) is None:
-            return None
-        peer = self.direct.peer(room_id)  # m.direct first; else a room of two is a personal chat too
-        if peer is None:
-            others = [u for u in {*room.users, *room.invited_users} if u != client.login.user_id]
-            if len(others) != 1:
-                return None
-            peer = str(others[0])
-        self.rooms.setdefault(peer, room_id)
-        return peer
-
     def _directory(self, client: MatrixClient, room_id: str, peer: str) -> list[wire.Frame]:
         """The other person's name and whether the chat is encrypted, when new or changed; a contact when
         the user started the chat (an invitation from someone else is a request until the user accepts)."""
@@ -197,32 +180,11 @@ class MatrixTransport(Transport):
         if self._named.get(peer) == (name, encrypted):
             return []
         self._named[peer] = (name, encrypted)
-        started_by_me = room_id in self._created  # (a contact is kept once added: a restart loses nothing)
+        started_by_me = room_id in self.chats.created  # a contact is kept once added: a restart loses none
         entry = wire.DirectoryEntry(
             id=peer, display_name=name[:256], kind="person", contact=started_by_me, encrypted=encrypted
         )
         return [wire.DirectoryFrame(accounts=[entry])]
-
-    async def _join_invites(self, client: MatrixClient, batch: SyncBatch) -> None:
-        """Join the rooms the user is invited to as a direct chat (the services show each as a request
-        until the user answers). Any other invitation is left as it is, for another client: a group room
-        is no chat here, and joining it would make the user a member of a room they never see."""
-        for room_id, invite in batch.response.rooms.invite.items():
-            inviter = invited_directly(invite.invite_state, client.login.user_id)
-            if inviter is None:
-                log.info("left the invitation to %s for another client: not a direct chat", room_id)
-                continue
-            try:
-                await call(client.login.homeserver, client.nio.join(room_id))
-                await self._mark_direct(client, inviter, room_id)
-            except MatrixError as exc:
-                log.warning("could not accept the invitation to %s: %s", room_id, exc)
-
-    async def _mark_direct(self, client: MatrixClient, peer: str, room_id: str) -> None:
-        """Add the room to the account's `m.direct`, which the user's other clients read too."""
-        if (content := self.direct.add(peer, room_id)) is not None:
-            me = quote(client.login.user_id, safe="")
-            await client.request("PUT", f"/user/{me}/account_data/m.direct", content)
 
     # sending -----------------------------------------------------------------------------------------
     async def send(self, frame: bytes) -> None:
@@ -244,7 +206,7 @@ class MatrixTransport(Transport):
             elif isinstance(decoded, wire.AckFrame):  # stored: older history's place moves on
                 await self.history.acked(decoded.ids)
             elif isinstance(decoded, wire.TypingFrame):
-                room_id = self.rooms.get(decoded.to)
+                room_id = self.chats.rooms.get(decoded.to)
                 if room_id is not None:
                     await call(client.login.homeserver, client.nio.room_typing(room_id, decoded.typing))
         except MatrixError as exc:
@@ -265,7 +227,7 @@ class MatrixTransport(Transport):
         return f"the server {homeserver} ended the session of {user_id} on this device"
 
     async def _send_message(self, client: MatrixClient, frame: wire.MessageFrame) -> None:
-        room_id = await self._room_for(client, frame.to)
+        room_id = await self.chats.room_for(client, frame.to)
         content = await message_content(client, room_id, frame)  # text, or a file uploaded and named
         if frame.context is not None:
             content["m.relates_to"] = {
@@ -313,7 +275,7 @@ class MatrixTransport(Transport):
 
     async def _send_read(self, client: MatrixClient, frame: wire.StatusFrame) -> None:
         event_id = self.ids.event(frame.message_id)
-        room_id = self.ids.room_of.get(event_id) or self.rooms.get(frame.to)  # where the message is
+        room_id = self.ids.room_of.get(event_id) or self.chats.rooms.get(frame.to)  # where the message is
         if room_id is not None:  # one request for the newest, in the background: see receipts.py
             self._markers.read(room_id, event_id, self.ids.times.get(event_id, frame.timestamp))
 
@@ -327,54 +289,7 @@ class MatrixTransport(Transport):
     async def _room_of(self, client: MatrixClient, peer: str, message_id: str) -> str:
         """Where a reaction, an edit or a deletion of `message_id` goes: the room the message is in."""
         room_id = self.ids.room_of.get(self.ids.event(message_id))
-        return room_id if room_id is not None else await self._room_for(client, peer)
-
-    async def _room_for(self, client: MatrixClient, peer: str) -> str:
-        """The direct room with `peer`, created (encrypted, `peer` invited) when there is none yet. A room
-        someone else joined or was invited to is no longer one: what the user writes to `peer` goes to a
-        room of the two of them (found, or created), never where a third person reads it."""
-        if (room_id := self._private_room(client, peer)) is not None:
-            return room_id
-        await asyncio.wait_for(self._synced.wait(), ROOM_WAIT)  # rooms are known after the first sync
-        if (room_id := self._private_room(client, peer)) is not None:
-            return room_id
-        resp = await call(
-            client.login.homeserver,
-            client.nio.room_create(is_direct=True, invite=[peer], initial_state=[ENCRYPTION]),
-        )
-        if not isinstance(resp, RoomCreateResponse):
-            raise refusal(f"cannot start a chat with {peer}", client.login.homeserver, resp)
-        room_id = str(resp.room_id)
-        self.rooms[peer] = room_id
-        self._created.add(room_id)
-        try:
-            await self._mark_direct(client, peer, room_id)
-        except MatrixError as exc:  # the chat works without it: only other clients would not know
-            log.warning("could not mark %s a direct chat: %s", room_id, exc)
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + ROOM_WAIT
-        while peer not in getattr(client.nio.rooms.get(room_id), "users", ()):  # the sync task brings it
-            if loop.time() > deadline:
-                raise MatrixError(f"the new chat with {peer} did not arrive from the server")
-            await asyncio.sleep(0.05)
-        return room_id
-
-    def _private_room(self, client: MatrixClient, peer: str) -> str | None:
-        """The room the chat with `peer` uses, if only the two of them are in it (or invited); else another
-        known room of just the two (a direct one first), which then becomes the chat's room."""
-        rooms, me, mapped = client.nio.rooms, client.login.user_id, self.rooms.get(peer)
-        if mapped is not None and others(rooms.get(mapped), me) in ({peer}, None):
-            return mapped
-        found = room_of_two(rooms, me, peer, first=self.direct.peers.get(peer, []))
-        if mapped is not None:
-            log.info(
-                "the chat with %s leaves %s (more people came in) for %s", peer, mapped, found or "a new room"
-            )
-        if found is None:
-            self.rooms.pop(peer, None)
-        else:
-            self.rooms[peer] = found
-        return found
+        return room_id if room_id is not None else await self.chats.room_for(client, peer)
 
     async def fetch_file(self, source: str, *, max_bytes: int) -> bytes:
         return await fetch(self._client, source, max_bytes=max_bytes)  # TransportClosed when not connected
@@ -388,10 +303,10 @@ class MatrixTransport(Transport):
         """Older history of the chat with `account_id`, paged from the server (history.py); asked just
         after the start, it waits for the first sync (which says where the history stops)."""
         try:
-            await asyncio.wait_for(self._synced.wait(), ROOM_WAIT)  # the rooms are known after a sync
+            await asyncio.wait_for(self.chats.synced.wait(), ROOM_WAIT)  # the rooms are known after a sync
             if (client := self._client) is None or self._task is None:
                 raise TransportClosed("not connected")
-            if (room_id := self.rooms.get(account_id)) is None:
+            if (room_id := self.chats.rooms.get(account_id)) is None:
                 return [], False
             return await self.history.older(client, room_id, account_id, limit)
         except TimeoutError as exc:
@@ -410,7 +325,7 @@ class MatrixTransport(Transport):
 
     async def report(self, account_id: str, message_ids: Sequence[str], reason: str) -> None:
         """The Matrix report API, one report per message of the evidence (to the homeserver's admins)."""
-        client, room_id = self._client, self.rooms.get(account_id)
+        client, room_id = self._client, self.chats.rooms.get(account_id)
         if client is None or room_id is None:
             raise TransportClosed("not connected, or no chat with them")
         for message_id in message_ids:
