@@ -22,8 +22,8 @@ from tui_messenger.services.service import MessengerService
 from tui_messenger.store.database import Database, open_database
 from tui_messenger.store.matrix_account import MatrixAccountRepository
 from tui_messenger.transport.matrix import account as matrix
-from tui_messenger.transport.matrix.client import MatrixClient
 from tui_messenger.transport.matrix.chat_rooms import ENCRYPTION
+from tui_messenger.transport.matrix.client import MatrixClient
 from tui_messenger.tui.widgets.message_view import MessageView
 
 WRITTEN = ["hi Anna", "before", "the secret", "after"]  # his first device's message, then her three

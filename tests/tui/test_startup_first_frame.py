@@ -118,6 +118,32 @@ async def test_first_frame_has_the_rows_and_the_pane_comes_after_without_a_chang
             db.close()
 
 
+async def test_the_main_screen_is_the_bottom_of_the_stack_and_the_first_painted(tmp_path: Path) -> None:
+    """No blank screen is styled and painted first, then covered by the main one (it cost the start about
+    a tenth of its time)."""
+    path = tmp_path / "m.db"
+    await _seeded(path)
+    opened: list[Any] = []
+    app = _deferred_app(path, opened)
+    painted: list[str] = []
+    original = app._display
+
+    def display(screen: Any, renderable: Any) -> None:
+        original(screen, renderable)
+        if renderable is not None:
+            painted.append(type(screen).__name__)
+
+    app._display = display
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_for(pilot, lambda: app.screen.query("#conversation"))
+            assert isinstance(app.screen, MainScreen) and app.screen_stack == [app.screen]
+            assert painted and set(painted) == {"MainScreen"}
+    finally:
+        for db in opened:
+            db.close()
+
+
 async def test_a_chat_chosen_and_events_before_the_pane_are_kept(tmp_path: Path) -> None:
     path = tmp_path / "m.db"
     await _seeded(path)

@@ -106,12 +106,14 @@ class MessengerApp(App[None]):
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return theme_variable_defaults(self.current_theme)
 
+    def get_default_screen(self) -> MainScreen:
+        """The main screen is the bottom of the stack: no blank screen first, styled, then covered."""
+        self._main = MainScreen(self.messenger, now=self.now, defer_conversation=self._defer_conversation)
+        return self._main
+
     def on_mount(self) -> None:
         self._quit_on_signals()
         self._apply_keymap()
-        self._main = MainScreen(self.messenger, now=self.now, defer_conversation=self._defer_conversation)
-        self.install_screen(self._main, "main")
-        self.push_screen("main")
         if self.is_web:  # `tui-messenger serve`: a line above the footer says what differs in a browser
             self.call_after_refresh(self._note_browser)
         self._unsubscribe = self.messenger.subscribe(self._on_event)
