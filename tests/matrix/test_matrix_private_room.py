@@ -1,6 +1,7 @@
 """A personal chat stays between two people, against a real Synapse: once someone else joins the room a
 chat used (the other person invited them), what the user writes goes to a room of just the two of them,
-never where the newcomer reads it."""
+never where the newcomer reads it; what relates to a message (a reaction, a read receipt) goes to the room
+the message is in, after a restart too."""
 
 from __future__ import annotations
 
@@ -24,7 +25,8 @@ from tui_messenger.services.service import MessengerService
 
 async def test_a_message_never_goes_to_a_room_a_third_person_joined(people: People, unique_user: str) -> None:
     anna_id = f"@{unique_user}a:localhost"
-    anna = await people.start(await people.sign_up(unique_user + "a"))
+    anna_db = await people.sign_up(unique_user + "a")
+    anna = await people.start(anna_db)
     ben = await register(people.server.url, unique_user + "b")
     carl = await register(people.server.url, unique_user + "c")
     try:
@@ -61,6 +63,15 @@ async def test_a_message_never_goes_to_a_room_a_third_person_joined(people: Peop
         await until(lambda: anna.message(late.event_id))
         await anna.mark_read(chat.chat.id)  # and its read receipt goes where it is
         await until(lambda: _read_on(ben, room.room_id, anna_id, late.event_id))
+
+        await people.stop(anna)  # after a restart, this run has not seen the message: the server says where
+        anna = await people.start(anna_db)
+        await anna.react(late.event_id, "🎉")
+
+        async def celebrated() -> bool:
+            return "🎉" in await _reactions(ben, room.room_id, anna_id)
+
+        await until(celebrated)
     finally:
         await ben.close()
         await carl.close()

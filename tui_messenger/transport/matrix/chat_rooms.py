@@ -4,8 +4,9 @@ The other person is the chat's account. A room is theirs when the account's `m.d
 when they are its only other member. A new chat creates an encrypted direct room and invites them; an
 invitation marked `is_direct` is joined (the services show it as a request until the user answers). When a
 third person comes into the room a chat used, what the user writes goes to another room of just the two
-(a known one, else a new one), never where the newcomer reads it. Imports matrix-nio: import this module
-lazily.
+(a known one, else a new one), never where the newcomer reads it. What relates to a message goes to the
+room it is in: `room_holding` asks the server for a message this run has not seen. Imports matrix-nio:
+import this module lazily.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import asyncio
 import logging
 from urllib.parse import quote
 
-from nio import RoomCreateResponse
+from nio import RoomCreateResponse, RoomGetEventResponse
 
 from tui_messenger.transport.matrix.account import MatrixError, call, refusal
 from tui_messenger.transport.matrix.client import MatrixClient, SyncBatch
@@ -24,6 +25,7 @@ log = logging.getLogger(__name__)
 
 ENCRYPTION = {"type": "m.room.encryption", "state_key": "", "content": {"algorithm": "m.megolm.v1.aes-sha2"}}
 ROOM_WAIT = 10.0  # seconds a send waits for the first sync, or for a room it just created to come with one
+MAX_ASKED = 10  # rooms asked whether they hold an event: the person's rooms, a handful at most
 
 
 class ChatRooms:
@@ -75,6 +77,18 @@ class ChatRooms:
                 raise MatrixError(f"the new chat with {peer} did not arrive from the server")
             await asyncio.sleep(0.05)
         return room_id
+
+    async def room_holding(self, client: MatrixClient, peer: str, event_id: str) -> str | None:
+        """Which of the rooms shared with `peer` holds `event_id`, asked of the server: for a message this
+        run has not seen (one from before a restart, in a room the chat has since left)."""
+        me, rooms = client.login.user_id, client.nio.rooms
+        shared = [room_id for room_id, room in rooms.items() if peer in (others(room, me) or ())]
+        first = [self.rooms.get(peer), *self.direct.peers.get(peer, [])]  # the likeliest first
+        for room_id in [*dict.fromkeys(r for r in [*first, *shared] if r in rooms)][:MAX_ASKED]:
+            answer = await call(client.login.homeserver, client.nio.room_get_event(room_id, event_id))
+            if isinstance(answer, RoomGetEventResponse):
+                return str(room_id)
+        return None
 
     def _private_room(self, client: MatrixClient, peer: str) -> str | None:
         """The room the chat with `peer` uses, if only the two of them are in it (or invited); else another

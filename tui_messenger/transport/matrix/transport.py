@@ -287,9 +287,14 @@ class MatrixTransport(Transport):
         await call(client.login.homeserver, client.nio.room_redact(room_id, event_id, tx_id=txn))
 
     async def _room_of(self, client: MatrixClient, peer: str, message_id: str) -> str:
-        """Where a reaction, an edit or a deletion of `message_id` goes: the room the message is in."""
-        room_id = self.ids.room_of.get(self.ids.event(message_id))
-        return room_id if room_id is not None else await self.chats.room_for(client, peer)
+        """Where a reaction, an edit or a deletion of `message_id` goes: the room the message is in (from
+        the server for a message this run has not seen), else the chat's room."""
+        event_id = self.ids.event(message_id)
+        room_id = self.ids.room_of.get(event_id) or await self.chats.room_holding(client, peer, event_id)
+        if room_id is None:
+            return await self.chats.room_for(client, peer)
+        self.ids.room_of[event_id] = room_id
+        return room_id
 
     async def fetch_file(self, source: str, *, max_bytes: int) -> bytes:
         return await fetch(self._client, source, max_bytes=max_bytes)  # TransportClosed when not connected
