@@ -137,6 +137,32 @@ def test_a_notice_and_an_emote_are_text_too() -> None:
     assert isinstance(emote, wire.MessageFrame) and emote.body == "* waves"
 
 
+def test_a_message_of_a_kind_not_known_here_shows_its_body_and_one_without_a_body_nothing() -> None:
+    """A location, a poll or another client's own kind of message carries a `body` for clients that do
+    not know it (the spec's fallback): shown, as text; a reply of that kind still points at its message."""
+    from nio import Event, RoomMessageUnknown
+
+    def event(content: dict[str, Any], event_id: str) -> Any:
+        source = {"type": "m.room.message", "event_id": event_id, "sender": ANNA, "origin_server_ts": 1000,
+                  "content": content}  # fmt: skip
+        parsed = Event.parse_event(source)
+        assert isinstance(parsed, RoomMessageUnknown)
+        return parsed
+
+    ids = Ids()
+    ids.sent(ROOM, "local-1", "$mine", 500)
+    location = event({"msgtype": "m.location", "body": "Meet here [b]now[/b]", "geo_uri": "geo:1,2"}, "$l")
+    shown = timeline_frame(location, ROOM, ME, ANNA, ids)
+    assert isinstance(shown, wire.MessageFrame) and shown.body == "Meet here [b]now[/b]"
+    replied = event({"msgtype": "org.example.poll", "body": "> <@me:example.org> hi\n\nvote: yes",
+                     "m.relates_to": {"m.in_reply_to": {"event_id": "$mine"}}}, "$p")  # fmt: skip
+    reply = timeline_frame(replied, ROOM, ME, ANNA, ids)
+    assert isinstance(reply, wire.MessageFrame) and reply.body == "vote: yes"
+    assert reply.context is not None and reply.context.message_id == "local-1"
+    for content in ({"msgtype": "m.weird"}, {"msgtype": "m.weird", "body": 5}):
+        assert timeline_frame(event(content, "$w"), ROOM, ME, ANNA, Ids()) is None
+
+
 def test_the_users_own_receipt_on_another_event_reads_up_to_the_message_before_it() -> None:
     """Another client may put the user's receipt on an event that is not a message (a reaction, an edit,
     a change of the room): it reads up to the newest message before that event. An event of older history

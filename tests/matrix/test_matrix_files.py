@@ -296,8 +296,13 @@ async def test_hostile_file_messages_are_left_out_or_refused_at_save_in_one_line
 
     docs = {m.attachment.file_name[:20]: m for m in await documents(anna, mallory_id) if m.attachment}
     names = set(docs)
-    assert not names & {"no-size.pdf", "negative.pdf", "text-size.pdf", "bool-size.pdf", "web.pdf",
-                        "dots.pdf", "empty.pdf"}  # fmt: skip
+    left_out = {"no-size.pdf", "negative.pdf", "text-size.pdf", "bool-size.pdf", "web.pdf", "dots.pdf",
+                "empty.pdf"}  # fmt: skip
+    assert not names & left_out
+    # ... but not lost unseen: each shows as text, its name and that it cannot be downloaded
+    marked = "\n(a file that cannot be downloaded)"
+    said = {body for body in await bodies(anna, mallory_id) if body.endswith(marked)}
+    assert said == {f"📄 {name}{marked}" for name in left_out}
     assert {"huge.pdf", "liar.pdf", "short.pdf", "gone.pdf"} <= names
 
     downloads = tmp_path / "downloads"

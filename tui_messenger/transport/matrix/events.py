@@ -6,8 +6,9 @@ and together: a reaction, an edit, a redaction or a read receipt names an event,
 message the services know.
 
 Only what a personal chat holds is read: plain text (the body, never `formatted_body`: that is HTML, and
-text from the network is data), replies, edits, reactions, redactions, typing and read receipts. Imports
-matrix-nio: import this module lazily.
+text from the network is data), replies, edits, reactions, redactions, typing and read receipts. A message
+of a kind not known here (a location, a poll, another client's own) shows its body, the text the spec
+makes every message carry for such clients. Imports matrix-nio: import this module lazily.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from nio import (
     RoomMessageEmote,
     RoomMessageNotice,
     RoomMessageText,
+    RoomMessageUnknown,
     TypingNoticeEvent,
 )
 from pydantic import ValidationError
@@ -160,6 +162,17 @@ def strip_reply_fallback(body: str) -> str:
     return "\n".join(lines[index:])
 
 
+def _text(event: Any) -> str | None:
+    """The text a message event shows: a text, a notice (a bot's), an emote; for a kind of message not
+    known here, its `body` (the spec's fallback for clients that do not know it), if it has one."""
+    if isinstance(event, RoomMessageText | RoomMessageNotice | RoomMessageEmote):
+        return str(event.body)
+    if isinstance(event, RoomMessageUnknown):
+        body = event.content.get("body")
+        return body if isinstance(body, str) else None
+    return None
+
+
 def _relation(source: dict[str, Any]) -> dict[str, Any]:
     content = source.get("content")
     relates = content.get("m.relates_to") if isinstance(content, dict) else None
@@ -209,13 +222,14 @@ def timeline_frame(event: Any, room_id: str, me: str, peer: str, ids: Ids) -> wi
     if not _fits(sender, to, event_id):
         return None
     ids.times.setdefault(event_id, when)
-    message = isinstance(event, (*MEDIA_TYPES, RoomMessageText, RoomMessageNotice, RoomMessageEmote))
+    text = _text(event)
+    message = text is not None or isinstance(event, MEDIA_TYPES)
     ids.seen(room_id, event_id, when, message=message and _relation(event.source).get("rel_type") is None)
     if isinstance(event, RoomMemberEvent):
         return newcomer(event, me, peer, when)
     if isinstance(event, MEDIA_TYPES):  # m.file, m.image: named, fetched only when saved
         return file_frame(event, room_id, me, peer, when, ids)
-    if isinstance(event, RoomMessageText | RoomMessageNotice | RoomMessageEmote):  # a bot's notice too
+    if text is not None:
         txn = getattr(event, "transaction_id", None)
         if sender == me and txn:  # this device's own message coming back
             ids.sent(room_id, txn, event_id, when)
@@ -232,7 +246,7 @@ def timeline_frame(event: Any, room_id: str, me: str, peer: str, ids: Ids) -> wi
             )
         reply = relation.get("m.in_reply_to", {})
         quoted = reply.get("event_id") if isinstance(reply, dict) else None
-        body = strip_reply_fallback(event.body) if quoted else event.body
+        body = strip_reply_fallback(text) if quoted else text
         if isinstance(event, RoomMessageEmote):  # "/me waves": shown as "* waves"
             body = f"* {body}"
         return wire.MessageFrame(

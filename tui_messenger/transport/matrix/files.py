@@ -102,7 +102,8 @@ async def document_content(client: MatrixClient, room_id: str, doc: wire.Documen
 # --- receiving ------------------------------------------------------------------------------------------
 def file_frame(event: Any, room_id: str, me: str, peer: str, when: int, ids: Ids) -> wire.MessageFrame | None:
     """A file message of a personal chat as a document frame; None for the echo of one this device sent
-    (the services have it, with its bytes) and for one that names nothing to fetch."""
+    (the services have it, with its bytes). One that names nothing to fetch (no valid address, keys or
+    size) shows its body as text, as a message of a kind not known here does, so it is not lost unseen."""
     sender, event_id = str(event.sender), str(event.event_id)
     txn = getattr(event, "transaction_id", None)
     if sender == me and txn:
@@ -112,16 +113,22 @@ def file_frame(event: Any, room_id: str, me: str, peer: str, when: int, ids: Ids
     relates = content.get("m.relates_to") if isinstance(content, dict) else None
     if isinstance(relates, dict) and relates.get("rel_type") == "m.replace":
         return None  # an edit of a file's message (a new caption): not a second file
-    doc = document(event)
-    if doc is None:
-        return None
     reply = relates.get("m.in_reply_to") if isinstance(relates, dict) else None
     quoted = reply.get("event_id") if isinstance(reply, dict) else None
     context = wire.Context(message_id=ids.local(quoted)) if isinstance(quoted, str) else None
+    to = me if sender != me else peer
+    doc = document(event)
+    if doc is None:
+        body = content.get("body") if isinstance(content, dict) else None
+        if not isinstance(body, str) or not body.strip():
+            return None
+        text = wire.TextContent(body=f"📄 {body}\n(a file that cannot be downloaded)")
+        return wire.MessageFrame(
+            id=event_id, sender=sender, to=to, timestamp=when, kind="text", text=text, context=context
+        )
     return wire.MessageFrame(
-        id=event_id, sender=sender, to=me if sender != me else peer, timestamp=when, kind="document",
-        document=doc, context=context,
-    )  # fmt: skip
+        id=event_id, sender=sender, to=to, timestamp=when, kind="document", document=doc, context=context
+    )
 
 
 def document(event: Any) -> wire.Document | None:
@@ -134,11 +141,11 @@ def document(event: Any) -> wire.Document | None:
     info = info if isinstance(info, dict) else {}
     size = info.get("size")
     if not isinstance(size, int) or isinstance(size, bool) or not 0 <= size <= wire.MAX_CLAIMED_SIZE:
-        log.warning("left out a file message without a valid size (%r)", type(size).__name__)
+        log.warning("a file message without a valid size (%r): its body shown as text", type(size).__name__)
         return None
     source = _source(content)
     if source is None:
-        log.warning("left out a file message without a valid media address or keys")
+        log.warning("a file message without a valid media address or keys: its body shown as text")
         return None
     raw_body, filename = content.get("body"), content.get("filename")
     body = raw_body if isinstance(raw_body, str) else ""
