@@ -161,6 +161,16 @@ def test_a_message_of_a_kind_not_known_here_shows_its_body_and_one_without_a_bod
     assert reply.context is not None and reply.context.message_id == "local-1"
     for content in ({"msgtype": "m.weird"}, {"msgtype": "m.weird", "body": 5}):
         assert timeline_frame(event(content, "$w"), ROOM, ME, ANNA, Ids()) is None
+    # malformed elsewhere (nio's BadEvent): its text still shows; an edit that is malformed does not
+    source = {"type": "m.room.message", "event_id": "$b", "sender": ANNA, "origin_server_ts": 1,
+              "content": {"msgtype": "m.text", "body": "hi", "format": 5}}  # fmt: skip
+    bad = Event.parse_event(source)
+    assert type(bad).__name__ == "BadEvent"
+    shown = timeline_frame(bad, ROOM, ME, ANNA, Ids())
+    assert isinstance(shown, wire.MessageFrame) and shown.body == "hi"
+    edit = {"msgtype": "m.text", "body": "* x", "m.new_content": {"body": 5},
+            "m.relates_to": {"rel_type": "m.replace", "event_id": "$l"}}  # fmt: skip
+    assert timeline_frame(event(dict(edit, msgtype="m.weird"), "$e"), ROOM, ME, ANNA, Ids()) is None
 
 
 def test_the_users_own_receipt_on_another_event_reads_up_to_the_message_before_it() -> None:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from nio import (
+    BadEvent,
     ReactionEvent,
     ReceiptEvent,
     RedactionEvent,
@@ -164,13 +165,17 @@ def strip_reply_fallback(body: str) -> str:
 
 def _text(event: Any) -> str | None:
     """The text a message event shows: a text, a notice (a bot's), an emote; for a kind of message not
-    known here, its `body` (the spec's fallback for clients that do not know it), if it has one."""
+    known here, or one nio finds malformed, its `body` (the spec's fallback), if it is text."""
     if isinstance(event, RoomMessageText | RoomMessageNotice | RoomMessageEmote):
         return str(event.body)
     if isinstance(event, RoomMessageUnknown):
-        body = event.content.get("body")
-        return body if isinstance(body, str) else None
-    return None
+        content = event.content
+    elif isinstance(event, BadEvent) and event.type == "m.room.message":  # another client's slip elsewhere
+        content = event.source.get("content")  # (an html part that is not a string, an image with no url)
+    else:
+        return None
+    body = content.get("body") if isinstance(content, dict) else None
+    return body if isinstance(body, str) else None
 
 
 def _relation(source: dict[str, Any]) -> dict[str, Any]:
