@@ -6,6 +6,7 @@ from typing import Any
 
 from app_helpers import (
     SIZE,
+    footer,
     highlighted_command,
     make_app,
     open_chat_by_keyboard,
@@ -230,7 +231,10 @@ async def test_reply_to_and_jump_to_quoted() -> None:
         m.put(m.make(ANNA, "about that", reply_to=first.message_id), emit=True)
         await settle(pilot)
         view.focus()
-        await pilot.press("end", "j")
+        await pilot.press("end")
+        await settle(pilot)
+        assert "Jump to quoted" in footer(pilot)  # offered on a message that quotes another
+        await pilot.press("j")
         await settle(pilot)
         assert view.selected_message is not None and view.selected_message.message_id == first.message_id
 

@@ -248,12 +248,13 @@ async def test_open_link_is_offered_only_on_a_message_with_a_link(opened: list[s
         await open_chat_by_keyboard(pilot, 1)
         pilot.app.screen.query_one(MessageView).focus()
         await settle(pilot)
-        assert "Jump to quoted" in footer(pilot)  # the history's keys, but none for a message not selected
-        assert "Reply" not in footer(pilot)
+        assert "Reply" not in footer(pilot)  # none of a message's keys before one is selected
+        assert "Jump to quoted" not in footer(pilot)
         assert "React" not in footer(pilot) and "Open link" not in footer(pilot)
         view = await select_last(pilot)
         await settle(pilot)
         assert "React" in footer(pilot) and "Open link" not in footer(pilot)
+        assert "Jump to quoted" not in footer(pilot)  # it quotes nothing
         await pilot.press("o")  # the key does nothing here: no dialog, no toast
         await settle(pilot)
         assert not isinstance(pilot.app.screen, LinkModal) and opened == []

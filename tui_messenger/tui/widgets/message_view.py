@@ -50,8 +50,12 @@ class MessageView(HistoryWindow, can_focus=True):
     not offered (set by the conversation)."""
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """'Open link' (and its key) only on a selected message that has a link, 'React' only on a
-        selected message: the footer shows what the key would do here (`watch_selected` refreshes it)."""
+        """'Open link' (and its key) only on a selected message that has a link, 'Jump to quoted' only on
+        one that quotes another, 'React' only on a selected message: the footer shows what the key would
+        do here (`watch_selected` refreshes it)."""
+        if action == "jump_quoted":
+            message = self.selected_message
+            return message is not None and bool(message.reply_to)
         if action == "open_link":
             message = self.selected_message
             return message is not None and bool(links_in(link_source(message)))
