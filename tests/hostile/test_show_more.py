@@ -26,7 +26,11 @@ from modal_host import CONTROL, screen_lines  # noqa: E402
 
 from tui_messenger.domain.models import Account  # noqa: E402
 from tui_messenger.tui.modals.reader import PART_LINES, MessageReaderModal, split_parts  # noqa: E402
-from tui_messenger.tui.widgets.message_layout import COLLAPSED_LINES, INLINE_MAX_CHARS  # noqa: E402
+from tui_messenger.tui.widgets.message_layout import (  # noqa: E402
+    COLLAPSED_LINES,
+    INLINE_MAX_CHARS,
+    without_blank_edges,
+)
 from tui_messenger.tui.widgets.message_view import MessageView  # noqa: E402
 
 MB = 1024 * 1024
@@ -118,7 +122,7 @@ async def test_a_click_on_show_more_expands_and_a_click_on_show_less_collapses()
 async def test_a_huge_message_opens_the_reader_a_part_at_a_time_by_keys_and_by_mouse() -> None:
     async with make_app(world(HUGE_LINES)).run_test(size=SIZE) as pilot:
         view = await open_view(pilot)
-        assert "▾ Show more (100,001 lines" in view_text(pilot)
+        assert "▾ Show more (100,000 lines" in view_text(pilot)
         await pilot.press("end", "m")
         await pilot.pause()
         reader = pilot.app.screen
@@ -185,6 +189,21 @@ async def test_a_huge_message_arriving_leaves_keys_fast_and_every_line_within_th
         assert_within(pilot.app)
         await pilot.press("n")
         assert_within(pilot.app)
+
+
+async def test_blank_lines_around_a_body_are_not_shown_so_its_text_is_not_hidden_below_them() -> None:
+    """5,000 newlines, then "PAY HERE": the text shows at once, not a screen of nothing above Show more;
+    what is stored (and exported) stays as sent."""
+    hidden = "\n" * 5_000 + "  PAY HERE at evil.example\n" + " \n" * 3_000
+    m = world(hidden)
+    async with make_app(m).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_chat_by_keyboard(pilot, 1)
+        shown = view_text(pilot)
+        assert "  PAY HERE at evil.example" in shown  # its own indentation kept
+        assert "Show more" not in shown  # one line of text: nothing to collapse
+    assert m.messages[1][-1].body == hidden
+    assert without_blank_edges("\n \n") == "\n \n" and without_blank_edges("a\n\n b") == "a\n\n b"
 
 
 def test_parts_cover_the_text_exactly_and_keep_marks_with_their_letters() -> None:

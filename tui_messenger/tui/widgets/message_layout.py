@@ -159,6 +159,18 @@ def body_text(message: ChatMessage) -> str:
     return clean_body(body)
 
 
+def without_blank_edges(text: str) -> str:
+    """The body as shown: blank lines before its first line of text and after its last are left out (a
+    body of 5,000 newlines and then a line must not show a screen of nothing above "Show more"). The
+    first line keeps its own indentation; a body of nothing but blanks is kept as it is. Linear."""
+    end = len(text.rstrip())
+    if not end:
+        return text
+    lead = len(text) - len(text.lstrip())
+    start = text.rfind("\n", 0, lead) + 1
+    return text[start:end] if start or end < len(text) else text
+
+
 def opens_inline(body: str) -> bool:
     """Whether "Show more" expands this body in place (else it opens the reader)."""
     return len(body) <= INLINE_MAX_CHARS and body.count("\n") < INLINE_MAX_LINES
@@ -349,13 +361,13 @@ def layout_message(
         rows.extend(_quote(ctx, max_inner, palette))
     header, footnote = _header_and_footer(message, max_inner)
     rows.extend([(line, Style(bold=True))] for line in header)
-    source, ctx.card_rows = message.body, None
+    source, ctx.card_rows = without_blank_edges(message.body), None
     if message.kind is MessageKind.DOCUMENT:  # the file's card, then its caption as the body
         card = card_rows(message, max_inner, name=Style(bold=True), meta=palette.meta, warning=palette.failed,
                          button=palette.button)  # fmt: skip
         ctx.card_rows = range(len(rows), len(rows) + len(card))
         rows.extend(card)
-        source = caption_of(message.body)
+        source = without_blank_edges(caption_of(message.body))
     text, links = annotate(source)  # " (xn--…)" after links that need it
     body, more = _body_lines(text, ctx.expanded, max_inner) if source or not ctx.card_rows else ([], None)
     marked = mark_links(body, links, palette.meta)
