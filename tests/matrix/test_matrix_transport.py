@@ -17,6 +17,7 @@ import pytest
 from tui_messenger.bootstrap_matrix import matrix_service
 from tui_messenger.domain.clock import VirtualClock
 from tui_messenger.domain.models import MessageStatus
+from tui_messenger.services.errors import NotFoundError
 from tui_messenger.services.matrix_accounts import sign_in
 from tui_messenger.services.service import MessengerService
 from tui_messenger.store.database import Database, open_database
@@ -289,6 +290,26 @@ async def test_a_new_chat_is_a_direct_chat_for_both_accounts_other_clients(
     assert his[anna_id] == hers[ben_id] and len(his[anna_id]) == 1  # the same one room
     assert isinstance(anna.transport, MatrixTransport)
     assert anna.transport.chats.direct.peer(hers[ben_id][0]) == ben_id  # read back from her sync
+
+
+async def test_a_new_chat_with_an_id_its_server_has_no_account_for_is_not_made(
+    people: People, unique_user: str
+) -> None:
+    """A typo in a Matrix ID: the server would accept the room and the invitation, and the message would
+    wait, sent, for nobody. The server's profile lookup says there is no such user: no chat."""
+    anna = await people.start(await people.sign_up(unique_user + "a"))
+    assert isinstance(anna.transport, MatrixTransport)
+    await asyncio.wait_for(anna.transport.chats.synced.wait(), 15)  # connected, as when a person types
+    typo = f"@{unique_user}typo:localhost"
+    with pytest.raises(NotFoundError) as refused:
+        await anna.open_chat(typo)
+    assert str(refused.value) == f"there is no account {typo}: check the ID"
+    assert await anna.chat_for_account(typo) is None
+    await people.sign_up(unique_user + "b")
+    ben = await anna.open_chat(f"@{unique_user}b:localhost")  # one who exists
+    assert ben.peer.id == f"@{unique_user}b:localhost"
+    far = await anna.open_chat("@someone:elsewhere.invalid")  # a server that cannot be asked: made
+    assert far.peer.id == "@someone:elsewhere.invalid"
 
 
 async def _direct(url: str, path: str, token: str) -> dict[str, Any] | None:

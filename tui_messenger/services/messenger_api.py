@@ -132,7 +132,12 @@ class MessengerApi:
         return self.decorate(found) if found is not None else None
 
     async def open_chat(self, account_id: str) -> ChatSummary:
-        """The chat with `account_id`, created (as a normal chat: the user opens it) if there is none."""
+        """The chat with `account_id`, created (as a normal chat: the user opens it) if there is none. Someone
+        not known here yet is first asked of the network: an ID it has no account for (a typo) makes no
+        chat (NotFoundError), where a message would wait forever for nobody."""
+        known = await asyncio.to_thread(self.accounts.get, account_id=account_id)
+        if known is None and await self.transport.account_exists(account_id) is False:
+            raise NotFoundError(f"there is no account {clean_name(account_id)}: check the ID")
         summary = await asyncio.to_thread(self.chats.open_with, account_id=account_id, now=self.clock.now())
         return self.decorate(summary)
 

@@ -52,6 +52,12 @@ class Transport(ABC):
         None where the network has no devices to tell (the fake peer)."""
         return None
 
+    async def account_exists(self, account_id: str) -> bool | None:
+        """Whether the network has an account `account_id`, asked before a chat with someone new is made
+        (Matrix: their homeserver knows no profile for an ID with a typo). None where it cannot tell (the
+        fake peer's directory is all it has; a server that does not answer): the chat is made."""
+        return None
+
     async def report(self, account_id: str, message_ids: Sequence[str], reason: str) -> None:  # noqa: B027
         """Report `account_id` and its messages to the network's operators, where it has any. Without them,
         nothing: the report and its evidence are kept in the database either way."""

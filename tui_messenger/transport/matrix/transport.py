@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from nio import MegolmEvent
+from nio import MegolmEvent, ProfileGetResponse
 
 from tui_messenger.domain.matrix_memory import Forgetful, MatrixMemory
 from tui_messenger.domain.models import SERVER_ACCOUNT, Device
@@ -298,6 +298,19 @@ class MatrixTransport(Transport):
 
     async def fetch_file(self, source: str, *, max_bytes: int) -> bytes:
         return await fetch(self._client, source, max_bytes=max_bytes)  # TransportClosed when not connected
+
+    async def account_exists(self, account_id: str) -> bool | None:
+        """False only when the person's homeserver answers that it has no such user (HTTP 404 for their
+        profile); a server that does not answer, or refuses to say, cannot tell."""
+        if (client := self._client) is None:
+            return None
+        try:
+            resp = await call(client.login.homeserver, client.nio.get_profile(account_id))
+        except MatrixError:
+            return None
+        if isinstance(resp, ProfileGetResponse):
+            return True
+        return False if getattr(resp.transport_response, "status", None) == 404 else None
 
     async def devices(self, account_id: str) -> list[Device] | None:
         return await devices_of(self._client, account_id) if self._client is not None else []
