@@ -26,7 +26,7 @@ from modal_host import CONTROL, screen_lines  # noqa: E402
 
 from tui_messenger.domain.models import Account  # noqa: E402
 from tui_messenger.tui.modals.reader import PART_LINES, MessageReaderModal, split_parts  # noqa: E402
-from tui_messenger.tui.widgets.message_layout import (  # noqa: E402
+from tui_messenger.tui.widgets.message_body import (  # noqa: E402
     COLLAPSED_LINES,
     INLINE_MAX_CHARS,
     without_blank_edges,

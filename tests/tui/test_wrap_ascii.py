@@ -7,7 +7,7 @@ import string
 
 from textual.content import Content
 
-from tui_messenger.tui.widgets.message_layout import _wrap_ascii
+from tui_messenger.tui.widgets.message_body import _wrap_ascii
 
 
 def test_ascii_wrap_breaks_as_content_does() -> None:

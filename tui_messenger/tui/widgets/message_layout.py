@@ -8,7 +8,6 @@ the terminal. A Line API view writes these strips as they are.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from rich.cells import cell_len
@@ -21,24 +20,21 @@ from tui_messenger.domain.business import Buttons, ChoiceList
 from tui_messenger.domain.edits import DELETED_TEXT
 from tui_messenger.domain.files import caption_of
 from tui_messenger.domain.models import ChatMessage, MessageKind, MessageStatus
-from tui_messenger.domain.safe_text import clean_body, clean_name
+from tui_messenger.domain.safe_text import clean_name
 from tui_messenger.tui.widgets import interactive_model as im
 from tui_messenger.tui.widgets.document_card import card_rows
 from tui_messenger.tui.widgets.link_marks import annotate, mark_links
+from tui_messenger.tui.widgets.message_body import (
+    body_lines,
+    body_text,
+    opens_inline,
+    without_blank_edges,
+    wrap,
+)
 from tui_messenger.tui.widgets.reaction_chips import ChipSpan, chip_lines
 from tui_messenger.tui.widgets.timefmt import clock_time
 
-MAX_BODY_CHARS = 4000  # a system notice longer than this is cut
-MAX_LINES_PER_MESSAGE = 60  # ... and so is one of more lines
-# A long body is shown collapsed: its first lines and a "Show more" control. Only a bounded prefix is
-# cleaned and wrapped, so a 1 MB body costs what a short one does. "Show more" expands a body of up to
-# INLINE_MAX_CHARS characters and INLINE_MAX_LINES lines in place; a larger one opens the reader
-# (`modals/reader.py`), which shows it a part at a time.
-COLLAPSED_LINES = 12
-COLLAPSED_CHARS = 4000
-_HEAD_CHARS = (1000, COLLAPSED_CHARS)  # 1,000 characters fill 12 lines unless marks or wide characters
-INLINE_MAX_CHARS = 16_000
-INLINE_MAX_LINES = 400
+MAX_LINES_PER_MESSAGE = 60  # a system notice of more lines is cut
 
 TICKS = {
     MessageStatus.PENDING: "🕓",
@@ -100,97 +96,6 @@ class ChoiceSpan:
 
 
 Piece = tuple[str, Style]
-
-
-def _wrap(text: str, width: int) -> list[str]:
-    lines: list[str] = []
-    for paragraph in text.split("\n"):
-        # Most lines fit: skip the word wrapper (and its Content) for them.
-        if len(paragraph) <= width and (paragraph.isascii() or cell_len(paragraph) <= width):
-            lines.append(paragraph.rstrip())
-            continue
-        if paragraph.isascii() and "\t" not in paragraph:
-            lines.extend(_wrap_ascii(paragraph, width))
-        else:
-            lines.extend(line.plain.rstrip() for line in Content(paragraph).wrap(width))
-    return lines
-
-
-_WORD = re.compile(r"\s*\S+\s*")
-
-
-def _ascii_breaks(text: str, width: int) -> list[int]:
-    """Where `Content(text).wrap(width)` breaks ASCII text without tabs (one cell a character): a word
-    (with the spaces after it) goes to the next line when it does not fit, and a word longer than a line
-    is folded. The same rule as the wrapping Content uses, on plain strings."""
-    breaks: list[int] = []
-    offset = 0
-    for match in _WORD.finditer(text):
-        start, word = match.start(), match.group()
-        length = len(word.rstrip())
-        if width - offset >= length:
-            offset += len(word)
-        elif length > width:  # folded across lines
-            chunks = [word[i : i + width] for i in range(0, len(word), width)]
-            for chunk in chunks[:-1]:
-                if start:
-                    breaks.append(start)
-                start += len(chunk)
-            if start:
-                breaks.append(start)
-            offset = len(chunks[-1])
-        elif offset and start:
-            breaks.append(start)
-            offset = len(word)
-    return breaks
-
-
-def _wrap_ascii(text: str, width: int) -> list[str]:
-    """`Content(text).wrap(width)` for ASCII without tabs: the same breaks, without building Content lines
-    and spans; long messages are common."""
-    bounds = [0, *_ascii_breaks(text, width), len(text)]
-    return [text[a:b].rstrip() for a, b in zip(bounds, bounds[1:], strict=False)]
-
-
-def body_text(message: ChatMessage) -> str:
-    body = message.body
-    if len(body) > MAX_BODY_CHARS:
-        body = body[:MAX_BODY_CHARS] + f"\n… ({len(message.body) - MAX_BODY_CHARS:,} more characters)"
-    return clean_body(body)
-
-
-def without_blank_edges(text: str) -> str:
-    """The body as shown: blank lines before its first line of text and after its last are left out (a
-    body of 5,000 newlines and then a line must not show a screen of nothing above "Show more"). The
-    first line keeps its own indentation; a body of nothing but blanks is kept as it is. Linear."""
-    end = len(text.rstrip())
-    if not end:
-        return text
-    lead = len(text) - len(text.lstrip())
-    start = text.rfind("\n", 0, lead) + 1
-    return text[start:end] if start or end < len(text) else text
-
-
-def opens_inline(body: str) -> bool:
-    """Whether "Show more" expands this body in place (else it opens the reader)."""
-    return len(body) <= INLINE_MAX_CHARS and body.count("\n") < INLINE_MAX_LINES
-
-
-def _body_lines(body: str, expanded: bool, inner: int) -> tuple[list[str], str | None]:
-    """The body's lines as shown, and the label of its show-more control (None for a short body)."""
-    if expanded and opens_inline(body):
-        lines = _wrap(clean_body(body), inner)
-        return lines, ("▴ Show less" if len(lines) > COLLAPSED_LINES or len(body) > COLLAPSED_CHARS else None)
-    for cut in _HEAD_CHARS:  # cut first (cleaning and wrapping are linear), a longer head only if needed
-        lines = _wrap(clean_body(body[:cut]), inner)
-        if len(lines) > COLLAPSED_LINES or len(body) <= cut:
-            break
-    if len(lines) <= COLLAPSED_LINES and len(body) <= COLLAPSED_CHARS:
-        return lines, None
-    if opens_inline(body):
-        return lines[:COLLAPSED_LINES], "▾ Show more"
-    size = f"{body.count(chr(10)) + 1:,} lines, {len(body):,} characters"
-    return lines[:COLLAPSED_LINES], f"▾ Show more ({size})"
 
 
 def _cells(text: str) -> int:
@@ -269,8 +174,8 @@ def _header_and_footer(message: ChatMessage, inner: int) -> tuple[list[str], lis
     if not isinstance(content, Buttons | ChoiceList):
         return [], []
     return (
-        _wrap(clean_name(content.header, max_len=HEADER_MAX), inner) if content.header else [],
-        _wrap(clean_name(content.footer, max_len=HEADER_MAX), inner) if content.footer else [],
+        wrap(clean_name(content.header, max_len=HEADER_MAX), inner) if content.header else [],
+        wrap(clean_name(content.footer, max_len=HEADER_MAX), inner) if content.footer else [],
     )
 
 
@@ -291,7 +196,7 @@ def _interactive_rows(
             text = f"• {clean_name(choice.title, 24)}"
             if choice.description:
                 text += f" — {clean_name(choice.description, 72)}"
-            for line in _wrap(text, inner):
+            for line in wrap(text, inner):
                 spans.append(ChoiceSpan(len(rows), 0, _cells(line), choice.id))
                 rows.append([(line, style)])
     else:
@@ -339,7 +244,7 @@ def layout_message(
     if message.kind is MessageKind.SYSTEM:
         # A refused send (testers only) is dimmed: the network's note, not part of the conversation.
         style = palette.meta + Style(dim=True, italic=True) if message.error_code else palette.system
-        for text in _wrap(body_text(message), max(width - 8, 8))[:MAX_LINES_PER_MESSAGE]:
+        for text in wrap(body_text(message), max(width - 8, 8))[:MAX_LINES_PER_MESSAGE]:
             pad = max((width - cell_len(text)) // 2, 0)
             lines.append(
                 Strip([Segment(" " * pad, palette.base), Segment(text, style)]).extend_cell_length(
@@ -369,14 +274,14 @@ def layout_message(
         rows.extend(card)
         source = without_blank_edges(caption_of(message.body))
     text, links = annotate(source)  # " (xn--…)" after links that need it
-    body, more = _body_lines(text, ctx.expanded, max_inner) if source or not ctx.card_rows else ([], None)
+    body, more = body_lines(text, ctx.expanded, max_inner) if source or not ctx.card_rows else ([], None)
     marked = mark_links(body, links, palette.meta)
     if message.kind is MessageKind.LOCKED:  # the app's own words while the key is missing: a quiet note
         marked = [[(piece, palette.meta + Style(italic=True)) for piece, _ in row] for row in marked]
     rows.extend(marked)
     ctx.more_row = None
     if more is not None:
-        ctx.more_row, ctx.more_inline = len(rows), opens_inline(text)  # the text `_body_lines` judged
+        ctx.more_row, ctx.more_inline = len(rows), opens_inline(text)  # the text `body_lines` judged
         rows.append([(Content(more).truncate(max_inner, ellipsis=True).plain, palette.button)])
     rows.extend([(line, palette.meta)] for line in footnote)
     spans: list[ChoiceSpan] = []
