@@ -85,6 +85,8 @@ def without_blank_edges(text: str) -> str:
     """The body as shown: blank lines before its first line of text and after its last are left out (a
     body of 5,000 newlines and then a line must not show a screen of nothing above "Show more"). The
     first line keeps its own indentation; a body of nothing but blanks is kept as it is. Linear."""
+    if not text or not (text[0].isspace() or text[-1].isspace()):
+        return text  # nearly every message: no copy of it
     end = len(text.rstrip())
     if not end:
         return text
