@@ -312,6 +312,37 @@ async def test_a_new_chat_with_an_id_its_server_has_no_account_for_is_not_made(
     assert far.peer.id == "@someone:elsewhere.invalid"
 
 
+async def test_a_new_chat_shows_the_persons_name_and_lock_before_its_first_message(
+    people: People, unique_user: str
+) -> None:
+    """The room of a new chat is made with its first message; until then the chat was the bare ID with no
+    lock. Their profile's name (asked anyway, to check the ID) and the lock the room will have show now."""
+    anna_id = f"@{unique_user}a:localhost"
+    anna_db = await people.sign_up(unique_user + "a")
+    name = "[b]Anna[/b] Becker"  # a name is data: stored as written, shown as text
+    _put(people.server.url, f"/_matrix/client/v3/profile/{anna_id}/displayname", _token(anna_db),
+         {"displayname": name})  # fmt: skip
+    ben = await people.start(await people.sign_up(unique_user + "b"))
+    assert isinstance(ben.transport, MatrixTransport)
+    await asyncio.wait_for(ben.transport.chats.synced.wait(), 15)
+
+    async def told() -> Any:
+        found = await ben.chat_for_account(anna_id)
+        return found if found is not None and found.peer.display_name == name else None
+
+    await ben.open_chat(anna_id)
+    summary = await until(told, timeout=5)
+    assert summary.peer.encrypted and not summary.chat.is_request
+    assert anna_id not in ben.transport.chats.rooms  # no room yet: nothing was sent
+
+
+def _put(url: str, path: str, token: str, body: dict[str, Any]) -> None:
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    request = urllib.request.Request(url + path, json.dumps(body).encode(), headers, method="PUT")
+    with urllib.request.urlopen(request, timeout=10):
+        pass
+
+
 async def _direct(url: str, path: str, token: str) -> dict[str, Any] | None:
     try:
         return _get(url, path, token)

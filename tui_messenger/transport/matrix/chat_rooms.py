@@ -28,6 +28,11 @@ ROOM_WAIT = 10.0  # seconds a send waits for the first sync, or for a room it ju
 MAX_ASKED = 10  # rooms asked whether they hold an event: the person's rooms, a handful at most
 
 
+def new_rooms_encrypted() -> bool:
+    """Whether a room this client makes is encrypted (always, but where a measure swaps ENCRYPTION)."""
+    return ENCRYPTION["type"] == "m.room.encryption"
+
+
 class ChatRooms:
     """The other person -> the room their chat uses, as this device's syncs and its own rooms tell."""
 

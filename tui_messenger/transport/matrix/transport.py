@@ -35,7 +35,7 @@ from tui_messenger.domain.models import SERVER_ACCOUNT, Device
 from tui_messenger.transport import wire
 from tui_messenger.transport.base import Transport, TransportClosed, TransportEnded
 from tui_messenger.transport.matrix.account import MatrixError, call
-from tui_messenger.transport.matrix.chat_rooms import ROOM_WAIT, ChatRooms
+from tui_messenger.transport.matrix.chat_rooms import ROOM_WAIT, ChatRooms, new_rooms_encrypted
 from tui_messenger.transport.matrix.client import SYNC_TIMEOUT_MS, MatrixClient, SyncBatch
 from tui_messenger.transport.matrix.devices import devices_of
 from tui_messenger.transport.matrix.events import Ids, ephemeral_frames, safely, timeline_frame
@@ -186,6 +186,20 @@ class MatrixTransport(Transport):
         )
         return [wire.DirectoryFrame(accounts=[entry])]
 
+    def _introduce(self, peer: str, display_name: str | None) -> None:
+        """Someone the user starts a chat with, whose room is made with the first message: their name
+        (their profile's) and the lock that room will have, told now, so the new chat is not an ID
+        without a lock until then. Told as a room's are: through the services' directory path."""
+        if self._queue is None or peer in self.chats.rooms:
+            return
+        name = display_name if isinstance(display_name, str) and display_name.strip() else peer
+        encrypted = new_rooms_encrypted()
+        self._named[peer] = (name, encrypted)
+        entry = wire.DirectoryEntry(
+            id=peer, display_name=name[:256], kind="person", contact=True, encrypted=encrypted
+        )
+        self._queue.put_nowait(wire.encode(wire.DirectoryFrame(accounts=[entry])))
+
     # sending -----------------------------------------------------------------------------------------
     async def send(self, frame: bytes) -> None:
         client = self._client
@@ -309,6 +323,7 @@ class MatrixTransport(Transport):
         except MatrixError:
             return None
         if isinstance(resp, ProfileGetResponse):
+            self._introduce(account_id, resp.displayname)
             return True
         return False if getattr(resp.transport_response, "status", None) == 404 else None
 
