@@ -62,6 +62,8 @@ class ConversationPane(Vertical):
         self.messenger = messenger
         self.now = now
         self.summary: ChatSummary | None = None
+        self.opening: int | None = None  # the chat `open_chat` is reading, until it is shown
+        self._changed_while_opening = False
         self.window: WindowState | None = None
         self.consent: Consent | None = None
         self.reply_to: ChatMessage | None = None
@@ -132,6 +134,7 @@ class ConversationPane(Vertical):
     async def open_chat(self, chat_id: int, select_id: str | None = None) -> None:
         """Show a chat: the newest page, or the page around `select_id` (a search hit, a quote)."""
         m = self.messenger
+        self.opening, self._changed_while_opening = chat_id, False
         self.arrivals.opening(chat_id)
         if self.summary is not None and self.summary.chat.id != chat_id:
             self.editing.set(None)  # leaving the chat: the edit is dropped, the draft comes back
@@ -147,6 +150,8 @@ class ConversationPane(Vertical):
             messages, has_newer = await m.latest_page(chat_id, limit=PAGE), False
         switching = self.summary is None or self.summary.chat.id != chat_id
         self.summary = summary
+        if self.opening == chat_id:
+            self.opening = None
         await self._load_business_state()
         if switching:
             for line in self.query(FoldingLine):
@@ -167,14 +172,18 @@ class ConversationPane(Vertical):
         await self.chrome.refresh_panels()
         if summary.chat.unread_count and not summary.blocked:
             self.arrivals.read(chat_id)  # its own worker: a failure there is no failure to open
+        if self._changed_while_opening:  # (a new chat's name, told just as it opens): read it again
+            self.refresh_state()
 
     async def _load_business_state(self) -> None:
         summary = self.summary
         if summary is None or not summary.peer.is_business:
             self.window = self.consent = None
             return
-        self.window = await self.messenger.window(summary.peer.id)
-        self.consent = await self.messenger.consent(summary.peer.id)
+        window = await self.messenger.window(summary.peer.id)
+        consent = await self.messenger.consent(summary.peer.id)
+        if self.chat_id == summary.chat.id:  # not another chat's, opened meanwhile
+            self.window, self.consent = window, consent
 
     # Not exclusive: pages are fetched ahead (MessageView asks as a window opens), and a page that no longer
     # fits is dropped by the view; cancelling one in flight would only throw away a finished query.
@@ -359,6 +368,13 @@ class ConversationPane(Vertical):
         self.view.remove_message(message_id)
 
     def summary_changed(self, summary: ChatSummary) -> None:
+        """A chat's summary changed: the open one's is shown; the one being opened is read again once
+        open (the summary it read may be older)."""
+        if summary.chat.id == self.opening:
+            self._changed_while_opening = True
+            return
+        if summary.chat.id != self.chat_id:
+            return
         was_blocked = self.blocked
         self.summary = summary
         if was_blocked != summary.blocked:
@@ -372,10 +388,15 @@ class ConversationPane(Vertical):
             start(self, self.reload_state, group="state", exclusive=True)
 
     async def reload_state(self) -> None:
-        """The open chat's summary, window and consent read again, and shown."""
-        if self.chat_id is None:
+        """The open chat's summary, window and consent read again, and shown; not if another chat was
+        opened meanwhile (its summary would be this one's, under its history)."""
+        chat_id = self.chat_id
+        if chat_id is None:
             return
-        self.summary = await self.messenger.summary(self.chat_id)
+        summary = await self.messenger.summary(chat_id)
+        if chat_id != self.chat_id:
+            return
+        self.summary = summary
         await self._load_business_state()
         self.chrome.refresh()
 

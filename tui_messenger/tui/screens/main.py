@@ -274,8 +274,8 @@ class MainScreen(AttachedHitTest, Screen[None]):
     def on_chat_summary_changed(self, event: msg.ChatSummaryChanged) -> None:
         self.chat_list.update_row(event.summary)
         self._schedule_list_refresh()
-        if event.summary.chat.id == self.open_chat_id:
-            self.conversation.summary_changed(event.summary)
+        if self._conversation is not None:
+            self._conversation.summary_changed(event.summary)  # the open chat's, or the one opening
 
     def on_chat_message_removed(self, event: msg.ChatMessageRemoved) -> None:
         if event.chat_id == self.open_chat_id:
