@@ -62,8 +62,9 @@ class ConversationPane(Vertical):
         self.messenger = messenger
         self.now = now
         self.summary: ChatSummary | None = None
-        self.opening: int | None = None  # the chat `open_chat` is reading, until it is shown
+        self.opening: int | None = None  # the chat `open_chat` is reading, until its messages are shown
         self._changed_while_opening = False
+        self._early: list[Callable[[], None]] = []  # what came for it meanwhile: applied once shown
         self.window: WindowState | None = None
         self.consent: Consent | None = None
         self.reply_to: ChatMessage | None = None
@@ -134,7 +135,7 @@ class ConversationPane(Vertical):
     async def open_chat(self, chat_id: int, select_id: str | None = None) -> None:
         """Show a chat: the newest page, or the page around `select_id` (a search hit, a quote)."""
         m = self.messenger
-        self.opening, self._changed_while_opening = chat_id, False
+        self.opening, self._changed_while_opening, self._early = chat_id, False, []
         self.arrivals.opening(chat_id)
         if self.summary is not None and self.summary.chat.id != chat_id:
             self.editing.set(None)  # leaving the chat: the edit is dropped, the draft comes back
@@ -150,8 +151,6 @@ class ConversationPane(Vertical):
             messages, has_newer = await m.latest_page(chat_id, limit=PAGE), False
         switching = self.summary is None or self.summary.chat.id != chat_id
         self.summary = summary
-        if self.opening == chat_id:
-            self.opening = None
         await self._load_business_state()
         if switching:
             for line in self.query(FoldingLine):
@@ -167,6 +166,11 @@ class ConversationPane(Vertical):
             select_id=select_id,
             peer_name=summary.peer.display_name,
         )
+        if self.opening == chat_id:
+            self.opening = None
+        early, self._early = self._early, []
+        for apply in early:  # after the page they may be missing from (a page read before they came)
+            apply()
         self.chrome.refresh()
         self.screen.refresh_bindings()  # keys that depend on the chat: F2 for a request, Block or Unblock
         await self.chrome.refresh_panels()
@@ -353,6 +357,14 @@ class ConversationPane(Vertical):
         self.drafts.changed()
 
     # events from the messenger (forwarded by the screen) ---------------------------------------------
+    def for_chat(self, chat_id: int, apply: Callable[[], None]) -> None:
+        """A message of chat `chat_id` added or changed: applied if that chat is shown, kept until it is
+        if it is being opened (its page may have been read before this came); else nothing."""
+        if chat_id == self.opening:
+            self._early.append(apply)
+        elif chat_id == self.chat_id:
+            apply()
+
     def message_added(self, message: ChatMessage) -> None:
         self.arrivals.added(message)
 

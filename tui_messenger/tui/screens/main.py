@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING
 
 from textual import on
@@ -264,12 +265,12 @@ class MainScreen(AttachedHitTest, Screen[None]):
 
     # messenger events ------------------------------------------------------------------------------
     def on_chat_message_added(self, event: msg.ChatMessageAdded) -> None:
-        if event.chat_id == self.open_chat_id:
-            self.conversation.message_added(event.message)
+        if (pane := self._conversation) is not None:
+            pane.for_chat(event.chat_id, partial(pane.message_added, event.message))
 
     def on_chat_message_changed(self, event: msg.ChatMessageChanged) -> None:
-        if event.chat_id == self.open_chat_id:
-            self.conversation.message_changed(event.message)
+        if (pane := self._conversation) is not None:
+            pane.for_chat(event.chat_id, partial(pane.message_changed, event.message))
 
     def on_chat_summary_changed(self, event: msg.ChatSummaryChanged) -> None:
         self.chat_list.update_row(event.summary)
@@ -278,12 +279,12 @@ class MainScreen(AttachedHitTest, Screen[None]):
             self._conversation.summary_changed(event.summary)  # the open chat's, or the one opening
 
     def on_chat_message_removed(self, event: msg.ChatMessageRemoved) -> None:
-        if event.chat_id == self.open_chat_id:
-            self.conversation.message_removed(event.message_id)
+        if (pane := self._conversation) is not None:
+            pane.for_chat(event.chat_id, partial(pane.message_removed, event.message_id))
 
     def on_chat_reactions_changed(self, event: msg.ChatReactionsChanged) -> None:
-        if event.chat_id == self.open_chat_id:
-            self.conversation.view.set_reactions(event.message_id, event.reactions)
+        if (pane := self._conversation) is not None:
+            pane.for_chat(event.chat_id, partial(pane.view.set_reactions, event.message_id, event.reactions))
 
     def on_typing_changed(self, event: msg.TypingChanged) -> None:
         if event.chat_id == self.open_chat_id:
