@@ -5,7 +5,7 @@ from __future__ import annotations
 from service_helpers import T0, directory, person, settle, text
 
 from tui_messenger.domain.events import MessageAdded, Notified
-from tui_messenger.services.receive import NOTIFY_PER_CHAT
+from tui_messenger.services.receive import NOTIFY_AT_ONCE, NOTIFY_PER_CHAT, NOTIFY_SHOWN
 
 
 def record(messenger) -> list:
@@ -40,3 +40,22 @@ async def test_a_flood_from_one_account_is_rate_limited(messenger, transport, cl
     transport.push(text("late", "anna", "still there?", at=T0 + 121_000))
     await settle(messenger, transport)
     assert len([e for e in events if isinstance(e, Notified)]) == len(toasts) + 1
+
+
+async def test_several_chats_at_once_toast_no_more_than_fit_on_screen(messenger, transport, clock) -> None:
+    """Five people write at the same moment, twice: three toasts (the list's unread counts tell the rest);
+    once those are gone, toasts come again."""
+    people = [f"p{i}" for i in range(5)]
+    transport.push(directory(*(person(p) for p in people)))
+    await settle(messenger, transport)
+    events = record(messenger)
+    for round_ in range(2):
+        for p in people:
+            transport.push(text(f"{p}-{round_}", p, f"hi from {p}", at=T0 + round_))
+            await settle(messenger, transport)
+    assert len([e for e in events if isinstance(e, MessageAdded)]) == 10
+    assert len([e for e in events if isinstance(e, Notified)]) == NOTIFY_AT_ONCE
+    clock.advance(NOTIFY_SHOWN + 1)
+    transport.push(text("later", "p4", "still there?", at=T0 + 7_000))
+    await settle(messenger, transport)
+    assert len([e for e in events if isinstance(e, Notified)]) == NOTIFY_AT_ONCE + 1
