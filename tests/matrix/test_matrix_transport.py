@@ -334,6 +334,13 @@ async def test_a_new_chat_shows_the_persons_name_and_lock_before_its_first_messa
     summary = await until(told, timeout=5)
     assert summary.peer.encrypted and not summary.chat.is_request
     assert anna_id not in ben.transport.chats.rooms  # no room yet: nothing was sent
+    assert not await _contact(ben, anna_id)  # a contact once he writes (the room he makes says so)
+    await ben.send_text(summary.chat.id, "hello")
+    assert await until(lambda: _contact(ben, anna_id))
+
+
+async def _contact(service: MessengerService, account_id: str) -> bool:
+    return any(contact.id == account_id for contact in await service.contact_list())
 
 
 def _put(url: str, path: str, token: str, body: dict[str, Any]) -> None:

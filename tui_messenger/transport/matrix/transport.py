@@ -189,14 +189,13 @@ class MatrixTransport(Transport):
     def _introduce(self, peer: str, display_name: str | None) -> None:
         """Someone the user starts a chat with, whose room is made with the first message: their name
         (their profile's) and the lock that room will have, told now, so the new chat is not an ID
-        without a lock until then. Told as a room's are: through the services' directory path."""
+        without a lock until then. Told as a room's are: through the services' directory path. Not yet a
+        contact: the room, once made, tells that (`_directory`), as it does for any chat the user starts."""
         if self._queue is None or peer in self.chats.rooms:
             return
         name = display_name if isinstance(display_name, str) and display_name.strip() else peer
-        encrypted = new_rooms_encrypted()
-        self._named[peer] = (name, encrypted)
         entry = wire.DirectoryEntry(
-            id=peer, display_name=name[:256], kind="person", contact=True, encrypted=encrypted
+            id=peer, display_name=name[:256], kind="person", contact=False, encrypted=new_rooms_encrypted()
         )
         self._queue.put_nowait(wire.encode(wire.DirectoryFrame(accounts=[entry])))
 
