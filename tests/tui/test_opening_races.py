@@ -14,7 +14,7 @@ from app_helpers import SIZE, make_app, open_chat_by_keyboard, settle, view_text
 from fake_messenger import FakeMessenger
 
 from tui_messenger.domain import events as ev
-from tui_messenger.domain.models import Account, ChatSummary
+from tui_messenger.domain.models import Account, BlockReason, ChatSummary
 from tui_messenger.tui.conversation.pane import ConversationPane
 from tui_messenger.tui.widgets.conversation_header import HeaderTitle
 
@@ -113,3 +113,26 @@ async def test_a_message_that_comes_while_its_chat_opens_is_shown() -> None:
         assert came.is_set()
         shown = view_text(pilot)
         assert "an older one" in shown and "just in time" in shown
+
+
+async def test_a_chat_blocked_while_it_opens_shows_as_blocked() -> None:
+    """Ben is blocked (from another device: the server's ignore list) just as his chat opens: once open,
+    the chat shows as blocked, with no composer, not as it was when its page was read."""
+    m = FakeMessenger()
+    async with annas_chat_open(m) as (pilot, ben):
+        original_page = m.latest_page
+
+        async def page_then_block(chat_id: int, *, limit: int = 50) -> Any:
+            page = await original_page(chat_id, limit=limit)
+            if chat_id == ben and "ben" not in m.blocks:
+                await m.block("ben", BlockReason.SPAM)
+                await asyncio.sleep(0.05)  # the screen hears of it before the chat is shown
+            return page
+
+        m.latest_page = page_then_block  # type: ignore[method-assign]
+        pilot.app.screen.open_chat(ben)  # type: ignore[attr-defined]
+        await settle(pilot)
+        pane = pilot.app.screen.query_one(ConversationPane)
+        assert pane.chat_id == ben and pane.blocked
+        assert pilot.app.screen.query_one("#blocked-bar").display
+        assert not pane.composer.display
