@@ -5,6 +5,7 @@ newest open interactive message's buttons, or the feedback prompt after a busine
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual.content import Content
@@ -35,6 +36,39 @@ SCAM_WARNING = "⚠ Reported as a scam. Never share codes, passwords or payment 
 
 class Chrome(Controller):
     _typing_timer: Timer | None = None
+
+    def run_button(self, action: str) -> bool:
+        """A header, banner or menu button: its action; False if it is not the pane's (the screen's)."""
+        account = self.pane.account
+        buttons: dict[str, Callable[[], None]] = {
+            "block": account.block,
+            "report": account.report,
+            "profile": account.profile,
+            "stop-promotions": account.toggle_promotions,
+            "resume-promotions": account.toggle_promotions,
+            "add_contact": account.add_contact,
+            "unblock": account.unblock,
+            "continue": account.accept,
+            "cancel-reply": lambda: self.pane.set_reply_to(None),
+            "menu": self.chat_menu,
+        }
+        handler = buttons.get(action)
+        if handler is not None:
+            handler()
+        return handler is not None
+
+    def chat_menu(self) -> None:
+        """The header's "⋯" menu: every action of the open chat, those that did not fit first."""
+        if self.current is None:
+            return
+        from tui_messenger.tui.modals.chat_menu import ChatMenuModal
+
+        def chosen(action: str | None) -> None:
+            if action:
+                self.run_button(action)
+
+        menu = ChatMenuModal(self.pane.query_one(ConversationHeader).menu_actions)
+        self.app.push_screen(menu, chosen)
 
     def __init__(self, pane: ConversationPane, messenger: Messenger) -> None:
         super().__init__(pane, messenger)

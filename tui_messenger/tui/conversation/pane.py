@@ -81,19 +81,6 @@ class ConversationPane(Vertical):
         self.links = Links(self, messenger)
         self.export = Export(self, messenger)
         self.sending = Sending(self, messenger)
-        # The header's and the banners' buttons: a table of what each may do.
-        self._buttons: dict[str, Callable[[], None]] = {
-            "block": self.account.block,
-            "report": self.account.report,
-            "profile": self.account.profile,
-            "stop-promotions": self.account.toggle_promotions,
-            "resume-promotions": self.account.toggle_promotions,
-            "add_contact": self.account.add_contact,
-            "unblock": self.account.unblock,
-            "continue": self.account.accept,
-            "cancel-reply": lambda: self.set_reply_to(None),
-            "menu": self.chat_menu,
-        }
 
     @property
     def chat_id(self) -> int | None:
@@ -205,25 +192,6 @@ class ConversationPane(Vertical):
         if not self.view.select_message(message_id) and self.chat_id is not None:
             self.open_chat(self.chat_id, message_id)
 
-    def chat_menu(self) -> None:
-        """The header's "⋯" menu: every action of the open chat, those that did not fit first."""
-        if self.summary is None:
-            return
-        from tui_messenger.tui.modals.chat_menu import ChatMenuModal
-
-        def chosen(action: str | None) -> None:
-            if action:
-                self.run_button(action)
-
-        self.app.push_screen(ChatMenuModal(self.query_one(ConversationHeader).menu_actions), chosen)
-
-    def run_button(self, action: str) -> bool:
-        """A header, banner or menu button: its action from the table; False if it is not the pane's."""
-        handler = self._buttons.get(action)
-        if handler is not None:
-            handler()
-        return handler is not None
-
     # what the children ask for (each delegated) ------------------------------------------------------
     @on(MessageView.OlderRequested)
     def _older(self, event: MessageView.OlderRequested) -> None:
@@ -317,12 +285,12 @@ class ConversationPane(Vertical):
 
     @on(ConversationHeader.ActionPressed)
     def _header(self, event: ConversationHeader.ActionPressed) -> None:
-        if self.run_button(event.action):
+        if self.chrome.run_button(event.action):
             event.stop()  # else ("back") the screen's: it owns the layout
 
     @on(BannerPressed)
     def _banner(self, event: BannerPressed) -> None:
-        if self.run_button(event.action):
+        if self.chrome.run_button(event.action):
             event.stop()
 
     @on(FeedbackPrompt.Given)

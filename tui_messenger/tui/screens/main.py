@@ -343,7 +343,7 @@ class MainScreen(AttachedHitTest, Screen[None]):
         self.conversation.account.add_contact()
 
     def action_chat_menu(self) -> None:
-        self.conversation.chat_menu()
+        self.conversation.chrome.chat_menu()
 
     async def action_find(self) -> None:
         await self.conversation.find.open()
