@@ -37,6 +37,10 @@ SCAM_WARNING = "⚠ Reported as a scam. Never share codes, passwords or payment 
 class Chrome(Controller):
     _typing_timer: Timer | None = None
 
+    def __init__(self, pane: ConversationPane, messenger: Messenger) -> None:
+        super().__init__(pane, messenger)
+        self._panels_lock = asyncio.Lock()
+
     def run_button(self, action: str) -> bool:
         """A header, banner or menu button: its action; False if it is not the pane's (the screen's)."""
         account = self.pane.account
@@ -69,10 +73,6 @@ class Chrome(Controller):
 
         menu = ChatMenuModal(self.pane.query_one(ConversationHeader).menu_actions)
         self.app.push_screen(menu, chosen)
-
-    def __init__(self, pane: ConversationPane, messenger: Messenger) -> None:
-        super().__init__(pane, messenger)
-        self._panels_lock = asyncio.Lock()
 
     def show_typing(self, typing: bool) -> None:
         """ "typing…" under the history, for TYPING_TIMEOUT at most (never for a blocked contact)."""

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
+from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -325,13 +327,13 @@ class ConversationPane(Vertical):
         self.drafts.changed()
 
     # events from the messenger (forwarded by the screen) ---------------------------------------------
-    def for_chat(self, chat_id: int, apply: Callable[[], None]) -> None:
-        """A message of chat `chat_id` added or changed: applied if that chat is shown, kept until it is
-        if it is being opened (its page may have been read before this came); else nothing."""
+    def for_chat(self, chat_id: int, apply: Callable[..., None], *args: Any) -> None:
+        """A message of chat `chat_id` added or changed: `apply(*args)` if that chat is shown, kept until
+        it is if it is being opened (its page may have been read before this came); else nothing."""
         if chat_id == self.opening:
-            self._early.append(apply)
+            self._early.append(partial(apply, *args))
         elif chat_id == self.chat_id:
-            apply()
+            apply(*args)
 
     def message_added(self, message: ChatMessage) -> None:
         self.arrivals.added(message)

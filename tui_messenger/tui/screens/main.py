@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from functools import partial
 from typing import TYPE_CHECKING
 
 from textual import on
@@ -266,11 +265,11 @@ class MainScreen(AttachedHitTest, Screen[None]):
     # messenger events ------------------------------------------------------------------------------
     def on_chat_message_added(self, event: msg.ChatMessageAdded) -> None:
         if (pane := self._conversation) is not None:
-            pane.for_chat(event.chat_id, partial(pane.message_added, event.message))
+            pane.for_chat(event.chat_id, pane.message_added, event.message)
 
     def on_chat_message_changed(self, event: msg.ChatMessageChanged) -> None:
         if (pane := self._conversation) is not None:
-            pane.for_chat(event.chat_id, partial(pane.message_changed, event.message))
+            pane.for_chat(event.chat_id, pane.message_changed, event.message)
 
     def on_chat_summary_changed(self, event: msg.ChatSummaryChanged) -> None:
         self.chat_list.update_row(event.summary)
@@ -280,11 +279,11 @@ class MainScreen(AttachedHitTest, Screen[None]):
 
     def on_chat_message_removed(self, event: msg.ChatMessageRemoved) -> None:
         if (pane := self._conversation) is not None:
-            pane.for_chat(event.chat_id, partial(pane.message_removed, event.message_id))
+            pane.for_chat(event.chat_id, pane.message_removed, event.message_id)
 
     def on_chat_reactions_changed(self, event: msg.ChatReactionsChanged) -> None:
         if (pane := self._conversation) is not None:
-            pane.for_chat(event.chat_id, partial(pane.view.set_reactions, event.message_id, event.reactions))
+            pane.for_chat(event.chat_id, pane.view.set_reactions, event.message_id, event.reactions)
 
     def on_typing_changed(self, event: msg.TypingChanged) -> None:
         if event.chat_id == self.open_chat_id:
