@@ -284,6 +284,8 @@ async def main(path, peer, plain):
         chat_rooms.ENCRYPTION = {"type": "m.room.history_visibility", "state_key": "",
                                  "content": {"history_visibility": "shared"}}
     service = matrix_service(open_database(path), clock=VirtualClock())  # wall time, as the app's
+    from tui_messenger.tui.quiet_gc import tune_gc
+    tune_gc()  # as `run_app` does once the service is built
     await service.start()
     chat = await service.open_chat(peer)
     await service.send_text(chat.chat.id, "hello")
@@ -314,6 +316,7 @@ async def _ours(url: str, home: Path, tag: str, encrypted: bool) -> AsyncIterato
     from tui_messenger.bootstrap import build_app
     from tui_messenger.settings import AppSettings
     from tui_messenger.store.database import open_database
+    from tui_messenger.tui.quiet_gc import tune_gc
     from tui_messenger.tui.widgets import history_window
     from tui_messenger.tui.widgets.message_view import MessageView
 
@@ -331,6 +334,7 @@ async def _ours(url: str, home: Path, tag: str, encrypted: bool) -> AsyncIterato
 
     history_window.HistoryWindow.append_many = append_many  # type: ignore[method-assign]
     app = build_app(AppSettings(db_path=receiver_path, config_dir=home / f"config-{tag}"), db=receiver_db)
+    tune_gc()  # as `run_app` does once the service is built (app_under_test.make_app too)
     command = [
         sys.executable,
         "-c",
