@@ -59,3 +59,22 @@ async def test_several_chats_at_once_toast_no_more_than_fit_on_screen(messenger,
     transport.push(text("later", "p4", "still there?", at=T0 + 7_000))
     await settle(messenger, transport)
     assert len([e for e in events if isinstance(e, Notified)]) == NOTIFY_AT_ONCE + 1
+
+
+async def test_a_conversation_in_the_chat_on_screen_does_not_hide_someone_else_writing(
+    messenger, transport
+) -> None:
+    """The user chats with Anna (her chat on screen): her quick messages take none of the places on
+    screen, so Ben's first message still gets its toast."""
+    transport.push(directory(person("anna"), person("ben")), text("a0", "anna", "hi"))
+    await settle(messenger, transport)
+    anna = await messenger.chat_for_account("anna")
+    messenger.reading(anna.chat.id)
+    events = record(messenger)
+    for i in range(NOTIFY_AT_ONCE):
+        transport.push(text(f"a{i + 1}", "anna", f"and {i}", at=T0 + 100 + i))
+        await settle(messenger, transport)
+    transport.push(text("b0", "ben", "are you free tonight?", at=T0 + 200))
+    await settle(messenger, transport)
+    ben = await messenger.chat_for_account("ben")
+    assert [e.chat_id for e in events if isinstance(e, Notified)][-1] == ben.chat.id

@@ -333,10 +333,14 @@ class Receiver:
         the rest: at 80x24 nine toasts of three busy chats covered the list)."""
         recent = [t for t in self._toasts.get(chat_id, []) if now - t < NOTIFY_WINDOW]
         self._on_screen = [t for t in self._on_screen if now - t < NOTIFY_SHOWN]
-        allowed = len(recent) < NOTIFY_PER_CHAT and len(self._on_screen) < NOTIFY_AT_ONCE
+        # The chat on screen takes no place among them: the screen drops its toast (while it has the
+        # focus), and a conversation going on there must not hide the toast of someone else writing.
+        shared = chat_id != self.reading
+        allowed = len(recent) < NOTIFY_PER_CHAT and not (shared and len(self._on_screen) >= NOTIFY_AT_ONCE)
         if allowed:
             recent.append(now)
-            self._on_screen.append(now)
+            if shared:
+                self._on_screen.append(now)
         self._toasts[chat_id] = recent
         return allowed
 
