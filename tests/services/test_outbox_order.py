@@ -88,3 +88,23 @@ async def test_a_pass_that_meets_a_reconnect_leaves_its_due_entries_to_the_resen
     await until(messenger, lambda: len(transport.sent_of(wire.MessageFrame)) >= before + 3)
     after = [f.body for f in transport.sent_of(wire.MessageFrame)[before:]]
     assert after[:3] == ["one", "two", "three"]  # not "three" first
+
+
+async def test_messages_sent_in_quick_succession_go_out_in_the_order_they_were_sent(
+    messenger, transport
+) -> None:
+    """Enter pressed many times faster than a message is stored (each a send of its own, as the
+    composer's workers make them): the network gets them in that order, not in the order their writes
+    happened to win the database's lock (seen in tmux: 50 messages typed 20 ms apart reached the other
+    person with a dozen out of order)."""
+    transport.push(directory(person("anna")))
+    await settle(messenger, transport)
+    chat = (await messenger.open_chat("anna")).chat.id
+    bodies = [f"quick {n}" for n in range(60)]
+    sends = [asyncio.create_task(messenger.send_text(chat, body)) for body in bodies]
+    stored = await asyncio.gather(*sends)
+    await settle(messenger, transport)
+    assert [f.body for f in transport.sent_of(wire.MessageFrame)] == bodies
+    page = await messenger.latest_page(chat, limit=100)
+    assert [m.body for m in page] == bodies  # the chat shows them in that order too
+    assert [m.message_id for m in stored] == [m.message_id for m in page]

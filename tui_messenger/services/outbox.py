@@ -30,6 +30,10 @@ class Outbox(RetryLoop[OutboxEntry]):
     def __init__(self, *, hub: EventHub, **loop: Unpack[LoopParts[OutboxEntry]]) -> None:
         super().__init__(**loop)
         self._hub = hub
+        # Held by the services while a new message is written, until it is handed to `send_new`: messages
+        # sent in quick succession are stored and go out in the order sent, not in the order their writes
+        # win the database's lock.
+        self.writing = asyncio.Lock()
 
     async def _record(self, entry: OutboxEntry, attempts: int, next_at: datetime) -> None:
         await asyncio.to_thread(
