@@ -73,28 +73,26 @@ class FileSending:
         summary = await self.summary(chat_id)
         if summary.blocked:
             raise BlockedError(f"{clean_name(summary.chat.title)} is blocked; unblock to send files")
+        now = self.clock.now()
+        base = outbound(
+            message_id=self._new_id(), chat_id=chat_id, sender_id=self.user_id, kind=MessageKind.DOCUMENT,
+            body="", at=now, txn_id=self._new_id(), reply_to=reply_to,
+        )  # fmt: skip
+
+        def prepare() -> tuple[ChatMessage, StoredFile, bytes]:
+            file = files.read_for_send(Path(path))
+            message = replace(
+                base,
+                body=document_body(file.info.file_name, caption),
+                attachment=file.info,
+                payload=document_payload(sniff(file.data[:SNIFF_BYTES])),
+            )
+            raw = wire.encode(files.document_frame(message, to=summary.peer.id, file=file, caption=caption))
+            if len(raw) > wire.MAX_FRAME_BYTES:
+                raise FileRefused("The file and its caption are too large to send together")
+            return message, file, raw
+
         async with self.outbox.writing:  # in the order sent, as text (messenger_api._compose)
-            now = self.clock.now()
-            base = outbound(
-                message_id=self._new_id(), chat_id=chat_id, sender_id=self.user_id, kind=MessageKind.DOCUMENT,
-                body="", at=now, txn_id=self._new_id(), reply_to=reply_to,
-            )  # fmt: skip
-
-            def prepare() -> tuple[ChatMessage, StoredFile, bytes]:
-                file = files.read_for_send(Path(path))
-                message = replace(
-                    base,
-                    body=document_body(file.info.file_name, caption),
-                    attachment=file.info,
-                    payload=document_payload(sniff(file.data[:SNIFF_BYTES])),
-                )
-                raw = wire.encode(
-                    files.document_frame(message, to=summary.peer.id, file=file, caption=caption)
-                )
-                if len(raw) > wire.MAX_FRAME_BYTES:
-                    raise FileRefused("The file and its caption are too large to send together")
-                return message, file, raw
-
             message, file, raw = await asyncio.to_thread(prepare)
             stored, after = await asyncio.to_thread(
                 self.outbox_repo.compose,

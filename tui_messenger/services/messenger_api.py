@@ -206,28 +206,6 @@ class MessengerApi:
     async def _compose(
         self, chat_id: int, kind: MessageKind, body: str, *, reply_to: str | None, payload: Any = None
     ) -> ChatMessage:
-        """Write a message and send it. Sends in quick succession (Enter pressed faster than a write
-        takes) are written one at a time (`Outbox.writing`), and each takes its place in the outbox's
-        queue (`send_new` reaches the outbox's lock with no await before it) before the next is written.
-        """
-        async with self.outbox.writing:
-            stored, summary, raw, opt_out, answered = await self._write(
-                chat_id, kind, body, reply_to, payload
-            )
-        self.hub.emit(MessageAdded(chat_id, stored))
-        self.hub.emit(ChatChanged(self.decorate(summary)))
-        await self.outbox.send_new(stored.message_id, raw)
-        if opt_out:
-            await self.set_marketing_stopped(summary.peer.id, True)  # type: ignore[attr-defined]  # consent_actions
-        elif answered:
-            await self._accepted(summary)
-        return stored
-
-    async def _write(
-        self, chat_id: int, kind: MessageKind, body: str, reply_to: str | None, payload: Any
-    ) -> tuple[ChatMessage, ChatSummary, bytes, bool, bool]:
-        """The message and its outbox entry stored: it, the chat, its frame, whether it is a STOP and
-        whether it answers a request (and so accepts it)."""
         now = self.clock.now()
         message = outbound(
             message_id=self._new_id(),
@@ -259,12 +237,22 @@ class MessengerApi:
             self.outbox_repo.compose, message=message, frame=checked, now=now,
             retry_at=self.outbox.retry_at(now),
         )  # fmt: skip
-        try:  # the chat read and the message written in one trip to a store thread (each cost ~1 ms)
-            stored, summary = await asyncio.to_thread(compose)
-        except ChatNotFound as exc:
-            raise NotFoundError(str(exc)) from exc
+        # One write at a time, in the order sent (`Outbox.writing`); no await from here to `send_new`.
+        async with self.outbox.writing:
+            try:  # the chat read and the message written in one trip to a store thread (each cost ~1 ms)
+                stored, summary = await asyncio.to_thread(compose)
+            except ChatNotFound as exc:
+                raise NotFoundError(str(exc)) from exc
         raw, opt_out = made[-1]
-        return stored, summary, raw, opt_out, answered[-1]
+        peer = summary.peer.id
+        self.hub.emit(MessageAdded(chat_id, stored))
+        self.hub.emit(ChatChanged(self.decorate(summary)))
+        await self.outbox.send_new(stored.message_id, raw)
+        if opt_out:
+            await self.set_marketing_stopped(peer, True)  # type: ignore[attr-defined]  # consent_actions
+        elif answered[-1]:
+            await self._accepted(summary)
+        return stored
 
     async def retry(self, message_id: str) -> None:
         message = await asyncio.to_thread(self.outbox_repo.retry, message_id=message_id, now=self.clock.now())
