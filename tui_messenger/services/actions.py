@@ -50,6 +50,10 @@ class ActionSender(RetryLoop[ActionEntry]):
     def __init__(self, **loop: Unpack[LoopParts[ActionEntry]]) -> None:
         super().__init__(**loop)
         self._sent_on_this_connection: set[str] = set()  # a reconnect pass need not send these again
+        # Held by the services from the moment an action is made until it is stored; `send_new` follows
+        # with no await between: actions made in quick succession go out in the order made, and the
+        # newest (a reaction, an edit) is the one both sides keep (as `Outbox.writing`).
+        self.writing = asyncio.Lock()
 
     def reconnected(self) -> None:
         self._sent_on_this_connection.clear()
@@ -58,9 +62,10 @@ class ActionSender(RetryLoop[ActionEntry]):
     async def enqueue(self, frame: ActionFrame, *, supersedes: tuple[str, ...] = ()) -> OutgoingAction:
         """Store an action that has no local effect of its own, then send it."""
         action = outgoing_action(frame)
-        await asyncio.to_thread(
-            self._repo.enqueue, action=action, now=self._clock.now(), supersedes=supersedes
-        )
+        async with self.writing:
+            await asyncio.to_thread(
+                self._repo.enqueue, action=action, now=self._clock.now(), supersedes=supersedes
+            )
         await self.send_new(action)
         return action
 

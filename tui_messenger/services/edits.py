@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from tui_messenger.domain.clock import Clock
     from tui_messenger.services.actions import ActionSender
     from tui_messenger.services.hub import EventHub
+    from tui_messenger.store.action_outbox import OutgoingAction
     from tui_messenger.store.chats import ChatRepository
     from tui_messenger.store.edits import EditRepository
     from tui_messenger.store.messages import MessageRepository
@@ -81,6 +82,17 @@ class MessageEdits:
     async def edit_message(self, message_id: str, body: str) -> ChatMessage:
         """Replace the text of the user's own message (within 15 minutes); shown "edited" on both sides.
         Raises RefusedError with the reason when the rules say no."""
+        async with self.actions.writing:  # made, stored and sent in that order (ActionSender.writing)
+            change, action = await self._store_edit(message_id, body)
+        return await self._changed(change, action)
+
+    async def delete_for_everyone(self, message_id: str) -> ChatMessage:
+        """Delete the user's own message for both sides (within 15 minutes): "This message was deleted"."""
+        async with self.actions.writing:
+            change, action = await self._store_deletion(message_id)
+        return await self._changed(change, action)
+
+    async def _store_edit(self, message_id: str, body: str) -> tuple[Change, OutgoingAction]:
         message = await self._own_view(message_id)
         now = self.clock.now()
         if (refusal := rules.edit_refusal(message, body, self.user_id, now)) is not None:
@@ -97,10 +109,9 @@ class MessageEdits:
             self.edits.edit, message_id=message_id, body=body, at=now, action=action,
             check=lambda m: rules.edit_refusal(m, body, self.user_id, now),
         )  # fmt: skip
-        return await self._changed(change, action)
+        return change, action
 
-    async def delete_for_everyone(self, message_id: str) -> ChatMessage:
-        """Delete the user's own message for both sides (within 15 minutes): "This message was deleted"."""
+    async def _store_deletion(self, message_id: str) -> tuple[Change, OutgoingAction]:
         message = await self._own_view(message_id)
         now = self.clock.now()
         if (refusal := rules.own_refusal(message, self.user_id, now, edit=False)) is not None:
@@ -114,7 +125,7 @@ class MessageEdits:
             self.edits.delete_for_everyone, message_id=message_id, at=now, action=action,
             check=lambda m: rules.own_refusal(m, self.user_id, now, edit=False),
         )  # fmt: skip
-        return await self._changed(change, action)
+        return change, action
 
     async def delete_for_me(self, message_id: str) -> None:
         """Remove a message from this device only (any message, any time). Nothing is sent."""
@@ -138,7 +149,7 @@ class MessageEdits:
             raise BlockedError("the contact is blocked; unblock to change messages sent to them")
         return summary.peer.id
 
-    async def _changed(self, change: Change, action: Any) -> ChatMessage:
+    async def _changed(self, change: Change, action: OutgoingAction) -> ChatMessage:
         if change.message is None:
             raise NotFoundError("no such message")
         if change.refused is not None:  # the rules said no inside the transaction (the clock moved on)

@@ -19,7 +19,7 @@ from tui_messenger.services.actions import ActionSender, outgoing_action
 from tui_messenger.services.blocklist import BlockList
 from tui_messenger.services.errors import BlockedError, InvalidMessageError, NotFoundError
 from tui_messenger.services.hub import EventHub
-from tui_messenger.store.action_outbox import enqueue_action
+from tui_messenger.store.action_outbox import OutgoingAction, enqueue_action
 from tui_messenger.store.reactions import (
     ReactionChange,
     ReactionReceived,
@@ -67,6 +67,13 @@ class ReactionService:
         chosen = resolve(emoji) if emoji else ""
         if chosen is None:
             raise InvalidMessageError("a reaction is one emoji, or a :shortcode: such as :thumbsup:")
+        async with self._actions.writing:  # made, stored and sent in that order (ActionSender.writing)
+            update, action = await self._store(message_id, chosen)
+        self.publish(update)
+        await self._actions.send_new(action)
+        return update.reactions
+
+    async def _store(self, message_id: str, chosen: str) -> tuple[ReactionUpdate, OutgoingAction]:
         target = await asyncio.to_thread(self._repo.target, message_id=message_id)
         if target is None:
             raise NotFoundError("that message is not available")
@@ -88,9 +95,7 @@ class ReactionService:
             update = await asyncio.to_thread(self._repo.set_own, change=change, also=also)
         except ReactionRefused as exc:
             raise NotFoundError(str(exc)) from exc
-        self.publish(update)
-        await self._actions.send_new(action)
-        return update.reactions
+        return update, action
 
     def publish(self, update: ReactionUpdate) -> None:
         self._hub.emit(ReactionsChanged(update.chat_id, update.message_id, update.reactions))
