@@ -41,6 +41,7 @@ from tui_messenger.transport.matrix.offloop import KeyStore, OffLoopClient
 
 REQUEST_TIMEOUT = 30.0  # seconds for one request (sign-in, sign-out); a long-poll sync sets its own
 UNKNOWN_TOKEN = "M_UNKNOWN_TOKEN"
+_TRY_AGAIN = frozenset({401, 408, 429})  # a token to renew, a timeout, a rate limit: not a refusal for good
 _LOGGERS = ("nio", "peewee", "aiohttp")
 R = TypeVar("R")
 
@@ -49,10 +50,19 @@ class MatrixError(Exception):
     """A Matrix request that failed: one line for the user. `revoked`: the server no longer knows the
     token (signed out elsewhere, or revoked); `unreachable`: no answer from a Matrix server."""
 
-    def __init__(self, message: str, *, revoked: bool = False, unreachable: bool = False) -> None:
+    def __init__(
+        self, message: str, *, revoked: bool = False, unreachable: bool = False, status: int | None = None
+    ) -> None:
         super().__init__(message)
         self.revoked = revoked
         self.unreachable = unreachable
+        self.status = status  # the HTTP status of the server's refusal, when it refused
+
+    @property
+    def refused(self) -> bool:
+        """The server said no for good (a 4xx other than a lost token, a timeout or too many requests):
+        asking the same again cannot help."""
+        return self.status is not None and 400 <= self.status < 500 and self.status not in _TRY_AGAIN
 
 
 def route_logs(path: Path) -> None:
@@ -128,7 +138,9 @@ def refusal(what: str, homeserver: str, resp: Response) -> MatrixError:
         )
     message = clean_name(resp.message or "refused", 160)
     return MatrixError(
-        f"{what}: {message} ({clean_name(resp.status_code, 40)})", revoked=resp.status_code == UNKNOWN_TOKEN
+        f"{what}: {message} ({clean_name(resp.status_code, 40)})",
+        revoked=resp.status_code == UNKNOWN_TOKEN,
+        status=status if isinstance(status, int) else None,
     )
 
 

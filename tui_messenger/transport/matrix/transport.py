@@ -22,19 +22,20 @@ Imports matrix-nio: import this module lazily.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from nio import MegolmEvent, ProfileGetResponse
+from nio import MegolmEvent, ProfileGetResponse, RoomRedactResponse
 
 from tui_messenger.domain.matrix_memory import Forgetful, MatrixMemory
 from tui_messenger.domain.models import SERVER_ACCOUNT, Device
 from tui_messenger.transport import wire
 from tui_messenger.transport.base import Transport, TransportClosed, TransportEnded
-from tui_messenger.transport.matrix.account import MatrixError, call
+from tui_messenger.transport.matrix.account import MatrixError, call, refusal
 from tui_messenger.transport.matrix.chat_rooms import ROOM_WAIT, ChatRooms, new_rooms_encrypted
 from tui_messenger.transport.matrix.client import SYNC_TIMEOUT_MS, MatrixClient, SyncBatch
 from tui_messenger.transport.matrix.devices import devices_of
@@ -49,6 +50,8 @@ log = logging.getLogger(__name__)
 # The next long poll goes this long after a batch is handed on, once the services stored and drew it (its
 # ~0.6 ms of Python beside that work slowed it); an event meanwhile waits for it, kept by the server.
 NEXT_POLL_AFTER = 0.005  # seconds
+
+Action = wire.ReactionFrame | wire.EditFrame | wire.DeleteFrame  # the user's actions on messages
 
 
 class MatrixTransport(Transport):
@@ -208,12 +211,9 @@ class MatrixTransport(Transport):
         try:
             if isinstance(decoded, wire.MessageFrame):
                 await self._send_message(client, decoded)
-            elif isinstance(decoded, wire.ReactionFrame):
-                await self._send_reaction(client, decoded)
-            elif isinstance(decoded, wire.EditFrame):
-                await self._send_edit(client, decoded)
-            elif isinstance(decoded, wire.DeleteFrame):
-                await self._send_delete(client, decoded)
+            elif isinstance(decoded, Action):
+                await self._send_action(client, decoded)
+                self._answer(wire.AckFrame(ids=[decoded.id]))  # the server has it: the services let it go
             elif isinstance(decoded, wire.StatusFrame) and decoded.status == "read":
                 await self._send_read(client, decoded)
             elif isinstance(decoded, wire.AckFrame):  # stored: older history's place moves on
@@ -223,9 +223,30 @@ class MatrixTransport(Transport):
                 if room_id is not None:
                     await call(client.login.homeserver, client.nio.room_typing(room_id, decoded.typing))
         except MatrixError as exc:
+            if exc.refused and isinstance(decoded, wire.MessageFrame | Action):
+                self._refused(decoded, exc)
+                return
             raise self._closed(exc) from exc
         except TimeoutError as exc:  # no first sync yet, or a new room that did not come with one
             raise TransportClosed(f"the server did not answer in time: {exc}") from exc
+
+    def _answer(self, frame: wire.Frame) -> None:
+        """A frame for the services from this side of the network (a send's answer)."""
+        if self._queue is not None:
+            self._queue.put_nowait(wire.encode(frame))
+
+    def _refused(self, frame: wire.MessageFrame | Action, exc: MatrixError) -> None:
+        """A send the server refused for good (sending it again would be refused again): a message shows
+        failed, with its retry; an action is let go. Either way the next ones are not held up behind it."""
+        log.warning("the server refused a %s: %s", frame.type, exc)
+        if isinstance(frame, wire.MessageFrame):
+            self._answer(wire.StatusFrame(
+                message_id=frame.id, status="failed", sender=SERVER_ACCOUNT, to=self.user_id,
+                timestamp=frame.timestamp, client_txn_id=frame.client_txn_id,
+                error=wire.ErrorInfo(code=exc.status or 0, title=str(exc)[:200]),
+            ))  # fmt: skip
+        else:
+            self._answer(wire.AckFrame(ids=[frame.id]))
 
     def _closed(self, exc: MatrixError) -> TransportClosed:
         """The error for the services: ended (sign in again) for a revoked token, else closed (retry)."""
@@ -250,26 +271,38 @@ class MatrixTransport(Transport):
         when = self.ids.times.get(event_id) or frame.timestamp
         self.ids.sent(room_id, frame.id, event_id, when)
         await self.history.keep()  # before the services hear `sent`: a restart still knows the event
-        assert self._queue is not None
-        sent = wire.StatusFrame(
+        self._answer(wire.StatusFrame(
             message_id=frame.id, status="sent", sender=SERVER_ACCOUNT, to=client.login.user_id,
             timestamp=when, client_txn_id=frame.client_txn_id,
-        )  # fmt: skip
-        self._queue.put_nowait(wire.encode(sent))
+        ))  # fmt: skip
+
+    async def _send_action(self, client: MatrixClient, frame: Action) -> None:
+        if isinstance(frame, wire.ReactionFrame):
+            await self._send_reaction(client, frame)
+        elif isinstance(frame, wire.EditFrame):
+            await self._send_edit(client, frame)
+        else:  # deleted for everyone: a redaction
+            room_id = await self._room_of(client, frame.to, frame.message_id)
+            await self._redact(client, room_id, self.ids.event(frame.message_id), txn=frame.id)
 
     async def _send_reaction(self, client: MatrixClient, frame: wire.ReactionFrame) -> None:
+        """One reaction per person per message, as the services keep it: the user's earlier reaction to
+        the message is redacted (taken back, or replaced) before the new one goes, so every client shows
+        the newest, and picking an earlier emoji again is not refused as the same reaction twice."""
         room_id = await self._room_of(client, frame.to, frame.message_id)
-        target = self.ids.event(frame.message_id)
-        if not frame.emoji:  # taken back: redact the user's own reaction to that message
-            for event_id, (sender, reacted, _key) in list(self.ids.reactions.items()):
-                if sender == client.login.user_id and reacted == target:
-                    await self._redact(client, room_id, event_id, txn=frame.id)
-                    self.ids.reactions.pop(event_id, None)
-            await self.history.keep()
-            return
-        content = {"m.relates_to": {"rel_type": "m.annotation", "event_id": target, "key": frame.emoji}}
-        event_id = await client.send(room_id, "m.reaction", content, txn=frame.id)
-        self.ids.reactions[event_id] = (client.login.user_id, target, frame.emoji)
+        me, target = client.login.user_id, self.ids.event(frame.message_id)
+        mine = [(event_id, key) for event_id, (sender, reacted, key) in list(self.ids.reactions.items())
+                if sender == me and reacted == target]  # fmt: skip
+        for event_id, key in mine:
+            if key != frame.emoji:  # (the one wanted, there already: a resend of this frame, kept)
+                # A transaction id of its own: the server takes a second use of one as the same event.
+                txn = f"{frame.id}.{hashlib.sha256(event_id.encode()).hexdigest()[:16]}"
+                await self._redact(client, room_id, event_id, txn=txn)
+                self.ids.reactions.pop(event_id, None)
+        if frame.emoji and all(key != frame.emoji for _, key in mine):
+            content = {"m.relates_to": {"rel_type": "m.annotation", "event_id": target, "key": frame.emoji}}
+            event_id = await client.send(room_id, "m.reaction", content, txn=frame.id)
+            self.ids.reactions[event_id] = (me, target, frame.emoji)
         await self.history.keep()
 
     async def _send_edit(self, client: MatrixClient, frame: wire.EditFrame) -> None:
@@ -282,10 +315,6 @@ class MatrixTransport(Transport):
         }
         await client.send(room_id, "m.room.message", content, txn=frame.id)
 
-    async def _send_delete(self, client: MatrixClient, frame: wire.DeleteFrame) -> None:
-        room_id = await self._room_of(client, frame.to, frame.message_id)
-        await self._redact(client, room_id, self.ids.event(frame.message_id), txn=frame.id)
-
     async def _send_read(self, client: MatrixClient, frame: wire.StatusFrame) -> None:
         event_id = self.ids.event(frame.message_id)
         room_id = self.ids.room_of.get(event_id) or self.chats.rooms.get(frame.to)  # where the message is
@@ -297,13 +326,18 @@ class MatrixTransport(Transport):
             await call(client.login.homeserver, client.nio.room_read_markers(room_id, event_id, event_id))
 
     async def _redact(self, client: MatrixClient, room_id: str, event_id: str, *, txn: str) -> None:
-        await call(client.login.homeserver, client.nio.room_redact(room_id, event_id, tx_id=txn))
+        server = client.login.homeserver
+        resp = await call(server, client.nio.room_redact(room_id, event_id, tx_id=txn))
+        if not isinstance(resp, RoomRedactResponse):
+            raise refusal("deleting failed", server, resp)
 
     async def _room_of(self, client: MatrixClient, peer: str, message_id: str) -> str:
         """Where a reaction, an edit or a deletion of `message_id` goes: the room the message is in (from
         the server for a message this run has not seen), else the chat's room."""
         event_id = self.ids.event(message_id)
-        room_id = self.ids.room_of.get(event_id) or await self.chats.room_holding(client, peer, event_id)
+        if (room_id := self.ids.room_of.get(event_id)) is None:
+            await asyncio.wait_for(self.chats.synced.wait(), ROOM_WAIT)  # the rooms, after the first sync
+            room_id = await self.chats.room_holding(client, peer, event_id)
         if room_id is None:
             return await self.chats.room_for(client, peer)
         self.ids.room_of[event_id] = room_id
