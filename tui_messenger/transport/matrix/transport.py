@@ -200,7 +200,7 @@ class MatrixTransport(Transport):
         entry = wire.DirectoryEntry(
             id=peer, display_name=name[:256], kind="person", contact=False, encrypted=new_rooms_encrypted()
         )
-        self._queue.put_nowait(wire.encode(wire.DirectoryFrame(accounts=[entry])))
+        self._answer(wire.DirectoryFrame(accounts=[entry]))
 
     # sending -----------------------------------------------------------------------------------------
     async def send(self, frame: bytes) -> None:
