@@ -16,10 +16,11 @@ import urllib.parse
 import urllib.request
 from typing import Any
 
-# A login's first sync: about a screenful of each chat. Synapse's answer grows with the events it carries:
-# 50 rooms took ~0.3 s at 10 events each, ~0.65 s at 20 and ~1.1 s at 30 here (the bulk of the time until
-# the chat list shows). The rest comes from the server when a chat is opened or scrolled back (history.py).
-FIRST_TIMELINE_LIMIT = 15
+# A login's first sync: the newest events of each chat (matrix-js-sdk's default is 8). Synapse's answer
+# grows with the events it carries: 50 rooms took ~0.3-0.5 s at 10 events each, ~0.6 s at 15, ~0.65 s at
+# 20 and ~1.1 s at 30 here, and nio's parsing of it 116 ms at 10, 165 at 15. A chat opened reads back a
+# page from the server at once either way (its first page is short), so more only delays the list.
+FIRST_TIMELINE_LIMIT = 10
 TIMELINE_LIMIT = 30  # a later sync's events per room (the server's default is 10); more: read back
 FIRST_SYNC_FILTER: dict[str, Any] = {"room": {"timeline": {"limit": FIRST_TIMELINE_LIMIT}}}
 SYNC_FILTER: dict[str, Any] = {"room": {"timeline": {"limit": TIMELINE_LIMIT}}}
