@@ -323,6 +323,8 @@ async def test_draft_is_saved_and_restored() -> None:
         await settle(pilot)
         await open_chat_by_keyboard(pilot, ANNA)
         assert pilot.app.screen.query_one(Composer).text == "half a thought"
+        await pilot.press(*" goes on")  # typed after the draft, not before it
+        assert pilot.app.screen.query_one(Composer).text == "half a thought goes on"
 
 
 async def test_failed_message_retries_on_enter() -> None:

@@ -32,9 +32,12 @@ class Drafts(Controller):
         self._unsaved: dict[int, str] = {}  # chat id -> a draft that could not be stored on leaving
 
     def put(self, text: str) -> None:
-        """Set the composer's text without saving it as a draft (a chat's draft shown, an edit loaded)."""
+        """Set the composer's text without saving it as a draft (a chat's draft shown, an edit loaded),
+        the cursor at its end: what is typed next goes on from there."""
+        composer = self.pane.composer
         self._restoring = True
-        self.pane.composer.text = text
+        composer.text = text
+        composer.move_cursor(composer.document.end)
         self._restoring = False
 
     def draft_for(self, chat_id: int, draft: str) -> str:

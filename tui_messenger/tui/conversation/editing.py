@@ -64,7 +64,6 @@ class Editing(Controller):
         pane.set_reply_to(None)
         self.message = message
         pane.drafts.put(message.body)
-        composer.move_cursor(composer.document.end)
         strip.show(message)
         strip.display = True
         composer.focus()
