@@ -220,7 +220,7 @@ async def test_the_request_banner_keeps_its_words_on_lines(tmp_path: Path, size:
         assert shown(banner_text)
         assert banner_text.size.width >= 40 and banner_text.size.height <= 2
         words = " ".join(line(banner_text, y) for y in range(banner_text.size.height))
-        assert "N0rdbank Support is not in your" in words
+        assert "N0rdbank Support (nordbank-support) is not in your" in words  # the name, and whose it is
         for button in ("#request-block", "#request-report", "#request-add_contact", "#request-continue"):
             assert shown(pilot.app.screen.query_one(button))
 

@@ -93,3 +93,10 @@ async def test_after_blocking_from_the_banner_the_keys_go_to_what_is_shown(tmp_p
         await pilot.press("space")
         await settle(pilot)
         assert not isinstance(pilot.app.screen, ModalScreen)
+
+
+async def test_the_banner_names_the_account_beside_the_name_anyone_can_choose(tmp_path: Path) -> None:
+    async with build_test_app(tmp_path).run_test(size=SIZE) as pilot:
+        await open_request(pilot, "megadeals")
+        banner = str(pilot.app.screen.query_one("#request-text").render())
+        assert "Unknown business: MegaDeals 24 (megadeals) is not in your contacts" in banner

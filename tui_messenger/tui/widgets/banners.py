@@ -93,10 +93,15 @@ class RequestBanner(_ButtonBar):
         self.set_class(self.content_region.width - needed < self.STACK_BELOW, "-stacked")
 
     def show(self, summary: ChatSummary) -> None:
-        who = "business" if summary.peer.is_business else "sender"
+        """The name, which anyone can choose, with the account it belongs to (as a messenger shows an
+        unknown sender's number): "Ben (@mallory:example.org)" is not Ben."""
+        peer = summary.peer
+        who = "business" if peer.is_business else "sender"
+        name, account = clean_name(peer.display_name), clean_name(peer.id, 80)
         text = Content.assemble(
             (f"Unknown {who}: ", "bold"),
-            (clean_name(summary.peer.display_name), "bold"),
+            (name, "bold"),
+            f" ({account})" if account.casefold() != name.casefold() else "",
             " is not in your contacts (F2 adds them).",
         )
         show_text(self.query_one("#request-text", Static), text)
