@@ -27,25 +27,31 @@ async def _newest(service: MessengerService, account_id: str) -> ChatMessage | N
     return page[-1] if page else None
 
 
-async def test_actions_leave_the_outbox_and_an_earlier_emoji_comes_back(
-    people: People, unique_user: str
-) -> None:
-    anna_id = f"@{unique_user}a:localhost"
+async def _hello(people: People, unique_user: str) -> tuple[MessengerService, MessengerService, int, str]:
+    """Anna and Ben, and Anna's "hello" to Ben, sent and at Ben's: (anna, ben, Anna's chat, its id)."""
     anna = await people.start(await people.sign_up(unique_user + "a"))
     ben = await people.start(await people.sign_up(unique_user + "b"))
     chat = await anna.open_chat(f"@{unique_user}b:localhost")
     hello = await anna.send_text(chat.chat.id, "hello")
     await until(lambda: _sent(anna, hello.message_id))
-    await until(lambda: _newest(ben, anna_id))
+    await until(lambda: _newest(ben, f"@{unique_user}a:localhost"))
+    return anna, ben, chat.chat.id, hello.message_id
+
+
+async def test_actions_leave_the_outbox_and_an_earlier_emoji_comes_back(
+    people: People, unique_user: str
+) -> None:
+    anna_id = f"@{unique_user}a:localhost"
+    anna, ben, _, hello_id = await _hello(people, unique_user)
     for emoji in ("👍", "❤️", "👍"):  # one reaction each: the earlier one is taken back on the server
-        await anna.react(hello.message_id, emoji)
+        await anna.react(hello_id, emoji)
 
         async def seen(emoji: str = emoji) -> bool:
             newest = await _newest(ben, anna_id)
             return newest is not None and newest.reactions == (ReactionCount(emoji, 1, mine=False),)
 
         await until(seen)
-    await anna.edit_message(hello.message_id, "hello there")
+    await anna.edit_message(hello_id, "hello there")
 
     async def edited() -> bool:
         newest = await _newest(ben, anna_id)
@@ -101,3 +107,22 @@ async def test_a_refused_send_fails_alone(people: People, unique_user: str) -> N
         await until(let_go)
     finally:
         await ben.close()
+
+
+async def test_typing_reaches_the_other_side_and_stops(people: People, unique_user: str) -> None:
+    """Anna's typing shows at Ben's (through the server's m.typing), and so does her stopping."""
+    from tui_messenger.domain.events import TypingChanged
+
+    anna, ben, chat_id, _ = await _hello(people, unique_user)
+    ben_chat = await until(lambda: ben.chat_for_account(f"@{unique_user}a:localhost"))
+    await ben.accept_request(ben_chat.chat.id)
+    seen: list[bool] = []
+    ben.subscribe(lambda e: seen.append(e.typing) if isinstance(e, TypingChanged) else None)
+
+    async def told(*states: bool) -> bool:
+        return seen[-len(states) :] == list(states)
+
+    await anna.set_typing(chat_id, True)
+    await until(lambda: told(True))
+    await anna.set_typing(chat_id, False)
+    await until(lambda: told(True, False))

@@ -75,6 +75,7 @@ class FakeMessenger:
         self.sent: list[tuple[int, str, str | None]] = []
         self.choices: list[tuple[int, str, str]] = []
         self.drafts: dict[int, str] = {}
+        self.typing_told: list[tuple[int, bool]] = []  # set_typing calls, in order
         self.looks: dict[str, str] = {}
         self.listeners: list[Callable[[ev.MessengerEvent], None]] = []
         self.auto_reply = True
@@ -314,6 +315,9 @@ class FakeMessenger:
 
     async def mark_read(self, chat_id: int) -> None:
         self._flag(chat_id, unread_count=0)
+
+    async def set_typing(self, chat_id: int, typing: bool) -> None:
+        self.typing_told.append((chat_id, typing))
 
     def reading(self, chat_id: int | None) -> None:
         self.reading_chat = chat_id

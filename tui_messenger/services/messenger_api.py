@@ -40,7 +40,6 @@ from tui_messenger.services.errors import BlockedError, InvalidMessageError, Not
 from tui_messenger.store.chats import ChatNotFound
 from tui_messenger.store.convert import clean_name
 from tui_messenger.transport import wire
-from tui_messenger.transport.base import TransportClosed
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -51,6 +50,7 @@ if TYPE_CHECKING:
     from tui_messenger.services.outbox import Outbox
     from tui_messenger.services.reactions import ReactionService
     from tui_messenger.services.safety import Safety
+    from tui_messenger.services.signals import Signals
     from tui_messenger.store.accounts import AccountRepository, ContactRepository
     from tui_messenger.store.chats import ChatRepository
     from tui_messenger.store.consent import ConsentRepository, FeedbackRepository
@@ -90,6 +90,7 @@ class MessengerApi:
     history: NetworkHistory
     safety: Safety
     blocked_ids: BlockList
+    signals: Signals
     _check: LooksLike
     _make_check: Callable[[Mapping[str, str]], LooksLike]
     _new_id: Callable[[], str]
@@ -277,23 +278,10 @@ class MessengerApi:
         if not read:
             return
         self.hub.emit(ChatChanged(self.decorate(await self.summary(chat_id))))
-        await self._read_receipts(summary, read)
+        await self.signals.read(summary, read)
 
-    async def _read_receipts(self, summary: ChatSummary, read: list[ChatMessage]) -> None:
-        """Read receipts for `read`: never to a blocked account, nor to a request (an unknown sender
-        learns nothing of the user until they accept or reply: then `_accepted` sends them)."""
-        if summary.blocked or summary.peer.id in self.blocked_ids or summary.chat.is_request:
-            return
-        now = to_ms(self.clock.now())
-        for message in read:
-            receipt = wire.StatusFrame(
-                message_id=message.message_id, status="read", sender=self.user_id, to=message.sender_id,
-                timestamp=now,
-            )  # fmt: skip
-            try:
-                await self.transport.send(wire.encode(receipt))
-            except TransportClosed:
-                return  # read receipts are best effort
+    async def set_typing(self, chat_id: int, typing: bool) -> None:
+        await self.signals.typing(chat_id, typing)
 
     async def set_unread(self, chat_id: int) -> None:
         summary = await self.summary(chat_id)
@@ -324,7 +312,7 @@ class MessengerApi:
         """A request became a chat (accepted, or answered): the read receipts it was not sent."""
         chat_id = summary.chat.id
         read = await asyncio.to_thread(self.messages.newest_read, chat_id=chat_id, limit=LATE_RECEIPTS)
-        await self._read_receipts(summary, read)
+        await self.signals.read(summary, read)
 
     async def _update(self, chat_id: int, **flags: Any) -> ChatSummary:
         try:

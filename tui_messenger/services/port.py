@@ -168,6 +168,10 @@ class Messenger(Protocol):
     async def mark_read(self, chat_id: int) -> None:
         """Zero the unread count and send read receipts (never to a blocked account)."""
 
+    async def set_typing(self, chat_id: int, typing: bool) -> None:
+        """The user started or stopped typing in the chat (best effort: never to a blocked account or a
+        request not accepted yet)."""
+
     def reading(self, chat_id: int | None) -> None:
         """The chat the user has on screen (None: none). Its new messages are stored read as they
         arrive: never counted unread, a read receipt instead of a delivered one."""

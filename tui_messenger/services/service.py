@@ -35,6 +35,7 @@ from tui_messenger.services.reactions import ReactionService, received_item
 from tui_messenger.services.receive import MAX_BATCH, Receiver
 from tui_messenger.services.retry_loop import RetryPolicy
 from tui_messenger.services.safety import Safety
+from tui_messenger.services.signals import Signals
 from tui_messenger.services.stopping import bounded, cancel_all
 from tui_messenger.services.unlock import unlock_converters
 from tui_messenger.store.accounts import AccountRepository, ContactRepository
@@ -107,6 +108,9 @@ class MessengerService(MessengerApi):
         # tools wait on it instead of sleeping.
         self.progress = asyncio.Event()
         self.blocked_ids = BlockList()
+        self.signals = Signals(
+            transport=transport, user_id=user_id, clock=clock, blocked=self.blocked_ids, summary=self.summary
+        )
         self.safety = Safety(
             blocks=BlockRepository(db), reports=ReportRepository(db), messages=self.messages,
             chats=self.chats, clock=clock, hub=self.hub, blocked=self.blocked_ids, decorate=self.decorate,

@@ -30,7 +30,9 @@ if TYPE_CHECKING:
     from tui_messenger.services.port import Messenger
     from tui_messenger.tui.conversation.pane import ConversationPane
 
-TYPING_TIMEOUT = 8.0
+# "typing…" goes when the other side says it stopped, or their message comes; at the latest after this:
+# a Matrix server forgets a typing user after 30 s unless told again (conversation/typing.py does).
+TYPING_TIMEOUT = 30.0
 SCAM_WARNING = "⚠ Reported as a scam. Never share codes, passwords or payment details here."
 
 

@@ -30,13 +30,14 @@ class Drafts(Controller):
         self._timer: Timer | None = None
         self._unsent: dict[int, str] = {}  # chat id -> text not sent, after the user left the chat
         self._unsaved: dict[int, str] = {}  # chat id -> a draft that could not be stored on leaving
+        self.last_put: str | None = None  # the text the app last put in the composer (not typed)
 
     def put(self, text: str) -> None:
         """Set the composer's text without saving it as a draft (a chat's draft shown, an edit loaded),
         the cursor at its end: what is typed next goes on from there."""
         composer = self.pane.composer
         self._restoring = True
-        composer.text = text
+        self.last_put = composer.text = text
         composer.move_cursor(composer.document.end)
         self._restoring = False
 

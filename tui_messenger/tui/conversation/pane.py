@@ -41,6 +41,7 @@ from tui_messenger.tui.conversation.links import Links
 from tui_messenger.tui.conversation.message_menu import MessageMenu
 from tui_messenger.tui.conversation.reactions import Reactions
 from tui_messenger.tui.conversation.sending import Sending
+from tui_messenger.tui.conversation.typing import Typing
 from tui_messenger.tui.widgets.banners import BannerPressed, BlockedBar, ReplyStrip, RequestBanner
 from tui_messenger.tui.widgets.composer import Composer
 from tui_messenger.tui.widgets.conversation_header import ConversationHeader
@@ -73,6 +74,7 @@ class ConversationPane(Vertical):
         self.arrivals = Arrivals(self, messenger)
         self.chrome = Chrome(self, messenger)
         self.drafts = Drafts(self, messenger)
+        self.typing = Typing(self, messenger)
         self.editing = Editing(self, messenger)
         self.menu = MessageMenu(self, messenger)
         self.choices = Choices(self, messenger)
@@ -325,6 +327,7 @@ class ConversationPane(Vertical):
     @on(TextArea.Changed, "#composer")
     def _draft_changed(self) -> None:
         self.drafts.changed()
+        self.typing.changed()
 
     # events from the messenger (forwarded by the screen) ---------------------------------------------
     def for_chat(self, chat_id: int, apply: Callable[..., None], *args: Any) -> None:
