@@ -17,7 +17,7 @@ import pytest
 from tui_messenger.bootstrap_matrix import matrix_service
 from tui_messenger.domain.clock import VirtualClock
 from tui_messenger.domain.models import MessageStatus
-from tui_messenger.services.errors import NotFoundError
+from tui_messenger.services.errors import MessengerError, NotFoundError
 from tui_messenger.services.matrix_accounts import sign_in
 from tui_messenger.services.service import MessengerService
 from tui_messenger.store.database import Database, open_database
@@ -310,6 +310,9 @@ async def test_a_new_chat_with_an_id_its_server_has_no_account_for_is_not_made(
     assert ben.peer.id == f"@{unique_user}b:localhost"
     far = await anna.open_chat("@someone:elsewhere.invalid")  # a server that cannot be asked: made
     assert far.peer.id == "@someone:elsewhere.invalid"
+    with pytest.raises(MessengerError, match="your own account"):  # (the server refuses that room)
+        await anna.open_chat(anna.user_id)
+    assert await anna.chat_for_account(anna.user_id) is None
 
 
 async def test_a_new_chat_shows_the_persons_name_and_lock_before_its_first_message(

@@ -36,7 +36,7 @@ from tui_messenger.services import frames, quality
 from tui_messenger.services.blocklist import BlockList
 from tui_messenger.services.consent import window_state
 from tui_messenger.services.consent_actions import is_opt_out
-from tui_messenger.services.errors import BlockedError, InvalidMessageError, NotFoundError
+from tui_messenger.services.errors import BlockedError, InvalidMessageError, MessengerError, NotFoundError
 from tui_messenger.store.chats import ChatNotFound
 from tui_messenger.store.convert import clean_name
 from tui_messenger.transport import wire
@@ -135,7 +135,9 @@ class MessengerApi:
     async def open_chat(self, account_id: str) -> ChatSummary:
         """The chat with `account_id`, created (as a normal chat: the user opens it) if there is none. Someone
         not known here yet is first asked of the network: an ID it has no account for (a typo) makes no
-        chat (NotFoundError), where a message would wait forever for nobody."""
+        chat (NotFoundError), where a message would wait forever for nobody; nor does the user's own."""
+        if account_id == self.user_id:  # (Matrix refuses the room: the message would fail)
+            raise MessengerError("that is your own account: a chat is with someone else")
         known = await asyncio.to_thread(self.accounts.get, account_id=account_id)
         if known is None and await self.transport.account_exists(account_id) is False:
             raise NotFoundError(f"there is no account {clean_name(account_id)}: check the ID")
