@@ -16,6 +16,7 @@ exists are.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -83,6 +84,7 @@ class MainScreen(AttachedHitTest, Screen[None]):
         self.messenger = messenger
         self.now = now
         self._list_timer: Timer | None = None
+        self._list_refreshed = 0.0  # when a change last refreshed the list (monotonic)
         self._online = True  # the connection's latest state; shown by `_show_connection`
         self._connection_timer: Timer | None = None
         self._chat_list: ChatList | None = None
@@ -185,12 +187,14 @@ class MainScreen(AttachedHitTest, Screen[None]):
         chats.set_counts(counts)
 
     def _schedule_list_refresh(self) -> None:
-        # A throttle, not a debounce: during a burst (the first sync) the list still updates as it goes.
+        # A throttle, not a debounce: a change after a quiet moment shows at once; during a burst (the
+        # first sync) the list updates at most every LIST_REFRESH_DELAY, and still as it goes.
         if self._list_timer is None:
-            self._list_timer = self.set_timer(LIST_REFRESH_DELAY, self._list_refresh_due)
+            wait = self._list_refreshed + LIST_REFRESH_DELAY - time.monotonic()
+            self._list_timer = self.set_timer(max(0.001, wait), self._list_refresh_due)  # (0: no timer)
 
     def _list_refresh_due(self) -> None:
-        self._list_timer = None
+        self._list_timer, self._list_refreshed = None, time.monotonic()
         self.refresh_chat_list()
 
     @on(ChatList.ViewChanged)
