@@ -51,7 +51,7 @@ class Signals:
                 sender=self._user_id,
                 to=message.sender_id,
                 timestamp=now,
-            )  # fmt: skip
+            )
             for message in read
         )
 

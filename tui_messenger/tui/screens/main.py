@@ -190,8 +190,8 @@ class MainScreen(AttachedHitTest, Screen[None]):
         # A throttle, not a debounce: a change after a quiet moment shows at once; during a burst (the
         # first sync) the list updates at most every LIST_REFRESH_DELAY, and still as it goes.
         if self._list_timer is None:
-            wait = self._list_refreshed + LIST_REFRESH_DELAY - time.monotonic()
-            self._list_timer = self.set_timer(max(0.001, wait), self._list_refresh_due)  # (0: no timer)
+            wait = self._list_refreshed + LIST_REFRESH_DELAY - time.monotonic()  # a Timer cannot wait 0
+            self._list_timer = self.set_timer(max(0.001, wait), self._list_refresh_due)
 
     def _list_refresh_due(self) -> None:
         self._list_timer, self._list_refreshed = None, time.monotonic()
