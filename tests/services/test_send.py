@@ -80,6 +80,26 @@ async def test_retries_back_off_then_fail_with_a_retry_action(messenger, transpo
     assert (await messenger.message(sent.message_id)).status is MessageStatus.SENT
 
 
+async def test_a_flapping_connection_does_not_use_up_the_attempts(messenger, transport, clock) -> None:
+    """Sent again at each reconnect, a message still fails only on the clock's schedule (60 s), not
+    after the fifth reconnect (it failed within a second when every resend counted)."""
+    transport.on_send = None  # the network never answers
+    chat_id = await _chat(messenger, transport)
+    sent = await messenger.send_text(chat_id, "through a bad line")
+    for n in range(2, 2 * messenger.outbox.policy.max_attempts):
+        transport.disconnect()
+        await until(messenger, lambda n=n: len(transport.sent_of(wire.MessageFrame)) == n)  # resent at once
+    await settle(messenger, transport)
+    assert (await messenger.message(sent.message_id)).status is MessageStatus.PENDING
+    assert messenger.outbox_repo.all()[0].attempts == 1
+    for attempts in range(2, messenger.outbox.policy.max_attempts + 1):  # the schedule: 2, 6, 14, 30 s
+        clock.advance(30)
+        await until(messenger, lambda n=attempts: messenger.outbox_repo.all()[0].attempts == n)
+    clock.advance(30)  # and failed at 60 s
+    await until(messenger, lambda: messenger.outbox_repo.all()[0].next_attempt_at is None)
+    assert (await messenger.message(sent.message_id)).status is MessageStatus.FAILED
+
+
 def test_backoff_is_capped() -> None:
     policy = RetryPolicy(first_delay=2, factor=2, max_delay=30, max_attempts=10)
     assert [policy.delay(n) for n in range(1, 7)] == [2, 4, 8, 16, 30, 30]

@@ -4,11 +4,12 @@ A composed message is stored (pending) together with its outbox entry in one tra
 network work, so nothing composed is ever lost. The entry is written as sent once (`retry_at`): the frame
 is then sent at once, with no second write to record it; if it cannot go at once, the entry is made due
 and the loop sends it, in order. After a crash between the two, the pass after the restart sends every
-waiting entry (that message is then allowed one attempt fewer). The frame is sent again with capped
+waiting entry (that message may then be allowed one attempt fewer). The frame is sent again with capped
 exponential backoff (on the injected clock) until the network's `sent` status with the same client
 transaction id removes the entry. After the last attempt the message shows failed, with a retry action
 that sends the very same frame again (sends are idempotent per client transaction id). While offline
-nothing is counted as an attempt; after a reconnect every waiting entry is sent again at once.
+nothing is counted as an attempt; after a reconnect every waiting entry is sent again at once, not
+counted either unless it was due (`RetryLoop.run_due`).
 """
 
 from __future__ import annotations
@@ -41,8 +42,9 @@ class Outbox(RetryLoop[OutboxEntry]):
         )
 
     async def _passed_over(self, entry: OutboxEntry, now: datetime) -> bool:
-        """An entry that ran out of attempts is not sent again: its message shows failed."""
-        if entry.attempts < self.policy.max_attempts:
+        """An entry that ran out of attempts is not sent again once its last one is due: its message
+        shows failed."""
+        if entry.attempts < self.policy.max_attempts or (entry.next_attempt_at or now) > now:
             return False
         failed = await asyncio.to_thread(self._repo.fail, message_id=entry.message_id)
         if failed is not None:

@@ -127,7 +127,11 @@ class RetryLoop(ABC, Generic[E]):
 
     async def run_due(self, *, everything: bool = False) -> float | None:
         """Send what is due (`everything`: all waiting entries, after a reconnect). Returns the seconds
-        until the next entry falls due, or None if none waits."""
+        until the next entry falls due, or None if none waits.
+
+        After a reconnect an entry not due yet is sent again without counting as an attempt, and falls
+        due when it did: its last attempt went on a connection that broke before an answer could come.
+        Counted, a connection that breaks five times in a second would fail a message in that second."""
         async with self._lock:
             self._behind = True  # until every entry due has gone (an exception leaves it so)
             now = self._clock.now()
@@ -138,7 +142,9 @@ class RetryLoop(ABC, Generic[E]):
                     break  # offline: wait for the reconnect, which wakes us
                 if self._resend_all and not everything:
                     break  # a reconnect came while this pass read: the pass it woke resends all, in order
-                if not await self.attempt(entry):  # one request failed, the connection stays: soon again
+                resend_only = entry.next_attempt_at is not None and entry.next_attempt_at > now
+                if not await (self.send(entry) if resend_only else self.attempt(entry)):
+                    # one request failed, the connection stays: soon again
                     self.on_pass()
                     return self.policy.first_delay
             else:
