@@ -204,6 +204,26 @@ async def test_send_a_file_through_the_picker_by_mouse(tmp_path: Path) -> None:
         assert sent.attachment.file_name == "notes.txt" and sent.attachment.mime_type == "text/plain"
 
 
+async def test_a_path_typed_as_soon_as_the_picker_opens_goes_in_the_path_field(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_bytes(b"plain words\n")
+    async with build_test_app(tmp_path).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        anna = await open_account(pilot, "anna")
+        await pilot.press("ctrl+n")
+        await until_dialog(pilot)
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, FilePickerModal), rounds=500)
+        assert picker(pilot).query_one(DirectoryTree).has_focus  # the tree first, as before
+        await pilot.press(*str(tmp_path / "notes.txt"), "tab", *"my notes")
+        dialog = picker(pilot)
+        assert dialog.query_one("#file-path", Input).value == str(tmp_path / "notes.txt")
+        assert dialog.query_one("#file-caption", Input).value == "my notes"
+        await wait_for(pilot, lambda: not dialog.query_one("#file-send", Button).disabled, rounds=500)
+        await pilot.press("enter")
+        await settle(pilot)
+        (sent,) = await sent_documents(pilot, anna)
+        assert sent.attachment.file_name == "notes.txt" and sent.body.endswith("\nmy notes")
+
+
 async def test_the_picker_says_inline_when_a_file_is_over_the_cap(tmp_path: Path) -> None:
     (tmp_path / "video.mp4").write_bytes(b"\x00" * (MAX_FILE_BYTES + 1))
     async with build_test_app(tmp_path).run_test(size=SIZE) as pilot:

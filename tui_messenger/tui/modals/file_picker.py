@@ -16,7 +16,7 @@ from pathlib import Path
 
 from rich.style import Style
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
@@ -103,7 +103,8 @@ class FilePickerModal(DialogModal[PickedFile]):
         with Vertical(id="dialog"):
             yield Static(as_content(title), id="dialog-title")
             yield VisibleTree(self._start, id="dialog-body")  # fewer rows on a short screen
-            yield SafeInput(placeholder="…or type a path", id="file-path")
+            # Not all selected on focus: a path is typed on (see `on_key`) or mended, seldom replaced.
+            yield SafeInput(placeholder="…or type a path", id="file-path", select_on_focus=False)
             yield SafeInput(placeholder="Caption (optional)", id="file-caption")
             limit = f"Files up to {human_size(MAX_FILE_BYTES)}. Enter sends."
             yield Static(as_content(limit), id="file-info")
@@ -113,6 +114,17 @@ class FilePickerModal(DialogModal[PickedFile]):
 
     def on_mount(self) -> None:
         self.query_one(VisibleTree).focus()
+
+    def on_key(self, event: events.Key) -> None:
+        """A character typed while the tree has focus starts a path: the field takes it and what follows
+        (the tree has no use for it; a path typed at once went nowhere, and Tab then put the caption in
+        the path's place). Space still opens a folder in the tree."""
+        typed = event.character if event.is_printable else None
+        if isinstance(self.focused, VisibleTree) and typed is not None and typed != " ":
+            event.stop()
+            field = self.query_one("#file-path", Input)
+            field.focus()
+            field.insert_text_at_cursor(typed)
 
     @property
     def path(self) -> Path | None:
