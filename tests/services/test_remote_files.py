@@ -16,7 +16,15 @@ from pydantic import ValidationError
 from service_helpers import START, directory, person, settle
 
 from tui_messenger.domain.clock import to_ms
-from tui_messenger.domain.files import MAX_FILE_BYTES, FileRefused
+from tui_messenger.domain.files import (
+    ELF,
+    MAX_FILE_BYTES,
+    REMOTE,
+    FileRefused,
+    file_facts,
+    message_file,
+)
+from tui_messenger.domain.files import PDF as PDF_TYPE
 from tui_messenger.domain.models import MessageKind
 from tui_messenger.transport import wire
 from tui_messenger.transport.base import FileUnavailable, TransportClosed
@@ -88,6 +96,28 @@ async def test_saving_fetches_checks_and_writes_through_the_safe_path(
     assert fetching.asked == [("good", MAX_FILE_BYTES)]
     again = await messenger.save_attachment("r1", tmp_path / "dl")  # fetched again, never over the first
     assert again != path and again.read_bytes() == PDF and len(fetching.asked) == 2
+
+
+async def test_once_saved_the_card_knows_what_the_bytes_are_and_warns_if_the_claim_lied(
+    messenger: Any, transport: Any, fetching: Fetching, tmp_path: Path
+) -> None:
+    program = b"\x7fELF\x02\x01\x01" + b"\x00" * 200
+    fetching.files["honest"], fetching.files["liar"] = PDF, program
+    await _received(
+        messenger, transport, referenced("r1", source="honest"),
+        referenced("r2", source="liar", size=len(program)),
+    )  # fmt: skip
+    before = [message_file(await messenger.message(mid)) for mid in ("r1", "r2")]
+    assert [(c.true_type, c.warning) for c in before] == [(REMOTE, None), (REMOTE, None)]  # unknown yet
+    for mid in ("r1", "r2"):
+        await messenger.save_attachment(mid, tmp_path / "dl")
+    honest, liar = [await messenger.message(mid) for mid in ("r1", "r2")]
+    assert message_file(honest).true_type is PDF_TYPE and message_file(honest).warning is None
+    assert file_facts(honest.attachment, PDF_TYPE) == f"PDF document · {len(PDF)} B"
+    checked = message_file(liar)
+    assert checked.true_type is ELF and checked.warning and "program" in checked.warning.lower()
+    (_, paged) = await messenger.latest_page(liar.chat_id)  # a page of history knows it as well
+    assert message_file(paged).true_type is ELF
 
 
 @pytest.mark.parametrize(

@@ -349,7 +349,7 @@ def message_file(message: ChatMessage) -> FileCheck | None:
     if info is None:
         return None
     data = (message.payload or {}).get("document") or {}
-    kind = REMOTE if info.remote else TYPES.get(str(data.get("type", "")), BINARY)
+    kind = TYPES.get(str(data.get("type", "")), REMOTE if info.remote else BINARY)  # saved: what it is
     return check_file(info.file_name, info.mime_type, kind=kind)
 
 

@@ -120,6 +120,7 @@ class FileSending:
         stored = await asyncio.to_thread(self.attachments.get, message_id=message_id)
         if stored is None:
             raise FileRefused("This message has no file to save")
+        fetched = stored.source is not None
         if stored.source is not None:
             stored = await self._fetch(stored, stored.source)
         try:
@@ -127,7 +128,10 @@ class FileSending:
         except OSError as exc:
             reason = exc.strerror or type(exc).__name__
             raise FileRefused(f"Cannot save into {clean_name(str(target), 120)}: {reason}") from None
-        await asyncio.to_thread(self.attachments.mark_saved, message_id=message_id, path=str(path))
+        true_type = sniff(stored.data[:SNIFF_BYTES]) if fetched else None
+        await asyncio.to_thread(
+            self.attachments.mark_saved, message_id=message_id, path=str(path), true_type=true_type
+        )
         if (message := await asyncio.to_thread(self.messages.get, message_id=message_id)) is not None:
             self.hub.emit(MessageChanged(message.chat_id, message))
         return path

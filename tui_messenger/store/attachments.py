@@ -3,10 +3,12 @@ of history get the files' descriptions in one query per page, and the bytes are 
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from tui_messenger.domain.files import FileType, document_payload
 from tui_messenger.domain.models import AttachmentInfo, ChatMessage, MessageKind
 from tui_messenger.store.base import Repository, raw, select_in
 
@@ -58,12 +60,16 @@ def attach_infos(conn: sqlite3.Connection, messages: Sequence[ChatMessage]) -> l
 
 
 class AttachmentRepository(Repository):
-    def mark_saved(self, *, message_id: str, path: str) -> None:
-        """Remember where the user saved a message's file (its card says so from then on)."""
+    def mark_saved(self, *, message_id: str, path: str, true_type: FileType | None = None) -> None:
+        """Remember where the user saved a message's file (its card says so from then on) and, for a file
+        fetched from the network to be saved, the type its bytes turned out to be (the card showed only
+        what its sender claimed until then, and now warns if the claim lied)."""
         with self.db.write() as session:
-            raw(session).execute(
-                "UPDATE attachments SET saved_to = ? WHERE message_id = ?", (path, message_id)
-            )
+            conn = raw(session)
+            conn.execute("UPDATE attachments SET saved_to = ? WHERE message_id = ?", (path, message_id))
+            if true_type is not None:
+                payload = json.dumps(document_payload(true_type), separators=(",", ":"))
+                conn.execute("UPDATE messages SET payload = ? WHERE message_id = ?", (payload, message_id))
 
     def get(self, *, message_id: str) -> StoredFile | None:
         """A file's description and bytes (to save it), or its source when it is still on the network;

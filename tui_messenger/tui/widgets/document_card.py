@@ -5,7 +5,8 @@ size, a warning when the name or mime type lies about the bytes, and how to save
     ⤓ Save · s or click
 
 A file still on the network (Matrix: fetched only when saved) shows the type its sender claims instead,
-and "Download and save". A file the user saved says where ("✓ Saved to …") and offers "Save again".
+and "Download and save"; once saved, the type its bytes turned out to be. A file the user saved says
+where ("✓ Saved to …") and offers "Save again".
 
 Every piece is plain text from the safe path (`display_name` shows bidi controls as `⟨U+202E⟩`), so a
 hostile name can neither reorder the card nor reach the terminal as a control sequence.
