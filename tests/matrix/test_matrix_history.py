@@ -218,3 +218,30 @@ async def _no_reactions(service: MessengerService, message_id: str) -> bool:
 async def _deleted(service: MessengerService, message_id: str) -> bool:
     message = await service.message(message_id)
     return message is not None and message.deleted
+
+
+async def test_signing_in_again_on_the_same_database_doubles_none_of_the_users_own_messages(
+    people: People, unique_user: str
+) -> None:
+    """Signed out and in again, the database's device is a new one: the user's own messages come back
+    with the first sync without the transaction id only the sending device sees, and (in an encrypted
+    room) without a key for the new device. They were shown a second time, as "waiting for this
+    message's key"; the database knows their event ids, so they are the messages it has."""
+    from tui_messenger.services.matrix_accounts import sign_out
+
+    ben_id, anna_id, ben_db, anna, ben, theirs = await chatting(people, unique_user)
+    chat = await ben.chat_for_account(anna_id)
+    assert chat is not None
+    sent = await ben.send_text(chat.chat.id, "before signing out")
+    await until(lambda: _has(anna, ben_id, "before signing out"))
+    await until(lambda: _status_is(ben, sent.message_id, {MessageStatus.SENT, MessageStatus.DELIVERED}))
+    before = [(m.message_id, m.body) for m in await ben.latest_page(chat.chat.id)]
+    await people.stop(ben)
+    await sign_out(ben_db)
+    await sign_in(ben_db, people.server.url, ben_id, PASSWORD, register=False, device_name="again")
+    ben = await people.start(ben_db)
+    await until(lambda: _online(ben))
+    await anna.send_text(theirs.chat.id, "welcome back")  # after the first sync: all before it is in
+    await until(lambda: _has(ben, anna_id, "welcome back"))
+    after = [(m.message_id, m.body) for m in await ben.latest_page(chat.chat.id)]
+    assert after[: len(before)] == before and len(after) == len(before) + 1, after

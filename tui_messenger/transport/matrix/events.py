@@ -114,6 +114,17 @@ class Ids:
         if new and local_id != event_id:
             self.changes.own.append(OwnEvent(event_id, room_id, local_id, when))
 
+    def own_echo(self, room_id: str, event: Any, me: str, when: int) -> bool:
+        """The user's own message coming back, which the services have: this device's echo (by its
+        transaction id, noted here) or an event this database sent before (from an earlier sign-in: a
+        new device is not given the transaction id, nor, in an encrypted room, the key)."""
+        if str(getattr(event, "sender", "")) != me:
+            return False
+        event_id, txn = str(getattr(event, "event_id", "")), getattr(event, "transaction_id", None)
+        if txn:
+            self.sent(room_id, txn, event_id, when)
+        return bool(txn) or event_id in self.local_of_event
+
     def seen(self, room_id: str, event_id: str, when: int, *, message: bool) -> None:
         """A timeline event, in the order of the room's timeline. An event that is not a message (a
         reaction, an edit, a redaction, a change of the room) notes the newest message before it: a read
@@ -219,7 +230,7 @@ def newcomer(event: RoomMemberEvent, me: str, peer: str, when: int) -> wire.Mess
 
 def timeline_frame(event: Any, room_id: str, me: str, peer: str, ids: Ids) -> wire.Frame | None:
     """One timeline event of a personal chat as a frame; None for what a chat does not show, and for the
-    echo of a message this device sent (the services have it already)."""
+    user's own message that this database sent (the services have it already: `Ids.own_echo`)."""
     sender = str(getattr(event, "sender", ""))
     to = me if sender != me else peer
     event_id = str(getattr(event, "event_id", ""))
@@ -235,9 +246,7 @@ def timeline_frame(event: Any, room_id: str, me: str, peer: str, ids: Ids) -> wi
     if isinstance(event, MEDIA_TYPES):  # m.file, m.image: named, fetched only when saved
         return file_frame(event, room_id, me, peer, when, ids)
     if text is not None:
-        txn = getattr(event, "transaction_id", None)
-        if sender == me and txn:  # this device's own message coming back
-            ids.sent(room_id, txn, event_id, when)
+        if ids.own_echo(room_id, event, me, when):
             return None
         relation = _relation(event.source)
         if relation.get("rel_type") == "m.replace":

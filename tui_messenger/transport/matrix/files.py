@@ -101,13 +101,11 @@ async def document_content(client: MatrixClient, room_id: str, doc: wire.Documen
 
 # --- receiving ------------------------------------------------------------------------------------------
 def file_frame(event: Any, room_id: str, me: str, peer: str, when: int, ids: Ids) -> wire.MessageFrame | None:
-    """A file message of a personal chat as a document frame; None for the echo of one this device sent
-    (the services have it, with its bytes). One that names nothing to fetch (no valid address, keys or
+    """A file message of a personal chat as a document frame; None for one this database sent (the
+    services have it, with its bytes). One that names nothing to fetch (no valid address, keys or
     size) shows its body as text, as a message of a kind not known here does, so it is not lost unseen."""
     sender, event_id = str(event.sender), str(event.event_id)
-    txn = getattr(event, "transaction_id", None)
-    if sender == me and txn:
-        ids.sent(room_id, txn, event_id, when)
+    if ids.own_echo(room_id, event, me, when):
         return None
     content = event.source.get("content", {})
     relates = content.get("m.relates_to") if isinstance(content, dict) else None

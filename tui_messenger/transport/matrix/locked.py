@@ -105,11 +105,13 @@ class LockedEvents:
     def __len__(self) -> int:
         return len(self._held)
 
-    def hold(self, event: MegolmEvent, room_id: str, me: str, peer: str) -> list[wire.Frame]:
-        """Keep `event` until its key comes; the waiting message that stands for it, if any."""
+    def hold(self, event: MegolmEvent, room_id: str, me: str, peer: str, ids: Ids) -> list[wire.Frame]:
+        """Keep `event` until its key comes; the waiting message that stands for it, if any (none for
+        the user's own message that the services have: `Ids.own_echo`)."""
         event_id, sender = str(event.event_id), str(event.sender)
         relation = _relation(event.source)
-        own_echo = sender == me and bool(getattr(event, "transaction_id", None))
+        when = int(event.server_timestamp or 0)
+        own_echo = ids.own_echo(room_id, event, me, when)
         shown = relation.get("rel_type") not in NOT_MESSAGES and not own_echo
         if event_id not in self._held:
             self._held[event_id] = _Held(room_id, peer, event, shown)
@@ -126,7 +128,7 @@ class LockedEvents:
                     id=event_id,
                     sender=sender,
                     to=me if sender != me else peer,
-                    timestamp=int(event.server_timestamp or 0),
+                    timestamp=when,
                     kind="locked",
                     text=wire.TextContent(body=""),
                 )  # fmt: skip

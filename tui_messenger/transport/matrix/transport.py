@@ -169,7 +169,7 @@ class MatrixTransport(Transport):
         me, frames = client.login.user_id, []
         for event in events:
             if isinstance(event, MegolmEvent):  # its key has not come (yet): tried again after each sync
-                frames += self.locked.hold(event, room_id, me, peer)
+                frames += self.locked.hold(event, room_id, me, peer, self.ids)
                 continue
             frames += safely(timeline_frame, event, room_id, me, peer, self.ids)
         return frames
