@@ -245,3 +245,6 @@ async def test_signing_in_again_on_the_same_database_doubles_none_of_the_users_o
     await until(lambda: _has(ben, anna_id, "welcome back"))
     after = [(m.message_id, m.body) for m in await ben.latest_page(chat.chat.id)]
     assert after[: len(before)] == before and len(after) == len(before) + 1, after
+    transport = ben.transport
+    assert isinstance(transport, MatrixTransport)
+    assert len(transport.locked) == 0  # nor kept to be tried again after every sync: nothing to open

@@ -106,13 +106,14 @@ class LockedEvents:
         return len(self._held)
 
     def hold(self, event: MegolmEvent, room_id: str, me: str, peer: str, ids: Ids) -> list[wire.Frame]:
-        """Keep `event` until its key comes; the waiting message that stands for it, if any (none for
-        the user's own message that the services have: `Ids.own_echo`)."""
+        """Keep `event` until its key comes; the waiting message that stands for it, if any. Not the
+        user's own message that the services have (`Ids.own_echo`): opened, it would show nothing, and
+        one sent by an earlier sign-in's device may never open here (tried after every sync)."""
         event_id, sender = str(event.event_id), str(event.sender)
-        relation = _relation(event.source)
         when = int(event.server_timestamp or 0)
-        own_echo = ids.own_echo(room_id, event, me, when)
-        shown = relation.get("rel_type") not in NOT_MESSAGES and not own_echo
+        if ids.own_echo(room_id, event, me, when):
+            return []
+        shown = _relation(event.source).get("rel_type") not in NOT_MESSAGES
         if event_id not in self._held:
             self._held[event_id] = _Held(room_id, peer, event, shown)
             self._saved = False
