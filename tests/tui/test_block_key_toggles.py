@@ -60,6 +60,9 @@ async def test_ctrl_b_blocks_then_unblocks(tmp_path: Path, size: tuple[int, int]
         assert not (await messenger.summary(anna)).blocked
         assert any("their new messages show again" in toast for toast in toasts(pilot))
         await wait_for(pilot, lambda: ctrl_b(pilot) == "Block")
+        await pilot.press(*"back in touch", "enter")  # the composer is back, and has the keys
+        await wait_for(pilot, lambda: "back in touch" in text(pilot))
+        assert (await messenger.latest_page(anna))[-1].body == "back in touch"
 
 
 async def test_blocked_chat_offers_no_reply_or_react(tmp_path: Path) -> None:

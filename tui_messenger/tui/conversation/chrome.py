@@ -116,23 +116,26 @@ class Chrome(Controller):
         line.set_class(not consent_shown, "-hidden")  # a class: app.tcss hides it when narrow too
         if consent_shown:
             show_text(line, consent_line(consent))
+        unblocked = not blocked and not pane.composer.display
         pane.composer.display = not blocked
         pane.view.read_only = blocked
         pane.query_one(BlockedBar).display = blocked
         self.show_reply_strip()
         if blocked:
             self.show_typing(False)
-        self._keep_focus_shown()
+        self._keep_focus_shown(unblocked)
 
-    def _keep_focus_shown(self) -> None:
+    def _keep_focus_shown(self, unblocked: bool) -> None:
         """A focused part just hidden (the request banner's buttons once it is answered, the composer of a
         blocked chat) would still take the keys, and a space would press a button no one sees: they go to
-        the composer, or to the history when that is hidden too."""
+        the composer, or to the history when that is hidden too. A chat just unblocked (by ctrl+b, with
+        the history focused as a blocked chat has it) gets its composer back, focused: what the user types
+        next is a message, not keys lost on the history."""
         pane, focused = self.pane, self.pane.screen.focused
         if focused is None or pane not in focused.ancestors:
             return
         inside = [focused, *focused.ancestors[: focused.ancestors.index(pane)]]
-        if not all(node.display for node in inside):
+        if unblocked or not all(node.display for node in inside):
             pane.focus_typing()
 
     def show_reply_strip(self) -> None:
