@@ -81,3 +81,14 @@ def test_a_third_person_with_no_other_room_of_the_two_leaves_the_chat_without_a_
     first.add_member(CARL, None, None)
     assert chats._private_room(signed_in, ANNA) is None
     assert ANNA not in chats.rooms
+
+
+def test_a_room_the_user_left_is_no_chats_room_and_the_chat_finds_another() -> None:
+    chats, signed_in = ChatRooms(), client(room("!left", ANNA), room("!other", ANNA))
+    assert chats.peer_of(signed_in, "!left") == ANNA
+    batch = SimpleNamespace(
+        response=SimpleNamespace(account_data_events=[], rooms=SimpleNamespace(leave={"!left": object()}))
+    )
+    chats.update(signed_in, batch)  # type: ignore[arg-type]
+    assert "!left" not in signed_in.nio.rooms and ANNA not in chats.rooms
+    assert chats._private_room(signed_in, ANNA) == "!other"  # the next message goes there

@@ -15,7 +15,7 @@ from nio import (
     RoomSendResponse,
     SyncResponse,
 )
-from seeding import register
+from seeding import PASSWORD, register
 from test_matrix_transport import People, until
 from test_matrix_transport import people as people  # the fixture, shared
 
@@ -30,13 +30,7 @@ async def test_a_message_never_goes_to_a_room_a_third_person_joined(people: Peop
     ben = await register(people.server.url, unique_user + "b")
     carl = await register(people.server.url, unique_user + "c")
     try:
-        room = await ben.room_create(is_direct=True, invite=[anna_id])  # not encrypted: Carl could read
-        assert isinstance(room, RoomCreateResponse)
-        await ben.room_send(room.room_id, "m.room.message", {"msgtype": "m.text", "body": "hi Anna"})
-        chat = await until(lambda: anna.chat_for_account(ben.user_id))
-        await anna.accept_request(chat.chat.id)
-        before = await anna.send_text(chat.chat.id, "hi Ben")
-        await until(lambda: _status(anna, before.message_id, MessageStatus.SENT))
+        room, chat = await _ben_writes_first(anna, ben, anna_id)  # not encrypted: Carl could read
         assert await _bodies_from(ben, room.room_id, anna_id) == ["hi Ben"]  # the room of the two
 
         await ben.room_invite(room.room_id, carl.user_id)
@@ -75,6 +69,48 @@ async def test_a_message_never_goes_to_a_room_a_third_person_joined(people: Peop
     finally:
         await ben.close()
         await carl.close()
+
+
+async def test_a_chat_whose_room_the_user_left_elsewhere_goes_on_in_a_new_room(
+    people: People, unique_user: str
+) -> None:
+    """The user left the chat's room on another device (or was removed from it): nio keeps the room as it
+    was, so the next message went there and the server refused it ("not in room"), every retry too.
+    The chat now goes on in a new room of the two, the other person invited to it."""
+    anna_id = f"@{unique_user}a:localhost"
+    anna = await people.start(await people.sign_up(unique_user + "a"))
+    ben = await register(people.server.url, unique_user + "b")
+    phone = AsyncClient(people.server.url, anna_id)  # Anna's other device
+    try:
+        room, chat = await _ben_writes_first(anna, ben, anna_id)
+        await phone.login(PASSWORD, device_name="phone")
+        await phone.room_leave(room.room_id)
+        transport: Any = anna.transport
+        await until(lambda: _forgotten(transport, room.room_id))  # Anna's client has synced the leave
+        again = await anna.send_text(chat.chat.id, "back again")
+        await until(lambda: _status(anna, again.message_id, MessageStatus.SENT))
+        invited = await _invitations(ben)
+        assert invited and room.room_id not in invited  # a new room of the two, Ben invited to it
+    finally:
+        await ben.close()
+        await phone.close()
+
+
+async def _ben_writes_first(anna: MessengerService, ben: AsyncClient, anna_id: str) -> tuple[Any, Any]:
+    """Ben (a bare client) starts a plain direct room with Anna and writes; she accepts and answers "hi
+    Ben", sent. The room and Anna's chat."""
+    room = await ben.room_create(is_direct=True, invite=[anna_id])
+    assert isinstance(room, RoomCreateResponse)
+    await ben.room_send(room.room_id, "m.room.message", {"msgtype": "m.text", "body": "hi Anna"})
+    chat = await until(lambda: anna.chat_for_account(ben.user_id))
+    await anna.accept_request(chat.chat.id)
+    first = await anna.send_text(chat.chat.id, "hi Ben")
+    await until(lambda: _status(anna, first.message_id, MessageStatus.SENT))
+    return room, chat
+
+
+async def _forgotten(transport: Any, room_id: str) -> bool:
+    return room_id not in transport.chats.rooms.values()
 
 
 async def _status(service: MessengerService, message_id: str, status: MessageStatus) -> bool:

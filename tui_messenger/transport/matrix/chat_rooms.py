@@ -3,10 +3,10 @@
 The other person is the chat's account. A room is theirs when the account's `m.direct` list says so, or
 when they are its only other member. A new chat creates an encrypted direct room and invites them; an
 invitation marked `is_direct` is joined (the services show it as a request until the user answers). When a
-third person comes into the room a chat used, what the user writes goes to another room of just the two
-(a known one, else a new one), never where the newcomer reads it. What relates to a message goes to the
-room it is in: `room_holding` asks the server for a message this run has not seen. Imports matrix-nio:
-import this module lazily.
+third person comes into the room a chat used, or the user is no longer in it, what the user writes goes
+to another room of just the two (a known one, else a new one), never where the newcomer reads it. What
+relates to a message goes to the room it is in: `room_holding` asks the server for a message this run
+has not seen. Imports matrix-nio: import this module lazily.
 """
 
 from __future__ import annotations
@@ -82,6 +82,18 @@ class ChatRooms:
                 raise MatrixError(f"the new chat with {peer} did not arrive from the server")
             await asyncio.sleep(0.05)
         return room_id
+
+    def update(self, client: MatrixClient, batch: SyncBatch) -> None:
+        """What a sync tells of the rooms, before its events: the account's m.direct list; and rooms the
+        user left (on another device) or was removed from, which are no chat's room any more. nio keeps
+        those as they were, so the next message went there and the server refused it ("not in room");
+        forgotten, the chat goes on in another room of the two, or a new one (`room_for`)."""
+        self.direct.update(batch.response.account_data_events)
+        for room_id in batch.response.rooms.leave:
+            client.nio.rooms.pop(room_id, None)
+            for peer in [peer for peer, chat_room in self.rooms.items() if chat_room == room_id]:
+                log.info("the chat with %s leaves %s: the user is no longer in it", peer, room_id)
+                del self.rooms[peer]
 
     async def room_holding(self, client: MatrixClient, peer: str, event_id: str) -> str | None:
         """Which of the rooms shared with `peer` holds `event_id`, asked of the server: for a message this

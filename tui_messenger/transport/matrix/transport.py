@@ -128,7 +128,7 @@ class MatrixTransport(Transport):
             while True:
                 since, wait = self._since, 0 if self._since is None else self._timeout_ms
                 batch = await client.sync(since, timeout_ms=wait, upkeep=False)
-                self.chats.direct.update(batch.response.account_data_events)
+                self.chats.update(client, batch)  # m.direct, rooms left
                 if since is not None:
                     await self.history.fill_gaps(client, batch, since)
                 frames = self._frames(client, batch)
