@@ -181,6 +181,11 @@ class RetryLoop(ABC, Generic[E]):
                     continue
             passing = await self._sleep()
 
+    async def _until(self, at: datetime) -> None:
+        """Sleep until `at`, counted from when the timer starts: time may move on before it does (a
+        test's clock stepped on, a demo's clock jumped), and a pass already due must not wait again."""
+        await self._clock.sleep(max((at - self._clock.now()).total_seconds(), 0.0))
+
     async def _sleep(self) -> bool:
         """Until woken or the next pass falls due (True: pass now), or told of a new due time (False)."""
         self._replan.clear()
@@ -188,9 +193,7 @@ class RetryLoop(ABC, Generic[E]):
         tasks: set[asyncio.Future[Any]] = {wake, asyncio.ensure_future(self._replan.wait())}
         timer = None
         if self._next_pass is not None and self._online():
-            timer = asyncio.ensure_future(
-                self._clock.sleep(max((self._next_pass - self._clock.now()).total_seconds(), 0.0))
-            )
+            timer = asyncio.ensure_future(self._until(self._next_pass))
             tasks.add(timer)
         try:
             done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
