@@ -19,6 +19,7 @@ import tui_messenger.tui
 from tui_messenger.bootstrap import build_test_app
 from tui_messenger.store import database
 from tui_messenger.store.outbox import OutboxRepository
+from tui_messenger.tui import workers
 from tui_messenger.tui.widgets.composer import Composer
 from tui_messenger.tui.widgets.interactive_panel import InteractivePanel
 
@@ -118,6 +119,9 @@ async def test_a_failed_draft_save_is_reported(tmp_path: Path, monkeypatch: pyte
             raise sqlite3.OperationalError("database or disk is full")
 
         monkeypatch.setattr(service, "save_draft", full)
+        # The toast's life (8 s) outlasts the test's two failures however slow the machine (a CI run
+        # under load once took longer between them, and rightly showed the line again).
+        monkeypatch.setattr(workers, "TOAST_S", 600.0)
         await pilot.press(*"hi")
         await pilot.pause(1.0)
         await settle(pilot)
