@@ -20,6 +20,7 @@ from tui_messenger.domain.business import Buttons, ChoiceList
 from tui_messenger.domain.edits import DELETED_TEXT
 from tui_messenger.domain.files import caption_of
 from tui_messenger.domain.models import ChatMessage, MessageKind, MessageStatus
+from tui_messenger.domain.not_sent import not_sent_reason
 from tui_messenger.domain.safe_text import clean_name
 from tui_messenger.tui.widgets import interactive_model as im
 from tui_messenger.tui.widgets.document_card import card_rows
@@ -139,7 +140,9 @@ def _footer(message: ChatMessage, palette: Palette) -> list[Piece]:
         status = message.status
         style = palette.read if status is MessageStatus.READ else palette.meta
         if status is MessageStatus.FAILED:
-            pieces.append((" ✗ Not sent · Enter to retry", palette.failed))
+            pieces.append(
+                (f" ✗ Not sent{not_sent_reason(message.error_code)} · Enter to retry", palette.failed)
+            )
         else:
             pieces.append((" " + TICKS[status], style))
     return pieces
