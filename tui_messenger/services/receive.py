@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from tui_messenger.domain.clock import Clock, to_ms
@@ -70,7 +70,7 @@ class Receiver:
         decorate: Callable[[ChatSummary], ChatSummary],
         send_receipts: bool = True,
         converters: dict[type, Callable[[Any], BatchItem | None]] | None = None,
-        on_directory: Callable[[], None] | None = None,
+        on_directory: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self._ingest = ingest
         self._chats = chats
@@ -279,10 +279,10 @@ class Receiver:
 
     async def _publish(self, result: BatchResult, typing: list[wire.TypingFrame]) -> None:
         hub = self._hub
+        if result.accounts and self.on_directory is not None:
+            await self.on_directory()  # the verified names, before anything of the batch is told
         for account in result.accounts:
             hub.emit(AccountChanged(account))
-        if result.accounts and self.on_directory is not None:
-            self.on_directory()
         summaries = {chat_id: self._decorate(s) for chat_id, s in result.chats.items()}
         if result.accounts:  # renamed peers: their chat rows change title and badge
             for account in result.accounts:

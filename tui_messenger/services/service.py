@@ -126,7 +126,7 @@ class MessengerService(MessengerApi):
                 **refusal_converters(user_id=user_id),
                 **unlock_converters(user_id=user_id, blocked=self.blocked_ids),
             },
-            on_directory=lambda: self._tasks_add(self.refresh_verified()),
+            on_directory=self.refresh_verified,
         )  # fmt: skip
         self.history = NetworkHistory(transport=transport, chats=self.chats, receiver=self.receiver)
         self.outbox = Outbox(
@@ -210,11 +210,6 @@ class MessengerService(MessengerApi):
         while not self.idle:
             self._drained.clear()  # no await since the check: the processor sets it when done
             await self._drained.wait()
-
-    def _tasks_add(self, coro: Any) -> None:
-        task = asyncio.ensure_future(coro)
-        self._tasks.append(task)
-        task.add_done_callback(lambda t: self._tasks.remove(t) if t in self._tasks else None)
 
     # background loops --------------------------------------------------------------------------------
     async def _connection_loop(self) -> None:
