@@ -241,3 +241,25 @@ def test_a_third_person_in_the_room_is_a_line_in_the_chat_the_two_are_not() -> N
         member_event(carl, "leave", prev="join"),
     ):
         assert timeline_frame(quiet, ROOM, ME, ANNA, ids) is None
+
+
+def test_a_message_sent_long_after_it_was_written_is_read_by_the_receipt_on_it() -> None:
+    """Written offline at 100 and sent at 900 (its retry, or the outbox after a reconnect), after the other
+    person had read up to 500: the send's answer has no time, so the message counted at 100, before the
+    mark, and the receipt on it (server time 900) never made it read. Its echo brings the server's time."""
+    ids = Ids()
+    ids.sent(ROOM, "early", "$early", 500)
+    assert [f.message_id for f in _read_on(ids, "$early")] == ["early"]  # read up to 500
+    ids.sent(ROOM, "late", "$late", 100)  # the send's answer: the time it was written
+    echo = text_event("late", event_id="$late", sender=ME)
+    echo.server_timestamp, echo.transaction_id = 900, "late"
+    assert timeline_frame(echo, ROOM, ME, ANNA, ids) is None  # no second message
+    assert [f.message_id for f in _read_on(ids, "$late")] == ["late"]
+    assert ids.take_changes().own[-1].at == 900  # kept with the server's time for a restart
+
+
+def _read_on(ids: Ids, event_id: str) -> list[Any]:
+    receipt = ReceiptEvent.from_dict(
+        {"type": "m.receipt", "content": {event_id: {"m.read": {ANNA: {"ts": 1}}}}}
+    )
+    return ephemeral_frames(receipt, ROOM, ME, ANNA, ids)

@@ -36,7 +36,8 @@ class MatrixMemoryRepository(Repository):
         with self.db.write() as session:
             conn = raw(session)
             conn.executemany(
-                "INSERT OR IGNORE INTO matrix_events (event_id, room_id, message_id, at) VALUES (?, ?, ?, ?)",
+                "INSERT INTO matrix_events (event_id, room_id, message_id, at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (event_id) DO UPDATE SET at = excluded.at",  # the echo's server time
                 [(e.event_id, e.room_id, e.message_id, e.at) for e in changes.own],
             )
             conn.executemany(

@@ -123,7 +123,20 @@ class Ids:
         event_id, txn = str(getattr(event, "event_id", "")), getattr(event, "transaction_id", None)
         if txn:
             self.sent(room_id, txn, event_id, when)
+            self._server_time(room_id, txn, event_id, when)
         return bool(txn) or event_id in self.local_of_event
+
+    def _server_time(self, room_id: str, local_id: str, event_id: str, when: int) -> None:
+        """The echo's time is the server's: a send's answer has none, so until its echo a message counts
+        at the time it was written, and one sent long after (from the outbox after a reconnect, or
+        retried) fell before the other person's read mark: the receipt on it never made it read."""
+        if self.times.get(event_id) == when or self.local_of_event.get(event_id) != local_id:
+            return
+        self.times[event_id] = when
+        self.own[room_id] = [
+            (when if mine == local_id else at, mine) for at, mine in self.own.get(room_id, [])
+        ]
+        self.changes.own.append(OwnEvent(event_id, room_id, local_id, when))
 
     def seen(self, room_id: str, event_id: str, when: int, *, message: bool) -> None:
         """A timeline event, in the order of the room's timeline. An event that is not a message (a
